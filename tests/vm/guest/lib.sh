@@ -1,0 +1,160 @@
+# shellcheck shell=dash
+# Helpers for test-bed scenarios. The guest has busybox only (ash, awk, no jq).
+# A scenario starts with:
+#
+#   . /lib/vt/lib.sh
+#
+# and ends with `vt_finish`, which exits non-zero if any check failed.
+#
+# The guest init exports:
+#   VT_KERNEL      test-bed kernel name (debian-6.1, lockdep-6.12, ...)
+#   VT_RELEASE     uname -r
+#   VT_BDF         edu's PCI address, bound to vfio-pci (e.g. 0000:01:00.0)
+#   VT_GROUP       its IOMMU group number; VT_GROUP_DEV=/dev/vfio/$VT_GROUP
+#   VT_CDEV        /dev/vfio/devices/vfioN on kernels with the vfio cdev, else empty
+#   VT_OUT         /out: everything written here lands in OUT/guest/ on the host
+#   VT_SCENARIO    this scenario's name; VT_TIMEOUT: the host's timeout in seconds
+#   VT_SETUP_OK    1 if modules, bind and group node all worked; else 0 and
+#   VT_SETUP_ERRORS says what failed
+#
+# Failures are counted in this shell: a check run inside a pipeline or $(...)
+# runs in a subshell and its failure is lost.
+
+VT_CHECKS=0
+VT_FAILURES=0
+
+vt_log() {
+	echo "[$VT_SCENARIO] $*"
+}
+
+vt_pass() {
+	echo "PASS: $*"
+}
+
+# Record a failure and go on.
+vt_fail() {
+	VT_FAILURES=$((VT_FAILURES + 1))
+	echo "FAIL: $*"
+}
+
+# Record a failure and stop the scenario.
+vt_die() {
+	vt_fail "$*"
+	exit 1
+}
+
+# Stop the scenario as skipped (run-vm exits 77).
+vt_skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+# vt_check_eq NAME GOT WANT: string comparison, one PASS/FAIL line.
+vt_check_eq() {
+	VT_CHECKS=$((VT_CHECKS + 1))
+	if [ "$2" = "$3" ]; then
+		vt_pass "$1 = $2"
+	else
+		vt_fail "$1: got '$2', want '$3'"
+	fi
+}
+
+# vt_check_ge NAME GOT MIN: integer comparison, one PASS/FAIL line.
+vt_check_ge() {
+	VT_CHECKS=$((VT_CHECKS + 1))
+	if [ "$2" -ge "$3" ] 2>/dev/null; then
+		vt_pass "$1 = $2 (>= $3)"
+	else
+		vt_fail "$1: got '$2', want >= $3"
+	fi
+}
+
+# vt_check NAME COMMAND [ARG...]: passes if the command succeeds.
+vt_check() {
+	local name=$1
+	shift
+	VT_CHECKS=$((VT_CHECKS + 1))
+	if "$@"; then
+		vt_pass "$name"
+	else
+		vt_fail "$name (exit $?: $*)"
+	fi
+}
+
+# Stop unless the guest init loaded vfio, bound edu and found its group node.
+vt_require_vfio() {
+	[ "$VT_SETUP_OK" = 1 ] || vt_die "test bed setup failed: $VT_SETUP_ERRORS"
+}
+
+# vt_ksyms SYMBOL...: one line per symbol, "SYMBOL MODULE" where MODULE is
+# "vmlinux" for the core kernel and "-" if the symbol is absent. Parsed by
+# field: module symbols end with a TAB and "[module]".
+vt_ksyms() {
+	awk -v list="$*" '
+		BEGIN { n = split(list, want, " "); for (i = 1; i <= n; i++) where[want[i]] = "-" }
+		($3 in where) && where[$3] == "-" {
+			m = $4
+			gsub(/[][]/, "", m)
+			where[$3] = (m == "" ? "vmlinux" : m)
+		}
+		END { for (i = 1; i <= n; i++) print want[i], where[want[i]] }
+	' /proc/kallsyms
+}
+
+# vt_json_get FILE PATH: print the value at PATH in a JSON file, where PATH is
+# keys and array indexes joined by dots ("probes.0.name"). Strings come out
+# unquoted, objects and arrays as raw JSON. Exits 1 if PATH is absent.
+# A tiny tokenizer, enough for vfio-trace's own output (no \u escapes).
+vt_json_get() {
+	awk -v want="$2" '
+		function path(   p, k) {
+			p = ""
+			for (k = 1; k <= d; k++)
+				p = p (k > 1 ? "." : "") (type[k] == "o" ? key[k] : idx[k])
+			return p
+		}
+		BEGIN { RS = "\001" }
+		{ s = s $0 }
+		END {
+			n = length(s); d = 0; i = 1; grab = -1
+			while (i <= n) {
+				c = substr(s, i, 1)
+				if (c ~ /[[:space:]:]/) { i++; continue }
+				if (c == ",") {
+					if (type[d] == "a") idx[d]++; else expect_key[d] = 1
+					i++; continue
+				}
+				if (c == "}" || c == "]") {
+					if (d == grab) { print substr(s, start, i - start + 1); exit 0 }
+					d--; i++; continue
+				}
+				if (c == "{" || c == "[") {
+					if (path() == want && grab < 0) { grab = d + 1; start = i }
+					d++
+					type[d] = (c == "{" ? "o" : "a"); idx[d] = 0; expect_key[d] = 1
+					i++; continue
+				}
+				if (c == "\"") {
+					j = i + 1
+					while (j <= n && (cj = substr(s, j, 1)) != "\"") j += (cj == "\\" ? 2 : 1)
+					tok = substr(s, i + 1, j - i - 1); i = j + 1
+					gsub(/\\"/, "\"", tok); gsub(/\\\\/, "\\", tok)
+				} else {
+					j = i
+					while (j <= n && substr(s, j, 1) !~ /[]},[:space:]]/) j++
+					tok = substr(s, i, j - i); i = j
+				}
+				if (type[d] == "o" && expect_key[d]) { key[d] = tok; expect_key[d] = 0; continue }
+				if (grab < 0 && path() == want) { print tok; exit 0 }
+			}
+			exit 1
+		}
+	' "$1"
+}
+
+# Print the tally and exit: 0 if every check passed.
+vt_finish() {
+	echo "$VT_CHECKS checks, $VT_FAILURES failed"
+	[ "$VT_FAILURES" -eq 0 ] || exit 1
+	exit 0
+}
