@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * BAR read()/write() through the device fd, and ioeventfd writes: the two ways
+ * besides mmap to touch device memory. Both refuse when memory is disabled:
+ * read()/write() with -EIO, ioeventfd by silently skipping the write.
+ */
+#ifndef VT_ACCESS_BPF_H
+#define VT_ACCESS_BPF_H
+
+#include "maps.bpf.h"
+#include "core_fixes.bpf.h"
+#include "device.bpf.h"
+#include "hold.bpf.h"
+#include "events.bpf.h"
+
+#define VT_EIO 5
+
+static __always_inline int vt_bar_rw_begin(vt_vdev_t *vdev, loff_t *ppos, bool iswrite)
+{
+	loff_t pos = 0;
+
+	if (!vt_task_allowed() || !vt_device_get(vdev))
+		return 0;
+	bpf_probe_read_kernel(&pos, sizeof(pos), ppos);
+	vt_hold_begin((__u64)vdev, VT_PATH_BAR_RW, VT_MODE_READ, pos, iswrite);
+	return 0;
+}
+
+static __always_inline int vt_bar_rw_end(long ret)
+{
+	__u64 now = bpf_ktime_get_ns();
+	struct vt_device *dev;
+	struct vt_hold *hold;
+	__u64 pos;
+
+	if (!vt_task_allowed())
+		return 0;
+	hold = vt_hold_find(VT_PATH_BAR_RW);
+	if (!hold)
+		return 0;
+	dev = vt_device_find(hold->vdev);
+	/* vfio_pci_bar_rw() returns -EIO only when memory is disabled; its other
+	 * errors are -EINVAL, -ENOMEM, -EBUSY and -EFAULT. */
+	if (dev && ret == -VT_EIO) {
+		pos = hold->arg0;
+		__sync_fetch_and_add(&dev->stats.accesses[VT_ACCESS_EIO], 1);
+		vt_emit(dev, VT_EV_EIO, pos >> VT_VFIO_PCI_OFFSET_SHIFT,
+			pos & VT_VFIO_PCI_OFFSET_MASK, ret);
+	}
+	vt_hold_end(hold, dev, now);
+	return 0;
+}
+
+/* Called with memory_lock read-held, by the handler or its thread fallback,
+ * so the state read here is the one the write sees. */
+static __always_inline int vt_ioeventfd_write(struct vfio_pci_ioeventfd___vt *ioeventfd,
+					      bool test_mem)
+{
+	vt_vdev_t *vdev = BPF_CORE_READ(ioeventfd, vdev);
+	struct vt_device *dev;
+	__u64 pos;
+
+	if (!test_mem || vt_memory_enabled(vdev))
+		return 0;
+	dev = vt_device_get(vdev);
+	if (!dev)
+		return 0;
+	pos = BPF_CORE_READ(ioeventfd, pos);
+	__sync_fetch_and_add(&dev->stats.accesses[VT_ACCESS_IOEVENTFD_DROP], 1);
+	vt_emit(dev, VT_EV_IOEVENTFD_DROP, BPF_CORE_READ(ioeventfd, bar),
+		pos & VT_VFIO_PCI_OFFSET_MASK, 0);
+	return 0;
+}
+
+#endif /* VT_ACCESS_BPF_H */

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every kernel difference the BPF side reads through, in one place. Each accessor
+ * checks what the running kernel's BTF has (never a version number), so one
+ * object runs from 5.15 to 7.x.
+ */
+#ifndef VT_CORE_FIXES_BPF_H
+#define VT_CORE_FIXES_BPF_H
+
+#include "maps.bpf.h"
+
+#define VT_PAGE_SHIFT 12
+/* include/linux/vfio_pci_core.h: a region's file offset is index << 40. */
+#define VT_VFIO_PCI_OFFSET_SHIFT 40
+#define VT_VFIO_PCI_OFFSET_MASK ((1ULL << VT_VFIO_PCI_OFFSET_SHIFT) - 1)
+#define VT_PCI_COMMAND 0x04
+#define VT_PCI_COMMAND_MEMORY 0x2
+#define VT_PCI_D3HOT 3
+
+/* A macro, not a typedef: CO-RE matches the struct name, and a typedef would
+ * become the relocation root and match nothing in the kernel. */
+#define vt_vdev_t struct vfio_pci_core_device___vt
+
+/* vfio_device_ops take a struct vfio_device, embedded in the core device. */
+static __always_inline vt_vdev_t *vt_vdev_from_core(void *core_vdev)
+{
+	return (vt_vdev_t *)((char *)core_vdev - bpf_core_field_offset(vt_vdev_t, vdev));
+}
+
+/* vm_private_data of a vfio BAR VMA is the core device on 5.15 .. 7.1. A pending
+ * series ("vfio/pci: Convert BAR mmap() to use a DMABUF", 2026) makes it a
+ * struct vfio_pci_dma_buf; this is the one place to adapt when it lands. */
+static __always_inline vt_vdev_t *vt_vdev_from_vma(struct vm_area_struct *vma)
+{
+	return (vt_vdev_t *)BPF_CORE_READ(vma, vm_private_data);
+}
+
+static __always_inline __u64 vt_memory_lock_addr(vt_vdev_t *vdev)
+{
+	return (__u64)__builtin_preserve_access_index(&vdev->memory_lock);
+}
+
+/* vma_lock and vma_list went away in 6.10 (aac6db75a9fc "vfio/pci: Use
+ * unmap_mapping_range()"). Returns 0 where there is none. */
+static __always_inline __u64 vt_vma_lock_addr(vt_vdev_t *vdev)
+{
+	if (!bpf_core_field_exists(vdev->vma_lock))
+		return 0;
+	return (__u64)__builtin_preserve_access_index(&vdev->vma_lock);
+}
+
+/* The per-device inode arrived in 6.10 (b7c5e64fecfa), in 6.6.134 by backport.
+ * Since the same series, vm_pgoff of a BAR VMA encodes the region index instead
+ * of the PFN, so this also tells how to decode vm_pgoff. */
+static __always_inline bool vt_has_device_inode(void)
+{
+	return bpf_core_field_exists(((vt_vdev_t *)0)->vdev.inode);
+}
+
+static __always_inline __u64 vt_device_inode(vt_vdev_t *vdev)
+{
+	if (!vt_has_device_inode())
+		return 0;
+	return (__u64)BPF_CORE_READ(vdev, vdev.inode);
+}
+
+/* Which BAR a faulting address is in, and the offset inside it. Returns
+ * VT_MAX_BARS when it cannot be told. */
+static __always_inline __u32 vt_vma_bar(vt_vdev_t *vdev, struct vm_area_struct *vma,
+					__u64 address, __u64 *offset)
+{
+	__u64 pgoff = BPF_CORE_READ(vma, vm_pgoff);
+	__u64 in_vma = address - BPF_CORE_READ(vma, vm_start);
+	struct pci_dev *pdev;
+	__u64 phys;
+	int i;
+
+	*offset = 0;
+	if (vt_has_device_inode()) {
+		__u64 pos = (pgoff << VT_PAGE_SHIFT) + in_vma;
+		__u64 index = pos >> VT_VFIO_PCI_OFFSET_SHIFT;
+
+		*offset = pos & VT_VFIO_PCI_OFFSET_MASK;
+		return index < VT_MAX_BARS ? index : VT_MAX_BARS;
+	}
+
+	/* Before 6.10 vfio_pci_core_mmap() stores the BAR's PFN in vm_pgoff. */
+	pdev = BPF_CORE_READ(vdev, pdev);
+	phys = (pgoff << VT_PAGE_SHIFT) + in_vma;
+#pragma unroll
+	for (i = 0; i < VT_MAX_BARS; i++) {
+		__u64 start = BPF_CORE_READ(pdev, resource[i].start);
+		__u64 end = BPF_CORE_READ(pdev, resource[i].end);
+
+		if (start && phys >= start && phys <= end) {
+			*offset = phys - start;
+			return i;
+		}
+	}
+	return VT_MAX_BARS;
+}
+
+/* vconfig holds the PCI_COMMAND the user sees; hardware may differ. */
+static __always_inline __u16 vt_virt_command(vt_vdev_t *vdev)
+{
+	__u8 *vconfig = BPF_CORE_READ(vdev, vconfig);
+	__u16 cmd = 0;
+
+	if (vconfig)
+		bpf_probe_read_kernel(&cmd, sizeof(cmd), vconfig + VT_PCI_COMMAND);
+	return cmd;
+}
+
+/* __vfio_pci_memory_enabled(): the virtual MEM bit, and (6.1+) not in D3hot or
+ * deeper. SR-IOV VFs have no MEM bit and are always enabled. */
+static __always_inline bool vt_memory_enabled(vt_vdev_t *vdev)
+{
+	struct pci_dev *pdev = BPF_CORE_READ(vdev, pdev);
+
+	if (BPF_CORE_READ_BITFIELD_PROBED(pdev, no_command_memory))
+		return true;
+	if (!(vt_virt_command(vdev) & VT_PCI_COMMAND_MEMORY))
+		return false;
+	return BPF_CORE_READ(pdev, current_state) < VT_PCI_D3HOT;
+}
+
+#endif /* VT_CORE_FIXES_BPF_H */

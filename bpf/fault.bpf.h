@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* BAR mmap faults: count by BAR and result, latency, order, SIGBUS events. */
+#ifndef VT_FAULT_BPF_H
+#define VT_FAULT_BPF_H
+
+#include "maps.bpf.h"
+#include "core_fixes.bpf.h"
+#include "device.bpf.h"
+#include "hist.bpf.h"
+#include "hold.bpf.h"
+#include "events.bpf.h"
+
+#define VT_PMD_ORDER 9
+#define VT_PUD_ORDER 18
+
+static __always_inline __u32 vt_fault_order_class(__u32 order)
+{
+	if (order == 0)
+		return VT_ORDER_PAGE;
+	if (order == VT_PMD_ORDER)
+		return VT_ORDER_PMD;
+	if (order == VT_PUD_ORDER)
+		return VT_ORDER_PUD;
+	return VT_ORDER_OTHER;
+}
+
+static __always_inline __u32 vt_fault_result(__u32 ret)
+{
+	/* SIGBUS first: it is the answer vfio gives for disabled memory. */
+	if (ret & VM_FAULT_SIGBUS)
+		return VT_FAULT_SIGBUS;
+	if (ret & VM_FAULT_OOM)
+		return VT_FAULT_OOM;
+	if (ret & VM_FAULT_FALLBACK)
+		return VT_FAULT_FALLBACK;
+	if (ret & VM_FAULT_NOPAGE)
+		return VT_FAULT_NOPAGE;
+	return VT_FAULT_OTHER;
+}
+
+static __always_inline int vt_fault_begin(struct vm_fault *vmf, __u32 order_class)
+{
+	struct vm_area_struct *vma;
+	vt_vdev_t *vdev;
+
+	if (!vt_task_allowed())
+		return 0;
+	vma = BPF_CORE_READ(vmf, vma);
+	vdev = vt_vdev_from_vma(vma);
+	if (!vt_device_get(vdev))
+		return 0;
+	vt_hold_begin((__u64)vdev, VT_PATH_FAULT, VT_MODE_READ, (__u64)vmf, order_class);
+	return 0;
+}
+
+static __always_inline int vt_fault_end(__u32 ret)
+{
+	__u64 now = bpf_ktime_get_ns();
+	struct vm_area_struct *vma;
+	struct vt_device *dev;
+	struct vm_fault *vmf;
+	struct vt_hold *hold;
+	__u32 result, bar;
+	__u64 offset;
+
+	if (!vt_task_allowed())
+		return 0;
+	hold = vt_hold_find(VT_PATH_FAULT);
+	if (!hold)
+		return 0;
+	dev = vt_device_find(hold->vdev);
+	if (!dev)
+		goto out;
+
+	vmf = (struct vm_fault *)hold->arg0;
+	vma = BPF_CORE_READ(vmf, vma);
+	bar = vt_vma_bar((vt_vdev_t *)hold->vdev, vma, BPF_CORE_READ(vmf, address), &offset);
+	result = vt_fault_result(ret);
+	if (bar > VT_MAX_BARS)
+		bar = VT_MAX_BARS;
+
+	__sync_fetch_and_add(&dev->stats.faults[bar][result], 1);
+	if (hold->arg1 < VT_ORDER_MAX)
+		__sync_fetch_and_add(&dev->stats.fault_orders[hold->arg1], 1);
+	vt_hist_add(&dev->stats.fault_ns[result], now - hold->t_entry);
+	if (result == VT_FAULT_SIGBUS) {
+		__sync_fetch_and_add(&dev->stats.accesses[VT_ACCESS_SIGBUS], 1);
+		vt_emit(dev, VT_EV_SIGBUS, bar, offset, ret);
+	}
+out:
+	vt_hold_end(hold, dev, now);
+	return 0;
+}
+
+#endif /* VT_FAULT_BPF_H */

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memory_lock hold time, measured by bracketing the vfio functions that take and
+ * release it rather than hooking down_read()/up_read() for every rwsem in the
+ * system: that would tax every mmap_lock user on the host. A hold starts at the
+ * function's entry; a contention_end on one of the device's locks, or a vma_list
+ * zap that runs before the lock is taken (up to 6.9), moves the start to when
+ * the lock was really acquired. It ends at the function's return, so it includes
+ * the few instructions after up_*() and, for BAR read()/write() before 6.8, the
+ * user copy between per-access lock sections.
+ */
+#ifndef VT_HOLD_BPF_H
+#define VT_HOLD_BPF_H
+
+#include "maps.bpf.h"
+#include "hist.bpf.h"
+
+static __always_inline void vt_hold_begin(__u64 vdev, __u32 path, __u32 mode,
+					  __u64 arg0, __u64 arg1)
+{
+	__u64 now = bpf_ktime_get_ns();
+	struct vt_hold hold = {
+		.vdev = vdev,
+		.t_entry = now,
+		.t_acquired = now,
+		.arg0 = arg0,
+		.arg1 = arg1,
+		.path = path,
+		.mode = mode,
+	};
+	__u32 tid = vt_tid();
+
+	if (bpf_map_update_elem(&holds, &tid, &hold, BPF_NOEXIST))
+		vt_lost(bpf_map_lookup_elem(&holds, &tid) ? VT_LOST_NESTED : VT_LOST_TASK_MAP_FULL);
+}
+
+/* This thread's open bracket on @path, or NULL (counted as a missed start). */
+static __always_inline struct vt_hold *vt_hold_find(__u32 path)
+{
+	__u32 tid = vt_tid();
+	struct vt_hold *hold = bpf_map_lookup_elem(&holds, &tid);
+
+	if (!hold || hold->path != path) {
+		vt_lost(VT_LOST_MISSED_START);
+		return NULL;
+	}
+	return hold;
+}
+
+/* Any open bracket of this thread, for zaps and waits to attribute themselves. */
+static __always_inline struct vt_hold *vt_hold_current(void)
+{
+	__u32 tid = vt_tid();
+
+	return bpf_map_lookup_elem(&holds, &tid);
+}
+
+static __always_inline void vt_hold_end(struct vt_hold *hold, struct vt_device *dev, __u64 now)
+{
+	__u32 tid = vt_tid();
+	__u32 mode = hold->mode, path = hold->path;
+
+	if (dev && mode < VT_MODE_MAX && path < VT_PATH_MAX)
+		vt_hist_add(&dev->stats.hold_ns[mode][path], now - hold->t_acquired);
+	bpf_map_delete_elem(&holds, &tid);
+}
+
+#endif /* VT_HOLD_BPF_H */

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Maps and knobs shared by every BPF object. Every bpf/ source includes this, and
+ * `bpftool gen object` links them into one object: the __weak definitions become
+ * one map or variable each, so every concern writes to the same devices map.
+ */
+#ifndef VT_MAPS_BPF_H
+#define VT_MAPS_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include "vfio_trace.h"
+#include "vfio_types.h"
+
+#define VT_MAX_DEVICES 256
+#define VT_MAX_TASKS 16384
+#define VT_MAX_PIN_PROCS 1024
+
+/* Knobs, set by user space before load. */
+const volatile __u32 targ_tgid __weak = 0;		/* -p: only this process */
+const volatile __u32 targ_bdf_count __weak = 0;	/* -d: number of BDFs below */
+const volatile char targ_bdfs[VT_MAX_BDF_FILTERS][VT_BDF_LEN] __weak = {};
+const volatile __u32 targ_emit_events __weak = 0;	/* ring buffer only when read */
+
+/* Losses by enum vt_lost_reason; user space exports them. */
+__u64 lost[VT_LOST_MAX] __weak;
+
+/* A zeroed value for creating device entries: too large for the BPF stack. */
+struct vt_device vt_zero_device __weak;
+
+/* Kernel address of the vfio_pci_core_device -> its identity and statistics. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VT_MAX_DEVICES);
+	__type(key, __u64);
+	__type(value, struct vt_device);
+} devices SEC(".maps") __weak;
+
+enum vt_lock_kind {
+	VT_LOCK_MEMORY,
+	VT_LOCK_VMA,
+};
+
+struct vt_lock_owner {
+	__u64 vdev;
+	__u32 kind;	/* enum vt_lock_kind */
+	__u32 pad;
+};
+
+/* Lock address -> device. Contention tracepoints fire for every lock in the
+ * system; this lookup is the filter, before any other work. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 2 * VT_MAX_DEVICES);
+	__type(key, __u64);
+	__type(value, struct vt_lock_owner);
+} locks SEC(".maps") __weak;
+
+/* vfio device inode -> device (6.10+): BAR zaps unmap this inode's mapping. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VT_MAX_DEVICES);
+	__type(key, __u64);
+	__type(value, __u64);
+} inodes SEC(".maps") __weak;
+
+/* A thread inside a vfio function that holds memory_lock. */
+struct vt_hold {
+	__u64 vdev;
+	__u64 t_entry;
+	__u64 t_acquired;	/* entry, moved on by waits and zaps before the lock */
+	__u64 arg0;		/* per path: vmf, file position, old PCI_COMMAND */
+	__u64 arg1;		/* per path: fault order, iswrite */
+	__u32 path;		/* enum vt_lock_path */
+	__u32 mode;		/* enum vt_lock_mode */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VT_MAX_TASKS);
+	__type(key, __u32);		/* tid */
+	__type(value, struct vt_hold);
+} holds SEC(".maps") __weak;
+
+/* A thread waiting for a tracked lock, between contention_begin and _end. */
+struct vt_wait {
+	__u64 lock;
+	__u64 vdev;
+	__u64 ts;
+	__u32 kind;
+	__u32 mode;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VT_MAX_TASKS);
+	__type(key, __u32);		/* tid */
+	__type(value, struct vt_wait);
+} waits SEC(".maps") __weak;
+
+struct vt_zap_start {
+	__u64 vdev;
+	__u64 ts;
+	__u32 vmas;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VT_MAX_TASKS);
+	__type(key, __u32);		/* tid */
+	__type(value, struct vt_zap_start);
+} zaps_inflight SEC(".maps") __weak;
+
+struct vt_pin_start {
+	__u64 ts;
+	__u32 path;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VT_MAX_TASKS);
+	__type(key, __u32);		/* tid */
+	__type(value, struct vt_pin_start);
+} pins_inflight SEC(".maps") __weak;
+
+/* enum vt_pin_path -> totals. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VT_PIN_PATH_MAX);
+	__type(key, __u32);
+	__type(value, struct vt_pin_stats);
+} pin_stats SEC(".maps") __weak;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VT_MAX_PIN_PROCS);
+	__type(key, struct vt_pin_proc_key);
+	__type(value, struct vt_pin_proc);
+} pin_procs SEC(".maps") __weak;
+
+/* Disabled-memory accesses and memory enable/disable, for `vfio-trace events`. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} events SEC(".maps") __weak;
+
+static __always_inline void vt_lost(enum vt_lost_reason reason)
+{
+	__sync_fetch_and_add(&lost[reason], 1);
+}
+
+static __always_inline __u32 vt_tid(void)
+{
+	return (__u32)bpf_get_current_pid_tgid();
+}
+
+/* The -p filter. */
+static __always_inline bool vt_task_allowed(void)
+{
+	return !targ_tgid || (bpf_get_current_pid_tgid() >> 32) == targ_tgid;
+}
+
+#endif /* VT_MAPS_BPF_H */

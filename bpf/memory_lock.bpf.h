@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memory_lock: wait time from the lock:contention_begin/end tracepoints (5.19+),
+ * filtered by the lock addresses learned per device; hold time from brackets
+ * (hold.bpf.h) around the write-side paths: PCI_COMMAND writes, resets, and the
+ * lock_and_enable/unlock_and_restore pair used by MSI setup and ROM reads.
+ */
+#ifndef VT_MEMORY_LOCK_BPF_H
+#define VT_MEMORY_LOCK_BPF_H
+
+#include "maps.bpf.h"
+#include "core_fixes.bpf.h"
+#include "device.bpf.h"
+#include "hist.bpf.h"
+#include "hold.bpf.h"
+#include "events.bpf.h"
+
+/* include/trace/events/lock.h; macros, so not in BTF. */
+#define VT_LCB_F_READ (1U << 1)
+#define VT_LCB_F_WRITE (1U << 2)
+
+/* include/uapi/linux/vfio.h: _IO(VFIO_TYPE, VFIO_BASE + 11) and + 13. */
+#define VT_VFIO_DEVICE_RESET 0x3b6f
+#define VT_VFIO_DEVICE_PCI_HOT_RESET 0x3b71
+
+static __always_inline int vt_wait_begin(__u64 lock, __u32 flags)
+{
+	struct vt_lock_owner *owner = bpf_map_lookup_elem(&locks, &lock);
+	struct vt_device *dev;
+	struct vt_wait wait;
+	__u32 tid;
+
+	if (!owner || !vt_task_allowed())
+		return 0;
+	dev = vt_device_find(owner->vdev);
+	if (!dev)
+		return 0;
+
+	wait.lock = lock;
+	wait.vdev = owner->vdev;
+	wait.ts = bpf_ktime_get_ns();
+	wait.kind = owner->kind;
+	wait.mode = flags & VT_LCB_F_WRITE ? VT_MODE_WRITE : VT_MODE_READ;
+	tid = vt_tid();
+	/* A mutex reports begin twice, spinning then sleeping, for one wait:
+	 * keep the first. */
+	if (bpf_map_update_elem(&waits, &tid, &wait, BPF_NOEXIST)) {
+		struct vt_wait *old = bpf_map_lookup_elem(&waits, &tid);
+
+		if (!old)
+			vt_lost(VT_LOST_TASK_MAP_FULL);
+		if (!old || old->lock == lock)
+			return 0;
+		/* A leftover from a wait whose end we missed: start over. */
+		bpf_map_update_elem(&waits, &tid, &wait, BPF_ANY);
+	}
+	if (wait.kind == VT_LOCK_MEMORY && wait.mode == VT_MODE_WRITE)
+		__sync_fetch_and_add(&dev->stats.contentions[VT_MODE_WRITE], 1);
+	else if (wait.kind == VT_LOCK_MEMORY)
+		__sync_fetch_and_add(&dev->stats.contentions[VT_MODE_READ], 1);
+	else
+		__sync_fetch_and_add(&dev->stats.vma_lock_contentions, 1);
+	return 0;
+}
+
+static __always_inline int vt_wait_end(__u64 lock)
+{
+	__u32 tid = vt_tid();
+	struct vt_wait *wait = bpf_map_lookup_elem(&waits, &tid);
+	struct vt_device *dev;
+	struct vt_hold *hold;
+	__u64 now;
+
+	if (!wait || wait->lock != lock)
+		return 0;
+	now = bpf_ktime_get_ns();
+	dev = vt_device_find(wait->vdev);
+	if (dev) {
+		if (wait->kind == VT_LOCK_MEMORY && wait->mode < VT_MODE_MAX)
+			vt_hist_add(&dev->stats.wait_ns[wait->mode], now - wait->ts);
+		else
+			vt_hist_add(&dev->stats.vma_lock_wait_ns, now - wait->ts);
+	}
+	/* The lock is ours from here: the bracket's hold starts now. */
+	hold = vt_hold_current();
+	if (hold && hold->vdev == wait->vdev)
+		hold->t_acquired = now;
+	bpf_map_delete_elem(&waits, &tid);
+	return 0;
+}
+
+/* vfio_basic_config_write() takes memory_lock for writing only for a write at
+ * PCI_COMMAND: zap-and-lock when the write clears the MEM bit, plain down_write
+ * otherwise. */
+static __always_inline int vt_config_write_begin(vt_vdev_t *vdev, int offset)
+{
+	if (offset != VT_PCI_COMMAND || !vt_task_allowed() || !vt_device_get(vdev))
+		return 0;
+	vt_hold_begin((__u64)vdev, VT_PATH_CONFIG_WRITE, VT_MODE_WRITE, vt_virt_command(vdev), 0);
+	return 0;
+}
+
+static __always_inline void vt_record_disable(struct vt_device *dev, __u64 now)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	dev->info.last_disable.ts_ns = now;
+	dev->info.last_disable.pid = pid_tgid >> 32;
+	dev->info.last_disable.tid = (__u32)pid_tgid;
+	bpf_get_current_comm(dev->info.last_disable.comm, sizeof(dev->info.last_disable.comm));
+}
+
+static __always_inline int vt_config_write_end(int offset)
+{
+	__u64 now = bpf_ktime_get_ns();
+	struct vt_device *dev;
+	struct vt_hold *hold;
+	__u16 before, after;
+
+	if (offset != VT_PCI_COMMAND || !vt_task_allowed())
+		return 0;
+	hold = vt_hold_find(VT_PATH_CONFIG_WRITE);
+	if (!hold)
+		return 0;
+	dev = vt_device_find(hold->vdev);
+	if (dev) {
+		before = hold->arg0;
+		after = vt_virt_command((vt_vdev_t *)hold->vdev);
+		if ((before & VT_PCI_COMMAND_MEMORY) && !(after & VT_PCI_COMMAND_MEMORY)) {
+			__sync_fetch_and_add(&dev->stats.memory_disables, 1);
+			vt_record_disable(dev, now);
+			vt_emit(dev, VT_EV_MEMORY_DISABLE, VT_MAX_BARS, 0, after);
+		} else if (!(before & VT_PCI_COMMAND_MEMORY) && (after & VT_PCI_COMMAND_MEMORY)) {
+			__sync_fetch_and_add(&dev->stats.memory_enables, 1);
+			vt_emit(dev, VT_EV_MEMORY_ENABLE, VT_MAX_BARS, 0, after);
+		}
+	}
+	vt_hold_end(hold, dev, now);
+	return 0;
+}
+
+static __always_inline __u32 vt_ioctl_path(unsigned int cmd)
+{
+	if (cmd == VT_VFIO_DEVICE_RESET)
+		return VT_PATH_RESET;
+	if (cmd == VT_VFIO_DEVICE_PCI_HOT_RESET)
+		return VT_PATH_HOT_RESET;
+	return VT_PATH_MAX;
+}
+
+static __always_inline int vt_ioctl_begin(void *core_vdev, unsigned int cmd)
+{
+	__u32 path = vt_ioctl_path(cmd);
+	vt_vdev_t *vdev;
+
+	if (path == VT_PATH_MAX || !vt_task_allowed())
+		return 0;
+	vdev = vt_vdev_from_core(core_vdev);
+	if (!vt_device_get(vdev))
+		return 0;
+	vt_hold_begin((__u64)vdev, path, VT_MODE_WRITE, cmd, 0);
+	return 0;
+}
+
+/* The kretprobe twin cannot see cmd; any reset bracket of this thread is it. */
+static __always_inline int vt_ioctl_end(void)
+{
+	__u64 now = bpf_ktime_get_ns();
+	struct vt_hold *hold = vt_hold_current();
+
+	if (!hold || (hold->path != VT_PATH_RESET && hold->path != VT_PATH_HOT_RESET))
+		return 0;
+	vt_hold_end(hold, vt_device_find(hold->vdev), now);
+	return 0;
+}
+
+static __always_inline int vt_lock_and_enable(vt_vdev_t *vdev)
+{
+	if (!vt_task_allowed() || !vt_device_get(vdev))
+		return 0;
+	vt_hold_begin((__u64)vdev, VT_PATH_MEMORY_ENABLE, VT_MODE_WRITE, 0, 0);
+	return 0;
+}
+
+static __always_inline int vt_unlock_and_restore(vt_vdev_t *vdev)
+{
+	__u64 now = bpf_ktime_get_ns();
+	struct vt_hold *hold;
+
+	if (!vt_task_allowed())
+		return 0;
+	hold = vt_hold_find(VT_PATH_MEMORY_ENABLE);
+	if (hold)
+		vt_hold_end(hold, vt_device_find(hold->vdev), now);
+	return 0;
+}
+
+#endif /* VT_MEMORY_LOCK_BPF_H */

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * type1 VFIO_IOMMU_MAP_DMA pins through vfio_pin_pages_remote(), which returns
+ * the pages it pinned (vfio_dma_do_map and vfio_pin_map_dma are inlined on
+ * Debian 6.1); UNMAP_DMA unpins through vfio_unpin_pages_remote(dma, iova, pfn,
+ * npage, do_accounting). vfio_pin_pages()/vfio_unpin_pages() are the mdev API;
+ * npage is their third argument both before and after 6.0 (34a255e67615
+ * "vfio: Replace phys_pfn with pages for vfio_pin_pages()").
+ */
+#include "pin.bpf.h"
+
+SEC("fentry/vfio_pin_pages_remote")
+int BPF_PROG(pin_type1_entry)
+{
+	return vt_pin_begin(VT_PIN_TYPE1);
+}
+
+SEC("fexit/vfio_pin_pages_remote")
+int BPF_PROG(pin_type1_exit, void *dma, unsigned long vaddr, long npage, unsigned long *pfn_base,
+	     unsigned long limit, void *batch, long ret)
+{
+	return vt_pin_end(ret);
+}
+
+SEC("fentry/vfio_unpin_pages_remote")
+int BPF_PROG(unpin_type1, void *dma, dma_addr_t iova, unsigned long pfn, long npage)
+{
+	return vt_unpin(VT_PIN_TYPE1, npage);
+}
+
+SEC("fentry/vfio_pin_pages")
+int BPF_PROG(pin_mdev_entry)
+{
+	return vt_pin_begin(VT_PIN_MDEV);
+}
+
+SEC("fexit/vfio_pin_pages")
+int BPF_PROG(pin_mdev_exit, void *device, dma_addr_t iova, int npage, int prot, void *pages,
+	     int ret)
+{
+	return vt_pin_end(ret);
+}
+
+SEC("fentry/vfio_unpin_pages")
+int BPF_PROG(unpin_mdev, void *device, dma_addr_t iova, int npage)
+{
+	return vt_unpin(VT_PIN_MDEV, npage);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(pin_type1_entry_kp)
+{
+	return vt_pin_begin(VT_PIN_TYPE1);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(pin_mdev_entry_kp)
+{
+	return vt_pin_begin(VT_PIN_MDEV);
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(pin_exit_kp, long ret)
+{
+	return vt_pin_end(ret);
+}
+
+/* Only for the mdev API, whose return value is an int. */
+SEC("kretprobe")
+int BPF_KRETPROBE(pin_mdev_exit_kp, int ret)
+{
+	return vt_pin_end(ret);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(unpin_type1_kp, void *dma, dma_addr_t iova, unsigned long pfn, long npage)
+{
+	return vt_unpin(VT_PIN_TYPE1, npage);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(unpin_mdev_kp, void *device, dma_addr_t iova, int npage)
+{
+	return vt_unpin(VT_PIN_MDEV, npage);
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* DMA page pinning: calls, pages, errors and latency by path and by process. */
+#ifndef VT_PIN_BPF_H
+#define VT_PIN_BPF_H
+
+#include "maps.bpf.h"
+#include "hist.bpf.h"
+
+static __always_inline int vt_pin_begin(__u32 path)
+{
+	struct vt_pin_start start = { .ts = bpf_ktime_get_ns(), .path = path };
+	__u32 tid = vt_tid();
+
+	if (!vt_task_allowed())
+		return 0;
+	if (bpf_map_update_elem(&pins_inflight, &tid, &start, BPF_ANY))
+		vt_lost(VT_LOST_TASK_MAP_FULL);
+	return 0;
+}
+
+static __always_inline void vt_pin_account_proc(__u32 path, __u64 pages, bool failed, __u64 ns)
+{
+	struct vt_pin_proc_key key = { .tgid = bpf_get_current_pid_tgid() >> 32, .path = path };
+	struct vt_pin_proc *proc = bpf_map_lookup_elem(&pin_procs, &key);
+
+	if (!proc) {
+		struct vt_pin_proc zero = {};
+
+		bpf_get_current_comm(zero.comm, sizeof(zero.comm));
+		if (bpf_map_update_elem(&pin_procs, &key, &zero, BPF_NOEXIST) &&
+		    !bpf_map_lookup_elem(&pin_procs, &key)) {
+			vt_lost(VT_LOST_PROC_MAP_FULL);
+			return;
+		}
+		proc = bpf_map_lookup_elem(&pin_procs, &key);
+		if (!proc)
+			return;
+	}
+	__sync_fetch_and_add(&proc->calls, 1);
+	__sync_fetch_and_add(&proc->pages, pages);
+	if (failed)
+		__sync_fetch_and_add(&proc->errors, 1);
+	__sync_fetch_and_add(&proc->sum_ns, ns);
+}
+
+/* @ret: pages pinned, or a negative errno. */
+static __always_inline int vt_pin_end(long ret)
+{
+	__u32 tid = vt_tid();
+	struct vt_pin_start *start = bpf_map_lookup_elem(&pins_inflight, &tid);
+	struct vt_pin_stats *stats;
+	__u64 ns, pages;
+	__u32 path;
+
+	if (!start)
+		return 0;
+	ns = bpf_ktime_get_ns() - start->ts;
+	path = start->path;
+	bpf_map_delete_elem(&pins_inflight, &tid);
+	stats = bpf_map_lookup_elem(&pin_stats, &path);
+	if (!stats)
+		return 0;
+	pages = ret > 0 ? ret : 0;
+	__sync_fetch_and_add(&stats->calls, 1);
+	__sync_fetch_and_add(&stats->pages, pages);
+	if (ret < 0)
+		__sync_fetch_and_add(&stats->errors, 1);
+	vt_hist_add(&stats->pin_ns, ns);
+	vt_pin_account_proc(path, pages, ret < 0, ns);
+	return 0;
+}
+
+static __always_inline int vt_unpin(__u32 path, long npage)
+{
+	struct vt_pin_stats *stats;
+
+	if (!vt_task_allowed() || npage <= 0)
+		return 0;
+	stats = bpf_map_lookup_elem(&pin_stats, &path);
+	if (!stats)
+		return 0;
+	__sync_fetch_and_add(&stats->unpin_calls, 1);
+	__sync_fetch_and_add(&stats->unpinned_pages, npage);
+	return 0;
+}
+
+#endif /* VT_PIN_BPF_H */

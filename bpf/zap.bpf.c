@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Zap mechanisms, newest first:
+ *   unmap_mapping_range() on the vfio device inode   6.10+ (aac6db75a9fc
+ *       "vfio/pci: Use unmap_mapping_range()"), 6.6.134+ by backport
+ *   vfio_pci_zap_and_vma_lock(vdev, try) walking vma_list with zap_vma_ptes()
+ *       5.8 to 6.9 (abafbc551fdd "vfio-pci: Invalidate mmaps and block MMIO
+ *       access on disabled memory")
+ */
+#include "zap.bpf.h"
+
+SEC("fentry/unmap_mapping_range")
+int BPF_PROG(unmap_mapping_entry, struct address_space *mapping)
+{
+	return vt_unmap_mapping_begin(mapping);
+}
+
+SEC("fexit/unmap_mapping_range")
+int BPF_PROG(unmap_mapping_exit, struct address_space *mapping, loff_t start, loff_t len,
+	     int even_cows)
+{
+	vt_zap_end(true, VT_ZAP_INODE);
+	return 0;
+}
+
+SEC("kprobe")
+int BPF_KPROBE(unmap_mapping_entry_kp, struct address_space *mapping)
+{
+	return vt_unmap_mapping_begin(mapping);
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(unmap_mapping_exit_kp)
+{
+	vt_zap_end(true, VT_ZAP_INODE);
+	return 0;
+}
+
+SEC("fentry/vfio_pci_zap_and_vma_lock")
+int BPF_PROG(zap_vma_list_entry, vt_vdev_t *vdev, bool try)
+{
+	return vt_zap_vma_list_begin(vdev);
+}
+
+SEC("fexit/vfio_pci_zap_and_vma_lock")
+int BPF_PROG(zap_vma_list_exit, vt_vdev_t *vdev, bool try, int ret)
+{
+	vt_zap_end(ret != 0, VT_ZAP_VMA_LIST);
+	return 0;
+}
+
+SEC("kprobe")
+int BPF_KPROBE(zap_vma_list_entry_kp, vt_vdev_t *vdev)
+{
+	return vt_zap_vma_list_begin(vdev);
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(zap_vma_list_exit_kp, int ret)
+{
+	vt_zap_end(ret != 0, VT_ZAP_VMA_LIST);
+	return 0;
+}
+
+SEC("fentry/zap_vma_ptes")
+int BPF_PROG(zap_vma_ptes_entry)
+{
+	return vt_zap_vma();
+}
+
+SEC("kprobe")
+int BPF_KPROBE(zap_vma_ptes_entry_kp)
+{
+	return vt_zap_vma();
+}

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * BAR zaps: the moment vfio tears down every user mapping of a device's BARs, so
+ * the next access faults and sees the new memory state.
+ */
+#ifndef VT_ZAP_BPF_H
+#define VT_ZAP_BPF_H
+
+#include "maps.bpf.h"
+#include "core_fixes.bpf.h"
+#include "device.bpf.h"
+#include "hist.bpf.h"
+#include "hold.bpf.h"
+
+/* drivers/vfio/vfio_main.c: the pseudo filesystem of the per-device inodes. */
+#define VT_VFIO_MAGIC 0x5646494f
+
+enum vt_zap_kind {
+	VT_ZAP_VMA_LIST,	/* up to 6.9: runs before memory_lock is taken */
+	VT_ZAP_INODE,		/* 6.10+: runs under the write lock */
+};
+
+static __always_inline __u32 vt_zap_reason(struct vt_hold *hold, __u64 vdev)
+{
+	if (!hold || hold->vdev != vdev)
+		return VT_ZAP_OTHER;
+	switch (hold->path) {
+	case VT_PATH_CONFIG_WRITE:
+		return VT_ZAP_CONFIG_WRITE;
+	case VT_PATH_RESET:
+		return VT_ZAP_RESET;
+	case VT_PATH_HOT_RESET:
+		return VT_ZAP_HOT_RESET;
+	default:
+		return VT_ZAP_OTHER;
+	}
+}
+
+static __always_inline void vt_zap_begin(__u64 vdev)
+{
+	struct vt_zap_start start = { .vdev = vdev, .ts = bpf_ktime_get_ns() };
+	__u32 tid = vt_tid();
+
+	if (bpf_map_update_elem(&zaps_inflight, &tid, &start, BPF_ANY))
+		vt_lost(VT_LOST_TASK_MAP_FULL);
+}
+
+/* @zapped is false when a trylock zap gave up without zapping. */
+static __always_inline void vt_zap_end(bool zapped, enum vt_zap_kind kind)
+{
+	__u32 tid = vt_tid();
+	struct vt_zap_start *start = bpf_map_lookup_elem(&zaps_inflight, &tid);
+	struct vt_device *dev;
+	struct vt_hold *hold;
+	__u32 reason;
+	__u64 now;
+
+	if (!start)
+		return;
+	now = bpf_ktime_get_ns();
+	dev = vt_device_find(start->vdev);
+	hold = vt_hold_current();
+	if (dev && zapped) {
+		reason = vt_zap_reason(hold, start->vdev);
+		__sync_fetch_and_add(&dev->stats.zaps[reason], 1);
+		__sync_fetch_and_add(&dev->stats.zap_vmas, start->vmas);
+		vt_hist_add(&dev->stats.zap_ns, now - start->ts);
+	}
+	/* Up to 6.9 the zap takes vma_lock and returns before down_write(). */
+	if (kind == VT_ZAP_VMA_LIST && hold && hold->vdev == start->vdev)
+		hold->t_acquired = now;
+	bpf_map_delete_elem(&zaps_inflight, &tid);
+}
+
+static __always_inline int vt_zap_vma_list_begin(vt_vdev_t *vdev)
+{
+	if (vt_device_get(vdev))
+		vt_zap_begin((__u64)vdev);
+	return 0;
+}
+
+/* zap_vma_ptes() once per VMA on the device's vma_list, inside the zap. */
+static __always_inline int vt_zap_vma(void)
+{
+	__u32 tid = vt_tid();
+	struct vt_zap_start *start = bpf_map_lookup_elem(&zaps_inflight, &tid);
+
+	if (start)
+		start->vmas++;
+	return 0;
+}
+
+/* unmap_mapping_range() is called by every filesystem; only the vfio inode's
+ * mapping is a BAR zap. That also keeps out the __request_region() call made by
+ * the first BAR mmap, which revokes the iomem inode's mapping. */
+static __always_inline int vt_unmap_mapping_begin(struct address_space *mapping)
+{
+	struct inode *host = BPF_CORE_READ(mapping, host);
+	__u64 key = (__u64)host;
+	__u64 *vdev;
+
+	if (BPF_CORE_READ(host, i_sb, s_magic) != VT_VFIO_MAGIC)
+		return 0;
+	vdev = bpf_map_lookup_elem(&inodes, &key);
+	if (vdev && vt_device_find(*vdev))
+		vt_zap_begin(*vdev);
+	return 0;
+}
+
+#endif /* VT_ZAP_BPF_H */

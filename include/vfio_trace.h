@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Types shared by the BPF programs and user space.
+ *
+ * Only fixed-width fields: the same bytes are written by the BPF side and read by
+ * the frontend, so nothing here may depend on the compiler's idea of long, bool or
+ * a pointer. User space checks the sizes with _Static_assert (src/abi_check.c).
+ */
+#ifndef VFIO_TRACE_H
+#define VFIO_TRACE_H
+
+/* The BPF side gets the __u types from vmlinux.h. */
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+/* log2 slots of nanoseconds. Slot s holds [2^s, 2^(s+1)) ns (slot 0 also holds 0);
+ * the last slot also takes everything larger (about 4.3 s and more). */
+#define VT_HIST_SLOTS 33
+#define VT_BDF_LEN 16
+#define VT_COMM_LEN 16
+#define VT_MAX_BDF_FILTERS 8
+#define VT_MAX_BARS 6
+/* Slot VT_MAX_BARS counts faults whose BAR could not be told. */
+#define VT_BAR_SLOTS (VT_MAX_BARS + 1)
+
+enum vt_fault_result {
+	VT_FAULT_NOPAGE,
+	VT_FAULT_SIGBUS,
+	VT_FAULT_OOM,
+	VT_FAULT_FALLBACK,
+	VT_FAULT_OTHER,
+	VT_FAULT_RESULT_MAX,
+};
+
+/* Fault order as passed to vfio_pci_mmap_huge_fault() (6.12+); the old
+ * vfio_pci_mmap_fault() has no order and counts as unknown. */
+enum vt_fault_order {
+	VT_ORDER_PAGE,
+	VT_ORDER_PMD,
+	VT_ORDER_PUD,
+	VT_ORDER_OTHER,
+	VT_ORDER_UNKNOWN,
+	VT_ORDER_MAX,
+};
+
+enum vt_lock_mode {
+	VT_MODE_READ,
+	VT_MODE_WRITE,
+	VT_MODE_MAX,
+};
+
+/* The code path that held memory_lock. */
+enum vt_lock_path {
+	VT_PATH_FAULT,		/* BAR mmap fault, read */
+	VT_PATH_BAR_RW,		/* read()/write() on a BAR region, read */
+	VT_PATH_CONFIG_WRITE,	/* PCI_COMMAND write through the config region, write */
+	VT_PATH_RESET,		/* VFIO_DEVICE_RESET, write */
+	VT_PATH_HOT_RESET,	/* VFIO_DEVICE_PCI_HOT_RESET, write */
+	VT_PATH_MEMORY_ENABLE,	/* lock_and_enable ... unlock_and_restore: MSI setup, ROM, write */
+	VT_PATH_MAX,
+};
+
+enum vt_zap_reason {
+	VT_ZAP_CONFIG_WRITE,
+	VT_ZAP_RESET,
+	VT_ZAP_HOT_RESET,
+	VT_ZAP_OTHER,
+	VT_ZAP_REASON_MAX,
+};
+
+enum vt_pin_path {
+	VT_PIN_TYPE1,	/* VFIO_IOMMU_MAP_DMA: vfio_pin_pages_remote() */
+	VT_PIN_MDEV,	/* vfio_pin_pages(): emulated-IOMMU (mdev) devices */
+	VT_PIN_IOMMUFD,	/* iommufd IOAS map */
+	VT_PIN_PATH_MAX,
+};
+
+enum vt_access_kind {
+	VT_ACCESS_SIGBUS,	/* BAR mmap fault refused: SIGBUS to the task */
+	VT_ACCESS_EIO,		/* BAR read()/write() returned -EIO */
+	VT_ACCESS_IOEVENTFD_DROP, /* ioeventfd write skipped while memory was off */
+	VT_ACCESS_KIND_MAX,
+};
+
+/* Event kinds in the ring buffer: the accesses above, then state changes. */
+enum vt_event_kind {
+	VT_EV_SIGBUS = VT_ACCESS_SIGBUS,
+	VT_EV_EIO = VT_ACCESS_EIO,
+	VT_EV_IOEVENTFD_DROP = VT_ACCESS_IOEVENTFD_DROP,
+	VT_EV_MEMORY_DISABLE,	/* a config write cleared PCI_COMMAND_MEMORY */
+	VT_EV_MEMORY_ENABLE,	/* a config write set it again */
+	VT_EV_KIND_MAX,
+};
+
+/* Everything that can be lost or dropped on the BPF side; counted, never silent. */
+enum vt_lost_reason {
+	VT_LOST_RINGBUF_FULL,	/* event not delivered; still counted in the stats */
+	VT_LOST_DEVICE_MAP_FULL,
+	VT_LOST_LOCK_MAP_FULL,
+	VT_LOST_TASK_MAP_FULL,	/* per-thread start record could not be stored */
+	VT_LOST_PROC_MAP_FULL,
+	VT_LOST_MISSED_START,	/* an exit without its entry (attached mid-call) */
+	VT_LOST_NESTED,		/* a bracket opened while the thread was already in one */
+	VT_LOST_MAX,
+};
+
+struct vt_hist {
+	__u64 slots[VT_HIST_SLOTS];
+	__u64 count;
+	__u64 sum_ns;
+};
+
+/* Who last cleared PCI_COMMAND_MEMORY on a device. */
+struct vt_disable_record {
+	__u64 ts_ns;
+	__u32 pid;
+	__u32 tid;
+	char comm[VT_COMM_LEN];
+};
+
+struct vt_device_info {
+	char bdf[VT_BDF_LEN];	/* dev_name() of the pci_dev, e.g. "0000:01:00.0" */
+	__u32 vendor;
+	__u32 device_id;
+	__u64 memory_lock;	/* &vdev->memory_lock, kernel address */
+	__u64 first_seen_ns;
+	__u32 traced;		/* 1 unless excluded by the -d filter */
+	__u32 pad;
+	struct vt_disable_record last_disable;
+};
+
+struct vt_device_stats {
+	__u64 faults[VT_BAR_SLOTS][VT_FAULT_RESULT_MAX];
+	__u64 fault_orders[VT_ORDER_MAX];
+	struct vt_hist fault_ns[VT_FAULT_RESULT_MAX];
+
+	__u64 contentions[VT_MODE_MAX];
+	struct vt_hist wait_ns[VT_MODE_MAX];
+	struct vt_hist hold_ns[VT_MODE_MAX][VT_PATH_MAX];
+
+	/* vma_lock (kernels up to 6.9): the fault path takes it before memory_lock. */
+	__u64 vma_lock_contentions;
+	struct vt_hist vma_lock_wait_ns;
+
+	__u64 zaps[VT_ZAP_REASON_MAX];
+	__u64 zap_vmas;		/* VMAs zapped by the vma_list zap (kernels up to 6.9) */
+	struct vt_hist zap_ns;
+
+	__u64 accesses[VT_ACCESS_KIND_MAX];
+	__u64 memory_disables;
+	__u64 memory_enables;
+};
+
+/* Value of the devices map, keyed by the kernel address of the vfio device. */
+struct vt_device {
+	struct vt_device_info info;
+	struct vt_device_stats stats;
+};
+
+struct vt_pin_stats {
+	__u64 calls;
+	__u64 pages;
+	__u64 errors;
+	__u64 unpin_calls;
+	__u64 unpinned_pages;
+	struct vt_hist pin_ns;
+};
+
+struct vt_pin_proc_key {
+	__u32 tgid;
+	__u32 path;
+};
+
+struct vt_pin_proc {
+	char comm[VT_COMM_LEN];
+	__u64 calls;
+	__u64 pages;
+	__u64 errors;
+	__u64 sum_ns;
+};
+
+struct vt_trace_event {
+	__u64 ts_ns;		/* bpf_ktime_get_ns() */
+	__u32 pid;
+	__u32 tid;
+	__u32 kind;		/* enum vt_event_kind */
+	__u32 bar;		/* VT_MAX_BARS when unknown */
+	__u64 offset;		/* offset in the BAR */
+	__s64 value;		/* fault return code, errno or the new PCI_COMMAND */
+	char comm[VT_COMM_LEN];
+	char bdf[VT_BDF_LEN];
+	/* For accesses: the last memory disable on this device, if any. */
+	__u64 disabled_ts_ns;
+	__u32 disabled_pid;
+	__u32 disabled_tid;
+	char disabled_comm[VT_COMM_LEN];
+};
+
+#endif /* VFIO_TRACE_H */
