@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Command line: parsed and checked here, with no side effects, so it can be
+ * unit-tested and fuzzed. */
+#ifndef VT_CLI_H
+#define VT_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include "vfio_trace.h"
+
+enum vt_command {
+	VT_CMD_SUMMARY,
+	VT_CMD_EVENTS,
+	VT_CMD_EXPORT,
+	VT_CMD_PROBES,
+};
+
+enum vt_unit {
+	VT_UNIT_NS,
+	VT_UNIT_US,
+	VT_UNIT_MS,
+};
+
+struct vt_options {
+	enum vt_command command;
+	char bdfs[VT_MAX_BDF_FILTERS][VT_BDF_LEN];
+	unsigned int nbdfs;
+	unsigned int pid;		/* 0: every process */
+	bool kprobes;
+	bool verbose;
+	bool timestamp;
+	bool json;
+	bool help;
+	bool version;
+	enum vt_unit unit;
+	double interval_s;		/* 0: one summary at the end */
+	unsigned long count;		/* 0: no limit */
+	double duration_s;		/* 0: until SIGINT/SIGTERM */
+	const char *textfile_dir;
+};
+
+/* 0 on success; otherwise -EINVAL with a one-line message (no newline, no
+ * program name) in @err. */
+int vt_cli_parse(int argc, char **argv, struct vt_options *o, char *err, size_t errlen);
+void vt_cli_usage(FILE *f);
+
+/* "0000:01:00.0" or "01:00.0" -> canonical lower-case "0000:01:00.0". 0 or -EINVAL. */
+int vt_parse_bdf(const char *s, char out[VT_BDF_LEN]);
+/* A positive, finite number of seconds up to one day, e.g. "1", "0.5". */
+int vt_parse_seconds(const char *s, double *out);
+/* A decimal integer in [min, max]. */
+int vt_parse_ulong(const char *s, unsigned long min, unsigned long max, unsigned long *out);
+
+#endif

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0
+/* `vfio-trace events`: every access to disabled device memory, as it happens. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+#include "commands.h"
+#include "render.h"
+#include "signals.h"
+#include "tracer.h"
+
+struct events_ctx {
+	const struct vt_options *o;
+	__u64 start_ns;
+	int write_error;
+};
+
+static int on_event(void *arg, void *data, size_t size)
+{
+	struct events_ctx *ctx = arg;
+	const struct vt_trace_event *ev = data;
+	int err;
+
+	if (size < sizeof(*ev))
+		return 0;
+	if (ctx->o->json)
+		err = render_event_json(stdout, ev);
+	else
+		err = render_event_text(stdout, ev, ctx->start_ns);
+	if (!err && fflush(stdout))
+		err = -errno;
+	if (err) {
+		ctx->write_error = err;
+		return err;	/* stops ring_buffer__poll */
+	}
+	return 0;
+}
+
+int vt_cmd_events(const struct vt_options *o)
+{
+	struct events_ctx ctx = { .o = o };
+	struct ring_buffer *rb = NULL;
+	struct vt_snapshot last = {};
+	struct vt_tracer t;
+	int rc = VT_EXIT_ERROR, err;
+	__u64 end = 0;
+
+	if (vt_tracer_start(&t, o, true))
+		return VT_EXIT_ERROR;
+	if (vt_probes_no_vfio(t.probes)) {
+		vt_explain_no_vfio();
+		rc = VT_EXIT_NOTHING;
+		goto cleanup;
+	}
+	ctx.start_ns = t.started_ns;
+	rb = ring_buffer__new(vt_tracer_events_fd(&t), on_event, &ctx, NULL);
+	if (!rb) {
+		fprintf(stderr, "vfio-trace: cannot open the event ring buffer: %s\n", strerror(errno));
+		goto cleanup;
+	}
+	fprintf(stderr, "Tracing disabled-memory accesses... Hit Ctrl-C to end.\n");
+	if (!o->json)
+		render_event_text_header(stdout);
+	if (o->duration_s)
+		end = vt_monotonic_ns() + (__u64)(o->duration_s * 1e9);
+	while (!vt_exiting && !(end && vt_monotonic_ns() >= end)) {
+		err = ring_buffer__poll(rb, 100);
+		if (err == -EINTR)
+			continue;
+		if (err < 0) {
+			if (ctx.write_error)
+				fprintf(stderr, "vfio-trace: cannot write events: %s\n",
+					strerror(-ctx.write_error));
+			else
+				fprintf(stderr, "vfio-trace: ring buffer poll: %s\n", strerror(-err));
+			goto cleanup;
+		}
+	}
+	/* Whatever is still queued is delivered before we leave. */
+	ring_buffer__consume(rb);
+	if (!vt_tracer_snapshot(&t, &last) && last.lost[VT_LOST_RINGBUF_FULL])
+		fprintf(stderr, "vfio-trace: %llu events lost: ring buffer full (they are still "
+			"counted in the summary and export)\n",
+			(unsigned long long)last.lost[VT_LOST_RINGBUF_FULL]);
+	rc = VT_EXIT_OK;
+cleanup:
+	snapshot_free(&last);
+	ring_buffer__free(rb);
+	vt_tracer_stop(&t);
+	return rc;
+}

@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "kernel_features.h"
+
+#define VT_MAX_MODULES 512
+
+struct vt_module_btf {
+	char name[64];
+	int fd;		/* kernel BTF object, for attach_btf_obj_fd */
+	struct btf *btf;
+};
+
+struct vt_ksym {
+	char *name;
+	char *module;	/* "" for vmlinux */
+};
+
+struct vt_kernel {
+	struct btf *vmlinux;
+	struct vt_module_btf *modules;
+	size_t nmodules;
+	struct vt_ksym *ksyms;	/* sorted by name */
+	size_t nksyms;
+};
+
+static int load_module_btfs(struct vt_kernel *k)
+{
+	__u32 id = 0;
+	int err;
+
+	k->modules = calloc(VT_MAX_MODULES, sizeof(*k->modules));
+	if (!k->modules)
+		return -ENOMEM;
+	/* Iterating kernel BTF objects needs CAP_SYS_ADMIN; without it there is
+	 * no module BTF, and so no fentry or CO-RE on vfio. */
+	while (k->nmodules < VT_MAX_MODULES) {
+		struct bpf_btf_info info = {};
+		__u32 len = sizeof(info);
+		char name[64] = "";
+		struct vt_module_btf *m;
+		int fd;
+
+		err = bpf_btf_get_next_id(id, &id);
+		if (err)
+			return errno == ENOENT ? 0 : -errno;
+		fd = bpf_btf_get_fd_by_id(id);
+		if (fd < 0) {
+			if (errno == ENOENT)
+				continue;	/* unloaded meanwhile */
+			return -errno;
+		}
+		info.name = (__u64)(unsigned long)name;
+		info.name_len = sizeof(name);
+		if (bpf_obj_get_info_by_fd(fd, &info, &len) || !info.kernel_btf ||
+		    !strcmp(name, "vmlinux") || !name[0]) {
+			close(fd);
+			continue;
+		}
+		m = &k->modules[k->nmodules];
+		m->btf = btf__load_from_kernel_by_id_split(id, k->vmlinux);
+		if (!m->btf) {
+			close(fd);
+			continue;
+		}
+		snprintf(m->name, sizeof(m->name), "%s", name);
+		m->fd = fd;
+		k->nmodules++;
+	}
+	return 0;
+}
+
+static int ksym_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct vt_ksym *)a)->name, ((const struct vt_ksym *)b)->name);
+}
+
+/* /proc/kallsyms lines are "addr type name" and, for modules, "\t[module]". */
+static int load_kallsyms(struct vt_kernel *k)
+{
+	FILE *f = fopen("/proc/kallsyms", "re");
+	size_t cap = 0;
+	char line[512];
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char *save = NULL, *name, *module;
+
+		if (!strtok_r(line, " \t\n", &save) || !strtok_r(NULL, " \t\n", &save))
+			continue;
+		name = strtok_r(NULL, " \t\n", &save);
+		if (!name)
+			continue;
+		module = strtok_r(NULL, " \t\n", &save);
+		if (k->nksyms == cap) {
+			size_t ncap = cap ? cap * 2 : 65536;
+			struct vt_ksym *n = realloc(k->ksyms, ncap * sizeof(*n));
+
+			if (!n)
+				goto nomem;
+			k->ksyms = n;
+			cap = ncap;
+		}
+		k->ksyms[k->nksyms].name = strdup(name);
+		if (module && module[0] == '[') {
+			module++;
+			module[strcspn(module, "]")] = '\0';
+		} else {
+			module = "";
+		}
+		k->ksyms[k->nksyms].module = strdup(module);
+		if (!k->ksyms[k->nksyms].name || !k->ksyms[k->nksyms].module) {
+			free(k->ksyms[k->nksyms].name);
+			free(k->ksyms[k->nksyms].module);
+			goto nomem;
+		}
+		k->nksyms++;
+	}
+	fclose(f);
+	qsort(k->ksyms, k->nksyms, sizeof(*k->ksyms), ksym_cmp);
+	return 0;
+nomem:
+	fclose(f);
+	return -ENOMEM;
+}
+
+int vt_kernel_open(struct vt_kernel **out, char *why, size_t why_len)
+{
+	struct vt_kernel *k = calloc(1, sizeof(*k));
+	int err;
+
+	*out = NULL;
+	if (!k)
+		return -ENOMEM;
+	k->vmlinux = btf__load_vmlinux_btf();
+	if (!k->vmlinux) {
+		err = -errno;
+		snprintf(why, why_len, "kernel has no BTF (/sys/kernel/btf/vmlinux: %s); "
+			 "vfio-trace needs CONFIG_DEBUG_INFO_BTF=y", strerror(-err));
+		goto fail;
+	}
+	err = load_module_btfs(k);
+	if (err) {
+		snprintf(why, why_len, "cannot read module BTF: %s", strerror(-err));
+		goto fail;
+	}
+	err = load_kallsyms(k);
+	if (err) {
+		snprintf(why, why_len, "cannot read /proc/kallsyms: %s", strerror(-err));
+		goto fail;
+	}
+	*out = k;
+	return 0;
+fail:
+	vt_kernel_close(k);
+	return err;
+}
+
+void vt_kernel_close(struct vt_kernel *k)
+{
+	size_t i;
+
+	if (!k)
+		return;
+	for (i = 0; i < k->nmodules; i++) {
+		btf__free(k->modules[i].btf);
+		close(k->modules[i].fd);
+	}
+	free(k->modules);
+	for (i = 0; i < k->nksyms; i++) {
+		free(k->ksyms[i].name);
+		free(k->ksyms[i].module);
+	}
+	free(k->ksyms);
+	btf__free(k->vmlinux);
+	free(k);
+}
+
+static int find_func_in(const struct btf *btf, const char *func)
+{
+	int id = btf__find_by_name_kind(btf, func, BTF_KIND_FUNC);
+
+	return id > 0 ? id : 0;
+}
+
+int vt_kernel_find_func(struct vt_kernel *k, const char *func, struct vt_btf_func *out)
+{
+	size_t i;
+	int id;
+
+	memset(out, 0, sizeof(*out));
+	id = find_func_in(k->vmlinux, func);
+	if (id) {
+		snprintf(out->module, sizeof(out->module), "vmlinux");
+		out->btf_id = id;
+		return 1;
+	}
+	for (i = 0; i < k->nmodules; i++) {
+		/* Split BTF also answers with vmlinux's types; those were checked. */
+		id = find_func_in(k->modules[i].btf, func);
+		if (id) {
+			snprintf(out->module, sizeof(out->module), "%s", k->modules[i].name);
+			out->btf_obj_fd = k->modules[i].fd;
+			out->btf_id = id;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static bool btf_struct_has_member(const struct btf *btf, const char *type, const char *member)
+{
+	int id = btf__find_by_name_kind(btf, type, BTF_KIND_STRUCT);
+	const struct btf_type *t;
+	const struct btf_member *m;
+	int i;
+
+	if (id <= 0)
+		return false;
+	t = btf__type_by_id(btf, id);
+	m = btf_members(t);
+	for (i = 0; i < btf_vlen(t); i++, m++) {
+		const char *name = btf__name_by_offset(btf, m->name_off);
+
+		if (name && !strcmp(name, member))
+			return true;
+	}
+	return false;
+}
+
+bool vt_kernel_has_member(struct vt_kernel *k, const char *type_dot_member)
+{
+	char type[128];
+	const char *dot = strchr(type_dot_member, '.');
+	size_t i;
+
+	if (!dot || (size_t)(dot - type_dot_member) >= sizeof(type))
+		return false;
+	memcpy(type, type_dot_member, dot - type_dot_member);
+	type[dot - type_dot_member] = '\0';
+	if (btf_struct_has_member(k->vmlinux, type, dot + 1))
+		return true;
+	for (i = 0; i < k->nmodules; i++)
+		if (btf_struct_has_member(k->modules[i].btf, type, dot + 1))
+			return true;
+	return false;
+}
+
+static const struct vt_ksym *find_ksym(const struct vt_kernel *k, const char *sym)
+{
+	struct vt_ksym key = { .name = (char *)sym };
+
+	return bsearch(&key, k->ksyms, k->nksyms, sizeof(*k->ksyms), ksym_cmp);
+}
+
+bool vt_kernel_has_ksym(struct vt_kernel *k, const char *sym)
+{
+	return find_ksym(k, sym) != NULL;
+}
+
+const char *vt_kernel_ksym_module(struct vt_kernel *k, const char *sym)
+{
+	const struct vt_ksym *s = find_ksym(k, sym);
+
+	return s ? s->module : NULL;
+}
+
+bool vt_kernel_has_tracepoint(struct vt_kernel *k, const char *tp)
+{
+	char name[128];
+
+	/* Every tracepoint with BTF has a btf_trace_<name> typedef. */
+	snprintf(name, sizeof(name), "btf_trace_%s", tp);
+	return btf__find_by_name_kind(k->vmlinux, name, BTF_KIND_TYPEDEF) > 0;
+}
+
+bool vt_kernel_kprobes_supported(void)
+{
+	/* The kprobe PMU exists exactly when CONFIG_KPROBES does (4.17+). */
+	return access("/sys/bus/event_source/devices/kprobe/type", R_OK) == 0;
+}
+
+static int try_tracing_load(enum bpf_attach_type type, __u32 btf_id, int btf_obj_fd)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = 0xb7, .dst_reg = 0, .imm = 0 },	/* r0 = 0 */
+		{ .code = 0x95 },				/* exit */
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts,
+		.expected_attach_type = type,
+		.attach_btf_id = btf_id,
+		.attach_btf_obj_fd = btf_obj_fd,
+	);
+	int fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "vt_probe", "GPL", insns, 2, &opts);
+
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+int vt_kernel_try_fentry(struct vt_kernel *k, const struct vt_btf_func *f)
+{
+	return try_tracing_load(BPF_TRACE_FENTRY, f->btf_id, f->btf_obj_fd);
+}
+
+int vt_kernel_try_tp_btf(struct vt_kernel *k, const char *tp)
+{
+	char name[128];
+	int id;
+
+	snprintf(name, sizeof(name), "btf_trace_%s", tp);
+	id = btf__find_by_name_kind(k->vmlinux, name, BTF_KIND_TYPEDEF);
+	if (id <= 0)
+		return -ENOENT;
+	return try_tracing_load(BPF_TRACE_RAW_TP, id, 0);
+}
+
+size_t vt_kernel_module_count(const struct vt_kernel *k)
+{
+	return k->nmodules;
+}

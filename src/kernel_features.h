@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the running kernel offers, asked of its BTF, /proc/kallsyms and the
+ * BPF syscall, never of its version number: backports and distro kernels make
+ * version numbers lie.
+ */
+#ifndef VT_KERNEL_FEATURES_H
+#define VT_KERNEL_FEATURES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+struct vt_kernel;
+
+/* Where a function's BTF lives: vmlinux or a module. */
+struct vt_btf_func {
+	char module[64];	/* "vmlinux" or the module name */
+	int btf_obj_fd;		/* 0 for vmlinux */
+	__u32 btf_id;
+};
+
+/* Loads vmlinux BTF and the BTF of every loaded module, and /proc/kallsyms.
+ * Returns 0 or -errno; @why gets a one-line reason on failure. */
+int vt_kernel_open(struct vt_kernel **out, char *why, size_t why_len);
+void vt_kernel_close(struct vt_kernel *k);
+
+/* 1 when @func has BTF (vmlinux first, then modules), 0 when not. */
+int vt_kernel_find_func(struct vt_kernel *k, const char *func, struct vt_btf_func *out);
+/* "type.member": true when any loaded BTF has a struct @type with @member. */
+bool vt_kernel_has_member(struct vt_kernel *k, const char *type_dot_member);
+bool vt_kernel_has_ksym(struct vt_kernel *k, const char *sym);
+/* The module that defines @sym in kallsyms, "" for vmlinux, NULL if absent. */
+const char *vt_kernel_ksym_module(struct vt_kernel *k, const char *sym);
+bool vt_kernel_has_tracepoint(struct vt_kernel *k, const char *tp);
+bool vt_kernel_kprobes_supported(void);
+/* Loads (never attaches) an empty fentry program on @f. 0 or -errno. */
+int vt_kernel_try_fentry(struct vt_kernel *k, const struct vt_btf_func *f);
+/* Loads an empty tp_btf program on @tp. 0 or -errno. */
+int vt_kernel_try_tp_btf(struct vt_kernel *k, const char *tp);
+/* Names of the loaded modules that have BTF, for messages. */
+size_t vt_kernel_module_count(const struct vt_kernel *k);
+
+#endif

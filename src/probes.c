@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "probes.h"
+
+/* One way to observe an operation: a kernel function and the BPF programs that
+ * read it in each mode. A NULL exit program means entry only. */
+struct vt_candidate {
+	const char *func;
+	const char *fentry, *fexit;
+	const char *kprobe, *kretprobe;
+	/* "struct.member" the kernel must have for this candidate to apply. */
+	const char *requires;
+};
+
+enum vt_op_kind {
+	VT_OP_FUNCTION,
+	VT_OP_TRACEPOINT,	/* func is the tracepoint; fentry/fexit are tp_btf programs */
+};
+
+#define VT_MAX_CANDIDATES 3
+
+struct vt_operation {
+	const char *name;
+	enum vt_op_kind kind;
+	bool vfio;		/* a vfio function: its absence means no vfio-pci */
+	/* Only wanted when another operation chose this function. */
+	const char *only_with;
+	struct vt_candidate candidates[VT_MAX_CANDIDATES];
+};
+
+static const struct vt_operation operations[] = {
+	{ "fault", VT_OP_FUNCTION, true, NULL, {
+		/* 6.12+: huge pfnmap faults (f9e54c3a2f5b "vfio/pci: implement huge_fault support") */
+		{ "vfio_pci_mmap_huge_fault", "huge_fault_entry", "huge_fault_exit",
+		  "huge_fault_entry_kp", "fault_exit_kp" },
+		/* up to 6.11 */
+		{ "vfio_pci_mmap_fault", "fault_entry", "fault_exit", "fault_entry_kp", "fault_exit_kp" },
+	} },
+	{ "bar_rw", VT_OP_FUNCTION, true, NULL, {
+		{ "vfio_pci_bar_rw", "bar_rw_entry", "bar_rw_exit", "bar_rw_entry_kp", "bar_rw_exit_kp" },
+	} },
+	{ "ioeventfd", VT_OP_FUNCTION, true, NULL, {
+		{ "vfio_pci_ioeventfd_do_write", "ioeventfd_write", NULL, "ioeventfd_write_kp", NULL },
+	} },
+	{ "memory_lock_wait", VT_OP_TRACEPOINT, false, NULL, {
+		/* 5.19+: 16edd9b511a1 "locking: Add lock contention tracepoints";
+		 * the programs are named after the two tracepoints. */
+		{ "lock:contention_begin/end", "contention_begin", "contention_end" },
+	} },
+	{ "config_write", VT_OP_FUNCTION, true, NULL, {
+		{ "vfio_basic_config_write", "config_write_entry", "config_write_exit",
+		  "config_write_entry_kp", "config_write_exit_kp" },
+	} },
+	{ "reset", VT_OP_FUNCTION, true, NULL, {
+		/* 5.15+: the vfio_pci_core split (7fa005caa35e) */
+		{ "vfio_pci_core_ioctl", "ioctl_entry", "ioctl_exit", "ioctl_entry_kp", "ioctl_exit_kp" },
+	} },
+	{ "memory_enable", VT_OP_FUNCTION, true, NULL, {
+		{ "vfio_pci_memory_lock_and_enable", "lock_and_enable", NULL, "lock_and_enable_kp", NULL },
+	} },
+	{ "memory_restore", VT_OP_FUNCTION, true, NULL, {
+		{ "vfio_pci_memory_unlock_and_restore", "unlock_and_restore", NULL,
+		  "unlock_and_restore_kp", NULL },
+	} },
+	{ "zap", VT_OP_FUNCTION, true, NULL, {
+		/* 6.10+, 6.6.134+: aac6db75a9fc "vfio/pci: Use unmap_mapping_range()" */
+		{ "unmap_mapping_range", "unmap_mapping_entry", "unmap_mapping_exit",
+		  "unmap_mapping_entry_kp", "unmap_mapping_exit_kp", "vfio_device.inode" },
+		/* 5.8 to 6.9: vma_list */
+		{ "vfio_pci_zap_and_vma_lock", "zap_vma_list_entry", "zap_vma_list_exit",
+		  "zap_vma_list_entry_kp", "zap_vma_list_exit_kp" },
+	} },
+	{ "zap_vma", VT_OP_FUNCTION, false, "vfio_pci_zap_and_vma_lock", {
+		{ "zap_vma_ptes", "zap_vma_ptes_entry", NULL, "zap_vma_ptes_entry_kp", NULL },
+	} },
+	{ "pin", VT_OP_FUNCTION, true, NULL, {
+		{ "vfio_pin_pages_remote", "pin_type1_entry", "pin_type1_exit", "pin_type1_entry_kp",
+		  "pin_exit_kp" },
+	} },
+	{ "unpin", VT_OP_FUNCTION, true, NULL, {
+		{ "vfio_unpin_pages_remote", "unpin_type1", NULL, "unpin_type1_kp", NULL },
+	} },
+	{ "pin_mdev", VT_OP_FUNCTION, true, NULL, {
+		{ "vfio_pin_pages", "pin_mdev_entry", "pin_mdev_exit", "pin_mdev_entry_kp",
+		  "pin_mdev_exit_kp" },
+	} },
+	{ "unpin_mdev", VT_OP_FUNCTION, true, NULL, {
+		{ "vfio_unpin_pages", "unpin_mdev", NULL, "unpin_mdev_kp", NULL },
+	} },
+};
+
+#define VT_NOPS (sizeof(operations) / sizeof(operations[0]))
+
+struct vt_choice {
+	const struct vt_candidate *cand;	/* NULL: unavailable */
+	enum vt_probe_mode mode;
+	struct bpf_program *entry, *exit;
+	struct bpf_link *entry_link, *exit_link;
+};
+
+struct vt_probe_set {
+	struct bpf_object *obj;
+	struct vt_choice choices[VT_NOPS];
+	struct vt_probe_status status[VT_NOPS];
+	struct vt_probe_report report;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void append_reason(struct vt_probe_status *st, const char *fmt, ...)
+{
+	size_t len = strlen(st->reason);
+	va_list ap;
+
+	if (len && len + 2 < sizeof(st->reason)) {
+		strcat(st->reason, "; ");
+		len += 2;
+	}
+	if (len >= sizeof(st->reason))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(st->reason + len, sizeof(st->reason) - len, fmt, ap);
+	va_end(ap);
+}
+
+static bool chosen_function(const struct vt_probe_set *set, const char *func)
+{
+	size_t i;
+
+	for (i = 0; i < VT_NOPS; i++)
+		if (set->choices[i].cand && !strcmp(set->choices[i].cand->func, func))
+			return true;
+	return false;
+}
+
+static int choose_tracepoint(struct vt_probe_set *set, size_t i, struct vt_kernel *k)
+{
+	const struct vt_candidate *c = &operations[i].candidates[0];
+	struct vt_probe_status *st = &set->status[i];
+	int err;
+
+	st->function = c->func;
+	if (!vt_kernel_has_tracepoint(k, c->fentry) || !vt_kernel_has_tracepoint(k, c->fexit)) {
+		append_reason(st, "no %s tracepoints in this kernel (added in 5.19)", c->func);
+		return 0;
+	}
+	err = vt_kernel_try_tp_btf(k, c->fentry);
+	if (err) {
+		append_reason(st, "tp_btf program refused: %s", strerror(-err));
+		return 0;
+	}
+	set->choices[i].cand = c;
+	set->choices[i].mode = VT_MODE_TRACEPOINT;
+	append_reason(st, "vmlinux BTF");
+	return 0;
+}
+
+/* Tries one candidate; on the way appends to the report why a mode or the
+ * candidate itself was passed over, and on success where it was found. */
+static bool choose_candidate(struct vt_probe_set *set, size_t i, const struct vt_candidate *c,
+			     struct vt_kernel *k, bool force_kprobes)
+{
+	struct vt_probe_status *st = &set->status[i];
+	char fentry_why[96] = "";
+	const char *module;
+	struct vt_btf_func f;
+	int err;
+
+	if (c->requires && !vt_kernel_has_member(k, c->requires)) {
+		append_reason(st, "%s: kernel has no %s", c->func, c->requires);
+		return false;
+	}
+	if (force_kprobes) {
+		snprintf(fentry_why, sizeof(fentry_why), "--kprobes");
+	} else if (!vt_kernel_find_func(k, c->func, &f)) {
+		snprintf(fentry_why, sizeof(fentry_why), "no BTF");
+	} else if ((err = vt_kernel_try_fentry(k, &f))) {
+		snprintf(fentry_why, sizeof(fentry_why), "fentry refused: %s", strerror(-err));
+	} else {
+		set->choices[i].mode = VT_MODE_FENTRY;
+		append_reason(st, "%s BTF", f.module);
+		return true;
+	}
+	module = vt_kernel_ksym_module(k, c->func);
+	if (!module) {
+		append_reason(st, "%s: %s, not in kallsyms", c->func, fentry_why);
+		return false;
+	}
+	if (!vt_kernel_kprobes_supported()) {
+		append_reason(st, "%s: %s, kernel has no kprobes", c->func, fentry_why);
+		return false;
+	}
+	set->choices[i].mode = VT_MODE_KPROBE;
+	append_reason(st, "%s; kallsyms %s", fentry_why, module[0] ? module : "vmlinux");
+	return true;
+}
+
+static int find_programs(struct vt_probe_set *set, size_t i)
+{
+	struct vt_choice *ch = &set->choices[i];
+	const char *entry = ch->mode == VT_MODE_KPROBE ? ch->cand->kprobe : ch->cand->fentry;
+	const char *exit = ch->mode == VT_MODE_KPROBE ? ch->cand->kretprobe : ch->cand->fexit;
+
+	ch->entry = bpf_object__find_program_by_name(set->obj, entry);
+	ch->exit = exit ? bpf_object__find_program_by_name(set->obj, exit) : NULL;
+	if (!ch->entry || (exit && !ch->exit)) {
+		fprintf(stderr, "vfio-trace: internal error: no BPF program %s\n",
+			!ch->entry ? entry : exit);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+int vt_probes_select(struct vt_probe_set **out, struct bpf_object *obj, struct vt_kernel *k,
+		     bool force_kprobes)
+{
+	struct vt_probe_set *set = calloc(1, sizeof(*set));
+	struct bpf_program *prog;
+	size_t i, j;
+	int err;
+
+	*out = NULL;
+	if (!set)
+		return -ENOMEM;
+	set->obj = obj;
+	bpf_object__for_each_program(prog, obj)
+		bpf_program__set_autoload(prog, false);
+
+	for (i = 0; i < VT_NOPS; i++) {
+		const struct vt_operation *op = &operations[i];
+		struct vt_probe_status *st = &set->status[i];
+
+		st->operation = op->name;
+		st->function = op->candidates[0].func;
+		if (op->only_with && !chosen_function(set, op->only_with)) {
+			append_reason(st, "not needed: %s is not used on this kernel", op->only_with);
+			continue;
+		}
+		if (op->kind == VT_OP_TRACEPOINT) {
+			choose_tracepoint(set, i, k);
+		} else {
+			for (j = 0; j < VT_MAX_CANDIDATES && op->candidates[j].func; j++) {
+				if (choose_candidate(set, i, &op->candidates[j], k, force_kprobes)) {
+					set->choices[i].cand = &op->candidates[j];
+					break;
+				}
+			}
+		}
+		if (!set->choices[i].cand)
+			continue;
+		st->function = set->choices[i].cand->func;
+		st->mode = set->choices[i].mode;
+		err = find_programs(set, i);
+		if (err)
+			goto fail;
+		bpf_program__set_autoload(set->choices[i].entry, true);
+		if (set->choices[i].exit)
+			bpf_program__set_autoload(set->choices[i].exit, true);
+	}
+	set->report.n = VT_NOPS;
+	set->report.items = set->status;
+	*out = set;
+	return 0;
+fail:
+	free(set);
+	return err;
+}
+
+static struct bpf_link *attach_one(struct bpf_program *prog, enum vt_probe_mode mode,
+				   const char *func, bool retprobe)
+{
+	if (mode == VT_MODE_KPROBE)
+		return bpf_program__attach_kprobe(prog, retprobe, func);
+	return bpf_program__attach(prog);
+}
+
+void vt_probes_attach(struct vt_probe_set *set)
+{
+	size_t i;
+
+	for (i = 0; i < VT_NOPS; i++) {
+		struct vt_choice *ch = &set->choices[i];
+		struct vt_probe_status *st = &set->status[i];
+		int err = 0;
+
+		if (!ch->cand)
+			continue;
+		ch->entry_link = attach_one(ch->entry, ch->mode, ch->cand->func, false);
+		if (!ch->entry_link)
+			err = -errno;
+		if (!err && ch->exit) {
+			ch->exit_link = attach_one(ch->exit, ch->mode, ch->cand->func, true);
+			if (!ch->exit_link)
+				err = -errno;
+		}
+		if (err) {
+			/* Half a pair would open brackets that never close. */
+			bpf_link__destroy(ch->entry_link);
+			ch->entry_link = NULL;
+			append_reason(st, "attach failed: %s", strerror(-err));
+			continue;
+		}
+		st->attached = 1;
+	}
+}
+
+const struct vt_probe_report *vt_probes_report(const struct vt_probe_set *set)
+{
+	return &set->report;
+}
+
+int vt_probes_vfio_attached(const struct vt_probe_set *set)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < VT_NOPS; i++)
+		if (operations[i].vfio && set->status[i].attached)
+			n++;
+	return n;
+}
+
+bool vt_probes_no_vfio(const struct vt_probe_set *set)
+{
+	size_t i;
+
+	for (i = 0; i < VT_NOPS; i++)
+		if (operations[i].vfio && set->choices[i].cand)
+			return false;
+	return true;
+}
+
+void vt_probes_free(struct vt_probe_set *set)
+{
+	size_t i;
+
+	if (!set)
+		return;
+	for (i = 0; i < VT_NOPS; i++) {
+		bpf_link__destroy(set->choices[i].entry_link);
+		bpf_link__destroy(set->choices[i].exit_link);
+	}
+	free(set);
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Probe selection: for each traced operation an ordered list of candidate kernel
+ * functions, newest kernel first. The first candidate the running kernel has
+ * wins, attached with fentry/fexit when it has BTF and fentry loads, else with
+ * kprobe/kretprobe when it is in kallsyms, else the operation is reported
+ * unavailable with the reason.
+ */
+#ifndef VT_PROBES_H
+#define VT_PROBES_H
+
+#include <stdbool.h>
+#include <bpf/libbpf.h>
+#include "kernel_features.h"
+#include "snapshot.h"
+
+struct vt_probe_set;
+
+/* Decides every operation's probe and sets the programs' autoload; call after
+ * open and before load. @force_kprobes is --kprobes. */
+int vt_probes_select(struct vt_probe_set **out, struct bpf_object *obj, struct vt_kernel *k,
+		     bool force_kprobes);
+/* Attaches what was selected; failures become "not attached" lines, not errors. */
+void vt_probes_attach(struct vt_probe_set *set);
+/* The coverage report; valid until vt_probes_free. */
+const struct vt_probe_report *vt_probes_report(const struct vt_probe_set *set);
+/* Number of vfio operations (not counting the lock tracepoints) attached. */
+int vt_probes_vfio_attached(const struct vt_probe_set *set);
+/* True when no vfio-pci function exists at all: vfio-pci is not loaded. */
+bool vt_probes_no_vfio(const struct vt_probe_set *set);
+/* Detaches every link. Safe on NULL. */
+void vt_probes_free(struct vt_probe_set *set);
+
+#endif

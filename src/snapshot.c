@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Copies the kernel's maps into a struct vt_snapshot, merging device instances
+ * that share a BDF (a device unbound and bound again is a new kernel object). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "vfio_trace.h"
+#include "vfio_trace.skel.h"
+#include "hist.h"
+#include "tracer.h"
+
+static void add_u64s(__u64 *dst, const __u64 *src, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		dst[i] += src[i];
+}
+
+/* Every field of vt_device_stats is a __u64, histograms included, so instances
+ * merge by adding word by word. */
+_Static_assert(sizeof(struct vt_device_stats) % sizeof(__u64) == 0, "stats are u64 words");
+
+static struct vt_dev_snapshot *find_or_add_dev(struct vt_snapshot *s, const struct vt_device *d,
+					      size_t cap)
+{
+	size_t i;
+
+	for (i = 0; i < s->ndevs; i++)
+		if (!strncmp(s->devs[i].info.bdf, d->info.bdf, VT_BDF_LEN))
+			return &s->devs[i];
+	if (s->ndevs == cap)
+		return NULL;
+	memset(&s->devs[s->ndevs], 0, sizeof(s->devs[0]));
+	return &s->devs[s->ndevs++];
+}
+
+static int dev_cmp(const void *a, const void *b)
+{
+	return strncmp(((const struct vt_dev_snapshot *)a)->info.bdf,
+		       ((const struct vt_dev_snapshot *)b)->info.bdf, VT_BDF_LEN);
+}
+
+static int read_devices(struct vt_tracer *t, struct vt_snapshot *s)
+{
+	int fd = bpf_map__fd(t->skel->maps.devices);
+	size_t cap = bpf_map__max_entries(t->skel->maps.devices);
+	struct vt_device *val = malloc(sizeof(*val));
+	__u64 key, next, *prev = NULL;
+
+	s->devs = calloc(cap, sizeof(*s->devs));
+	if (!val || !s->devs) {
+		free(val);
+		return -ENOMEM;
+	}
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		struct vt_dev_snapshot *d;
+
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, val)) {
+			if (errno != ENOENT)	/* deleted between the two calls: fine */
+				s->map_read_errors++;
+			continue;
+		}
+		/* An entry being learned, or one excluded by -d. */
+		if (!val->info.bdf[0] || !val->info.traced)
+			continue;
+		val->info.bdf[VT_BDF_LEN - 1] = '\0';
+		d = find_or_add_dev(s, val, cap);
+		if (!d) {
+			s->map_read_errors++;
+			continue;
+		}
+		if (!d->instances || val->info.first_seen_ns > d->info.first_seen_ns)
+			d->info = val->info;
+		d->instances++;
+		add_u64s((__u64 *)&d->stats, (const __u64 *)&val->stats,
+			 sizeof(val->stats) / sizeof(__u64));
+	}
+	free(val);
+	qsort(s->devs, s->ndevs, sizeof(*s->devs), dev_cmp);
+	return 0;
+}
+
+static int proc_cmp(const void *a, const void *b)
+{
+	const struct vt_pin_proc_key *x = &((const struct vt_proc_snapshot *)a)->key;
+	const struct vt_pin_proc_key *y = &((const struct vt_proc_snapshot *)b)->key;
+
+	if (x->tgid != y->tgid)
+		return x->tgid < y->tgid ? -1 : 1;
+	return x->path < y->path ? -1 : x->path > y->path;
+}
+
+static int read_pins(struct vt_tracer *t, struct vt_snapshot *s)
+{
+	int fd = bpf_map__fd(t->skel->maps.pin_stats);
+	int procs_fd = bpf_map__fd(t->skel->maps.pin_procs);
+	size_t cap = bpf_map__max_entries(t->skel->maps.pin_procs);
+	struct vt_pin_proc_key key, next, *prev = NULL;
+	__u32 path;
+
+	for (path = 0; path < VT_PIN_PATH_MAX; path++)
+		if (bpf_map_lookup_elem(fd, &path, &s->pins[path]))
+			s->map_read_errors++;
+
+	s->procs = calloc(cap, sizeof(*s->procs));
+	if (!s->procs)
+		return -ENOMEM;
+	while (s->nprocs < cap && !bpf_map_get_next_key(procs_fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(procs_fd, &key, &s->procs[s->nprocs].val)) {
+			if (errno != ENOENT)
+				s->map_read_errors++;
+			continue;
+		}
+		s->procs[s->nprocs].val.comm[VT_COMM_LEN - 1] = '\0';
+		s->procs[s->nprocs++].key = key;
+	}
+	qsort(s->procs, s->nprocs, sizeof(*s->procs), proc_cmp);
+	return 0;
+}
+
+int vt_tracer_snapshot(struct vt_tracer *t, struct vt_snapshot *s)
+{
+	struct timespec mono;
+	struct timeval tv;
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	gettimeofday(&tv, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	s->wall_time = tv.tv_sec + tv.tv_usec / 1e6;
+	s->mono_ns = (__u64)mono.tv_sec * 1000000000ULL + mono.tv_nsec;
+
+	err = read_devices(t, s);
+	if (!err)
+		err = read_pins(t, s);
+	if (err) {
+		snapshot_free(s);
+		return err;
+	}
+	/* .bss is memory-mapped: a plain read of each counter. */
+	memcpy(s->lost, (const void *)t->skel->bss->lost, sizeof(s->lost));
+	return 0;
+}

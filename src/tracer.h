@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The BPF lifecycle, one place for every command: open the skeleton, set its
+ * knobs, choose probes, load, attach; and on the way out detach and free,
+ * whatever step failed.
+ */
+#ifndef VT_TRACER_H
+#define VT_TRACER_H
+
+#include "cli.h"
+#include "probes.h"
+#include "snapshot.h"
+
+struct vfio_trace_bpf;
+
+struct vt_tracer {
+	struct vfio_trace_bpf *skel;
+	struct vt_kernel *kernel;
+	struct vt_probe_set *probes;
+	__u64 started_ns;
+};
+
+/* 0, or a negative errno after printing one line saying why. */
+int vt_tracer_start(struct vt_tracer *t, const struct vt_options *o, bool want_events);
+/* Copies the kernel's counters out. 0 or -errno. */
+int vt_tracer_snapshot(struct vt_tracer *t, struct vt_snapshot *out);
+int vt_tracer_events_fd(const struct vt_tracer *t);
+void vt_tracer_stop(struct vt_tracer *t);
+
+#endif
