@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A streaming writer for compact RFC 8259 JSON: it places the commas, escapes
+ * strings and remembers the first error, so a renderer can write a whole
+ * document and check once at the end.
+ */
+#ifndef VT_JSON_WRITER_H
+#define VT_JSON_WRITER_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <linux/types.h>
+
+#define JW_MAX_DEPTH 16
+
+struct json_writer {
+	FILE *f;
+	int depth;
+	int err;			/* first error, 0 while all is well */
+	unsigned char has_member[JW_MAX_DEPTH + 1];
+};
+
+void jw_init(struct json_writer *w, FILE *f);
+
+/* key is the member name inside an object, NULL inside an array or at top
+ * level. Strings are read up to a NUL or maxlen bytes, whichever is first:
+ * kernel buffers such as comm need not be terminated. */
+void jw_begin_object(struct json_writer *w, const char *key);
+void jw_end_object(struct json_writer *w);
+void jw_begin_array(struct json_writer *w, const char *key);
+void jw_end_array(struct json_writer *w);
+void jw_u64(struct json_writer *w, const char *key, __u64 v);
+void jw_i64(struct json_writer *w, const char *key, __s64 v);
+void jw_bool(struct json_writer *w, const char *key, int v);
+void jw_null(struct json_writer *w, const char *key);
+/* decimals after the point; NaN and infinities become null (JSON has none). */
+void jw_double(struct json_writer *w, const char *key, double v, int decimals);
+void jw_string(struct json_writer *w, const char *key, const char *s);
+void jw_string_n(struct json_writer *w, const char *key, const char *s,
+		 size_t maxlen);
+
+/* Ends the document with a newline. Returns 0, -EINVAL if it is unbalanced,
+ * -E2BIG if nested too deep, or -EIO on a write error. */
+int jw_finish(struct json_writer *w);
+
+/* Length (1-4) of the valid UTF-8 sequence at s, or 0 if s starts with a
+ * byte that is not one. Shared with the Prometheus label escaper. */
+size_t utf8_seq_len(const unsigned char *s, size_t n);
+
+#endif

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Label values for every enum in vfio_trace.h. Text, JSON and Prometheus all
+ * take their names from here, so a series in the textfile and a key in the
+ * JSON always say the same thing. The Prometheus names are a contract:
+ * renaming one breaks dashboards.
+ */
+#include "snapshot.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Values come from the kernel side or from a file, so they are range-checked
+ * rather than trusted; "unknown" keeps a renderer going on a newer BPF object. */
+static const char *lookup(const char *const *names, size_t n, int v)
+{
+	if (v < 0 || (size_t)v >= n || !names[v])
+		return "unknown";
+	return names[v];
+}
+
+const char *vt_fault_result_name(int r)
+{
+	static const char *const names[] = {
+		[VT_FAULT_NOPAGE] = "nopage",
+		[VT_FAULT_SIGBUS] = "sigbus",
+		[VT_FAULT_OOM] = "oom",
+		[VT_FAULT_FALLBACK] = "fallback",
+		[VT_FAULT_OTHER] = "other",
+	};
+	_Static_assert(ARRAY_SIZE(names) == VT_FAULT_RESULT_MAX, "fault result names");
+	return lookup(names, ARRAY_SIZE(names), r);
+}
+
+const char *vt_fault_order_name(int o)
+{
+	static const char *const names[] = {
+		[VT_ORDER_PAGE] = "page",
+		[VT_ORDER_PMD] = "pmd",
+		[VT_ORDER_PUD] = "pud",
+		[VT_ORDER_OTHER] = "other",
+		[VT_ORDER_UNKNOWN] = "unknown",
+	};
+	_Static_assert(ARRAY_SIZE(names) == VT_ORDER_MAX, "fault order names");
+	return lookup(names, ARRAY_SIZE(names), o);
+}
+
+const char *vt_lock_mode_name(int m)
+{
+	static const char *const names[] = {
+		[VT_MODE_READ] = "read",
+		[VT_MODE_WRITE] = "write",
+	};
+	_Static_assert(ARRAY_SIZE(names) == VT_MODE_MAX, "lock mode names");
+	return lookup(names, ARRAY_SIZE(names), m);
+}
+
+const char *vt_lock_path_name(int p)
+{
+	static const char *const names[] = {
+		[VT_PATH_FAULT] = "fault",
+		[VT_PATH_BAR_RW] = "bar_rw",
+		[VT_PATH_CONFIG_WRITE] = "config_write",
+		[VT_PATH_RESET] = "reset",
+		[VT_PATH_HOT_RESET] = "hot_reset",
+		[VT_PATH_MEMORY_ENABLE] = "memory_enable",
+	};
+	_Static_assert(ARRAY_SIZE(names) == VT_PATH_MAX, "lock path names");
+	return lookup(names, ARRAY_SIZE(names), p);
+}
+
+const char *vt_zap_reason_name(int r)
+{
+	static const char *const names[] = {
+		[VT_ZAP_CONFIG_WRITE] = "config_write",
+		[VT_ZAP_RESET] = "reset",
+		[VT_ZAP_HOT_RESET] = "hot_reset",
+		[VT_ZAP_OTHER] = "other",
+	};
+	_Static_assert(ARRAY_SIZE(names) == VT_ZAP_REASON_MAX, "zap reason names");
+	return lookup(names, ARRAY_SIZE(names), r);
+}
+
+const char *vt_pin_path_name(int p)
+{
+	static const char *const names[] = {
+		[VT_PIN_TYPE1] = "type1",
+		[VT_PIN_MDEV] = "mdev",
+		[VT_PIN_IOMMUFD] = "iommufd",
+	};
+	_Static_assert(ARRAY_SIZE(names) == VT_PIN_PATH_MAX, "pin path names");
+	return lookup(names, ARRAY_SIZE(names), p);
+}
+
+const char *vt_access_kind_name(int k)
+{
+	static const char *const names[] = {
+		[VT_ACCESS_SIGBUS] = "sigbus",
+		[VT_ACCESS_EIO] = "eio",
+		[VT_ACCESS_IOEVENTFD_DROP] = "ioeventfd_drop",
+	};
+	_Static_assert(ARRAY_SIZE(names) == VT_ACCESS_KIND_MAX, "access kind names");
+	return lookup(names, ARRAY_SIZE(names), k);
+}
+
+const char *vt_event_kind_name(int k)
+{
+	/* The first kinds are the access kinds by definition (vfio_trace.h). */
+	if (k >= 0 && k < VT_ACCESS_KIND_MAX)
+		return vt_access_kind_name(k);
+
+	static const char *const names[] = {
+		[VT_EV_MEMORY_DISABLE] = "memory_disable",
+		[VT_EV_MEMORY_ENABLE] = "memory_enable",
+	};
+	_Static_assert(ARRAY_SIZE(names) == VT_EV_KIND_MAX, "event kind names");
+	return lookup(names, ARRAY_SIZE(names), k);
+}
+
+const char *vt_lost_reason_name(int r)
+{
+	static const char *const names[] = {
+		[VT_LOST_RINGBUF_FULL] = "ringbuf_full",
+		[VT_LOST_DEVICE_MAP_FULL] = "device_map_full",
+		[VT_LOST_LOCK_MAP_FULL] = "lock_map_full",
+		[VT_LOST_TASK_MAP_FULL] = "task_map_full",
+		[VT_LOST_PROC_MAP_FULL] = "proc_map_full",
+		[VT_LOST_MISSED_START] = "missed_start",
+		[VT_LOST_NESTED] = "nested",
+	};
+	_Static_assert(ARRAY_SIZE(names) == VT_LOST_MAX, "lost reason names");
+	return lookup(names, ARRAY_SIZE(names), r);
+}
+
+const char *vt_probe_mode_name(enum vt_probe_mode mode)
+{
+	static const char *const names[] = {
+		[VT_MODE_NONE] = "none",
+		[VT_MODE_FENTRY] = "fentry",
+		[VT_MODE_KPROBE] = "kprobe",
+		[VT_MODE_TRACEPOINT] = "tracepoint",
+	};
+	return lookup(names, ARRAY_SIZE(names), (int)mode);
+}

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * JSON output: one document per interval (or per snapshot) and one NDJSON line
+ * per event. Every fixed enum is written in full, zeros included, so a
+ * consumer sees the same keys every time. Durations are integer ns, so
+ * nothing is rounded away; only "time" and "interval_s" are floating point
+ * seconds, whose printing depends on LC_NUMERIC: the program must leave it
+ * at "C".
+ */
+#include <errno.h>
+#include <stdio.h>
+#include "hist.h"
+#include "json_writer.h"
+#include "render.h"
+
+/* The PCI IDs are written as in lspci and in the Prometheus info metric. */
+static void write_pci_id(struct json_writer *w, const char *key, __u32 id)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%04x", id & 0xffff);
+	jw_string(w, key, buf);
+}
+
+/* {"count","sum_ns","buckets":[{"le_ns","count"}]}: non-empty slots only,
+ * each with its own count; the open-ended last slot has "le_ns": null. */
+static void write_hist(struct json_writer *w, const char *key,
+		       const struct vt_hist *h)
+{
+	jw_begin_object(w, key);
+	jw_u64(w, "count", h->count);
+	jw_u64(w, "sum_ns", h->sum_ns);
+	jw_begin_array(w, "buckets");
+	for (int s = 0; s < VT_HIST_SLOTS; s++) {
+		__u64 le;
+
+		if (!h->slots[s])
+			continue;
+		jw_begin_object(w, NULL);
+		if (hist_le_ns(s, &le) == 0)
+			jw_u64(w, "le_ns", le);
+		else
+			jw_null(w, "le_ns");
+		jw_u64(w, "count", h->slots[s]);
+		jw_end_object(w);
+	}
+	jw_end_array(w);
+	jw_end_object(w);
+}
+
+/* {name(i): v[i]} for a counter array indexed by one enum */
+static void write_named_counters(struct json_writer *w, const char *key,
+				 const __u64 *v, int n,
+				 const char *(*name)(int))
+{
+	jw_begin_object(w, key);
+	for (int i = 0; i < n; i++)
+		jw_u64(w, name(i), v[i]);
+	jw_end_object(w);
+}
+
+static const char *bar_key(int bar, char *buf, size_t len)
+{
+	if (bar >= VT_MAX_BARS)
+		return "unknown";
+	snprintf(buf, len, "%d", bar);
+	return buf;
+}
+
+static void write_faults(struct json_writer *w, const struct vt_device_stats *st)
+{
+	__u64 by_result[VT_FAULT_RESULT_MAX] = { 0 };
+	struct vt_hist all = { 0 };
+	char buf[16];
+
+	for (int b = 0; b < VT_BAR_SLOTS; b++)
+		for (int r = 0; r < VT_FAULT_RESULT_MAX; r++)
+			by_result[r] += st->faults[b][r];
+	for (int r = 0; r < VT_FAULT_RESULT_MAX; r++)
+		hist_merge(&all, &st->fault_ns[r]);
+
+	jw_begin_object(w, "faults");
+	write_named_counters(w, "by_result", by_result, VT_FAULT_RESULT_MAX,
+			     vt_fault_result_name);
+	jw_begin_object(w, "by_bar");
+	for (int b = 0; b < VT_BAR_SLOTS; b++)
+		write_named_counters(w, bar_key(b, buf, sizeof(buf)),
+				     st->faults[b], VT_FAULT_RESULT_MAX,
+				     vt_fault_result_name);
+	jw_end_object(w);
+	jw_end_object(w);
+
+	write_named_counters(w, "fault_orders", st->fault_orders, VT_ORDER_MAX,
+			     vt_fault_order_name);
+	write_hist(w, "fault_latency_ns", &all);
+}
+
+static void write_memory_lock(struct json_writer *w,
+			      const struct vt_device_stats *st)
+{
+	jw_begin_object(w, "memory_lock");
+	for (int m = 0; m < VT_MODE_MAX; m++) {
+		jw_begin_object(w, vt_lock_mode_name(m));
+		jw_u64(w, "contentions", st->contentions[m]);
+		write_hist(w, "wait_ns", &st->wait_ns[m]);
+		jw_begin_object(w, "hold_ns");
+		for (int p = 0; p < VT_PATH_MAX; p++)
+			write_hist(w, vt_lock_path_name(p), &st->hold_ns[m][p]);
+		jw_end_object(w);
+		jw_end_object(w);
+	}
+	jw_end_object(w);
+
+	jw_begin_object(w, "vma_lock");
+	jw_u64(w, "contentions", st->vma_lock_contentions);
+	write_hist(w, "wait_ns", &st->vma_lock_wait_ns);
+	jw_end_object(w);
+}
+
+static void write_zaps(struct json_writer *w, const struct vt_device_stats *st)
+{
+	jw_begin_object(w, "zaps");
+	write_named_counters(w, "by_reason", st->zaps, VT_ZAP_REASON_MAX,
+			     vt_zap_reason_name);
+	jw_u64(w, "vmas", st->zap_vmas);
+	write_hist(w, "latency_ns", &st->zap_ns);
+	jw_end_object(w);
+}
+
+/* A zero record means no disable was ever seen: pid 0 is not a vfio user. */
+static void write_last_disable(struct json_writer *w,
+			       const struct vt_disable_record *r)
+{
+	if (!r->ts_ns && !r->pid) {
+		jw_null(w, "last_disable");
+		return;
+	}
+	jw_begin_object(w, "last_disable");
+	jw_u64(w, "ts_ns", r->ts_ns);
+	jw_u64(w, "pid", r->pid);
+	jw_u64(w, "tid", r->tid);
+	jw_string_n(w, "comm", r->comm, sizeof(r->comm));
+	jw_end_object(w);
+}
+
+static void write_device(struct json_writer *w, const struct vt_dev_snapshot *d)
+{
+	const struct vt_device_stats *st = &d->stats;
+
+	jw_begin_object(w, NULL);
+	jw_string_n(w, "bdf", d->info.bdf, sizeof(d->info.bdf));
+	write_pci_id(w, "vendor", d->info.vendor);
+	write_pci_id(w, "device_id", d->info.device_id);
+	jw_u64(w, "instances", d->instances);
+	write_faults(w, st);
+	write_memory_lock(w, st);
+	write_zaps(w, st);
+	write_named_counters(w, "disabled_memory_accesses", st->accesses,
+			     VT_ACCESS_KIND_MAX, vt_access_kind_name);
+	jw_u64(w, "memory_disables", st->memory_disables);
+	jw_u64(w, "memory_enables", st->memory_enables);
+	write_last_disable(w, &d->info.last_disable);
+	jw_end_object(w);
+}
+
+static void write_pins(struct json_writer *w, const struct vt_snapshot *s)
+{
+	jw_begin_object(w, "pins");
+	for (int p = 0; p < VT_PIN_PATH_MAX; p++) {
+		const struct vt_pin_stats *ps = &s->pins[p];
+
+		jw_begin_object(w, vt_pin_path_name(p));
+		jw_u64(w, "calls", ps->calls);
+		jw_u64(w, "pages", ps->pages);
+		jw_u64(w, "errors", ps->errors);
+		jw_u64(w, "unpin_calls", ps->unpin_calls);
+		jw_u64(w, "unpinned_pages", ps->unpinned_pages);
+		write_hist(w, "latency_ns", &ps->pin_ns);
+		jw_end_object(w);
+	}
+	jw_end_object(w);
+
+	jw_begin_array(w, "pin_processes");
+	for (size_t i = 0; i < s->nprocs; i++) {
+		const struct vt_proc_snapshot *pr = &s->procs[i];
+
+		jw_begin_object(w, NULL);
+		jw_u64(w, "pid", pr->key.tgid);
+		jw_string(w, "path", vt_pin_path_name((int)pr->key.path));
+		jw_string_n(w, "comm", pr->val.comm, sizeof(pr->val.comm));
+		jw_u64(w, "calls", pr->val.calls);
+		jw_u64(w, "pages", pr->val.pages);
+		jw_u64(w, "errors", pr->val.errors);
+		jw_u64(w, "sum_ns", pr->val.sum_ns);
+		jw_end_object(w);
+	}
+	jw_end_array(w);
+}
+
+static void write_probes(struct json_writer *w,
+			 const struct vt_probe_report *probes)
+{
+	if (!probes) {
+		jw_null(w, "probes");
+		return;
+	}
+	jw_begin_array(w, "probes");
+	for (size_t i = 0; i < probes->n; i++) {
+		const struct vt_probe_status *p = &probes->items[i];
+
+		jw_begin_object(w, NULL);
+		jw_string(w, "operation", p->operation);
+		jw_string(w, "function", p->function);
+		jw_string(w, "mode", vt_probe_mode_name(p->mode));
+		jw_bool(w, "attached", p->attached);
+		jw_string_n(w, "reason", p->reason, sizeof(p->reason));
+		jw_end_object(w);
+	}
+	jw_end_array(w);
+}
+
+int render_json(FILE *f, const struct vt_snapshot *snap,
+		const struct vt_probe_report *probes, int interval_flag)
+{
+	struct json_writer w;
+
+	if (!f || !snap || (snap->ndevs && !snap->devs) ||
+	    (snap->nprocs && !snap->procs) ||
+	    (probes && probes->n && !probes->items))
+		return -EINVAL;
+
+	jw_init(&w, f);
+	jw_begin_object(&w, NULL);
+	jw_double(&w, "time", snap->wall_time, 6);
+	if (interval_flag)
+		jw_double(&w, "interval_s", snap->mono_ns / 1e9, 6);
+	else
+		jw_null(&w, "interval_s");
+
+	jw_begin_array(&w, "devices");
+	for (size_t i = 0; i < snap->ndevs; i++)
+		write_device(&w, &snap->devs[i]);
+	jw_end_array(&w);
+
+	write_pins(&w, snap);
+	write_named_counters(&w, "lost", snap->lost, VT_LOST_MAX,
+			     vt_lost_reason_name);
+	jw_u64(&w, "map_read_errors", snap->map_read_errors);
+	write_probes(&w, probes);
+	jw_end_object(&w);
+	return jw_finish(&w);
+}
+
+static void write_disabled_by(struct json_writer *w,
+			      const struct vt_trace_event *ev)
+{
+	if (!ev->disabled_ts_ns) {
+		jw_null(w, "disabled_by");
+		return;
+	}
+	jw_begin_object(w, "disabled_by");
+	jw_u64(w, "pid", ev->disabled_pid);
+	jw_u64(w, "tid", ev->disabled_tid);
+	jw_string_n(w, "comm", ev->disabled_comm, sizeof(ev->disabled_comm));
+	/* Timestamps from different CPUs can be a hair out of order. */
+	jw_u64(w, "ns_before", ev->ts_ns >= ev->disabled_ts_ns ?
+			       ev->ts_ns - ev->disabled_ts_ns : 0);
+	jw_end_object(w);
+}
+
+int render_event_json(FILE *f, const struct vt_trace_event *ev)
+{
+	struct json_writer w;
+
+	if (!f || !ev)
+		return -EINVAL;
+
+	jw_init(&w, f);
+	jw_begin_object(&w, NULL);
+	jw_u64(&w, "time_ns", ev->ts_ns);
+	jw_string(&w, "kind", vt_event_kind_name((int)ev->kind));
+	jw_u64(&w, "pid", ev->pid);
+	jw_u64(&w, "tid", ev->tid);
+	jw_string_n(&w, "comm", ev->comm, sizeof(ev->comm));
+	jw_string_n(&w, "bdf", ev->bdf, sizeof(ev->bdf));
+	if (ev->bar < VT_MAX_BARS)
+		jw_u64(&w, "bar", ev->bar);
+	else
+		jw_null(&w, "bar");
+	jw_u64(&w, "offset", ev->offset);
+	jw_i64(&w, "value", ev->value);
+	write_disabled_by(&w, ev);
+	jw_end_object(&w);
+	return jw_finish(&w);
+}

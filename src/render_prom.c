@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Prometheus text exposition (version 0.0.4) of a cumulative snapshot, for the
+ * node_exporter textfile collector. Names and labels are a contract with
+ * dashboards: change them only together with the docs.
+ *
+ * Every series of a fixed enum is written from the first scrape on, zeros
+ * included: rate() and absent() need the series to exist before the first
+ * event. Histograms always carry the full bucket range for the same reason.
+ * No sample has a timestamp; the textfile collector rejects them.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+#include "hist.h"
+#include "json_writer.h"
+#include "render.h"
+
+struct label {
+	const char *name;
+	const char *value;
+	size_t maxlen;		/* kernel strings (bdf) need not be terminated */
+};
+
+#define LABEL(n, v) ((struct label){ (n), (v), (size_t)-1 })
+
+static void write_escaped(FILE *f, const char *s, size_t maxlen, int quote)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strnlen(s, maxlen), i = 0;
+
+	while (i < n) {
+		size_t len;
+
+		if (p[i] == '\\' || p[i] == '\n' || (quote && p[i] == '"')) {
+			fputc('\\', f);
+			fputc(p[i] == '\n' ? 'n' : p[i], f);
+			i++;
+			continue;
+		}
+		/* The format is UTF-8; a stray byte would fail the whole
+		 * scrape, so it becomes U+FFFD instead. */
+		len = utf8_seq_len(p + i, n - i);
+		if (!len) {
+			fputs("\xef\xbf\xbd", f);
+			i++;
+			continue;
+		}
+		fwrite(p + i, 1, len, f);
+		i += len;
+	}
+}
+
+static void write_family(FILE *f, const char *name, const char *type,
+			 const char *help)
+{
+	fprintf(f, "# HELP %s ", name);
+	write_escaped(f, help, strlen(help), 0);
+	fprintf(f, "\n# TYPE %s %s\n", name, type);
+}
+
+static void write_series(FILE *f, const char *name, const char *suffix,
+			 const struct label *l, int n, const char *le)
+{
+	fprintf(f, "%s%s", name, suffix);
+	if (!n && !le)
+		return;
+	fputc('{', f);
+	for (int i = 0; i < n; i++) {
+		fprintf(f, "%s%s=\"", i ? "," : "", l[i].name);
+		write_escaped(f, l[i].value ? l[i].value : "", l[i].maxlen, 1);
+		fputc('"', f);
+	}
+	if (le)
+		fprintf(f, "%sle=\"%s\"", n ? "," : "", le);
+	fputc('}', f);
+}
+
+static void write_u64(FILE *f, const char *name, const struct label *l, int n,
+		      __u64 v)
+{
+	write_series(f, name, "", l, n, NULL);
+	fprintf(f, " %llu\n", (unsigned long long)v);
+}
+
+/*
+ * Buckets for slots 0 .. VT_HIST_SLOTS-2 with le = 2^(s+1) ns, which is >= all
+ * the slot's values; the open-ended last slot is only in +Inf. _count and +Inf
+ * are the slot total rather than the separate count field, so that +Inf can
+ * never be below a finite bucket even if the map was read mid-update.
+ */
+static void write_hist(FILE *f, const char *name, const struct label *l, int n,
+		       const struct vt_hist *h)
+{
+	__u64 cum[VT_HIST_SLOTS];
+	char num[32];
+
+	hist_cumulative(h, cum);
+	for (int s = 0; s < VT_HIST_SLOTS - 1; s++) {
+		hist_le_seconds(s, num, sizeof(num));
+		write_series(f, name, "_bucket", l, n, num);
+		fprintf(f, " %llu\n", (unsigned long long)cum[s]);
+	}
+	write_series(f, name, "_bucket", l, n, "+Inf");
+	fprintf(f, " %llu\n", (unsigned long long)cum[VT_HIST_SLOTS - 1]);
+
+	format_ns_as_seconds(num, sizeof(num), h->sum_ns);
+	write_series(f, name, "_sum", l, n, NULL);
+	fprintf(f, " %s\n", num);
+	write_series(f, name, "_count", l, n, NULL);
+	fprintf(f, " %llu\n", (unsigned long long)cum[VT_HIST_SLOTS - 1]);
+}
+
+static struct label device_label(const struct vt_dev_snapshot *d)
+{
+	return (struct label){ "device", d->info.bdf, sizeof(d->info.bdf) };
+}
+
+static void write_device_info(FILE *f, const struct vt_snapshot *s)
+{
+	write_family(f, "vfio_trace_device_info", "gauge",
+		     "PCI devices bound to vfio-pci that vfio-trace has seen.");
+	for (size_t i = 0; i < s->ndevs; i++) {
+		const struct vt_device_info *in = &s->devs[i].info;
+		char vendor[8], device[8];
+		struct label l[3] = { device_label(&s->devs[i]),
+				      LABEL("vendor", vendor),
+				      LABEL("device_id", device) };
+
+		snprintf(vendor, sizeof(vendor), "%04x", in->vendor & 0xffff);
+		snprintf(device, sizeof(device), "%04x", in->device_id & 0xffff);
+		write_u64(f, "vfio_trace_device_info", l, 3, 1);
+	}
+}
+
+static const char *bar_name(int bar, char *buf, size_t len)
+{
+	if (bar >= VT_MAX_BARS)
+		return "unknown";
+	snprintf(buf, len, "%d", bar);
+	return buf;
+}
+
+static void write_faults(FILE *f, const struct vt_snapshot *s)
+{
+	const char *name = "vfio_trace_mmap_faults_total";
+	char bar[16];
+
+	write_family(f, name, "counter",
+		     "Page faults on mmap()ed BARs, by BAR and fault result.");
+	for (size_t i = 0; i < s->ndevs; i++) {
+		const struct vt_dev_snapshot *d = &s->devs[i];
+
+		for (int b = 0; b < VT_BAR_SLOTS; b++)
+			for (int r = 0; r < VT_FAULT_RESULT_MAX; r++) {
+				struct label l[3] = {
+					device_label(d),
+					LABEL("bar", bar_name(b, bar, sizeof(bar))),
+					LABEL("result", vt_fault_result_name(r)),
+				};
+
+				write_u64(f, name, l, 3, d->stats.faults[b][r]);
+			}
+	}
+}
+
+/* A per-device counter family over one enum: stats field at offset, n wide. */
+struct enum_counter {
+	const char *name;
+	const char *help;
+	const char *label;	/* NULL for a plain per-device counter */
+	int n;
+	const char *(*value_name)(int);
+	size_t offset;		/* of a __u64[n] in struct vt_device_stats */
+};
+
+static void write_enum_counter(FILE *f, const struct vt_snapshot *s,
+			       const struct enum_counter *c)
+{
+	write_family(f, c->name, "counter", c->help);
+	for (size_t i = 0; i < s->ndevs; i++) {
+		const struct vt_dev_snapshot *d = &s->devs[i];
+		const __u64 *v = (const __u64 *)((const char *)&d->stats +
+						 c->offset);
+
+		if (!c->label) {
+			struct label l[1] = { device_label(d) };
+
+			write_u64(f, c->name, l, 1, v[0]);
+			continue;
+		}
+		for (int k = 0; k < c->n; k++) {
+			struct label l[2] = { device_label(d),
+					      LABEL(c->label, c->value_name(k)) };
+
+			write_u64(f, c->name, l, 2, v[k]);
+		}
+	}
+}
+
+static const struct enum_counter fault_orders = {
+	"vfio_trace_mmap_fault_orders_total",
+	"BAR mmap faults by mapping order; unknown before huge_fault (6.12).",
+	"order", VT_ORDER_MAX, vt_fault_order_name,
+	offsetof(struct vt_device_stats, fault_orders),
+};
+
+static const struct enum_counter lock_contentions = {
+	"vfio_trace_memory_lock_contentions_total",
+	"Acquisitions of vdev->memory_lock that had to wait.",
+	"mode", VT_MODE_MAX, vt_lock_mode_name,
+	offsetof(struct vt_device_stats, contentions),
+};
+
+static const struct enum_counter vma_lock_contentions = {
+	"vfio_trace_vma_lock_contentions_total",
+	"Acquisitions of vdev->vma_lock that had to wait (kernels up to 6.9).",
+	NULL, 1, NULL,
+	offsetof(struct vt_device_stats, vma_lock_contentions),
+};
+
+static const struct enum_counter zaps = {
+	"vfio_trace_bar_zaps_total",
+	"Zaps of the BAR mmaps of a device, by the reason memory went away.",
+	"reason", VT_ZAP_REASON_MAX, vt_zap_reason_name,
+	offsetof(struct vt_device_stats, zaps),
+};
+
+static const struct enum_counter accesses = {
+	"vfio_trace_disabled_memory_accesses_total",
+	"BAR accesses refused while PCI_COMMAND_MEMORY was off, by outcome.",
+	"kind", VT_ACCESS_KIND_MAX, vt_access_kind_name,
+	offsetof(struct vt_device_stats, accesses),
+};
+
+static const struct enum_counter memory_disables = {
+	"vfio_trace_memory_disables_total",
+	"Config writes that cleared PCI_COMMAND_MEMORY.",
+	NULL, 1, NULL,
+	offsetof(struct vt_device_stats, memory_disables),
+};
+
+static void write_fault_hist(FILE *f, const struct vt_snapshot *s)
+{
+	const char *name = "vfio_trace_mmap_fault_duration_seconds";
+
+	write_family(f, name, "histogram",
+		     "Time to handle a BAR mmap fault, all results.");
+	for (size_t i = 0; i < s->ndevs; i++) {
+		struct label l[1] = { device_label(&s->devs[i]) };
+		struct vt_hist all = { 0 };
+
+		for (int r = 0; r < VT_FAULT_RESULT_MAX; r++)
+			hist_merge(&all, &s->devs[i].stats.fault_ns[r]);
+		write_hist(f, name, l, 1, &all);
+	}
+}
+
+static void write_wait_hist(FILE *f, const struct vt_snapshot *s)
+{
+	const char *name = "vfio_trace_memory_lock_wait_seconds";
+
+	write_family(f, name, "histogram",
+		     "Time spent waiting for a contended vdev->memory_lock.");
+	for (size_t i = 0; i < s->ndevs; i++)
+		for (int m = 0; m < VT_MODE_MAX; m++) {
+			struct label l[2] = { device_label(&s->devs[i]),
+					      LABEL("mode", vt_lock_mode_name(m)) };
+
+			write_hist(f, name, l, 2, &s->devs[i].stats.wait_ns[m]);
+		}
+}
+
+static void write_hold_hist(FILE *f, const struct vt_snapshot *s)
+{
+	const char *name = "vfio_trace_memory_lock_hold_seconds";
+
+	write_family(f, name, "histogram",
+		     "Time vdev->memory_lock was held, by mode and code path.");
+	for (size_t i = 0; i < s->ndevs; i++)
+		for (int m = 0; m < VT_MODE_MAX; m++)
+			for (int p = 0; p < VT_PATH_MAX; p++) {
+				const struct vt_hist *h = &s->devs[i].stats.hold_ns[m][p];
+				struct label l[3] = {
+					device_label(&s->devs[i]),
+					LABEL("mode", vt_lock_mode_name(m)),
+					LABEL("path", vt_lock_path_name(p)),
+				};
+
+				write_hist(f, name, l, 3, h);
+			}
+}
+
+static void write_zap_hist(FILE *f, const struct vt_snapshot *s)
+{
+	const char *name = "vfio_trace_bar_zap_duration_seconds";
+
+	write_family(f, name, "histogram", "Time to zap the BAR mmaps of a device.");
+	for (size_t i = 0; i < s->ndevs; i++) {
+		struct label l[1] = { device_label(&s->devs[i]) };
+
+		write_hist(f, name, l, 1, &s->devs[i].stats.zap_ns);
+	}
+}
+
+/* A per-path pin counter: field at offset in struct vt_pin_stats. */
+static void write_pin_counter(FILE *f, const struct vt_snapshot *s,
+			      const char *name, const char *help, size_t offset)
+{
+	write_family(f, name, "counter", help);
+	for (int p = 0; p < VT_PIN_PATH_MAX; p++) {
+		struct label l[1] = { LABEL("path", vt_pin_path_name(p)) };
+		const __u64 *v = (const __u64 *)((const char *)&s->pins[p] + offset);
+
+		write_u64(f, name, l, 1, *v);
+	}
+}
+
+static void write_pins(FILE *f, const struct vt_snapshot *s)
+{
+	const char *hist = "vfio_trace_pin_duration_seconds";
+
+	write_pin_counter(f, s, "vfio_trace_pin_calls_total",
+			  "Calls that pin guest memory for DMA, by pinning path.",
+			  offsetof(struct vt_pin_stats, calls));
+	write_pin_counter(f, s, "vfio_trace_pinned_pages_total",
+			  "Pages pinned for DMA.",
+			  offsetof(struct vt_pin_stats, pages));
+	write_pin_counter(f, s, "vfio_trace_unpinned_pages_total",
+			  "Pages unpinned.",
+			  offsetof(struct vt_pin_stats, unpinned_pages));
+	write_pin_counter(f, s, "vfio_trace_pin_errors_total",
+			  "Pin calls that failed.",
+			  offsetof(struct vt_pin_stats, errors));
+
+	write_family(f, hist, "histogram", "Time spent in one pin call.");
+	for (int p = 0; p < VT_PIN_PATH_MAX; p++) {
+		struct label l[1] = { LABEL("path", vt_pin_path_name(p)) };
+
+		write_hist(f, hist, l, 1, &s->pins[p].pin_ns);
+	}
+}
+
+static void write_lost(FILE *f, const struct vt_snapshot *s)
+{
+	const char *name = "vfio_trace_events_lost_total";
+
+	write_family(f, name, "counter",
+		     "Events or updates the BPF side could not record, by reason.");
+	for (int r = 0; r < VT_LOST_MAX; r++) {
+		struct label l[1] = { LABEL("reason", vt_lost_reason_name(r)) };
+
+		write_u64(f, name, l, 1, s->lost[r]);
+	}
+}
+
+static void write_probes(FILE *f, const struct vt_probe_report *probes)
+{
+	const char *name = "vfio_trace_probe_attached";
+
+	if (!probes || !probes->n)
+		return;
+	write_family(f, name, "gauge",
+		     "1 if the probe for an operation is attached, else 0.");
+	for (size_t i = 0; i < probes->n; i++) {
+		const struct vt_probe_status *p = &probes->items[i];
+		struct label l[3] = {
+			LABEL("operation", p->operation),
+			LABEL("function", p->function),
+			LABEL("mode", vt_probe_mode_name(p->mode)),
+		};
+
+		write_u64(f, name, l, 3, p->attached ? 1 : 0);
+	}
+}
+
+int render_prom(FILE *f, const struct vt_snapshot *s,
+		const struct vt_probe_report *probes)
+{
+	if (!f || !s || (s->ndevs && !s->devs) ||
+	    (probes && probes->n && !probes->items))
+		return -EINVAL;
+
+	write_device_info(f, s);
+	write_faults(f, s);
+	write_enum_counter(f, s, &fault_orders);
+	write_fault_hist(f, s);
+	write_enum_counter(f, s, &lock_contentions);
+	write_wait_hist(f, s);
+	write_hold_hist(f, s);
+	write_enum_counter(f, s, &vma_lock_contentions);
+	write_enum_counter(f, s, &zaps);
+	write_zap_hist(f, s);
+	write_enum_counter(f, s, &accesses);
+	write_enum_counter(f, s, &memory_disables);
+	write_pins(f, s);
+	write_lost(f, s);
+	write_probes(f, probes);
+	return ferror(f) ? -EIO : 0;
+}
+
+int render_prom_cb(FILE *f, void *arg)
+{
+	const struct vt_prom_args *a = arg;
+
+	if (!a)
+		return -EINVAL;
+	return render_prom(f, a->snap, a->probes);
+}

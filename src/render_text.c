@@ -1,0 +1,556 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The terminal summary, in the look of bcc's libbpf-tools: log2 histograms
+ * from print_log2_hist(), lock tables with klockstat's humanized times, under
+ * 80 columns, and only what happened in the interval so a quiet device costs
+ * one line.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "hist.h"
+#include "render.h"
+
+#define DEFAULT_TOP_PROCS 10
+
+struct unit {
+	const char *name;
+	unsigned divisor;
+};
+
+static struct unit unit_of(enum vt_unit u)
+{
+	switch (u) {
+	case VT_UNIT_NS:
+		return (struct unit){ "nsecs", 1 };
+	case VT_UNIT_MS:
+		return (struct unit){ "msecs", 1000000 };
+	case VT_UNIT_US:
+	default:
+		return (struct unit){ "usecs", 1000 };
+	}
+}
+
+/* klockstat's print_time(): one decimal in the largest unit that fits. The
+ * one-letter units are padded so numbers line up in right-aligned columns. */
+static const char *fmt_time(char *buf, size_t len, __u64 ns)
+{
+	static const struct {
+		double base;
+		const char *unit;
+	} table[] = {
+		{ 1e9 * 3600, "h " }, { 1e9 * 60, "m " }, { 1e9, "s " },
+		{ 1e6, "ms" }, { 1e3, "us" },
+	};
+
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		if ((double)ns < table[i].base)
+			continue;
+		snprintf(buf, len, "%.1f %s", (double)ns / table[i].base,
+			 table[i].unit);
+		return buf;
+	}
+	snprintf(buf, len, "%llu ns", (unsigned long long)ns);
+	return buf;
+}
+
+/* comm and bdf come from the kernel; a terminal escape in a task name must
+ * not reach the user's terminal. */
+static const char *printable(char *dst, size_t dstlen, const char *src,
+			     size_t srclen)
+{
+	size_t n = strnlen(src, srclen), i;
+
+	for (i = 0; i < n && i + 1 < dstlen; i++)
+		dst[i] = src[i] >= 0x20 && src[i] < 0x7f ? src[i] : '?';
+	dst[i] = '\0';
+	return dst;
+}
+
+static void print_hist_titled(FILE *f, const char *title,
+			      const struct vt_hist *h, struct unit u)
+{
+	if (hist_last_slot(h) < 0)
+		return;
+	fprintf(f, "  %s:\n", title);
+	print_log2_hist(f, h, u.name, u.divisor);
+}
+
+/* "name N, name N" for the non-zero entries; returns how many were printed */
+static int print_nonzero(FILE *f, const __u64 *v, int n,
+			 const char *(*name)(int))
+{
+	int printed = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (!v[i])
+			continue;
+		fprintf(f, "%s%s %llu", printed ? ", " : "", name(i),
+			(unsigned long long)v[i]);
+		printed++;
+	}
+	return printed;
+}
+
+static int any_nonzero(const __u64 *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i])
+			return 1;
+	return 0;
+}
+
+static void print_fault_table(FILE *f, const struct vt_device_stats *st)
+{
+	if (!any_nonzero(&st->faults[0][0], VT_BAR_SLOTS * VT_FAULT_RESULT_MAX))
+		return;
+
+	fprintf(f, "  %-12s", "mmap faults");
+	for (int r = 0; r < VT_FAULT_RESULT_MAX; r++)
+		fprintf(f, "%9s", vt_fault_result_name(r));
+	fputc('\n', f);
+
+	for (int b = 0; b < VT_BAR_SLOTS; b++) {
+		char bar[16];
+
+		if (!any_nonzero(st->faults[b], VT_FAULT_RESULT_MAX))
+			continue;
+		if (b < VT_MAX_BARS)
+			snprintf(bar, sizeof(bar), "BAR%d", b);
+		else
+			snprintf(bar, sizeof(bar), "BAR?");
+		fprintf(f, "    %-10s", bar);
+		for (int r = 0; r < VT_FAULT_RESULT_MAX; r++)
+			fprintf(f, "%9llu", (unsigned long long)st->faults[b][r]);
+		fputc('\n', f);
+	}
+
+	if (any_nonzero(st->fault_orders, VT_ORDER_MAX)) {
+		fputs("  fault orders: ", f);
+		print_nonzero(f, st->fault_orders, VT_ORDER_MAX, vt_fault_order_name);
+		fputc('\n', f);
+	}
+}
+
+static void print_fault_hists(FILE *f, const struct vt_device_stats *st,
+			      const struct vt_render_opts *o, struct unit u)
+{
+	struct vt_hist all = { 0 };
+	char title[64];
+
+	if (!o->per_result) {
+		for (int r = 0; r < VT_FAULT_RESULT_MAX; r++)
+			hist_merge(&all, &st->fault_ns[r]);
+		print_hist_titled(f, "fault latency", &all, u);
+		return;
+	}
+	for (int r = 0; r < VT_FAULT_RESULT_MAX; r++) {
+		snprintf(title, sizeof(title), "fault latency, %s",
+			 vt_fault_result_name(r));
+		print_hist_titled(f, title, &st->fault_ns[r], u);
+	}
+}
+
+/* The bucket bound of the slowest wait: the histogram keeps no exact max. */
+static const char *fmt_max_bucket(char *buf, size_t len, const struct vt_hist *h)
+{
+	char t[32];
+	int s = hist_last_slot(h);
+	__u64 le;
+
+	if (s < 0)
+		return "-";
+	if (hist_le_ns(s, &le) == 0) {
+		snprintf(buf, len, "<%s", fmt_time(t, sizeof(t), le));
+	} else {
+		__u64 lo, hi;
+
+		hist_slot_bounds(s, &lo, &hi);
+		snprintf(buf, len, ">=%s", fmt_time(t, sizeof(t), lo));
+	}
+	return buf;
+}
+
+static void print_wait_table(FILE *f, const struct vt_device_stats *st)
+{
+	char total[32], avg[32], max[40];
+
+	fprintf(f, "  %-12s%13s%13s%13s%13s\n", "memory_lock", "contentions",
+		"wait total", "wait avg", "wait max");
+	for (int m = 0; m < VT_MODE_MAX; m++) {
+		const struct vt_hist *w = &st->wait_ns[m];
+
+		if (!st->contentions[m] && !w->count)
+			continue;
+		fprintf(f, "    %-10s%13llu%13s%13s%13s\n", vt_lock_mode_name(m),
+			(unsigned long long)st->contentions[m],
+			fmt_time(total, sizeof(total), w->sum_ns),
+			w->count ? fmt_time(avg, sizeof(avg), w->sum_ns / w->count)
+				 : "-",
+			fmt_max_bucket(max, sizeof(max), w));
+	}
+}
+
+static void print_hold_table(FILE *f, const struct vt_device_stats *st)
+{
+	char total[32], avg[32];
+
+	fprintf(f, "  %-18s%-6s%10s%13s%13s\n", "memory_lock hold", "mode",
+		"count", "total", "avg");
+	for (int m = 0; m < VT_MODE_MAX; m++)
+		for (int p = 0; p < VT_PATH_MAX; p++) {
+			const struct vt_hist *h = &st->hold_ns[m][p];
+
+			if (!h->count)
+				continue;
+			fprintf(f, "    %-16s%-6s%10llu%13s%13s\n",
+				vt_lock_path_name(p), vt_lock_mode_name(m),
+				(unsigned long long)h->count,
+				fmt_time(total, sizeof(total), h->sum_ns),
+				fmt_time(avg, sizeof(avg), h->sum_ns / h->count));
+		}
+}
+
+static void print_lock_hists(FILE *f, const struct vt_device_stats *st,
+			     struct unit u)
+{
+	char title[64];
+
+	for (int m = 0; m < VT_MODE_MAX; m++) {
+		snprintf(title, sizeof(title), "memory_lock wait, %s",
+			 vt_lock_mode_name(m));
+		print_hist_titled(f, title, &st->wait_ns[m], u);
+	}
+	for (int m = 0; m < VT_MODE_MAX; m++)
+		for (int p = 0; p < VT_PATH_MAX; p++) {
+			snprintf(title, sizeof(title), "memory_lock hold, %s (%s)",
+				 vt_lock_path_name(p), vt_lock_mode_name(m));
+			print_hist_titled(f, title, &st->hold_ns[m][p], u);
+		}
+}
+
+static int wait_active(const struct vt_device_stats *st)
+{
+	for (int m = 0; m < VT_MODE_MAX; m++)
+		if (st->contentions[m] || st->wait_ns[m].count)
+			return 1;
+	return 0;
+}
+
+static int hold_active(const struct vt_device_stats *st)
+{
+	for (int m = 0; m < VT_MODE_MAX; m++)
+		for (int p = 0; p < VT_PATH_MAX; p++)
+			if (st->hold_ns[m][p].count)
+				return 1;
+	return 0;
+}
+
+static void print_memory_lock(FILE *f, const struct vt_device_stats *st,
+			      struct unit u)
+{
+	if (wait_active(st))
+		print_wait_table(f, st);
+	if (hold_active(st))
+		print_hold_table(f, st);
+	print_lock_hists(f, st, u);
+}
+
+static void print_vma_lock(FILE *f, const struct vt_device_stats *st,
+			   struct unit u)
+{
+	const struct vt_hist *w = &st->vma_lock_wait_ns;
+	char total[32], avg[32];
+
+	if (!st->vma_lock_contentions && !w->count)
+		return;
+	fprintf(f, "  vma_lock: %llu contentions, wait total %s, avg %s\n",
+		(unsigned long long)st->vma_lock_contentions,
+		fmt_time(total, sizeof(total), w->sum_ns),
+		w->count ? fmt_time(avg, sizeof(avg), w->sum_ns / w->count) : "-");
+	print_hist_titled(f, "vma_lock wait", w, u);
+}
+
+static void print_zaps(FILE *f, const struct vt_device_stats *st, struct unit u)
+{
+	if (!any_nonzero(st->zaps, VT_ZAP_REASON_MAX) && !st->zap_ns.count &&
+	    !st->zap_vmas)
+		return;
+	fputs("  bar zaps: ", f);
+	if (!print_nonzero(f, st->zaps, VT_ZAP_REASON_MAX, vt_zap_reason_name))
+		fputs("none", f);
+	if (st->zap_vmas)
+		fprintf(f, "; %llu vmas", (unsigned long long)st->zap_vmas);
+	fputc('\n', f);
+	print_hist_titled(f, "bar zap latency", &st->zap_ns, u);
+}
+
+static void print_memory_state(FILE *f, const struct vt_dev_snapshot *d)
+{
+	const struct vt_device_stats *st = &d->stats;
+	const struct vt_disable_record *last = &d->info.last_disable;
+	char comm[VT_COMM_LEN + 1];
+
+	if (any_nonzero(st->accesses, VT_ACCESS_KIND_MAX)) {
+		fputs("  accesses while memory off: ", f);
+		print_nonzero(f, st->accesses, VT_ACCESS_KIND_MAX,
+			      vt_access_kind_name);
+		fputc('\n', f);
+	}
+	if (!st->memory_disables && !st->memory_enables)
+		return;
+	fprintf(f, "  memory disables %llu, enables %llu",
+		(unsigned long long)st->memory_disables,
+		(unsigned long long)st->memory_enables);
+	if (st->memory_disables && last->pid)
+		fprintf(f, ", last disable by %s[%u]",
+			printable(comm, sizeof(comm), last->comm, sizeof(last->comm)),
+			last->pid);
+	fputc('\n', f);
+}
+
+static int stats_empty(const struct vt_device_stats *st)
+{
+	static const struct vt_device_stats zero;
+
+	/* every field is a __u64 counter, so there is no padding to differ */
+	return !memcmp(st, &zero, sizeof(zero));
+}
+
+static void print_device(FILE *f, const struct vt_dev_snapshot *d,
+			 const struct vt_render_opts *o, struct unit u)
+{
+	const struct vt_device_stats *st = &d->stats;
+	char bdf[VT_BDF_LEN + 1];
+
+	printable(bdf, sizeof(bdf), d->info.bdf, sizeof(d->info.bdf));
+	if (stats_empty(st)) {
+		fprintf(f, "%s: no activity\n", bdf);
+		return;
+	}
+	fprintf(f, "%s (%04x:%04x)", bdf, d->info.vendor & 0xffff,
+		d->info.device_id & 0xffff);
+	if (d->instances > 1)
+		fprintf(f, ", %u instances", d->instances);
+	fputc('\n', f);
+
+	print_fault_table(f, st);
+	print_fault_hists(f, st, o, u);
+	print_memory_lock(f, st, u);
+	print_vma_lock(f, st, u);
+	print_zaps(f, st, u);
+	print_memory_state(f, d);
+}
+
+static int pin_active(const struct vt_pin_stats *p)
+{
+	return p->calls || p->unpin_calls || p->pages || p->unpinned_pages ||
+	       p->errors;
+}
+
+static void print_pins(FILE *f, const struct vt_snapshot *s, struct unit u)
+{
+	char total[32], avg[32], title[64];
+	int any = 0;
+
+	for (int p = 0; p < VT_PIN_PATH_MAX; p++)
+		any |= pin_active(&s->pins[p]);
+	if (!any)
+		return;
+
+	fprintf(f, "%-10s%9s%9s%9s%9s%9s%11s%11s\n", "pins", "calls", "pages",
+		"errors", "unpins", "unpinned", "total", "avg");
+	for (int p = 0; p < VT_PIN_PATH_MAX; p++) {
+		const struct vt_pin_stats *ps = &s->pins[p];
+		const struct vt_hist *h = &ps->pin_ns;
+
+		if (!pin_active(ps))
+			continue;
+		fprintf(f, "  %-8s%9llu%9llu%9llu%9llu%9llu%11s%11s\n",
+			vt_pin_path_name(p), (unsigned long long)ps->calls,
+			(unsigned long long)ps->pages,
+			(unsigned long long)ps->errors,
+			(unsigned long long)ps->unpin_calls,
+			(unsigned long long)ps->unpinned_pages,
+			fmt_time(total, sizeof(total), h->sum_ns),
+			h->count ? fmt_time(avg, sizeof(avg), h->sum_ns / h->count)
+				 : "-");
+	}
+	for (int p = 0; p < VT_PIN_PATH_MAX; p++) {
+		snprintf(title, sizeof(title), "pin latency, %s", vt_pin_path_name(p));
+		print_hist_titled(f, title, &s->pins[p].pin_ns, u);
+	}
+}
+
+/* Most pages first: pinned memory is what a stuck VM start is waiting on. */
+static int cmp_proc(const void *a, const void *b)
+{
+	const struct vt_proc_snapshot *x = *(const struct vt_proc_snapshot *const *)a;
+	const struct vt_proc_snapshot *y = *(const struct vt_proc_snapshot *const *)b;
+
+	if (x->val.pages != y->val.pages)
+		return x->val.pages > y->val.pages ? -1 : 1;
+	if (x->val.calls != y->val.calls)
+		return x->val.calls > y->val.calls ? -1 : 1;
+	if (x->key.tgid != y->key.tgid)
+		return x->key.tgid < y->key.tgid ? -1 : 1;
+	if (x->key.path != y->key.path)
+		return x->key.path < y->key.path ? -1 : 1;
+	return 0;
+}
+
+static int print_top_procs(FILE *f, const struct vt_snapshot *s, unsigned top)
+{
+	const struct vt_proc_snapshot **v;
+	char comm[VT_COMM_LEN + 1], total[32];
+	size_t n = 0;
+
+	if (!s->nprocs)
+		return 0;
+	v = calloc(s->nprocs, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->nprocs; i++) {
+		const struct vt_pin_proc *p = &s->procs[i].val;
+
+		if (p->calls || p->pages || p->errors)
+			v[n++] = &s->procs[i];
+	}
+	qsort(v, n, sizeof(*v), cmp_proc);
+
+	if (n)
+		fprintf(f, "  top pinning processes:\n    %-8s %-16s %-8s %8s %10s"
+			" %8s %11s\n", "PID", "COMM", "PATH", "CALLS", "PAGES",
+			"ERRORS", "TOTAL");
+	for (size_t i = 0; i < n && i < top; i++) {
+		const struct vt_proc_snapshot *p = v[i];
+
+		fprintf(f, "    %-8u %-16s %-8s %8llu %10llu %8llu %11s\n",
+			p->key.tgid,
+			printable(comm, sizeof(comm), p->val.comm,
+				  sizeof(p->val.comm)),
+			vt_pin_path_name((int)p->key.path),
+			(unsigned long long)p->val.calls,
+			(unsigned long long)p->val.pages,
+			(unsigned long long)p->val.errors,
+			fmt_time(total, sizeof(total), p->val.sum_ns));
+	}
+	free(v);
+	return 0;
+}
+
+/* Losses are always shown when there are any: a quiet summary must mean
+ * nothing happened, not that it was dropped. */
+static void print_lost(FILE *f, const struct vt_snapshot *s)
+{
+	if (any_nonzero(s->lost, VT_LOST_MAX)) {
+		fputs("lost: ", f);
+		print_nonzero(f, s->lost, VT_LOST_MAX, vt_lost_reason_name);
+		fputc('\n', f);
+	}
+	if (s->map_read_errors)
+		fprintf(f, "map read errors: %llu\n",
+			(unsigned long long)s->map_read_errors);
+}
+
+static void print_timestamp(FILE *f, double wall_time)
+{
+	time_t t = (time_t)wall_time;
+	struct tm tm;
+	char buf[16];
+
+	if (!localtime_r(&t, &tm) || !strftime(buf, sizeof(buf), "%H:%M:%S", &tm))
+		snprintf(buf, sizeof(buf), "??:??:??");
+	fprintf(f, "%-8s\n", buf);
+}
+
+int render_text(FILE *f, const struct vt_snapshot *delta,
+		const struct vt_render_opts *opts)
+{
+	/* bcc's latency tools default to usecs */
+	static const struct vt_render_opts defaults = { .unit = VT_UNIT_US };
+	const struct vt_render_opts *o = opts ? opts : &defaults;
+	struct unit u = unit_of(o->unit);
+	int err;
+
+	if (!f || !delta || (delta->ndevs && !delta->devs) ||
+	    (delta->nprocs && !delta->procs))
+		return -EINVAL;
+
+	fputc('\n', f);
+	if (o->timestamp)
+		print_timestamp(f, delta->wall_time);
+	if (!delta->ndevs)
+		fputs("no vfio-pci devices seen\n", f);
+	for (size_t i = 0; i < delta->ndevs; i++)
+		print_device(f, &delta->devs[i], o, u);
+
+	print_pins(f, delta, u);
+	err = print_top_procs(f, delta, o->top_procs ? o->top_procs
+						       : DEFAULT_TOP_PROCS);
+	if (err)
+		return err;
+	print_lost(f, delta);
+	return ferror(f) ? -EIO : 0;
+}
+
+int render_event_text_header(FILE *f)
+{
+	if (!f)
+		return -EINVAL;
+	fprintf(f, "%-11s %-12s %-14s %-3s %-10s %-7s %-16s %s\n", "TIME(s)",
+		"BDF", "EVENT", "BAR", "OFFSET", "PID", "COMM", "VALUE");
+	return ferror(f) ? -EIO : 0;
+}
+
+static int is_access(__u32 kind)
+{
+	return kind < VT_ACCESS_KIND_MAX;
+}
+
+int render_event_text(FILE *f, const struct vt_trace_event *ev,
+		      __u64 start_ns)
+{
+	char bdf[VT_BDF_LEN + 1], comm[VT_COMM_LEN + 1], bar[16], off[24];
+	__u64 rel = ev && ev->ts_ns > start_ns ? ev->ts_ns - start_ns : 0;
+
+	if (!f || !ev)
+		return -EINVAL;
+
+	/* A state change has no BAR access; its value is PCI_COMMAND. */
+	if (!is_access(ev->kind)) {
+		snprintf(bar, sizeof(bar), "-");
+		snprintf(off, sizeof(off), "-");
+	} else {
+		if (ev->bar < VT_MAX_BARS)
+			snprintf(bar, sizeof(bar), "%u", ev->bar);
+		else
+			snprintf(bar, sizeof(bar), "?");
+		snprintf(off, sizeof(off), "0x%llx",
+			 (unsigned long long)ev->offset);
+	}
+
+	fprintf(f, "%-11.6f %-12s %-14s %-3s %-10s %-7u %-16s ", rel / 1e9,
+		printable(bdf, sizeof(bdf), ev->bdf, sizeof(ev->bdf)),
+		vt_event_kind_name((int)ev->kind), bar, off, ev->pid,
+		printable(comm, sizeof(comm), ev->comm, sizeof(ev->comm)));
+	if (is_access(ev->kind))
+		fprintf(f, "%lld", (long long)ev->value);
+	else
+		fprintf(f, "0x%04llx", (unsigned long long)ev->value & 0xffff);
+
+	if (ev->disabled_ts_ns) {
+		char t[32];
+		__u64 before = ev->ts_ns >= ev->disabled_ts_ns ?
+			       ev->ts_ns - ev->disabled_ts_ns : 0;
+
+		fprintf(f, " (memory off %s, by %s[%u])",
+			fmt_time(t, sizeof(t), before),
+			printable(comm, sizeof(comm), ev->disabled_comm,
+				  sizeof(ev->disabled_comm)),
+			ev->disabled_pid);
+	}
+	fputc('\n', f);
+	return ferror(f) ? -EIO : 0;
+}

@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Interval output without touching kernel state: the BPF maps only ever count
+ * up, and an interval is the difference of two snapshots. Resetting the maps
+ * from user space instead would race with the BPF side and lose updates.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "snapshot.h"
+
+#define MEMBER_SIZE(type, m) sizeof(((type *)0)->m)
+
+/*
+ * diff_device_stats() names every field. If vt_device_stats grows, this
+ * fails to build until the new field is diffed too, rather than silently
+ * reporting it as cumulative in interval output.
+ */
+_Static_assert(sizeof(struct vt_device_stats) ==
+	       MEMBER_SIZE(struct vt_device_stats, faults) +
+	       MEMBER_SIZE(struct vt_device_stats, fault_orders) +
+	       MEMBER_SIZE(struct vt_device_stats, fault_ns) +
+	       MEMBER_SIZE(struct vt_device_stats, contentions) +
+	       MEMBER_SIZE(struct vt_device_stats, wait_ns) +
+	       MEMBER_SIZE(struct vt_device_stats, hold_ns) +
+	       MEMBER_SIZE(struct vt_device_stats, vma_lock_contentions) +
+	       MEMBER_SIZE(struct vt_device_stats, vma_lock_wait_ns) +
+	       MEMBER_SIZE(struct vt_device_stats, zaps) +
+	       MEMBER_SIZE(struct vt_device_stats, zap_vmas) +
+	       MEMBER_SIZE(struct vt_device_stats, zap_ns) +
+	       MEMBER_SIZE(struct vt_device_stats, accesses) +
+	       MEMBER_SIZE(struct vt_device_stats, memory_disables) +
+	       MEMBER_SIZE(struct vt_device_stats, memory_enables),
+	       "a vt_device_stats field is missing from diff_device_stats()");
+_Static_assert(sizeof(struct vt_pin_stats) == 5 * sizeof(__u64) +
+	       sizeof(struct vt_hist),
+	       "a vt_pin_stats field is missing from diff_pin_stats()");
+
+/* A counter that went down belongs to a device instance that went away (an
+ * unbind drops its map entry); the interval saw no events, not 2^64 of them. */
+static __u64 delta(__u64 cur, __u64 prev)
+{
+	return cur >= prev ? cur - prev : 0;
+}
+
+static void diff_array(__u64 *out, const __u64 *cur, const __u64 *prev,
+		       size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i] = delta(cur[i], prev[i]);
+}
+
+static void diff_hist(struct vt_hist *out, const struct vt_hist *cur,
+		      const struct vt_hist *prev)
+{
+	diff_array(out->slots, cur->slots, prev->slots, VT_HIST_SLOTS);
+	out->count = delta(cur->count, prev->count);
+	out->sum_ns = delta(cur->sum_ns, prev->sum_ns);
+}
+
+static void diff_hists(struct vt_hist *out, const struct vt_hist *cur,
+		       const struct vt_hist *prev, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		diff_hist(&out[i], &cur[i], &prev[i]);
+}
+
+static void diff_device_stats(struct vt_device_stats *o,
+			      const struct vt_device_stats *c,
+			      const struct vt_device_stats *p)
+{
+	diff_array(&o->faults[0][0], &c->faults[0][0], &p->faults[0][0],
+		   VT_BAR_SLOTS * VT_FAULT_RESULT_MAX);
+	diff_array(o->fault_orders, c->fault_orders, p->fault_orders, VT_ORDER_MAX);
+	diff_hists(o->fault_ns, c->fault_ns, p->fault_ns, VT_FAULT_RESULT_MAX);
+
+	diff_array(o->contentions, c->contentions, p->contentions, VT_MODE_MAX);
+	diff_hists(o->wait_ns, c->wait_ns, p->wait_ns, VT_MODE_MAX);
+	diff_hists(&o->hold_ns[0][0], &c->hold_ns[0][0], &p->hold_ns[0][0],
+		   VT_MODE_MAX * VT_PATH_MAX);
+
+	o->vma_lock_contentions = delta(c->vma_lock_contentions,
+					p->vma_lock_contentions);
+	diff_hist(&o->vma_lock_wait_ns, &c->vma_lock_wait_ns, &p->vma_lock_wait_ns);
+
+	diff_array(o->zaps, c->zaps, p->zaps, VT_ZAP_REASON_MAX);
+	o->zap_vmas = delta(c->zap_vmas, p->zap_vmas);
+	diff_hist(&o->zap_ns, &c->zap_ns, &p->zap_ns);
+
+	diff_array(o->accesses, c->accesses, p->accesses, VT_ACCESS_KIND_MAX);
+	o->memory_disables = delta(c->memory_disables, p->memory_disables);
+	o->memory_enables = delta(c->memory_enables, p->memory_enables);
+}
+
+static void diff_pin_stats(struct vt_pin_stats *o, const struct vt_pin_stats *c,
+			   const struct vt_pin_stats *p)
+{
+	o->calls = delta(c->calls, p->calls);
+	o->pages = delta(c->pages, p->pages);
+	o->errors = delta(c->errors, p->errors);
+	o->unpin_calls = delta(c->unpin_calls, p->unpin_calls);
+	o->unpinned_pages = delta(c->unpinned_pages, p->unpinned_pages);
+	diff_hist(&o->pin_ns, &c->pin_ns, &p->pin_ns);
+}
+
+static void diff_pin_proc(struct vt_pin_proc *o, const struct vt_pin_proc *c,
+			  const struct vt_pin_proc *p)
+{
+	memcpy(o->comm, c->comm, sizeof(o->comm));
+	o->calls = delta(c->calls, p->calls);
+	o->pages = delta(c->pages, p->pages);
+	o->errors = delta(c->errors, p->errors);
+	o->sum_ns = delta(c->sum_ns, p->sum_ns);
+}
+
+static int cmp_bdf(const void *a, const void *b)
+{
+	const struct vt_dev_snapshot *x = a, *y = b;
+
+	/* bdf may fill all VT_BDF_LEN bytes without a NUL */
+	return strncmp(x->info.bdf, y->info.bdf, VT_BDF_LEN);
+}
+
+static int cmp_proc_key(const void *a, const void *b)
+{
+	const struct vt_proc_snapshot *x = a, *y = b;
+
+	if (x->key.tgid != y->key.tgid)
+		return x->key.tgid < y->key.tgid ? -1 : 1;
+	if (x->key.path != y->key.path)
+		return x->key.path < y->key.path ? -1 : 1;
+	return 0;
+}
+
+/* bsearch needs the order snapshot.h promises; a violation would silently
+ * report some devices as new, so it is an error instead. */
+static int strictly_sorted(const void *base, size_t n, size_t size,
+			   int (*cmp)(const void *, const void *))
+{
+	const char *p = base;
+
+	for (size_t i = 1; i < n; i++)
+		if (cmp(p + (i - 1) * size, p + i * size) >= 0)
+			return 0;
+	return 1;
+}
+
+static int snapshot_valid(const struct vt_snapshot *s)
+{
+	if ((s->ndevs && !s->devs) || (s->nprocs && !s->procs))
+		return 0;
+	return strictly_sorted(s->devs, s->ndevs, sizeof(*s->devs), cmp_bdf) &&
+	       strictly_sorted(s->procs, s->nprocs, sizeof(*s->procs),
+			       cmp_proc_key);
+}
+
+static void *dup_array(const void *src, size_t n, size_t size)
+{
+	void *p;
+
+	if (!n)
+		return NULL;
+	p = calloc(n, size);
+	if (p)
+		memcpy(p, src, n * size);
+	return p;
+}
+
+static void diff_devices(struct vt_snapshot *out, const struct vt_snapshot *prev)
+{
+	for (size_t i = 0; i < out->ndevs; i++) {
+		struct vt_dev_snapshot *d = &out->devs[i];
+		const struct vt_dev_snapshot *p;
+
+		p = bsearch(d, prev->devs, prev->ndevs, sizeof(*d), cmp_bdf);
+		if (p)
+			diff_device_stats(&d->stats, &d->stats, &p->stats);
+	}
+}
+
+static void diff_procs(struct vt_snapshot *out, const struct vt_snapshot *prev)
+{
+	for (size_t i = 0; i < out->nprocs; i++) {
+		struct vt_proc_snapshot *c = &out->procs[i];
+		const struct vt_proc_snapshot *p;
+
+		p = bsearch(c, prev->procs, prev->nprocs, sizeof(*c), cmp_proc_key);
+		if (p)
+			diff_pin_proc(&c->val, &c->val, &p->val);
+	}
+}
+
+/*
+ * out starts as a copy of cur, so entries missing from prev stay as they are
+ * and entries only in prev never appear. In the result, mono_ns is the length
+ * of the interval (cur - prev) rather than a point in time: snapshot.h has no
+ * other field for it and the renderers need it for rates.
+ */
+int snapshot_diff(struct vt_snapshot *out, const struct vt_snapshot *cur,
+		  const struct vt_snapshot *prev)
+{
+	int err;
+
+	if (!out || !cur || !prev || out == cur || out == prev)
+		return -EINVAL;
+	if (!snapshot_valid(cur) || !snapshot_valid(prev))
+		return -EINVAL;
+	err = snapshot_copy(out, cur);
+	if (err)
+		return err;
+
+	out->mono_ns = delta(cur->mono_ns, prev->mono_ns);
+	diff_devices(out, prev);
+	for (int i = 0; i < VT_PIN_PATH_MAX; i++)
+		diff_pin_stats(&out->pins[i], &cur->pins[i], &prev->pins[i]);
+	diff_procs(out, prev);
+	diff_array(out->lost, cur->lost, prev->lost, VT_LOST_MAX);
+	out->map_read_errors = delta(cur->map_read_errors, prev->map_read_errors);
+	return 0;
+}
+
+int snapshot_copy(struct vt_snapshot *out, const struct vt_snapshot *in)
+{
+	struct vt_snapshot tmp;
+
+	if (!out || !in || out == in)
+		return -EINVAL;
+	if ((in->ndevs && !in->devs) || (in->nprocs && !in->procs))
+		return -EINVAL;
+
+	tmp = *in;
+	tmp.devs = dup_array(in->devs, in->ndevs, sizeof(*in->devs));
+	tmp.procs = dup_array(in->procs, in->nprocs, sizeof(*in->procs));
+	if ((in->ndevs && !tmp.devs) || (in->nprocs && !tmp.procs)) {
+		free(tmp.devs);
+		free(tmp.procs);
+		return -ENOMEM;
+	}
+	*out = tmp;
+	return 0;
+}
+
+void snapshot_free(struct vt_snapshot *s)
+{
+	if (!s)
+		return;
+	free(s->devs);
+	free(s->procs);
+	memset(s, 0, sizeof(*s));
+}

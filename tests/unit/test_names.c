@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The label values are a contract with dashboards: pin every one. */
+#include "tests.h"
+#include "snapshot.h"
+
+struct expect {
+	const char *(*fn)(int);
+	int max;
+	const char *const *names;
+};
+
+static void check_names(const struct expect *e)
+{
+	for (int i = 0; i < e->max; i++)
+		assert_string_equal(e->fn(i), e->names[i]);
+	assert_string_equal(e->fn(-1), "unknown");
+	assert_string_equal(e->fn(e->max), "unknown");
+	assert_string_equal(e->fn(1 << 30), "unknown");
+}
+
+static void test_fault_results(void **state)
+{
+	static const char *const n[] = { "nopage", "sigbus", "oom", "fallback",
+					 "other" };
+	check_names(&(struct expect){ vt_fault_result_name, VT_FAULT_RESULT_MAX, n });
+}
+
+static void test_fault_orders(void **state)
+{
+	static const char *const n[] = { "page", "pmd", "pud", "other", "unknown" };
+	check_names(&(struct expect){ vt_fault_order_name, VT_ORDER_MAX, n });
+}
+
+static void test_lock_modes_and_paths(void **state)
+{
+	static const char *const m[] = { "read", "write" };
+	static const char *const p[] = { "fault", "bar_rw", "config_write",
+					 "reset", "hot_reset", "memory_enable" };
+	check_names(&(struct expect){ vt_lock_mode_name, VT_MODE_MAX, m });
+	check_names(&(struct expect){ vt_lock_path_name, VT_PATH_MAX, p });
+}
+
+static void test_zap_reasons(void **state)
+{
+	static const char *const n[] = { "config_write", "reset", "hot_reset",
+					 "other" };
+	check_names(&(struct expect){ vt_zap_reason_name, VT_ZAP_REASON_MAX, n });
+}
+
+static void test_pin_paths(void **state)
+{
+	static const char *const n[] = { "type1", "mdev", "iommufd" };
+	check_names(&(struct expect){ vt_pin_path_name, VT_PIN_PATH_MAX, n });
+}
+
+static void test_access_and_event_kinds(void **state)
+{
+	static const char *const a[] = { "sigbus", "eio", "ioeventfd_drop" };
+	static const char *const e[] = { "sigbus", "eio", "ioeventfd_drop",
+					 "memory_disable", "memory_enable" };
+	check_names(&(struct expect){ vt_access_kind_name, VT_ACCESS_KIND_MAX, a });
+	check_names(&(struct expect){ vt_event_kind_name, VT_EV_KIND_MAX, e });
+}
+
+static void test_lost_reasons(void **state)
+{
+	static const char *const n[] = { "ringbuf_full", "device_map_full",
+					 "lock_map_full", "task_map_full",
+					 "proc_map_full", "missed_start", "nested" };
+	check_names(&(struct expect){ vt_lost_reason_name, VT_LOST_MAX, n });
+}
+
+static void test_probe_modes(void **state)
+{
+	assert_string_equal(vt_probe_mode_name(VT_MODE_NONE), "none");
+	assert_string_equal(vt_probe_mode_name(VT_MODE_FENTRY), "fentry");
+	assert_string_equal(vt_probe_mode_name(VT_MODE_KPROBE), "kprobe");
+	assert_string_equal(vt_probe_mode_name(VT_MODE_TRACEPOINT), "tracepoint");
+	assert_string_equal(vt_probe_mode_name((enum vt_probe_mode)4), "unknown");
+	assert_string_equal(vt_probe_mode_name((enum vt_probe_mode)-1), "unknown");
+}
+
+int run_names_tests(void)
+{
+	const struct CMUnitTest names[] = {
+		cmocka_unit_test(test_fault_results),
+		cmocka_unit_test(test_fault_orders),
+		cmocka_unit_test(test_lock_modes_and_paths),
+		cmocka_unit_test(test_zap_reasons),
+		cmocka_unit_test(test_pin_paths),
+		cmocka_unit_test(test_access_and_event_kinds),
+		cmocka_unit_test(test_lost_reasons),
+		cmocka_unit_test(test_probe_modes),
+	};
+
+	return cmocka_run_group_tests(names, NULL, NULL);
+}

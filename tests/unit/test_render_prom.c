@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Prometheus output: a golden file for the fixture, plus the exposition rules
+ * checked line by line, so a golden file updated in a hurry still cannot hide
+ * a broken histogram. tests/unit/check-prom.sh runs promtool over the golden.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tests.h"
+#include "fixtures.h"
+#include "render.h"
+
+#define MAX_FAMILIES 64
+
+struct family {
+	char name[96];
+	char type[256];
+	int help, samples;
+};
+
+struct checker {
+	struct family fam[MAX_FAMILIES];
+	int nfam;
+	struct family *cur;
+	/* the histogram series being read */
+	char series[512];
+	double last_le;
+	unsigned long long last_bucket, inf;
+	int seen_inf, seen_sum;
+};
+
+static struct family *find_family(struct checker *c, const char *name)
+{
+	for (int i = 0; i < c->nfam; i++)
+		if (!strcmp(c->fam[i].name, name))
+			return &c->fam[i];
+	return NULL;
+}
+
+static void check_comment(struct checker *c, const char *line)
+{
+	char name[96], rest[256];
+
+	if (sscanf(line, "# HELP %95s %255[^\n]", name, rest) == 2) {
+		/* HELP opens a family: once, and the samples of the one
+		 * before are over */
+		assert_null(find_family(c, name));
+		assert_true(c->nfam < MAX_FAMILIES);
+		c->cur = &c->fam[c->nfam++];
+		snprintf(c->cur->name, sizeof(c->cur->name), "%s", name);
+		c->cur->help = 1;
+		return;
+	}
+	assert_int_equal(sscanf(line, "# TYPE %95s %255s", name, rest), 2);
+	assert_non_null(c->cur);
+	assert_string_equal(c->cur->name, name);	/* right after its HELP */
+	assert_int_equal(c->cur->type[0], '\0');
+	snprintf(c->cur->type, sizeof(c->cur->type), "%s", rest);
+}
+
+static int strip_suffix(char *name, const char *suffix)
+{
+	size_t n = strlen(name), s = strlen(suffix);
+
+	if (n > s && !strcmp(name + n - s, suffix)) {
+		name[n - s] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
+/* A histogram series: le strictly rising, counts never falling, +Inf last
+ * and equal to _count. */
+static void check_hist_sample(struct checker *c, const char *suffix,
+			      const char *labels, unsigned long long v)
+{
+	char key[512];
+	const char *le = strstr(labels, "le=\"");
+	size_t keylen = le ? (size_t)(le - labels) : strlen(labels);
+
+	if (le && keylen && labels[keylen - 1] == ',')
+		keylen--;
+
+	snprintf(key, sizeof(key), "%.*s", (int)keylen, labels);
+	if (!strcmp(suffix, "_bucket")) {
+		assert_non_null(le);
+		if (strcmp(key, c->series)) {
+			/* a new series starts only after the last one ended */
+			assert_true(c->series[0] == '\0' || c->seen_sum == 2);
+			snprintf(c->series, sizeof(c->series), "%s", key);
+			c->last_le = -1;
+			c->last_bucket = 0;
+			c->seen_inf = c->seen_sum = 0;
+		}
+		assert_false(c->seen_inf);
+		if (!strncmp(le + 4, "+Inf\"", 5)) {
+			c->seen_inf = 1;
+			c->inf = v;
+		} else {
+			double b = strtod(le + 4, NULL);
+
+			assert_true(b > c->last_le);
+			c->last_le = b;
+		}
+		assert_true(v >= c->last_bucket);
+		c->last_bucket = v;
+		return;
+	}
+	assert_string_equal(key, c->series);
+	assert_true(c->seen_inf);
+	if (!strcmp(suffix, "_count")) {
+		assert_true(v == c->inf);
+		c->seen_sum++;
+	} else {
+		c->seen_sum++;
+	}
+}
+
+static void check_sample(struct checker *c, const char *line)
+{
+	char name[128], labels[512] = "", value[64], extra[8];
+	const char *suffix = "";
+	int n;
+
+	if (strchr(line, '{'))
+		n = sscanf(line, "%127[^{]{%511[^}]} %63s %7s", name, labels, value,
+			   extra);
+	else
+		n = sscanf(line, "%127s %63s %7s", name, value, extra) + 1;
+	assert_int_equal(n, 3);		/* no timestamp after the value */
+
+	assert_non_null(c->cur);
+	assert_non_null(c->cur->type[0] ? c->cur : NULL);
+	if (!strcmp(c->cur->type, "histogram")) {
+		if (strip_suffix(name, "_bucket"))
+			suffix = "_bucket";
+		else if (strip_suffix(name, "_sum"))
+			suffix = "_sum";
+		else if (strip_suffix(name, "_count"))
+			suffix = "_count";
+		assert_string_not_equal(suffix, "");
+	}
+	/* samples of a family are contiguous and follow its TYPE */
+	assert_string_equal(name, c->cur->name);
+	c->cur->samples++;
+	if (*suffix)
+		check_hist_sample(c, suffix, labels, strtoull(value, NULL, 10));
+}
+
+static void check_exposition(const char *text)
+{
+	struct checker *c = calloc(1, sizeof(*c));
+	char *copy = strdup(text), *save = NULL;
+
+	assert_non_null(c);
+	assert_non_null(copy);
+	assert_true(text[strlen(text) - 1] == '\n');
+	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (l[0] == '#')
+			check_comment(c, l);
+		else
+			check_sample(c, l);
+	}
+	for (int i = 0; i < c->nfam; i++) {
+		struct family *f = &c->fam[i];
+		size_t n = strlen(f->name);
+
+		assert_true(f->help);
+		assert_true(f->type[0]);
+		if (!strcmp(f->type, "counter"))
+			assert_string_equal(f->name + n - 6, "_total");
+		else
+			assert_string_not_equal(f->name + n - 6, "_total");
+	}
+	if (c->series[0])
+		assert_int_equal(c->seen_sum, 2);
+	free(copy);
+	free(c);
+}
+
+static char *render(const struct vt_snapshot *s,
+		    const struct vt_probe_report *probes, size_t *len)
+{
+	struct membuf m;
+
+	assert_non_null(membuf_open(&m));
+	assert_int_equal(render_prom(m.f, s, probes), 0);
+	membuf_close(&m);
+	*len = m.len;
+	return m.buf;
+}
+
+static int count_lines_with(const char *text, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = text; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+static void test_golden(void **state)
+{
+	struct vt_snapshot s;
+	size_t len;
+	char *out;
+
+	assert_int_equal(fixture_snapshot(&s), 0);
+	out = render(&s, fixture_probes(), &len);
+	assert_golden("fixture.prom", out, len);
+	free(out);
+	snapshot_free(&s);
+}
+
+static void test_structure(void **state)
+{
+	struct vt_snapshot s;
+	size_t len;
+	char *out;
+
+	assert_int_equal(fixture_snapshot(&s), 0);
+	out = render(&s, fixture_probes(), &len);
+	check_exposition(out);
+	free(out);
+
+	/* nothing traced yet: still well formed */
+	s.ndevs = 0;
+	s.nprocs = 0;
+	out = render(&s, NULL, &len);
+	check_exposition(out);
+	assert_int_equal(count_lines_with(out, "vfio_trace_events_lost_total{"),
+			 VT_LOST_MAX);
+	assert_null(strstr(out, "probe_attached"));
+	free(out);
+	snapshot_free(&s);
+}
+
+static void test_known_samples(void **state)
+{
+	struct vt_snapshot s;
+	size_t len;
+	char *out;
+
+	assert_int_equal(fixture_snapshot(&s), 0);
+	out = render(&s, fixture_probes(), &len);
+
+	/* every device x BAR x result exists, zeros included */
+	assert_int_equal(count_lines_with(out, "vfio_trace_mmap_faults_total{"),
+			 2 * VT_BAR_SLOTS * VT_FAULT_RESULT_MAX);
+	assert_non_null(strstr(out, "vfio_trace_mmap_faults_total{device=\"0000:3b:00.0\","
+				    "bar=\"0\",result=\"nopage\"} 120\n"));
+	assert_non_null(strstr(out, "vfio_trace_mmap_faults_total{device=\"0000:3b:00.0\","
+				    "bar=\"unknown\",result=\"other\"} 1\n"));
+	assert_non_null(strstr(out, "vfio_trace_mmap_faults_total{device=\"0000:af:00.1\","
+				    "bar=\"5\",result=\"oom\"} 0\n"));
+	assert_non_null(strstr(out, "vfio_trace_device_info{device=\"0000:3b:00.0\","
+				    "vendor=\"10de\",device_id=\"2330\"} 1\n"));
+	assert_int_equal(count_lines_with(out, "vfio_trace_memory_lock_hold_seconds_count{"),
+			 2 * VT_MODE_MAX * VT_PATH_MAX);
+
+	/* 6 s is past the last finite bucket: counted only under +Inf */
+	assert_non_null(strstr(out, "vfio_trace_bar_zap_duration_seconds_bucket{"
+				    "device=\"0000:af:00.1\",le=\"4.294967296\"} 0\n"));
+	assert_non_null(strstr(out, "vfio_trace_bar_zap_duration_seconds_bucket{"
+				    "device=\"0000:af:00.1\",le=\"+Inf\"} 1\n"));
+	assert_non_null(strstr(out, "vfio_trace_bar_zap_duration_seconds_sum{"
+				    "device=\"0000:af:00.1\"} 6\n"));
+	/* 1.9 us faults are under le 2.048 us, not under 1.024 us */
+	assert_non_null(strstr(out, "vfio_trace_mmap_fault_duration_seconds_bucket{"
+				    "device=\"0000:3b:00.0\",le=\"0.000001024\"} 3\n"));
+	assert_non_null(strstr(out, "vfio_trace_mmap_fault_duration_seconds_bucket{"
+				    "device=\"0000:3b:00.0\",le=\"0.000002048\"} 103\n"));
+
+	assert_non_null(strstr(out, "vfio_trace_probe_attached{operation=\"pin\","
+				    "function=\"vfio_pin_pages_remote\",mode=\"none\"} 0\n"));
+	assert_non_null(strstr(out, "vfio_trace_events_lost_total{reason=\"nested\"} 0\n"));
+	free(out);
+	snapshot_free(&s);
+}
+
+static void test_label_escaping(void **state)
+{
+	struct vt_dev_snapshot dev = { 0 };
+	struct vt_snapshot s = { .ndevs = 1, .devs = &dev };
+	struct vt_probe_status item = { "op\"1", "fn\\x\ny", VT_MODE_KPROBE, 1, "" };
+	struct vt_probe_report probes = { 1, &item };
+	size_t len;
+	char *out;
+
+	/* all VT_BDF_LEN bytes used, no NUL, and a byte that is not UTF-8 */
+	memcpy(dev.info.bdf, "a\"b\\c\nd\xff" "01234567", VT_BDF_LEN);
+	out = render(&s, &probes, &len);
+	assert_non_null(strstr(out, "device=\"a\\\"b\\\\c\\nd\xef\xbf\xbd" "01234567\""));
+	assert_non_null(strstr(out, "operation=\"op\\\"1\",function=\"fn\\\\x\\ny\""));
+	check_exposition(out);
+	free(out);
+}
+
+static void test_errors(void **state)
+{
+	struct vt_snapshot s;
+	FILE *full;
+
+	assert_int_equal(fixture_snapshot(&s), 0);
+	assert_int_equal(render_prom(NULL, &s, NULL), -EINVAL);
+	assert_int_equal(render_prom(stdout, NULL, NULL), -EINVAL);
+	assert_int_equal(render_prom_cb(stdout, NULL), -EINVAL);
+
+	/* a full disk shows up as -EIO, not as a short file reported good */
+	full = fopen("/dev/full", "w");
+	if (full) {
+		assert_int_equal(render_prom(full, &s, NULL), -EIO);
+		fclose(full);
+	}
+	snapshot_free(&s);
+}
+
+int run_render_prom_tests(void)
+{
+	const struct CMUnitTest prom[] = {
+		cmocka_unit_test(test_golden),
+		cmocka_unit_test(test_structure),
+		cmocka_unit_test(test_known_samples),
+		cmocka_unit_test(test_label_escaping),
+		cmocka_unit_test(test_errors),
+	};
+
+	return cmocka_run_group_tests(prom, NULL, NULL);
+}

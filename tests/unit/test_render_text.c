@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The terminal summary and event lines: golden files plus the 80-column rule. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tests.h"
+#include "fixtures.h"
+#include "render.h"
+
+static char *render(const struct vt_snapshot *s, const struct vt_render_opts *o,
+		    size_t *len)
+{
+	struct membuf m;
+
+	assert_non_null(membuf_open(&m));
+	assert_int_equal(render_text(m.f, s, o), 0);
+	membuf_close(&m);
+	*len = m.len;
+	return m.buf;
+}
+
+static void assert_narrow(const char *text)
+{
+	for (const char *l = text; *l;) {
+		size_t n = strcspn(l, "\n");
+
+		if (n >= 80)
+			fail_msg("line wider than 79 columns: %.*s", (int)n, l);
+		l += n + (l[n] == '\n');
+	}
+}
+
+static void test_golden_default(void **state)
+{
+	struct vt_snapshot s;
+	size_t len;
+	char *out;
+
+	assert_int_equal(fixture_snapshot(&s), 0);
+	out = render(&s, NULL, &len);
+	assert_golden("fixture.txt", out, len);
+	assert_narrow(out);
+	assert_non_null(strstr(out, "lost: ringbuf_full 3, missed_start 1\n"));
+	/* kernel strings cannot put control bytes on the terminal */
+	assert_non_null(strstr(out, " we\"ird\\?? "));
+	free(out);
+	snapshot_free(&s);
+}
+
+/* A quiet device is one line; per-result histograms; msecs; -T. */
+static void test_golden_quiet_ms(void **state)
+{
+	struct vt_render_opts o = { .unit = VT_UNIT_MS, .timestamp = 1,
+				    .per_result = 1, .top_procs = 1 };
+	struct vt_snapshot s;
+	size_t len;
+	char *out;
+
+	assert_int_equal(fixture_snapshot(&s), 0);
+	memset(&s.devs[1].stats, 0, sizeof(s.devs[1].stats));
+	memset(s.lost, 0, sizeof(s.lost));
+	out = render(&s, &o, &len);
+	assert_golden("fixture-quiet-ms.txt", out, len);
+	assert_narrow(out);
+	assert_non_null(strstr(out, "\n22:13:20\n"));
+	assert_non_null(strstr(out, "\n" FIX_B_BDF ": no activity\n"));
+	assert_null(strstr(out, "lost"));
+	assert_null(strstr(out, "5001"));	/* top_procs = 1 */
+	free(out);
+	snapshot_free(&s);
+}
+
+static void test_nsecs_and_empty(void **state)
+{
+	struct vt_render_opts o = { .unit = VT_UNIT_NS };
+	struct vt_snapshot s;
+	size_t len;
+	char *out;
+
+	assert_int_equal(fixture_snapshot(&s), 0);
+	out = render(&s, &o, &len);
+	assert_narrow(out);
+	assert_non_null(strstr(out, "     nsecs               : count    distribution\n"));
+	free(out);
+	snapshot_free(&s);
+
+	memset(&s, 0, sizeof(s));
+	out = render(&s, NULL, &len);
+	assert_string_equal(out, "\nno vfio-pci devices seen\n");
+	free(out);
+}
+
+static void test_events_golden(void **state)
+{
+	struct vt_trace_event dis, bus;
+	struct membuf m;
+
+	fixture_event_disable(&dis);
+	fixture_event_sigbus(&bus);
+	assert_non_null(membuf_open(&m));
+	assert_int_equal(render_event_text_header(m.f), 0);
+	assert_int_equal(render_event_text(m.f, &dis, 1000000000ULL), 0);
+	assert_int_equal(render_event_text(m.f, &bus, 1000000000ULL), 0);
+	/* an event older than the start prints as time 0, not as 2^64 ns */
+	assert_int_equal(render_event_text(m.f, &bus, 3000000000ULL), 0);
+	membuf_close(&m);
+	assert_golden("events.txt", m.buf, m.len);
+	membuf_free(&m);
+}
+
+static void test_bad_args(void **state)
+{
+	struct vt_snapshot s = { .ndevs = 1, .devs = NULL };
+	struct vt_trace_event ev = { 0 };
+
+	assert_int_equal(render_text(NULL, &s, NULL), -EINVAL);
+	assert_int_equal(render_text(stdout, NULL, NULL), -EINVAL);
+	assert_int_equal(render_text(stdout, &s, NULL), -EINVAL);
+	assert_int_equal(render_event_text(NULL, &ev, 0), -EINVAL);
+	assert_int_equal(render_event_text(stdout, NULL, 0), -EINVAL);
+	assert_int_equal(render_event_text_header(NULL), -EINVAL);
+}
+
+int run_render_text_tests(void)
+{
+	const struct CMUnitTest text[] = {
+		cmocka_unit_test(test_golden_default),
+		cmocka_unit_test(test_golden_quiet_ms),
+		cmocka_unit_test(test_nsecs_and_empty),
+		cmocka_unit_test(test_events_golden),
+		cmocka_unit_test(test_bad_args),
+	};
+
+	return cmocka_run_group_tests(text, NULL, NULL);
+}

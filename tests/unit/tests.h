@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One cmocka group per concern. Each returns the number of failed tests, so
+ * main() can add them up. cmocka needs these headers first, in this order.
+ */
+#ifndef VT_UNIT_TESTS_H
+#define VT_UNIT_TESTS_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+int run_names_tests(void);
+int run_hist_tests(void);
+int run_diff_tests(void);
+int run_render_prom_tests(void);
+int run_render_text_tests(void);
+int run_render_json_tests(void);
+int run_textfile_tests(void);
+
+#endif
