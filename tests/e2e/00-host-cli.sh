@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The command line on the development host itself (no VM): bad input gets one
+# line and exit 2; a kernel without vfio gets an explanation, not a libbpf dump.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+bin=$top/build/vfio-trace
+
+# expect_usage_error NAME ARGS...: exit 2, exactly one line on stderr, nothing on stdout.
+expect_usage_error() {
+	local name=$1 out err rc=0
+	shift
+	out=$("$bin" "$@" 2>/tmp/vt-cli-err) || rc=$?
+	err=$(cat /tmp/vt-cli-err)
+	if [ "$rc" -eq 2 ] && [ -z "$out" ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] &&
+		[[ $err == "vfio-trace: "* ]]; then
+		ok "usage error: $name ($err)"
+	else
+		not_ok "usage error: $name: rc $rc, stdout '$out', stderr '$err'"
+	fi
+}
+
+expect_usage_error "bad BDF" -d 0000:zz:00.0
+expect_usage_error "device number out of range" -d 0000:00:20.0
+expect_usage_error "function out of range" -d 00:01.8
+expect_usage_error "zero interval" 0
+expect_usage_error "negative interval" -- -1
+expect_usage_error "interval not a number" abc
+expect_usage_error "count without interval" --count 3
+expect_usage_error "too many positionals" 1 2 3
+expect_usage_error "bad pid" -p 0
+expect_usage_error "pid not a number" -p 12x
+expect_usage_error "unknown option" --frobnicate
+expect_usage_error "export without a directory" export
+expect_usage_error "textfile dir outside export" --textfile-dir /tmp
+expect_usage_error "more than 8 devices" -d 1:0.0 -d 2:0.0 -d 3:0.0 -d 4:0.0 -d 5:0.0 -d 6:0.0 -d 7:0.0 -d 8:0.0 -d 9:0.0
+expect_usage_error "events takes no interval" events 1
+
+check_cmd "--help exits 0" "$bin" --help
+check_eq "--version" "$("$bin" --version)" "vfio-trace 0.1.0"
+
+if [ "$(id -u)" -ne 0 ]; then
+	skip "host kernel checks: not root"
+	e2e_finish
+fi
+
+rc=0
+"$bin" export --textfile-dir /nonexistent/dir > /dev/null 2>/tmp/vt-cli-err || rc=$?
+check_eq "export to a missing dir: exit code" "$rc" 1
+check_eq "export to a missing dir: one line" "$(wc -l < /tmp/vt-cli-err)" 1
+
+if compgen -G '/sys/module/vfio_pci_core' > /dev/null; then
+	skip "no-vfio behaviour: this host has vfio_pci_core loaded"
+	e2e_finish
+fi
+rc=0
+"$bin" probes > /tmp/vt-cli-out 2>/tmp/vt-cli-err || rc=$?
+check_eq "probes without vfio: exit code 3" "$rc" 3
+check_eq "probes without vfio: explains it" "$(grep -c 'is vfio-pci loaded' /tmp/vt-cli-err)" 1
+check_eq "probes without vfio: no libbpf output" "$(grep -c 'libbpf' /tmp/vt-cli-err)" 0
+check_eq "probes without vfio: fault is unavailable" \
+	"$(awk '$1 == "fault" { print $4 }' /tmp/vt-cli-out)" unavailable
+rc=0
+"$bin" --duration 1 > /tmp/vt-cli-out 2>/tmp/vt-cli-err || rc=$?
+check_eq "summary without vfio: exit code 3" "$rc" 3
+check_eq "summary without vfio: one line" "$(wc -l < /tmp/vt-cli-err)" 1
+rm -f /tmp/vt-cli-out /tmp/vt-cli-err
+e2e_finish

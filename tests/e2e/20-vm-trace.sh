@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# vfio-trace in the VM on the real vfio-pci driver, in fentry and --kprobes
+# mode: every counter it exports must equal the workload's ground truth.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+kernel=${VT_TEST_KERNEL:-debian-6.1}
+workload_args=(--touches 5 --disabled-touches 4 --disabled-preads 3 --disabled-pwrites 1
+	--toggles 2 --resets 2 --dma-size 8M)
+
+# check_against_truth MODE DIR
+check_against_truth() {
+	local mode=$1 g=$2/guest p j bdf
+	p=$g/vfio_trace.prom
+	j() { jq -r "$1" "$g/ground-truth.json"; }
+	for f in workload export events summary probes; do
+		check_eq "$mode: $f exit status" "$(cat "$g/$f.rc" 2>/dev/null)" 0
+	done
+	[ -s "$p" ] || { not_ok "$mode: no textfile written"; return; }
+	bdf=$(j .bdf)
+	local d="device=\"$bdf\""
+	check_eq "$mode: faults nopage" "$(prom_value "$p" "vfio_trace_mmap_faults_total{$d,bar=\"0\",result=\"nopage\"}")" "$(j .faults.nopage)"
+	check_eq "$mode: faults sigbus" "$(prom_value "$p" "vfio_trace_mmap_faults_total{$d,bar=\"0\",result=\"sigbus\"}")" "$(j .faults.sigbus)"
+	check_eq "$mode: SIGBUS accesses" "$(prom_value "$p" "vfio_trace_disabled_memory_accesses_total{$d,kind=\"sigbus\"}")" "$(j .sigbus)"
+	check_eq "$mode: EIO accesses" "$(prom_value "$p" "vfio_trace_disabled_memory_accesses_total{$d,kind=\"eio\"}")" "$(j .eio)"
+	check_eq "$mode: zaps, all reasons" "$(prom_sum "$p" vfio_trace_bar_zaps_total "$d")" "$(j .zaps_expected)"
+	check_eq "$mode: zaps by config write" "$(prom_value "$p" "vfio_trace_bar_zaps_total{$d,reason=\"config_write\"}")" "$(j .memory_disables)"
+	check_eq "$mode: zaps by reset" "$(prom_value "$p" "vfio_trace_bar_zaps_total{$d,reason=\"reset\"}")" "$(j .resets)"
+	check_eq "$mode: memory disables" "$(prom_value "$p" "vfio_trace_memory_disables_total{$d}")" "$(j .memory_disables)"
+	check_eq "$mode: pinned pages" "$(prom_value "$p" 'vfio_trace_pinned_pages_total{path="type1"}')" "$(j .pages_pinned)"
+	check_eq "$mode: unpinned pages" "$(prom_value "$p" 'vfio_trace_unpinned_pages_total{path="type1"}')" "$(j .pages_unpinned)"
+	check_eq "$mode: nothing lost" "$(prom_sum "$p" vfio_trace_events_lost_total '')" 0
+	check_eq "$mode: device_info" "$(prom_value "$p" "vfio_trace_device_info{$d,vendor=\"1234\",device_id=\"11e8\"}")" 1
+	check_cmd "$mode: promtool check metrics" promtool check metrics < "$p"
+	check_eq "$mode: no temporary file left" "$(grep -cv '^\.\{1,2\}$\|^vfio_trace.prom$' "$g/textfile-dir.txt")" 0
+
+	# The event stream: one line per disabled access, with the right device,
+	# BAR and task.
+	check_cmd "$mode: events are NDJSON" jq -e . "$g/events.ndjson"
+	check_eq "$mode: SIGBUS events" "$(jq -s '[.[] | select(.kind == "sigbus")] | length' "$g/events.ndjson")" "$(j .sigbus)"
+	check_eq "$mode: EIO events" "$(jq -s '[.[] | select(.kind == "eio")] | length' "$g/events.ndjson")" "$(j .eio)"
+	check_eq "$mode: memory_disable events" "$(jq -s '[.[] | select(.kind == "memory_disable")] | length' "$g/events.ndjson")" "$(j .memory_disables)"
+	check_eq "$mode: access events on the device's BAR0 by the workload" \
+		"$(jq -s --arg b "$bdf" '[.[] | select(.kind == "sigbus" or .kind == "eio") | select(.bdf != $b or .bar != 0 or .comm != "vfio-workload")] | length' "$g/events.ndjson")" 0
+	check_eq "$mode: every access names the disabling task" \
+		"$(jq -s '[.[] | select(.kind == "sigbus" or .kind == "eio") | select(.disabled_by.comm != "vfio-workload")] | length' "$g/events.ndjson")" 0
+
+	# The JSON summary (one document at SIGTERM) agrees with the textfile.
+	check_cmd "$mode: summary is JSON" jq -e . "$g/summary.json"
+	check_eq "$mode: summary SIGBUS faults" "$(jq --arg b "$bdf" '[.devices[] | select(.bdf == $b) | .faults.by_result.sigbus] | add' "$g/summary.json")" "$(j .faults.sigbus)"
+	check_eq "$mode: summary pinned pages" "$(jq '.pins.type1.pages' "$g/summary.json")" "$(j .pages_pinned)"
+
+	local want_mode=fentry
+	[ "$mode" = kprobes ] && want_mode=kprobe
+	check_eq "$mode: fault probe mode" "$(awk '$1 == "fault" { print $3 }' "$g/probes.txt")" "$want_mode"
+	check_eq "$mode: every probe attached" "$(awk 'NR > 1 && $1 != "zap_vma" && $4 != "attached"' "$g/probes.txt" | wc -l)" 0
+}
+
+# A real node_exporter on loopback serves the textfile.
+check_node_exporter() {
+	local prom=$1 dir port pid body
+	command -v prometheus-node-exporter >/dev/null || { skip "node_exporter: not installed"; return; }
+	dir=$(mktemp -d)
+	cp "$prom" "$dir/"
+	port=$((20000 + RANDOM % 20000))
+	prometheus-node-exporter --web.listen-address="127.0.0.1:$port" \
+		--collector.disable-defaults --collector.textfile \
+		--collector.textfile.directory="$dir" > "$dir/log" 2>&1 &
+	pid=$!
+	body=
+	for _ in $(seq 1 50); do
+		body=$(curl -sf "http://127.0.0.1:$port/metrics" 2>/dev/null) && break
+		sleep 0.2
+	done
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	check_gt "node_exporter serves vfio_trace_mmap_faults_total" \
+		"$(echo "$body" | grep -c '^vfio_trace_mmap_faults_total{')" 0
+	check_eq "node_exporter: textfile parsed without error" \
+		"$(echo "$body" | awk '$1 == "node_textfile_scrape_error" { print $2 }')" 0
+	rm -rf "$dir"
+}
+
+for mode in fentry kprobes; do
+	out=$top/build/e2e/$kernel/trace-$mode
+	mkdir -p "$(dirname "$out")"
+	run_vm "$mode: boot $kernel" "$out" --kernel "$kernel" trace-workload "$mode" "${workload_args[@]}" ||
+		continue
+	check_against_truth "$mode" "$out"
+	[ "$mode" = fentry ] && check_node_exporter "$out/guest/vfio_trace.prom"
+done
+e2e_finish
