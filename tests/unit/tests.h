@@ -19,5 +19,6 @@ int run_render_prom_tests(void);
 int run_render_text_tests(void);
 int run_render_json_tests(void);
 int run_textfile_tests(void);
+int run_cli_tests(void);
 
 #endif
