@@ -81,7 +81,7 @@ $(OUTPUT)/vfio-trace: $(APP_OBJS)
 
 $(OUTPUT)/vfio-workload: $(WORKLOAD_SRCS) | $(OUTPUT)
 	$(call msg,CC,$@)
-	$(Q)$(CC) -O2 -g -std=gnu11 -Wall -Wextra -D_GNU_SOURCE -MMD -MP -static -pthread \
+	$(Q)$(CC) -O2 -g -std=gnu11 -Wall -Wextra -MMD -MP -static -pthread \
 		$(WORKLOAD_SRCS) -o $@
 
 $(OUTPUT)/tests/unit/%.o: tests/unit/%.c | $(OUTPUT)/tests/unit $(SKEL)

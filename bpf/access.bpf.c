@@ -2,7 +2,8 @@
 /*
  * vfio_pci_bar_rw(vdev, buf, count, ppos, iswrite): every BAR read()/write(),
  * 5.15 to 7.x (since 6.8 it calls the exported vfio_pci_core_ioreadN and iowriteN).
- * vfio_pci_ioeventfd_do_write(ioeventfd, test_mem): every ioeventfd write.
+ * vfio_pci_ioeventfd_handler/_thread and __vfio_pci_memory_enabled(): ioeventfd
+ * writes dropped because memory was disabled (5.8+, the same since).
  */
 #include "access.bpf.h"
 
@@ -31,14 +32,52 @@ int BPF_KRETPROBE(bar_rw_exit_kp, ssize_t ret)
 	return vt_bar_rw_end(ret);
 }
 
-SEC("fentry/vfio_pci_ioeventfd_do_write")
-int BPF_PROG(ioeventfd_write, struct vfio_pci_ioeventfd___vt *ioeventfd, bool test_mem)
+SEC("fentry/vfio_pci_ioeventfd_handler")
+int BPF_PROG(ioeventfd_entry, struct vfio_pci_ioeventfd___vt *ioeventfd)
 {
-	return vt_ioeventfd_write(ioeventfd, test_mem);
+	return vt_ioeventfd_begin(ioeventfd);
+}
+
+/* Shared by the handler (returns int) and the thread (void): the return value
+ * is not read. */
+SEC("fexit/vfio_pci_ioeventfd_handler")
+int BPF_PROG(ioeventfd_exit)
+{
+	return vt_ioeventfd_end();
+}
+
+SEC("fentry/vfio_pci_ioeventfd_thread")
+int BPF_PROG(ioeventfd_thread_entry, struct vfio_pci_ioeventfd___vt *ioeventfd)
+{
+	return vt_ioeventfd_begin(ioeventfd);
+}
+
+SEC("fexit/vfio_pci_ioeventfd_thread")
+int BPF_PROG(ioeventfd_thread_exit)
+{
+	return vt_ioeventfd_end();
+}
+
+SEC("fexit/__vfio_pci_memory_enabled")
+int BPF_PROG(memory_enabled_exit, vt_vdev_t *vdev, bool ret)
+{
+	return vt_memory_enabled_result(ret);
 }
 
 SEC("kprobe")
-int BPF_KPROBE(ioeventfd_write_kp, struct vfio_pci_ioeventfd___vt *ioeventfd, bool test_mem)
+int BPF_KPROBE(ioeventfd_entry_kp, struct vfio_pci_ioeventfd___vt *ioeventfd)
 {
-	return vt_ioeventfd_write(ioeventfd, test_mem);
+	return vt_ioeventfd_begin(ioeventfd);
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(ioeventfd_exit_kp)
+{
+	return vt_ioeventfd_end();
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(memory_enabled_exit_kp, bool ret)
+{
+	return vt_memory_enabled_result(ret);
 }

@@ -51,18 +51,44 @@ static __always_inline int vt_bar_rw_end(long ret)
 	return 0;
 }
 
-/* Called with memory_lock read-held, by the handler or its thread fallback,
- * so the state read here is the one the write sees. */
-static __always_inline int vt_ioeventfd_write(struct vfio_pci_ioeventfd___vt *ioeventfd,
-					      bool test_mem)
+/*
+ * ioeventfd writes: vfio_pci_ioeventfd_handler() (from the eventfd wakeup, with
+ * a read trylock) or, when the lock is contended, vfio_pci_ioeventfd_thread().
+ * Either skips the write silently when __vfio_pci_memory_enabled() says no, so
+ * that answer, given inside one of the two, is a dropped write.
+ */
+static __always_inline int vt_ioeventfd_begin(struct vfio_pci_ioeventfd___vt *ioeventfd)
 {
-	vt_vdev_t *vdev = BPF_CORE_READ(ioeventfd, vdev);
-	struct vt_device *dev;
-	__u64 pos;
+	__u32 tid = vt_tid();
+	__u64 key = (__u64)ioeventfd;
 
-	if (!test_mem || vt_memory_enabled(vdev))
+	if (bpf_map_update_elem(&ioeventfds_inflight, &tid, &key, BPF_ANY))
+		vt_lost(VT_LOST_TASK_MAP_FULL);
+	return 0;
+}
+
+static __always_inline int vt_ioeventfd_end(void)
+{
+	__u32 tid = vt_tid();
+
+	bpf_map_delete_elem(&ioeventfds_inflight, &tid);
+	return 0;
+}
+
+static __always_inline int vt_memory_enabled_result(bool enabled)
+{
+	struct vfio_pci_ioeventfd___vt *ioeventfd;
+	struct vt_device *dev;
+	__u32 tid = vt_tid();
+	__u64 *key, pos;
+
+	if (enabled)
 		return 0;
-	dev = vt_device_get(vdev);
+	key = bpf_map_lookup_elem(&ioeventfds_inflight, &tid);
+	if (!key)
+		return 0;
+	ioeventfd = (struct vfio_pci_ioeventfd___vt *)*key;
+	dev = vt_device_get(BPF_CORE_READ(ioeventfd, vdev));
 	if (!dev)
 		return 0;
 	pos = BPF_CORE_READ(ioeventfd, pos);

@@ -64,6 +64,32 @@ static __always_inline __u64 vt_device_inode(vt_vdev_t *vdev)
 	return (__u64)BPF_CORE_READ(vdev, vdev.inode);
 }
 
+static __always_inline __u64 vt_igate_addr(vt_vdev_t *vdev)
+{
+	return (__u64)__builtin_preserve_access_index(&vdev->igate);
+}
+
+/* The rwsem that unmap_mapping_range() takes on the device inode's mapping. */
+static __always_inline __u64 vt_i_mmap_rwsem_addr(__u64 inode)
+{
+	struct address_space *mapping;
+
+	if (!inode)
+		return 0;
+	mapping = BPF_CORE_READ((struct inode *)inode, i_mapping);
+	return mapping ? (__u64)__builtin_preserve_access_index(&mapping->i_mmap_rwsem) : 0;
+}
+
+/* The acquiring task's own mmap_lock: perf's lock_contention.bpf.c names it the
+ * same way, as the one non-global lock whose address can be recognised. */
+static __always_inline __u64 vt_current_mmap_lock_addr(void)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+
+	return mm ? (__u64)__builtin_preserve_access_index(&mm->mmap_lock) : 0;
+}
+
 /* Which BAR a faulting address is in, and the offset inside it. Returns
  * VT_MAX_BARS when it cannot be told. */
 static __always_inline __u32 vt_vma_bar(vt_vdev_t *vdev, struct vm_area_struct *vma,

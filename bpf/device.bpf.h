@@ -80,7 +80,9 @@ static __always_inline struct vt_device *vt_device_learn(vt_vdev_t *vdev)
 
 	vt_register_lock(dev->info.memory_lock, key, VT_LOCK_MEMORY);
 	vt_register_lock(vt_vma_lock_addr(vdev), key, VT_LOCK_VMA);
+	vt_register_lock(vt_igate_addr(vdev), key, VT_LOCK_IGATE);
 	inode = vt_device_inode(vdev);
+	vt_register_lock(vt_i_mmap_rwsem_addr(inode), key, VT_LOCK_I_MMAP);
 	if (inode && bpf_map_update_elem(&inodes, &inode, &key, BPF_ANY))
 		vt_lost(VT_LOST_DEVICE_MAP_FULL);
 	return dev;

@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Fault handlers, newest first:
- *   vfio_pci_mmap_huge_fault(vmf, order)  6.12+ (Peter Xu's huge pfnmap series;
- *                                         also reached from vfio_pci_mmap_page_fault)
- *   vfio_pci_mmap_fault(vmf)              up to 6.11
- * User space retargets and enables the pair that the running kernel has.
+ *   vfio_pci_mmap_page_fault(vmf)          6.12+: vm_ops->fault, order 0; it calls
+ *   vfio_pci_mmap_huge_fault(vmf, order)   6.12+: vm_ops->huge_fault, PMD and PUD
+ *                                          (f9e54c3a2f5b "vfio/pci: implement
+ *                                          huge_fault support"); often inlined
+ *                                          into the page fault handler
+ *   vfio_pci_mmap_fault(vmf)               up to 6.11
+ * User space attaches the page-fault pair to whichever of the first and last
+ * the kernel has (bpf_program__set_attach_target), and the huge pair where
+ * it exists.
  */
 #include "fault.bpf.h"
 
@@ -20,12 +25,19 @@ int BPF_PROG(huge_fault_exit, struct vm_fault *vmf, unsigned int order, vm_fault
 	return vt_fault_end(ret);
 }
 
+SEC("fentry/vfio_pci_mmap_page_fault")
+int BPF_PROG(page_fault_entry, struct vm_fault *vmf)
+{
+	return vt_fault_begin(vmf, VT_ORDER_PAGE);
+}
+
 SEC("fentry/vfio_pci_mmap_fault")
 int BPF_PROG(fault_entry, struct vm_fault *vmf)
 {
 	return vt_fault_begin(vmf, VT_ORDER_UNKNOWN);
 }
 
+/* Shared by vfio_pci_mmap_page_fault and vfio_pci_mmap_fault: same signature. */
 SEC("fexit/vfio_pci_mmap_fault")
 int BPF_PROG(fault_exit, struct vm_fault *vmf, vm_fault_t ret)
 {
@@ -39,6 +51,12 @@ int BPF_KPROBE(huge_fault_entry_kp, struct vm_fault *vmf, unsigned int order)
 }
 
 SEC("kprobe")
+int BPF_KPROBE(page_fault_entry_kp, struct vm_fault *vmf)
+{
+	return vt_fault_begin(vmf, VT_ORDER_PAGE);
+}
+
+SEC("kprobe")
 int BPF_KPROBE(fault_entry_kp, struct vm_fault *vmf)
 {
 	return vt_fault_begin(vmf, VT_ORDER_UNKNOWN);
@@ -46,6 +64,12 @@ int BPF_KPROBE(fault_entry_kp, struct vm_fault *vmf)
 
 SEC("kretprobe")
 int BPF_KRETPROBE(fault_exit_kp, vm_fault_t ret)
+{
+	return vt_fault_end(ret);
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(huge_fault_exit_kp, vm_fault_t ret)
 {
 	return vt_fault_end(ret);
 }

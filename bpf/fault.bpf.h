@@ -66,7 +66,7 @@ static __always_inline int vt_fault_end(__u32 ret)
 	if (!vt_task_allowed())
 		return 0;
 	hold = vt_hold_find(VT_PATH_FAULT);
-	if (!hold)
+	if (!hold || vt_hold_unnest(hold))
 		return 0;
 	dev = vt_device_find(hold->vdev);
 	if (!dev)

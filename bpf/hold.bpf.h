@@ -29,9 +29,34 @@ static __always_inline void vt_hold_begin(__u64 vdev, __u32 path, __u32 mode,
 		.mode = mode,
 	};
 	__u32 tid = vt_tid();
+	struct vt_hold *outer;
 
-	if (bpf_map_update_elem(&holds, &tid, &hold, BPF_NOEXIST))
-		vt_lost(bpf_map_lookup_elem(&holds, &tid) ? VT_LOST_NESTED : VT_LOST_TASK_MAP_FULL);
+	if (!bpf_map_update_elem(&holds, &tid, &hold, BPF_NOEXIST))
+		return;
+	outer = bpf_map_lookup_elem(&holds, &tid);
+	if (!outer) {
+		vt_lost(VT_LOST_TASK_MAP_FULL);
+		return;
+	}
+	/* One fault seen twice: 6.12's vfio_pci_mmap_page_fault() calls
+	 * vfio_pci_mmap_huge_fault(vmf, 0) when the compiler did not inline it.
+	 * The inner call only tells the order. */
+	if (outer->path == path && outer->arg0 == arg0) {
+		outer->nest++;
+		outer->arg1 = arg1;
+		return;
+	}
+	vt_lost(VT_LOST_NESTED);
+}
+
+/* True when this exit closes an inner, already counted, call of the same
+ * bracket (see vt_hold_begin); the caller then does nothing more. */
+static __always_inline bool vt_hold_unnest(struct vt_hold *hold)
+{
+	if (!hold->nest)
+		return false;
+	hold->nest--;
+	return true;
 }
 
 /* This thread's open bracket on @path, or NULL (counted as a missed start). */

@@ -41,6 +41,8 @@ struct {
 enum vt_lock_kind {
 	VT_LOCK_MEMORY,
 	VT_LOCK_VMA,
+	VT_LOCK_I_MMAP,		/* only tracked by `vfio-trace lockdep` */
+	VT_LOCK_IGATE,		/* only tracked by `vfio-trace lockdep` */
 };
 
 struct vt_lock_owner {
@@ -75,6 +77,8 @@ struct vt_hold {
 	__u64 arg1;		/* per path: fault order, iswrite */
 	__u32 path;		/* enum vt_lock_path */
 	__u32 mode;		/* enum vt_lock_mode */
+	__u32 nest;		/* the same call seen again one level down */
+	__u32 pad;
 };
 
 struct {
@@ -126,6 +130,14 @@ struct {
 	__type(key, __u32);		/* tid */
 	__type(value, struct vt_pin_start);
 } pins_inflight SEC(".maps") __weak;
+
+/* A thread inside an ioeventfd handler: tid -> struct vfio_pci_ioeventfd *. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VT_MAX_TASKS);
+	__type(key, __u32);
+	__type(value, __u64);
+} ioeventfds_inflight SEC(".maps") __weak;
 
 /* enum vt_pin_path -> totals. */
 struct {

@@ -30,7 +30,7 @@ static __always_inline int vt_wait_begin(__u64 lock, __u32 flags)
 	struct vt_wait wait;
 	__u32 tid;
 
-	if (!owner || !vt_task_allowed())
+	if (!owner || owner->kind > VT_LOCK_VMA || !vt_task_allowed())
 		return 0;
 	dev = vt_device_find(owner->vdev);
 	if (!dev)

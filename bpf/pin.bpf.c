@@ -6,6 +6,9 @@
  * npage, do_accounting). vfio_pin_pages()/vfio_unpin_pages() are the mdev API;
  * npage is their third argument both before and after 6.0 (34a255e67615
  * "vfio: Replace phys_pfn with pages for vfio_pin_pages()").
+ * iommufd (6.2+): IOMMU_IOAS_MAP is iommufd_ioas_map(ucmd), which pins (when a
+ * domain is attached) and maps; the pages are counted where iommufd accounts
+ * them, do_update_pinned().
  */
 #include "pin.bpf.h"
 
@@ -82,4 +85,35 @@ SEC("kprobe")
 int BPF_KPROBE(unpin_mdev_kp, void *device, dma_addr_t iova, int npage)
 {
 	return vt_unpin(VT_PIN_MDEV, npage);
+}
+
+SEC("fentry/iommufd_ioas_map")
+int BPF_PROG(pin_iommufd_entry)
+{
+	return vt_pin_begin(VT_PIN_IOMMUFD);
+}
+
+SEC("fexit/iommufd_ioas_map")
+int BPF_PROG(pin_iommufd_exit, void *ucmd, int ret)
+{
+	/* 0 on success: the pages come from do_update_pinned(). */
+	return vt_pin_end(ret < 0 ? ret : 0);
+}
+
+SEC("fexit/do_update_pinned")
+int BPF_PROG(iommufd_pinned, void *pages, unsigned long npages, bool inc, void *user, int ret)
+{
+	return vt_iommufd_pinned(npages, inc, ret);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(pin_iommufd_entry_kp)
+{
+	return vt_pin_begin(VT_PIN_IOMMUFD);
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(pin_iommufd_exit_kp, int ret)
+{
+	return vt_pin_end(ret < 0 ? ret : 0);
 }

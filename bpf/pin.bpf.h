@@ -84,4 +84,25 @@ static __always_inline int vt_unpin(__u32 path, long npage)
 	return 0;
 }
 
+/* iommufd accounts pins in one place, do_update_pinned(pages, npages, inc, user),
+ * as deltas: pinned on the way in, unpinned on the way out. */
+static __always_inline int vt_iommufd_pinned(unsigned long npages, bool inc, int ret)
+{
+	__u32 path = VT_PIN_IOMMUFD;
+	struct vt_pin_stats *stats;
+
+	if (ret || !vt_task_allowed())
+		return 0;
+	stats = bpf_map_lookup_elem(&pin_stats, &path);
+	if (!stats)
+		return 0;
+	if (inc) {
+		__sync_fetch_and_add(&stats->pages, npages);
+	} else {
+		__sync_fetch_and_add(&stats->unpin_calls, 1);
+		__sync_fetch_and_add(&stats->unpinned_pages, npages);
+	}
+	return 0;
+}
+
 #endif /* VT_PIN_BPF_H */

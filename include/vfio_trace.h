@@ -102,7 +102,46 @@ enum vt_lost_reason {
 	VT_LOST_PROC_MAP_FULL,
 	VT_LOST_MISSED_START,	/* an exit without its entry (attached mid-call) */
 	VT_LOST_NESTED,		/* a bracket opened while the thread was already in one */
+	VT_LOST_LOCK_DEPTH,	/* lockdep mode: more tracked locks held than it keeps */
+	VT_LOST_EDGE_MAP_FULL,
+	/* Runs the kernel skipped: a program already running on this CPU (on
+	 * PREEMPT_RT, BPF programs are preemptible, so another task can hit it).
+	 * Counted by the kernel per program (recursion_misses), summed here by
+	 * user space. */
+	VT_LOST_PROG_MISSED,
 	VT_LOST_MAX,
+};
+
+/* Lock classes of `vfio-trace lockdep`, named as lockdep names them. */
+enum vt_lock_class {
+	VT_LC_MMAP_LOCK,	/* &mm->mmap_lock of the acquiring task */
+	VT_LC_VMA_LOCK,		/* &vdev->vma_lock (up to 6.9) */
+	VT_LC_MEMORY_LOCK,	/* &vdev->memory_lock */
+	VT_LC_I_MMAP_RWSEM,	/* &mapping->i_mmap_rwsem of the vfio device inode (6.10+) */
+	VT_LC_IGATE,		/* &vdev->igate: interrupt setup */
+	VT_LC_MAX,
+};
+
+#define VT_LOCK_DEPTH 8
+
+/* An ordering edge: @to was acquired while @from was held, by one thread. */
+struct vt_edge_key {
+	__u8 from_class;
+	__u8 from_mode;		/* enum vt_lock_mode; mutexes count as write */
+	__u8 to_class;
+	__u8 to_mode;
+	__u8 same_device;	/* both locks belong to one vfio device */
+	__u8 direct;		/* @from was the innermost tracked lock held */
+	__u8 pad[2];
+};
+
+struct vt_edge {
+	__u64 count;
+	__u64 first_ns;
+	__s64 stack_id;		/* kernel stack of the first sighting, or < 0 */
+	__u32 pid;
+	__u32 tid;
+	char comm[VT_COMM_LEN];
 };
 
 struct vt_hist {

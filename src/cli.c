@@ -18,6 +18,8 @@ static const char usage_text[] =
 "       vfio-trace export --textfile-dir DIR [--interval S] [OPTIONS]\n"
 "                                                 Prometheus textfile for node_exporter\n"
 "       vfio-trace probes [OPTIONS]               which kernel functions are traced, how\n"
+"       vfio-trace lockdep [--duration S] [-j]    the order mmap_lock, vma_lock, memory_lock,\n"
+"                                                 i_mmap_rwsem and igate are really taken in\n"
 "\n"
 "  -d, --device BDF       only this device (repeatable, up to 8), e.g. 0000:01:00.0\n"
 "  -p, --pid PID          only this process\n"
@@ -56,6 +58,11 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
+	/* The message quotes argv: a newline or a terminal escape in it must
+	 * not break the one-line message or reach the terminal. */
+	for (char *c = err; errlen && *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	return -EINVAL;
 }
 
@@ -168,6 +175,7 @@ static int parse_command(const char *word, enum vt_command *cmd)
 		{ "events", VT_CMD_EVENTS },
 		{ "export", VT_CMD_EXPORT },
 		{ "probes", VT_CMD_PROBES },
+		{ "lockdep", VT_CMD_LOCKDEP },
 	};
 	size_t i;
 
@@ -277,7 +285,7 @@ static int check_combination(struct vt_options *o, bool interval_set, char *err,
 int vt_cli_parse(int argc, char **argv, struct vt_options *o, char *err, size_t errlen)
 {
 	bool interval_set = false;
-	int first = 1, opt, ret;
+	int first = 1, opt, ret, at;
 
 	memset(o, 0, sizeof(*o));
 	o->unit = VT_UNIT_US;
@@ -288,8 +296,13 @@ int vt_cli_parse(int argc, char **argv, struct vt_options *o, char *err, size_t 
 	/* getopt keeps state in globals: reset it so the parser can run twice. */
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc - first + 1, argv + first - 1, ":d:p:kTmunjvVh",
-				  long_options, NULL)) != -1) {
+	for (at = 1; (opt = getopt_long(argc - first + 1, argv + first - 1, ":d:p:kTmunjvVh",
+					long_options, NULL)) != -1; at = optind) {
+		/* An unknown letter inside a cluster ("-Zk") leaves optind on
+		 * the cluster: name the letter, not the word before it. */
+		if (opt == '?' && (optind == at ||
+				   strncmp(argv[first - 1 + optind - 1], "--", 2)))
+			return fail(err, errlen, "unknown option '-%c' (see --help)", optopt);
 		if (opt == '?')
 			return fail(err, errlen, "unknown option '%.40s' (see --help)",
 				    argv[first - 1 + optind - 1]);

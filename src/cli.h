@@ -14,6 +14,7 @@ enum vt_command {
 	VT_CMD_EVENTS,
 	VT_CMD_EXPORT,
 	VT_CMD_PROBES,
+	VT_CMD_LOCKDEP,
 };
 
 enum vt_unit {

@@ -78,10 +78,20 @@ int vt_cmd_events(const struct vt_options *o)
 	}
 	/* Whatever is still queued is delivered before we leave. */
 	ring_buffer__consume(rb);
-	if (!vt_tracer_snapshot(&t, &last) && last.lost[VT_LOST_RINGBUF_FULL])
-		fprintf(stderr, "vfio-trace: %llu events lost: ring buffer full (they are still "
-			"counted in the summary and export)\n",
-			(unsigned long long)last.lost[VT_LOST_RINGBUF_FULL]);
+	if (!vt_tracer_snapshot(&t, &last)) {
+		if (last.lost[VT_LOST_RINGBUF_FULL])
+			fprintf(stderr, "vfio-trace: %llu events lost: ring buffer full (they are "
+				"still counted in the summary and export)\n",
+				(unsigned long long)last.lost[VT_LOST_RINGBUF_FULL]);
+		if (last.lost[VT_LOST_PROG_MISSED])
+			fprintf(stderr, "vfio-trace: %llu probe runs missed: the kernel skipped a "
+				"program already running on the same CPU\n",
+				(unsigned long long)last.lost[VT_LOST_PROG_MISSED]);
+		for (int r = 0; r < VT_LOST_MAX; r++)
+			if (r != VT_LOST_RINGBUF_FULL && r != VT_LOST_PROG_MISSED && last.lost[r])
+				fprintf(stderr, "vfio-trace: %llu updates lost: %s\n",
+					(unsigned long long)last.lost[r], vt_lost_reason_name(r));
+	}
 	rc = VT_EXIT_OK;
 cleanup:
 	snapshot_free(&last);

@@ -14,6 +14,7 @@ int vt_cmd_summary(const struct vt_options *o);
 int vt_cmd_events(const struct vt_options *o);
 int vt_cmd_export(const struct vt_options *o);
 int vt_cmd_probes(const struct vt_options *o);
+int vt_cmd_lockdep(const struct vt_options *o);
 
 /* The "vfio-pci is not loaded" explanation shared by the commands. */
 void vt_explain_no_vfio(void);

@@ -20,6 +20,7 @@ struct vt_module_btf {
 struct vt_ksym {
 	char *name;
 	char *module;	/* "" for vmlinux */
+	__u64 addr;	/* 0 where kptr_restrict hides addresses */
 };
 
 struct vt_kernel {
@@ -28,6 +29,8 @@ struct vt_kernel {
 	size_t nmodules;
 	struct vt_ksym *ksyms;	/* sorted by name */
 	size_t nksyms;
+	struct vt_ksym **by_addr;	/* text symbols sorted by address, built on demand */
+	size_t nby_addr;
 };
 
 static int load_module_btfs(struct vt_kernel *k)
@@ -91,9 +94,11 @@ static int load_kallsyms(struct vt_kernel *k)
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
-		char *save = NULL, *name, *module;
+		char *save = NULL, *name, *module, *addr, *type;
 
-		if (!strtok_r(line, " \t\n", &save) || !strtok_r(NULL, " \t\n", &save))
+		addr = strtok_r(line, " \t\n", &save);
+		type = strtok_r(NULL, " \t\n", &save);
+		if (!addr || !type)
 			continue;
 		name = strtok_r(NULL, " \t\n", &save);
 		if (!name)
@@ -116,6 +121,8 @@ static int load_kallsyms(struct vt_kernel *k)
 			module = "";
 		}
 		k->ksyms[k->nksyms].module = strdup(module);
+		/* Only text symbols are useful to name stack frames. */
+		k->ksyms[k->nksyms].addr = (type[0] == 't' || type[0] == 'T') ? strtoull(addr, NULL, 16) : 0;
 		if (!k->ksyms[k->nksyms].name || !k->ksyms[k->nksyms].module) {
 			free(k->ksyms[k->nksyms].name);
 			free(k->ksyms[k->nksyms].module);
@@ -179,6 +186,7 @@ void vt_kernel_close(struct vt_kernel *k)
 		free(k->ksyms[i].module);
 	}
 	free(k->ksyms);
+	free(k->by_addr);
 	btf__free(k->vmlinux);
 	free(k);
 }
@@ -326,4 +334,56 @@ int vt_kernel_try_tp_btf(struct vt_kernel *k, const char *tp)
 size_t vt_kernel_module_count(const struct vt_kernel *k)
 {
 	return k->nmodules;
+}
+
+static int addr_cmp(const void *a, const void *b)
+{
+	__u64 x = (*(struct vt_ksym *const *)a)->addr, y = (*(struct vt_ksym *const *)b)->addr;
+
+	return x < y ? -1 : x > y;
+}
+
+static int build_addr_index(struct vt_kernel *k)
+{
+	size_t i;
+
+	k->by_addr = calloc(k->nksyms ? k->nksyms : 1, sizeof(*k->by_addr));
+	if (!k->by_addr)
+		return -ENOMEM;
+	for (i = 0; i < k->nksyms; i++)
+		if (k->ksyms[i].addr)
+			k->by_addr[k->nby_addr++] = &k->ksyms[i];
+	qsort(k->by_addr, k->nby_addr, sizeof(*k->by_addr), addr_cmp);
+	return 0;
+}
+
+long long vt_kernel_symbolize(struct vt_kernel *k, __u64 addr, char *buf, size_t len)
+{
+	size_t lo = 0, hi;
+	const struct vt_ksym *s;
+
+	if (!k->by_addr && build_addr_index(k))
+		goto raw;
+	hi = k->nby_addr;
+	/* The last symbol at or below addr. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (k->by_addr[mid]->addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		goto raw;
+	s = k->by_addr[lo - 1];
+	if (s->module[0])
+		snprintf(buf, len, "%s+0x%llx [%s]", s->name, (unsigned long long)(addr - s->addr),
+			 s->module);
+	else
+		snprintf(buf, len, "%s+0x%llx", s->name, (unsigned long long)(addr - s->addr));
+	return addr - s->addr;
+raw:
+	snprintf(buf, len, "0x%llx", (unsigned long long)addr);
+	return -1;
 }

@@ -38,6 +38,10 @@ bool vt_kernel_kprobes_supported(void);
 int vt_kernel_try_fentry(struct vt_kernel *k, const struct vt_btf_func *f);
 /* Loads an empty tp_btf program on @tp. 0 or -errno. */
 int vt_kernel_try_tp_btf(struct vt_kernel *k, const char *tp);
+/* "function+0xoff [module]" for a kernel text address, or the bare address
+ * when kallsyms hides addresses (kptr_restrict). Returns the offset, or -1
+ * for a bare address. */
+long long vt_kernel_symbolize(struct vt_kernel *k, __u64 addr, char *buf, size_t len);
 /* Names of the loaded modules that have BTF, for messages. */
 size_t vt_kernel_module_count(const struct vt_kernel *k);
 

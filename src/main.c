@@ -37,6 +37,8 @@ int main(int argc, char **argv)
 		return vt_cmd_export(&o);
 	case VT_CMD_PROBES:
 		return vt_cmd_probes(&o);
+	case VT_CMD_LOCKDEP:
+		return vt_cmd_lockdep(&o);
 	case VT_CMD_SUMMARY:
 	default:
 		return vt_cmd_summary(&o);

@@ -126,6 +126,9 @@ const char *vt_lost_reason_name(int r)
 		[VT_LOST_PROC_MAP_FULL] = "proc_map_full",
 		[VT_LOST_MISSED_START] = "missed_start",
 		[VT_LOST_NESTED] = "nested",
+		[VT_LOST_LOCK_DEPTH] = "lock_depth",
+		[VT_LOST_EDGE_MAP_FULL] = "edge_map_full",
+		[VT_LOST_PROG_MISSED] = "prog_missed",
 	};
 	_Static_assert(ARRAY_SIZE(names) == VT_LOST_MAX, "lost reason names");
 	return lookup(names, ARRAY_SIZE(names), r);
@@ -140,4 +143,23 @@ const char *vt_probe_mode_name(enum vt_probe_mode mode)
 		[VT_MODE_TRACEPOINT] = "tracepoint",
 	};
 	return lookup(names, ARRAY_SIZE(names), (int)mode);
+}
+
+int vt_lock_path_mode(int p)
+{
+	return p == VT_PATH_FAULT || p == VT_PATH_BAR_RW ? VT_MODE_READ : VT_MODE_WRITE;
+}
+
+const char *vt_lock_class_name(int c)
+{
+	/* lockdep's own names for these classes, so the two can be compared */
+	static const char *const names[] = {
+		[VT_LC_MMAP_LOCK] = "&mm->mmap_lock",
+		[VT_LC_VMA_LOCK] = "&vdev->vma_lock",
+		[VT_LC_MEMORY_LOCK] = "&vdev->memory_lock",
+		[VT_LC_I_MMAP_RWSEM] = "&mapping->i_mmap_rwsem",
+		[VT_LC_IGATE] = "&vdev->igate",
+	};
+	_Static_assert(ARRAY_SIZE(names) == VT_LC_MAX, "lock class names");
+	return lookup(names, ARRAY_SIZE(names), c);
 }

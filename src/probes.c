@@ -27,46 +27,61 @@ struct vt_operation {
 	const char *name;
 	enum vt_op_kind kind;
 	bool vfio;		/* a vfio function: its absence means no vfio-pci */
+	bool lockdep;		/* only for `vfio-trace lockdep` */
 	/* Only wanted when another operation chose this function. */
 	const char *only_with;
 	struct vt_candidate candidates[VT_MAX_CANDIDATES];
 };
 
 static const struct vt_operation operations[] = {
-	{ "fault", VT_OP_FUNCTION, true, NULL, {
-		/* 6.12+: huge pfnmap faults (f9e54c3a2f5b "vfio/pci: implement huge_fault support") */
-		{ "vfio_pci_mmap_huge_fault", "huge_fault_entry", "huge_fault_exit",
-		  "huge_fault_entry_kp", "fault_exit_kp" },
+	{ "fault", VT_OP_FUNCTION, true, false, NULL, {
+		/* 6.12+: vm_ops->fault (f9e54c3a2f5b "vfio/pci: implement huge_fault support") */
+		{ "vfio_pci_mmap_page_fault", "page_fault_entry", "fault_exit", "page_fault_entry_kp",
+		  "fault_exit_kp" },
 		/* up to 6.11 */
 		{ "vfio_pci_mmap_fault", "fault_entry", "fault_exit", "fault_entry_kp", "fault_exit_kp" },
 	} },
-	{ "bar_rw", VT_OP_FUNCTION, true, NULL, {
+	{ "huge_fault", VT_OP_FUNCTION, false, false, NULL, {
+		/* 6.12+: vm_ops->huge_fault, PMD/PUD pfnmaps; also the order-0 work of the
+		 * page fault handler when not inlined into it (counted once). */
+		{ "vfio_pci_mmap_huge_fault", "huge_fault_entry", "huge_fault_exit",
+		  "huge_fault_entry_kp", "huge_fault_exit_kp" },
+	} },
+	{ "bar_rw", VT_OP_FUNCTION, true, false, NULL, {
 		{ "vfio_pci_bar_rw", "bar_rw_entry", "bar_rw_exit", "bar_rw_entry_kp", "bar_rw_exit_kp" },
 	} },
-	{ "ioeventfd", VT_OP_FUNCTION, true, NULL, {
-		{ "vfio_pci_ioeventfd_do_write", "ioeventfd_write", NULL, "ioeventfd_write_kp", NULL },
+	{ "ioeventfd", VT_OP_FUNCTION, true, false, NULL, {
+		{ "vfio_pci_ioeventfd_handler", "ioeventfd_entry", "ioeventfd_exit", "ioeventfd_entry_kp",
+		  "ioeventfd_exit_kp" },
 	} },
-	{ "memory_lock_wait", VT_OP_TRACEPOINT, false, NULL, {
+	{ "ioeventfd_thread", VT_OP_FUNCTION, false, false, "vfio_pci_ioeventfd_handler", {
+		{ "vfio_pci_ioeventfd_thread", "ioeventfd_thread_entry", "ioeventfd_thread_exit",
+		  "ioeventfd_entry_kp", "ioeventfd_exit_kp" },
+	} },
+	{ "ioeventfd_check", VT_OP_FUNCTION, false, false, "vfio_pci_ioeventfd_handler", {
+		{ "__vfio_pci_memory_enabled", "memory_enabled_exit", NULL, "memory_enabled_exit_kp", NULL },
+	} },
+	{ "memory_lock_wait", VT_OP_TRACEPOINT, false, false, NULL, {
 		/* 5.19+: 16edd9b511a1 "locking: Add lock contention tracepoints";
 		 * the programs are named after the two tracepoints. */
 		{ "lock:contention_begin/end", "contention_begin", "contention_end" },
 	} },
-	{ "config_write", VT_OP_FUNCTION, true, NULL, {
+	{ "config_write", VT_OP_FUNCTION, true, false, NULL, {
 		{ "vfio_basic_config_write", "config_write_entry", "config_write_exit",
 		  "config_write_entry_kp", "config_write_exit_kp" },
 	} },
-	{ "reset", VT_OP_FUNCTION, true, NULL, {
+	{ "reset", VT_OP_FUNCTION, true, false, NULL, {
 		/* 5.15+: the vfio_pci_core split (7fa005caa35e) */
 		{ "vfio_pci_core_ioctl", "ioctl_entry", "ioctl_exit", "ioctl_entry_kp", "ioctl_exit_kp" },
 	} },
-	{ "memory_enable", VT_OP_FUNCTION, true, NULL, {
+	{ "memory_enable", VT_OP_FUNCTION, true, false, NULL, {
 		{ "vfio_pci_memory_lock_and_enable", "lock_and_enable", NULL, "lock_and_enable_kp", NULL },
 	} },
-	{ "memory_restore", VT_OP_FUNCTION, true, NULL, {
+	{ "memory_restore", VT_OP_FUNCTION, true, false, NULL, {
 		{ "vfio_pci_memory_unlock_and_restore", "unlock_and_restore", NULL,
 		  "unlock_and_restore_kp", NULL },
 	} },
-	{ "zap", VT_OP_FUNCTION, true, NULL, {
+	{ "zap", VT_OP_FUNCTION, true, false, NULL, {
 		/* 6.10+, 6.6.134+: aac6db75a9fc "vfio/pci: Use unmap_mapping_range()" */
 		{ "unmap_mapping_range", "unmap_mapping_entry", "unmap_mapping_exit",
 		  "unmap_mapping_entry_kp", "unmap_mapping_exit_kp", "vfio_device.inode" },
@@ -74,22 +89,106 @@ static const struct vt_operation operations[] = {
 		{ "vfio_pci_zap_and_vma_lock", "zap_vma_list_entry", "zap_vma_list_exit",
 		  "zap_vma_list_entry_kp", "zap_vma_list_exit_kp" },
 	} },
-	{ "zap_vma", VT_OP_FUNCTION, false, "vfio_pci_zap_and_vma_lock", {
+	{ "zap_vma", VT_OP_FUNCTION, false, false, "vfio_pci_zap_and_vma_lock", {
 		{ "zap_vma_ptes", "zap_vma_ptes_entry", NULL, "zap_vma_ptes_entry_kp", NULL },
 	} },
-	{ "pin", VT_OP_FUNCTION, true, NULL, {
+	{ "pin", VT_OP_FUNCTION, true, false, NULL, {
 		{ "vfio_pin_pages_remote", "pin_type1_entry", "pin_type1_exit", "pin_type1_entry_kp",
 		  "pin_exit_kp" },
 	} },
-	{ "unpin", VT_OP_FUNCTION, true, NULL, {
+	{ "unpin", VT_OP_FUNCTION, true, false, NULL, {
 		{ "vfio_unpin_pages_remote", "unpin_type1", NULL, "unpin_type1_kp", NULL },
 	} },
-	{ "pin_mdev", VT_OP_FUNCTION, true, NULL, {
+	{ "pin_iommufd", VT_OP_FUNCTION, false, false, NULL, {
+		/* 6.2+: IOMMU_IOAS_MAP */
+		{ "iommufd_ioas_map", "pin_iommufd_entry", "pin_iommufd_exit", "pin_iommufd_entry_kp",
+		  "pin_iommufd_exit_kp" },
+	} },
+	/* The kprobe twin would need the arguments at return: fentry only. */
+	{ "pin_iommufd_pages", VT_OP_FUNCTION, false, false, "iommufd_ioas_map", {
+		{ "do_update_pinned", "iommufd_pinned", NULL, NULL, NULL },
+	} },
+	{ "pin_mdev", VT_OP_FUNCTION, true, false, NULL, {
 		{ "vfio_pin_pages", "pin_mdev_entry", "pin_mdev_exit", "pin_mdev_entry_kp",
 		  "pin_mdev_exit_kp" },
 	} },
-	{ "unpin_mdev", VT_OP_FUNCTION, true, NULL, {
+	{ "unpin_mdev", VT_OP_FUNCTION, true, false, NULL, {
 		{ "vfio_unpin_pages", "unpin_mdev", NULL, "unpin_mdev_kp", NULL },
+	} },
+	/* `vfio-trace lockdep`: the generic lock functions, fentry only (a kretprobe
+	 * on every lock operation of the host would cost too much). The *_nested
+	 * variants exist only on CONFIG_DEBUG_LOCK_ALLOC kernels. */
+	{ "lock:down_read", VT_OP_FUNCTION, false, true, NULL, {
+		{ "down_read", "lo_down_read" },
+	} },
+	{ "lock:down_read_nested", VT_OP_FUNCTION, false, true, NULL, {
+		{ "down_read_nested", "lo_down_read_nested" },
+	} },
+	{ "lock:down_read_killable", VT_OP_FUNCTION, false, true, NULL, {
+		{ "down_read_killable", "lo_down_read_killable" },
+	} },
+	{ "lock:down_read_interruptible", VT_OP_FUNCTION, false, true, NULL, {
+		{ "down_read_interruptible", "lo_down_read_interruptible" },
+	} },
+	{ "lock:down_read_killable_nested", VT_OP_FUNCTION, false, true, NULL, {
+		{ "down_read_killable_nested", "lo_down_read_killable_nested" },
+	} },
+	{ "lock:down_read_trylock", VT_OP_FUNCTION, false, true, NULL, {
+		{ "down_read_trylock", "lo_down_read_trylock" },
+	} },
+	{ "lock:down_write", VT_OP_FUNCTION, false, true, NULL, {
+		{ "down_write", "lo_down_write" },
+	} },
+	{ "lock:down_write_nested", VT_OP_FUNCTION, false, true, NULL, {
+		{ "down_write_nested", "lo_down_write_nested" },
+	} },
+	{ "lock:_down_write_nest_lock", VT_OP_FUNCTION, false, true, NULL, {
+		{ "_down_write_nest_lock", "lo_down_write_nest_lock" },
+	} },
+	{ "lock:down_write_killable", VT_OP_FUNCTION, false, true, NULL, {
+		{ "down_write_killable", "lo_down_write_killable" },
+	} },
+	{ "lock:down_write_killable_nested", VT_OP_FUNCTION, false, true, NULL, {
+		{ "down_write_killable_nested", "lo_down_write_killable_nested" },
+	} },
+	{ "lock:down_write_trylock", VT_OP_FUNCTION, false, true, NULL, {
+		{ "down_write_trylock", "lo_down_write_trylock" },
+	} },
+	{ "lock:up_read", VT_OP_FUNCTION, false, true, NULL, {
+		{ "up_read", "lo_up_read" },
+	} },
+	{ "lock:up_write", VT_OP_FUNCTION, false, true, NULL, {
+		{ "up_write", "lo_up_write" },
+	} },
+	{ "lock:downgrade_write", VT_OP_FUNCTION, false, true, NULL, {
+		{ "downgrade_write", "lo_downgrade_write" },
+	} },
+	{ "lock:mutex_lock", VT_OP_FUNCTION, false, true, NULL, {
+		{ "mutex_lock", "lo_mutex_lock" },
+	} },
+	{ "lock:mutex_lock_nested", VT_OP_FUNCTION, false, true, NULL, {
+		{ "mutex_lock_nested", "lo_mutex_lock_nested" },
+	} },
+	{ "lock:_mutex_lock_nest_lock", VT_OP_FUNCTION, false, true, NULL, {
+		{ "_mutex_lock_nest_lock", "lo_mutex_lock_nest_lock" },
+	} },
+	{ "lock:mutex_lock_interruptible", VT_OP_FUNCTION, false, true, NULL, {
+		{ "mutex_lock_interruptible", "lo_mutex_lock_interruptible" },
+	} },
+	{ "lock:mutex_lock_killable", VT_OP_FUNCTION, false, true, NULL, {
+		{ "mutex_lock_killable", "lo_mutex_lock_killable" },
+	} },
+	{ "lock:mutex_lock_interruptible_nested", VT_OP_FUNCTION, false, true, NULL, {
+		{ "mutex_lock_interruptible_nested", "lo_mutex_lock_interruptible_nested" },
+	} },
+	{ "lock:mutex_lock_killable_nested", VT_OP_FUNCTION, false, true, NULL, {
+		{ "mutex_lock_killable_nested", "lo_mutex_lock_killable_nested" },
+	} },
+	{ "lock:mutex_trylock", VT_OP_FUNCTION, false, true, NULL, {
+		{ "mutex_trylock", "lo_mutex_trylock" },
+	} },
+	{ "lock:mutex_unlock", VT_OP_FUNCTION, false, true, NULL, {
+		{ "mutex_unlock", "lo_mutex_unlock" },
 	} },
 };
 
@@ -106,6 +205,7 @@ struct vt_probe_set {
 	struct bpf_object *obj;
 	struct vt_choice choices[VT_NOPS];
 	struct vt_probe_status status[VT_NOPS];
+	struct vt_probe_status visible[VT_NOPS];	/* the report: status minus hidden */
 	struct vt_probe_report report;
 };
 
@@ -184,6 +284,10 @@ static bool choose_candidate(struct vt_probe_set *set, size_t i, const struct vt
 		append_reason(st, "%s BTF", f.module);
 		return true;
 	}
+	if (!c->kprobe) {
+		append_reason(st, "%s: %s, and no kprobe variant", c->func, fentry_why);
+		return false;
+	}
 	module = vt_kernel_ksym_module(k, c->func);
 	if (!module) {
 		append_reason(st, "%s: %s, not in kallsyms", c->func, fentry_why);
@@ -211,11 +315,32 @@ static int find_programs(struct vt_probe_set *set, size_t i)
 			!ch->entry ? entry : exit);
 		return -ENOENT;
 	}
+	/* One program can serve several functions of the same signature, so the
+	 * target named in its SEC() is only a default. */
+	if (ch->mode == VT_MODE_FENTRY) {
+		int err = bpf_program__set_attach_target(ch->entry, 0, ch->cand->func);
+
+		if (!err && ch->exit)
+			err = bpf_program__set_attach_target(ch->exit, 0, ch->cand->func);
+		if (err)
+			return err;
+	}
 	return 0;
 }
 
+static void refresh_report(struct vt_probe_set *set)
+{
+	size_t i;
+
+	set->report.n = 0;
+	set->report.items = set->visible;
+	for (i = 0; i < VT_NOPS; i++)
+		if (!set->status[i].hidden)
+			set->visible[set->report.n++] = set->status[i];
+}
+
 int vt_probes_select(struct vt_probe_set **out, struct bpf_object *obj, struct vt_kernel *k,
-		     bool force_kprobes)
+		     bool force_kprobes, bool lockdep)
 {
 	struct vt_probe_set *set = calloc(1, sizeof(*set));
 	struct bpf_program *prog;
@@ -235,6 +360,10 @@ int vt_probes_select(struct vt_probe_set **out, struct bpf_object *obj, struct v
 
 		st->operation = op->name;
 		st->function = op->candidates[0].func;
+		if (op->lockdep && !lockdep) {
+			st->hidden = 1;
+			continue;
+		}
 		if (op->only_with && !chosen_function(set, op->only_with)) {
 			append_reason(st, "not needed: %s is not used on this kernel", op->only_with);
 			continue;
@@ -260,8 +389,7 @@ int vt_probes_select(struct vt_probe_set **out, struct bpf_object *obj, struct v
 		if (set->choices[i].exit)
 			bpf_program__set_autoload(set->choices[i].exit, true);
 	}
-	set->report.n = VT_NOPS;
-	set->report.items = set->status;
+	refresh_report(set);
 	*out = set;
 	return 0;
 fail:
@@ -270,10 +398,13 @@ fail:
 }
 
 static struct bpf_link *attach_one(struct bpf_program *prog, enum vt_probe_mode mode,
-				   const char *func, bool retprobe)
+				   const char *func)
 {
+	/* The section says which end of the function a program is for: an
+	 * operation that only needs a return value has a kretprobe alone. */
 	if (mode == VT_MODE_KPROBE)
-		return bpf_program__attach_kprobe(prog, retprobe, func);
+		return bpf_program__attach_kprobe(
+			prog, !strncmp(bpf_program__section_name(prog), "kretprobe", 9), func);
 	return bpf_program__attach(prog);
 }
 
@@ -288,11 +419,11 @@ void vt_probes_attach(struct vt_probe_set *set)
 
 		if (!ch->cand)
 			continue;
-		ch->entry_link = attach_one(ch->entry, ch->mode, ch->cand->func, false);
+		ch->entry_link = attach_one(ch->entry, ch->mode, ch->cand->func);
 		if (!ch->entry_link)
 			err = -errno;
 		if (!err && ch->exit) {
-			ch->exit_link = attach_one(ch->exit, ch->mode, ch->cand->func, true);
+			ch->exit_link = attach_one(ch->exit, ch->mode, ch->cand->func);
 			if (!ch->exit_link)
 				err = -errno;
 		}
@@ -305,6 +436,7 @@ void vt_probes_attach(struct vt_probe_set *set)
 		}
 		st->attached = 1;
 	}
+	refresh_report(set);
 }
 
 const struct vt_probe_report *vt_probes_report(const struct vt_probe_set *set)

@@ -17,9 +17,10 @@
 struct vt_probe_set;
 
 /* Decides every operation's probe and sets the programs' autoload; call after
- * open and before load. @force_kprobes is --kprobes. */
+ * open and before load. @force_kprobes is --kprobes; @lockdep adds the generic
+ * lock hooks of `vfio-trace lockdep`. */
 int vt_probes_select(struct vt_probe_set **out, struct bpf_object *obj, struct vt_kernel *k,
-		     bool force_kprobes);
+		     bool force_kprobes, bool lockdep);
 /* Attaches what was selected; failures become "not attached" lines, not errors. */
 void vt_probes_attach(struct vt_probe_set *set);
 /* The coverage report; valid until vt_probes_free. */

@@ -105,7 +105,8 @@ static void write_memory_lock(struct json_writer *w,
 		write_hist(w, "wait_ns", &st->wait_ns[m]);
 		jw_begin_object(w, "hold_ns");
 		for (int p = 0; p < VT_PATH_MAX; p++)
-			write_hist(w, vt_lock_path_name(p), &st->hold_ns[m][p]);
+			if (vt_lock_path_mode(p) == m)
+				write_hist(w, vt_lock_path_name(p), &st->hold_ns[m][p]);
 		jw_end_object(w);
 		jw_end_object(w);
 	}

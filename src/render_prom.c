@@ -281,6 +281,9 @@ static void write_hold_hist(FILE *f, const struct vt_snapshot *s)
 		for (int m = 0; m < VT_MODE_MAX; m++)
 			for (int p = 0; p < VT_PATH_MAX; p++) {
 				const struct vt_hist *h = &s->devs[i].stats.hold_ns[m][p];
+
+				if (vt_lock_path_mode(p) != m)
+					continue;
 				struct label l[3] = {
 					device_label(&s->devs[i]),
 					LABEL("mode", vt_lock_mode_name(m)),

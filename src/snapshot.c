@@ -127,6 +127,28 @@ static int read_pins(struct vt_tracer *t, struct vt_snapshot *s)
 	return 0;
 }
 
+/* The kernel skips a program rather than nest it on one CPU, and counts the
+ * skip per program; those are lost updates too. */
+static __u64 read_prog_misses(struct vt_tracer *t, __u64 *errors)
+{
+	struct bpf_program *prog;
+	__u64 misses = 0;
+
+	bpf_object__for_each_program(prog, t->skel->obj) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		if (fd < 0)
+			continue;	/* not loaded on this kernel */
+		if (bpf_obj_get_info_by_fd(fd, &info, &len))
+			(*errors)++;
+		else
+			misses += info.recursion_misses;
+	}
+	return misses;
+}
+
 int vt_tracer_snapshot(struct vt_tracer *t, struct vt_snapshot *s)
 {
 	struct timespec mono;
@@ -148,5 +170,6 @@ int vt_tracer_snapshot(struct vt_tracer *t, struct vt_snapshot *s)
 	}
 	/* .bss is memory-mapped: a plain read of each counter. */
 	memcpy(s->lost, (const void *)t->skel->bss->lost, sizeof(s->lost));
+	s->lost[VT_LOST_PROG_MISSED] = read_prog_misses(t, &s->map_read_errors);
 	return 0;
 }

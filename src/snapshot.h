@@ -48,6 +48,7 @@ struct vt_probe_status {
 	const char *function;	/* kernel function or tracepoint chosen, or the first candidate */
 	enum vt_probe_mode mode;
 	int attached;		/* 1 when attached */
+	int hidden;		/* not part of this command's report */
 	char reason[160];	/* why this choice, or why nothing could attach */
 };
 
@@ -71,10 +72,14 @@ const char *vt_fault_result_name(int r);	/* nopage sigbus oom fallback other */
 const char *vt_fault_order_name(int o);		/* page pmd pud other unknown */
 const char *vt_lock_mode_name(int m);		/* read write */
 const char *vt_lock_path_name(int p);		/* fault bar_rw config_write reset hot_reset memory_enable */
+/* The one mode each path holds memory_lock in: read for fault and bar_rw,
+ * write for the others. Renderers show only these pairs. */
+int vt_lock_path_mode(int p);
 const char *vt_zap_reason_name(int r);		/* config_write reset hot_reset other */
 const char *vt_pin_path_name(int p);		/* type1 mdev iommufd */
 const char *vt_access_kind_name(int k);		/* sigbus eio ioeventfd_drop */
 const char *vt_event_kind_name(int k);		/* the access kinds, memory_disable, memory_enable */
 const char *vt_lost_reason_name(int r);		/* ringbuf_full device_map_full ... */
+const char *vt_lock_class_name(int c);		/* lockdep's names: "&vdev->memory_lock" ... */
 
 #endif

@@ -172,7 +172,9 @@ static void diff_devices(struct vt_snapshot *out, const struct vt_snapshot *prev
 		struct vt_dev_snapshot *d = &out->devs[i];
 		const struct vt_dev_snapshot *p;
 
-		p = bsearch(d, prev->devs, prev->ndevs, sizeof(*d), cmp_bdf);
+		/* bsearch's base must not be NULL, even for 0 elements */
+		p = prev->ndevs ? bsearch(d, prev->devs, prev->ndevs, sizeof(*d), cmp_bdf)
+				: NULL;
 		if (p)
 			diff_device_stats(&d->stats, &d->stats, &p->stats);
 	}
@@ -184,7 +186,8 @@ static void diff_procs(struct vt_snapshot *out, const struct vt_snapshot *prev)
 		struct vt_proc_snapshot *c = &out->procs[i];
 		const struct vt_proc_snapshot *p;
 
-		p = bsearch(c, prev->procs, prev->nprocs, sizeof(*c), cmp_proc_key);
+		p = prev->nprocs ? bsearch(c, prev->procs, prev->nprocs, sizeof(*c),
+					   cmp_proc_key) : NULL;
 		if (p)
 			diff_pin_proc(&c->val, &c->val, &p->val);
 	}

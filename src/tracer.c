@@ -73,7 +73,8 @@ int vt_tracer_start(struct vt_tracer *t, const struct vt_options *o, bool want_e
 	}
 	set_knobs(t->skel, o, want_events);
 
-	err = vt_probes_select(&t->probes, t->skel->obj, t->kernel, o->kprobes);
+	err = vt_probes_select(&t->probes, t->skel->obj, t->kernel, o->kprobes,
+			       o->command == VT_CMD_LOCKDEP);
 	if (err) {
 		snprintf(why, sizeof(why), "cannot choose probes: %s", strerror(-err));
 		goto fail_why;

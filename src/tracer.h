@@ -20,7 +20,8 @@ struct vt_tracer {
 	__u64 started_ns;
 };
 
-/* 0, or a negative errno after printing one line saying why. */
+/* 0, or a negative errno after printing one line saying why. `vfio-trace
+ * lockdep` is the one command that also hooks the generic lock functions. */
 int vt_tracer_start(struct vt_tracer *t, const struct vt_options *o, bool want_events);
 /* Copies the kernel's counters out. 0 or -errno. */
 int vt_tracer_snapshot(struct vt_tracer *t, struct vt_snapshot *out);

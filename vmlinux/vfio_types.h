@@ -30,6 +30,7 @@ struct vfio_pci_core_device___vt {
 	struct vfio_device___vt vdev;
 	struct pci_dev *pdev;
 	u8 *vconfig;			/* virtual config space: PCI_COMMAND lives here */
+	struct mutex igate;		/* interrupt setup */
 	struct mutex vma_lock;		/* up to 6.9: taken before memory_lock in faults */
 	struct rw_semaphore memory_lock;
 } __VT_CORE;

@@ -5,11 +5,14 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-kernel=${VT_TEST_KERNEL:-debian-6.1}
-for scenario in smoke workload-basic workload-stress; do
-	out=$top/build/e2e/$kernel/$scenario
-	mkdir -p "$(dirname "$out")"
-	run_vm "$scenario: boot $kernel" "$out" --kernel "$kernel" "$scenario"
-	guest_checks "$scenario" "$out.log"
+for kernel in $VT_TEST_KERNELS; do
+	for scenario in smoke workload-basic workload-stress; do
+		out=$top/build/e2e/$kernel/$scenario
+		run_vm "$kernel $scenario: boot" "$out" --kernel "$kernel" "$scenario"
+		case $? in
+		0|1) guest_checks "$kernel $scenario" "$out.log" ;;
+		77) break ;;
+		esac
+	done
 done
 e2e_finish

@@ -9,9 +9,16 @@ ok() { echo "ok - $*"; }
 not_ok() { echo "not ok - $*"; E2E_FAILED=1; }
 skip() { echo "skip - $*"; }
 
-# check_eq NAME GOT WANT
+# check_eq NAME GOT WANT. Nothing at all (a missing file, an absent series)
+# never equals anything.
 check_eq() {
-	if [ "$2" = "$3" ]; then ok "$1 = $2"; else not_ok "$1: got '$2', want '$3'"; fi
+	if [ -z "$2" ] || [ "$2" = absent ]; then
+		not_ok "$1: got nothing, want '$3'"
+	elif [ "$2" = "$3" ]; then
+		ok "$1 = $2"
+	else
+		not_ok "$1: got '$2', want '$3'"
+	fi
 }
 
 # check_gt NAME GOT MIN: GOT > MIN, integers or decimals.
@@ -21,6 +28,21 @@ check_gt() {
 		ok "$1 = $2 (> $3)"
 	else
 		not_ok "$1: got '$2', want > $3"
+	fi
+}
+
+# check_accounted NAME COUNTED TRUTH MISSED: the count is exact, or short by no
+# more than the probe runs the kernel reported skipping (PREEMPT_RT preempts
+# BPF programs, and the kernel skips a program already running on that CPU).
+check_accounted() {
+	if [ -z "$2" ] || [ "$2" = absent ] || [ -z "$3" ]; then
+		not_ok "$1: got '$2', want '$3': a value is missing"
+	elif [ "$2" = "$3" ]; then
+		ok "$1 = $2"
+	elif [ "$2" -lt "$3" ] 2>/dev/null && [ $(($3 - $2)) -le "${4:-0}" ]; then
+		ok "$1 = $2 of $3, the $(($3 - $2)) missing among the $4 runs reported as missed"
+	else
+		not_ok "$1: got '$2', want '$3' (missed runs reported: ${4:-0})"
 	fi
 }
 
@@ -45,15 +67,20 @@ prom_sum() {
 		END { if (n) printf "%d\n", s; else print "absent" }' "$1"
 }
 
-# run_vm NAME OUTDIR ARGS...: boots a scenario; SKIPs the whole test (exit 77)
-# when the kernel is not available here.
+# The kernels every VM scenario runs on (tests/vm/fetch-kernel names). Those
+# that need ../shared/kernels skip, with the reason, where it is absent.
+VT_TEST_KERNELS=${VT_TEST_KERNELS:-debian-6.1 debian-6.1-rt lockdep-6.12}
+
+# run_vm NAME OUTDIR ARGS...: boots a scenario. Returns 0 when it ran, 77 when
+# the kernel is not available here (a skip line says why), 1 on failure.
 run_vm() {
 	local name=$1 out=$2 rc=0
 	shift 2
+	mkdir -p "$(dirname "$out")"
 	"$top/tests/vm/run-vm" --out "$out" "$@" > "$out.log" 2>&1 || rc=$?
 	case $rc in
-	0) ok "$name: the guest ran the scenario" ;;
-	77) skip "$name: $(grep -m1 -iE 'skip|not available|absent' "$out.log" || echo 'kernel not available')"; exit 0 ;;
+	0) ok "$name: the guest ran the scenario"; return 0 ;;
+	77) skip "$name: $(grep -m1 -iE 'skip|not available|absent|missing' "$out.log" || echo 'kernel not available')"; return 77 ;;
 	*) not_ok "$name: run-vm exited $rc: $(tail -n 5 "$out.log" | tr '\n' ' ')"; return 1 ;;
 	esac
 }

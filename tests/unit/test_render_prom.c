@@ -256,8 +256,12 @@ static void test_known_samples(void **state)
 				    "bar=\"5\",result=\"oom\"} 0\n"));
 	assert_non_null(strstr(out, "vfio_trace_device_info{device=\"0000:3b:00.0\","
 				    "vendor=\"10de\",device_id=\"2330\"} 1\n"));
+	/* Each path holds the lock in one mode only: one series per path. */
 	assert_int_equal(count_lines_with(out, "vfio_trace_memory_lock_hold_seconds_count{"),
-			 2 * VT_MODE_MAX * VT_PATH_MAX);
+			 2 * VT_PATH_MAX);
+	assert_null(strstr(out, "mode=\"write\",path=\"fault\""));
+	assert_non_null(strstr(out, "mode=\"read\",path=\"fault\""));
+	assert_non_null(strstr(out, "mode=\"write\",path=\"config_write\""));
 
 	/* 6 s is past the last finite bucket: counted only under +Inf */
 	assert_non_null(strstr(out, "vfio_trace_bar_zap_duration_seconds_bucket{"
@@ -283,7 +287,8 @@ static void test_label_escaping(void **state)
 {
 	struct vt_dev_snapshot dev = { 0 };
 	struct vt_snapshot s = { .ndevs = 1, .devs = &dev };
-	struct vt_probe_status item = { "op\"1", "fn\\x\ny", VT_MODE_KPROBE, 1, "" };
+	struct vt_probe_status item = { .operation = "op\"1", .function = "fn\\x\ny",
+					.mode = VT_MODE_KPROBE, .attached = 1 };
 	struct vt_probe_report probes = { 1, &item };
 	size_t len;
 	char *out;

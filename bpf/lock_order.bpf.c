@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `vfio-trace lockdep` hooks, one program per kernel function (a tracing program
+ * has one attach target). User space attaches those the kernel has: the
+ * *_nested and *_nest_lock variants exist only with CONFIG_DEBUG_LOCK_ALLOC,
+ * where mutex_lock() itself becomes mutex_lock_nested() (the reason klockstat
+ * broke on debug kernels, bcc #4885).
+ */
+#include "lock_order.bpf.h"
+
+/* void f(lock, ...): acquired on return. */
+#define VT_ACQUIRE(name, mode)						\
+	SEC("fexit")							\
+	int BPF_PROG(name, void *lock)					\
+	{								\
+		return vt_lock_acquired(ctx, lock, mode, false);	\
+	}
+
+/* int f(lock): 0 when acquired (killable, interruptible). */
+#define VT_ACQUIRE_INT(name, mode)					\
+	SEC("fexit")							\
+	int BPF_PROG(name, void *lock, int ret)				\
+	{								\
+		return ret ? 0 : vt_lock_acquired(ctx, lock, mode, false); \
+	}
+
+/* int f(lock, subclass): 0 when acquired. */
+#define VT_ACQUIRE_INT2(name, mode)					\
+	SEC("fexit")							\
+	int BPF_PROG(name, void *lock, unsigned int subclass, int ret)	\
+	{								\
+		return ret ? 0 : vt_lock_acquired(ctx, lock, mode, false); \
+	}
+
+/* int f(lock): 1 when acquired. */
+#define VT_TRYLOCK(name, mode)						\
+	SEC("fexit")							\
+	int BPF_PROG(name, void *lock, int ret)				\
+	{								\
+		return ret == 1 ? vt_lock_acquired(ctx, lock, mode, true) : 0; \
+	}
+
+#define VT_RELEASE(name)						\
+	SEC("fentry")							\
+	int BPF_PROG(name, void *lock)					\
+	{								\
+		return vt_lock_released(lock);				\
+	}
+
+VT_ACQUIRE(lo_down_read, VT_MODE_READ)
+VT_ACQUIRE(lo_down_read_nested, VT_MODE_READ)
+VT_ACQUIRE_INT(lo_down_read_killable, VT_MODE_READ)
+VT_ACQUIRE_INT(lo_down_read_interruptible, VT_MODE_READ)
+VT_ACQUIRE_INT2(lo_down_read_killable_nested, VT_MODE_READ)
+VT_TRYLOCK(lo_down_read_trylock, VT_MODE_READ)
+VT_ACQUIRE(lo_down_write, VT_MODE_WRITE)
+VT_ACQUIRE(lo_down_write_nested, VT_MODE_WRITE)
+VT_ACQUIRE(lo_down_write_nest_lock, VT_MODE_WRITE)
+VT_ACQUIRE_INT(lo_down_write_killable, VT_MODE_WRITE)
+VT_ACQUIRE_INT2(lo_down_write_killable_nested, VT_MODE_WRITE)
+VT_TRYLOCK(lo_down_write_trylock, VT_MODE_WRITE)
+VT_RELEASE(lo_up_read)
+VT_RELEASE(lo_up_write)
+VT_ACQUIRE(lo_mutex_lock, VT_MODE_WRITE)
+VT_ACQUIRE(lo_mutex_lock_nested, VT_MODE_WRITE)
+VT_ACQUIRE(lo_mutex_lock_nest_lock, VT_MODE_WRITE)
+VT_ACQUIRE_INT(lo_mutex_lock_interruptible, VT_MODE_WRITE)
+VT_ACQUIRE_INT(lo_mutex_lock_killable, VT_MODE_WRITE)
+VT_ACQUIRE_INT2(lo_mutex_lock_interruptible_nested, VT_MODE_WRITE)
+VT_ACQUIRE_INT2(lo_mutex_lock_killable_nested, VT_MODE_WRITE)
+VT_TRYLOCK(lo_mutex_trylock, VT_MODE_WRITE)
+VT_RELEASE(lo_mutex_unlock)
+
+SEC("fentry")
+int BPF_PROG(lo_downgrade_write, void *lock)
+{
+	return vt_lock_downgraded(lock);
+}

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# `vfio-trace lockdep` in the VM. On every kernel it must see the fault path's
+# order (mmap_lock before memory_lock) and lose nothing. On the lockdep kernel,
+# /proc/lockdep is the oracle: every edge vfio-trace reports between classes
+# lockdep knows must be in lockdep's dependency graph (directly, or through
+# locks vfio-trace does not track); the edges lockdep has among the tracked
+# classes that vfio-trace did not see are reported, and lock_stat's
+# memory_lock contention is printed beside vfio-trace's.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+# lockdep_graph FILE: "FROM<TAB>TO" per direct dependency, "#N" suffixes
+# dropped (lockdep numbers classes that share a name).
+lockdep_graph() {
+	awk '
+		/^[0-9a-f]+ / { from = $0; sub(/^.*: /, "", from); sub(/#[0-9]+$/, "", from); next }
+		/^ -> \[/ { to = $0; sub(/^ -> \[[0-9a-f]+\] /, "", to); sub(/#[0-9]+$/, "", to); print from "\t" to }
+	' "$1" | sort -u
+}
+
+# reachable GRAPH FROM TO: lockdep orders FROM before TO, directly or not.
+reachable() {
+	awk -F'\t' -v from="$2" -v to="$3" '
+		{ adj[$1] = adj[$1] SUBSEP $2 }
+		END {
+			queue[1] = from; seen[from] = 1; head = 1; tail = 1
+			while (head <= tail) {
+				n = split(adj[queue[head++]], next_, SUBSEP)
+				for (i = 2; i <= n; i++) {
+					if (next_[i] == to) exit 0
+					if (!seen[next_[i]]++) queue[++tail] = next_[i]
+				}
+			}
+			exit 1
+		}' "$1"
+}
+
+check_lockdep_run() {
+	local kernel=$1 g=$2/guest graph edges n from to count direct
+	check_eq "$kernel lockdep: exit status" "$(cat "$g/lockdep.rc")" 0
+	check_eq "$kernel lockdep: text mode exit status" "$(cat "$g/lockdep-text.rc")" 0
+	check_cmd "$kernel lockdep: output is JSON" jq -e . "$g/lockdep.json"
+	check_eq "$kernel lockdep: nothing lost" "$(jq '[.lost[]] | add' "$g/lockdep.json")" 0
+	check_gt "$kernel lockdep: mmap_lock -> memory_lock (the fault path) seen" \
+		"$(jq '[.edges[] | select(.from.class == "&mm->mmap_lock" and .to.class == "&vdev->memory_lock") | .count] | add // 0' "$g/lockdep.json")" 0
+	check_gt "$kernel lockdep: memory_lock taken for writing after something (zap or config write)" \
+		"$(jq '[.edges[] | select(.to.class == "&vdev->memory_lock" and .to.mode == "write") | .count] + [.edges[] | select(.from.class == "&vdev->memory_lock" and .from.mode == "write") | .count] | add // 0' "$g/lockdep.json")" 0
+	check_eq "$kernel lockdep: every edge has its first stack" \
+		"$(jq '[.edges[] | select((.first.stack | length) == 0)] | length' "$g/lockdep.json")" 0
+
+	if [ ! -s "$g/proc-lockdep.txt" ]; then
+		skip "$kernel lockdep oracle: this kernel has no /proc/lockdep (no CONFIG_LOCKDEP)"
+		return
+	fi
+	graph=$(mktemp)
+	lockdep_graph "$g/proc-lockdep.txt" > "$graph"
+	edges=$(jq -r '.edges[] | select(.from.class != .to.class) | [.from.class, .to.class, .count, .direct] | @tsv' "$g/lockdep.json" | sort -u)
+	n=0
+	while IFS=$'\t' read -r from to count direct; do
+		[ -n "$from" ] || continue
+		n=$((n + 1))
+		if grep -qxF "$from"$'\t'"$to" "$graph"; then
+			ok "$kernel lockdep oracle: $from -> $to ($count) is a direct lockdep dependency"
+		elif reachable "$graph" "$from" "$to"; then
+			ok "$kernel lockdep oracle: $from -> $to ($count) is in lockdep's graph through other locks"
+		else
+			not_ok "$kernel lockdep oracle: $from -> $to ($count, direct=$direct) is not in /proc/lockdep"
+		fi
+	done <<< "$edges"
+	check_gt "$kernel lockdep oracle: edges compared" "$n" 0
+	# Lockdep's own edges among the classes vfio-trace tracks that it missed.
+	local tracked='&mm->mmap_lock|&vdev->vma_lock|&vdev->memory_lock|&mapping->i_mmap_rwsem|&vdev->igate'
+	local missed
+	missed=$(awk -F'\t' -v t="$tracked" 'BEGIN { n = split(t, a, "|"); for (i = 1; i <= n; i++) k[a[i]] = 1 }
+		($1 in k) && ($2 in k) && $1 != $2' "$graph" | while IFS=$'\t' read -r from to; do
+		jq -e --arg f "$from" --arg t "$to" 'any(.edges[]; .from.class == $f and .to.class == $t)' \
+			"$g/lockdep.json" > /dev/null || echo "$from -> $to"
+	done)
+	echo "# $kernel: lockdep edges among tracked classes not seen by vfio-trace: ${missed:-none}" |
+		tr '\n' ' '
+	echo
+	ok "$kernel lockdep oracle: missed edges reported ($(printf '%s' "$missed" | grep -c . ) of them)"
+	rm -f "$graph"
+
+	# lock_stat beside vfio-trace, same run.
+	local ls_w ls_r vt_w vt_r
+	ls_w=$(awk '$1 == "&vdev->memory_lock-W:" { print $3 }' "$g/proc-lock_stat.txt")
+	ls_r=$(awk '$1 == "&vdev->memory_lock-R:" { print $3 }' "$g/proc-lock_stat.txt")
+	vt_r=$(jq '[.devices[].memory_lock.read.contentions] | add // 0' "$g/summary.json")
+	vt_w=$(jq '[.devices[].memory_lock.write.contentions] | add // 0' "$g/summary.json")
+	echo "# $kernel memory_lock contentions: lock_stat read ${ls_r:-?} write ${ls_w:-?}; vfio-trace read $vt_r write $vt_w"
+	check_cmd "$kernel lock_stat: memory_lock contention figures found" test -n "$ls_r$ls_w"
+}
+
+for kernel in $VT_TEST_KERNELS; do
+	out=$top/build/e2e/$kernel/trace-lockdep
+	run_vm "$kernel lockdep: boot" "$out" --kernel "$kernel" trace-lockdep &&
+		check_lockdep_run "$kernel" "$out"
+done
+e2e_finish

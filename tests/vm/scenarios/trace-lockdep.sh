@@ -1,0 +1,39 @@
+#!/bin/sh
+# shellcheck shell=dash
+# Scenario: `vfio-trace lockdep` over the workload (basic, then a short
+# stress). On a lockdep kernel, /proc/lockdep is kept as the oracle the host
+# compares vfio-trace's edges with (tests/e2e/50-vm-lockdep.sh).
+. /lib/vt/lib.sh
+vt_require_vfio
+
+# lock_stat counts from zero for this run, beside vfio-trace's own.
+if [ -w /proc/sys/kernel/lock_stat ]; then
+	echo 0 > /proc/lock_stat
+	echo 1 > /proc/sys/kernel/lock_stat
+fi
+vfio-trace lockdep -j > "$VT_OUT/lockdep.json" 2> "$VT_OUT/lockdep.err" &
+tracer=$!
+vfio-trace -j > "$VT_OUT/summary.json" 2> "$VT_OUT/summary.err" &
+summary=$!
+waited=0
+until grep -q "Hit Ctrl-C" "$VT_OUT/lockdep.err" 2>/dev/null &&
+	grep -q "Hit Ctrl-C" "$VT_OUT/summary.err" 2>/dev/null; do
+	kill -0 "$tracer" 2>/dev/null || vt_die "vfio-trace lockdep exited: $(cat "$VT_OUT/lockdep.err")"
+	[ $waited -lt 120 ] || vt_die "vfio-trace did not attach within 120 s"
+	sleep 1
+	waited=$((waited + 1))
+done
+vt_log "attached after ${waited}s"
+vfio-workload --bdf "$VT_BDF" --group "$VT_GROUP_DEV" --quiet --json "$VT_OUT/basic.json"
+vfio-workload --bdf "$VT_BDF" --group "$VT_GROUP_DEV" --quiet --stress 2 --json "$VT_OUT/stress.json"
+kill -INT "$tracer" "$summary"
+wait "$tracer"
+echo $? > "$VT_OUT/lockdep.rc"
+wait "$summary"
+echo $? > "$VT_OUT/summary.rc"
+[ -w /proc/sys/kernel/lock_stat ] && echo 0 > /proc/sys/kernel/lock_stat
+vfio-trace lockdep --duration 1 > /dev/null 2>&1	# text mode runs too
+echo $? > "$VT_OUT/lockdep-text.rc"
+[ -r /proc/lockdep ] && cp /proc/lockdep "$VT_OUT/proc-lockdep.txt"
+[ -r /proc/lock_stat ] && cp /proc/lock_stat "$VT_OUT/proc-lock_stat.txt"
+exit 0
