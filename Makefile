@@ -55,7 +55,7 @@ endif
 .SECONDARY:
 .PHONY: all clean deps test unit demo check-format
 
-all: $(OUTPUT)/vfio-trace $(OUTPUT)/vfio-workload
+all: $(OUTPUT)/vfio-trace $(OUTPUT)/vfio-workload $(OUTPUT)/vt-bpf-progs
 
 $(OUTPUT)/bpf/%.bpf.o: bpf/%.bpf.c | $(OUTPUT)/bpf
 	$(call msg,BPF,$@)
@@ -83,6 +83,11 @@ $(OUTPUT)/vfio-workload: $(WORKLOAD_SRCS) | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) -O2 -g -std=gnu11 -Wall -Wextra -MMD -MP -static -pthread \
 		$(WORKLOAD_SRCS) -o $@
+
+# Test bed helper: lists loaded BPF programs in the busybox guest.
+$(OUTPUT)/vt-bpf-progs: tools/vt-bpf-progs.c | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O2 -g -std=gnu11 -Wall -Wextra -static $< $(STATIC_LIBS) -o $@
 
 $(OUTPUT)/tests/unit/%.o: tests/unit/%.c | $(OUTPUT)/tests/unit $(SKEL)
 	$(call msg,CC,$@)
@@ -112,3 +117,68 @@ clean:
 	$(Q)rm -rf $(OUTPUT)
 
 -include $(wildcard $(OUTPUT)/bpf/*.d $(OUTPUT)/src/*.d $(OUTPUT)/tests/unit/*.d $(OUTPUT)/*.d)
+
+# ---------------------------------------------------------------------------
+# Fuzzing and sanitizer runs (tests/fuzz/README.md). Everything goes under
+# $(OUTPUT)/fuzz and $(OUTPUT)/san, apart from the normal build.
+#   make fuzz         each libFuzzer harness for FUZZ_SECONDS (default 60),
+#                     FUZZ_JOBS processes each (default 1); prints executions
+#   make fuzz-smoke   each harness for 10 s, as CI runs it
+#   make san          the unit tests built with ASan+UBSan (no recovery), run
+# The harnesses need clang's libFuzzer runtime (Debian: libclang-rt-14-dev).
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS ?= 1
+FUZZ_OUT := $(OUTPUT)/fuzz
+FUZZ_NAMES := cli values render diff
+FUZZ_BINS := $(patsubst %,$(FUZZ_OUT)/fuzz_%,$(FUZZ_NAMES))
+# The parsers, renderers and snapshot_diff: no libbpf, no kernel.
+FUZZ_SRCS := src/cli.c src/hist.c src/json_writer.c src/names.c src/render_json.c \
+	     src/render_prom.c src/render_text.c src/snapshot_diff.c
+FUZZ_CFLAGS := -g -O2 -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter \
+	       -Wno-missing-field-initializers -fno-omit-frame-pointer -Iinclude -Isrc \
+	       -fsanitize=address,undefined -fno-sanitize-recover=all
+SAN_OUT := $(OUTPUT)/san
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN_OBJS := $(patsubst $(OUTPUT)/%,$(SAN_OUT)/%,$(UNIT_OBJS) $(LIB_OBJS))
+
+.PHONY: fuzz fuzz-smoke san
+
+fuzz: $(FUZZ_BINS)
+	$(Q)tests/fuzz/run-fuzz --out $(FUZZ_OUT) --seconds $(FUZZ_SECONDS) --jobs $(FUZZ_JOBS) \
+		$(FUZZ_NAMES)
+
+fuzz-smoke: $(FUZZ_BINS)
+	$(Q)tests/fuzz/run-fuzz --out $(FUZZ_OUT) --seconds 10 $(FUZZ_NAMES)
+
+# The output checkers are the test, not the code under test: no coverage
+# instrumentation for them, which would cost fuzz_render most of its speed.
+$(FUZZ_OUT)/check_output.o: tests/fuzz/check_output.c tests/fuzz/check_output.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -O2 -c $< -o $@
+
+$(FUZZ_OUT)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OUT)/check_output.o $(FUZZ_SRCS) \
+		    $(wildcard tests/fuzz/*.h src/*.h include/*.h)
+	$(call msg,FUZZ-LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_SRCS) $(FUZZ_OUT)/check_output.o -o $@
+
+$(SAN_OUT)/src/%.o: src/%.c | $(SKEL)
+	$(call msg,CC-SAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) $(INCLUDES) -c $< -o $@
+
+$(SAN_OUT)/tests/unit/%.o: tests/unit/%.c | $(SKEL)
+	$(call msg,CC-SAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) $(INCLUDES) -Itests/unit -c $< -o $@
+
+$(SAN_OUT)/unit-tests: $(SAN_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $(SAN_FLAGS) $^ -lcmocka -lbpf -lelf -lz -o $@
+
+san: $(SAN_OUT)/unit-tests
+	$(Q)cd tests/unit && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ../../$(SAN_OUT)/unit-tests
+
+-include $(wildcard $(SAN_OUT)/src/*.d $(SAN_OUT)/tests/unit/*.d)

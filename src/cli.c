@@ -9,6 +9,7 @@
 #include "cli.h"
 
 #define VT_MAX_SECONDS 86400.0
+#define VT_MIN_SECONDS 0.001
 #define VT_EXPORT_DEFAULT_INTERVAL 15.0
 
 static const char usage_text[] =
@@ -33,6 +34,7 @@ static const char usage_text[] =
 "      --textfile-dir DIR export: directory of node_exporter's textfile collector\n"
 "      --interval S       export: seconds between writes (default 15)\n"
 "      --count N          export: stop after N writes\n"
+"      --wait             if vfio-pci is not loaded yet, wait for it, then attach\n"
 "  -v, --verbose          print libbpf's log\n"
 "  -V, --version          print the version\n"
 "  -h, --help             this help\n"
@@ -130,14 +132,28 @@ int vt_parse_ulong(const char *s, unsigned long min, unsigned long max, unsigned
 
 int vt_parse_seconds(const char *s, double *out)
 {
+	size_t digits = 0, dots = 0;
+	const char *c;
 	double v;
 	char *end;
 
-	if (!s || !(isdigit((unsigned char)s[0]) || s[0] == '.'))
+	/* Plain decimals only: strtod would also take "1e-300" (a busy loop)
+	 * and hex floats. */
+	if (!s)
+		return -EINVAL;
+	for (c = s; *c; c++) {
+		if (isdigit((unsigned char)*c))
+			digits++;
+		else if (*c == '.')
+			dots++;
+		else
+			return -EINVAL;
+	}
+	if (!digits || dots > 1)
 		return -EINVAL;
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || *end || !isfinite(v) || v <= 0 || v > VT_MAX_SECONDS)
+	if (errno || *end || !isfinite(v) || v < VT_MIN_SECONDS || v > VT_MAX_SECONDS)
 		return -EINVAL;
 	*out = v;
 	return 0;
@@ -148,6 +164,7 @@ enum {
 	OPT_TEXTFILE_DIR,
 	OPT_INTERVAL,
 	OPT_COUNT,
+	OPT_WAIT,
 };
 
 static const struct option long_options[] = {
@@ -163,6 +180,7 @@ static const struct option long_options[] = {
 	{ "textfile-dir", required_argument, NULL, OPT_TEXTFILE_DIR },
 	{ "interval", required_argument, NULL, OPT_INTERVAL },
 	{ "count", required_argument, NULL, OPT_COUNT },
+	{ "wait", no_argument, NULL, OPT_WAIT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
@@ -217,7 +235,7 @@ static int parse_option(int opt, const char *arg, struct vt_options *o, bool *in
 	case 'h': o->help = true; return 0;
 	case OPT_DURATION:
 		if (vt_parse_seconds(arg, &o->duration_s))
-			return fail(err, errlen, "invalid duration '%.40s' (seconds, > 0, <= 86400)", arg);
+			return fail(err, errlen, "invalid duration '%.40s' (seconds, 0.001 to 86400)", arg);
 		return 0;
 	case OPT_TEXTFILE_DIR:
 		if (!arg[0])
@@ -226,8 +244,11 @@ static int parse_option(int opt, const char *arg, struct vt_options *o, bool *in
 		return 0;
 	case OPT_INTERVAL:
 		if (vt_parse_seconds(arg, &o->interval_s))
-			return fail(err, errlen, "invalid interval '%.40s' (seconds, > 0, <= 86400)", arg);
+			return fail(err, errlen, "invalid interval '%.40s' (seconds, 0.001 to 86400)", arg);
 		*interval_set = true;
+		return 0;
+	case OPT_WAIT:
+		o->wait = true;
 		return 0;
 	case OPT_COUNT:
 		if (vt_parse_ulong(arg, 1, 1000000000UL, &o->count))
@@ -256,7 +277,7 @@ static int parse_positionals(int argc, char **argv, int first, struct vt_options
 		if (interval_set)
 			return fail(err, errlen, "interval given twice");
 		if (vt_parse_seconds(argv[first], &o->interval_s))
-			return fail(err, errlen, "invalid interval '%.40s' (seconds, > 0, <= 86400)",
+			return fail(err, errlen, "invalid interval '%.40s' (seconds, 0.001 to 86400)",
 				    argv[first]);
 	}
 	if (n == 2 && vt_parse_ulong(argv[first + 1], 1, 1000000000UL, &o->count))
@@ -275,6 +296,8 @@ static int check_combination(struct vt_options *o, bool interval_set, char *err,
 	}
 	if (o->textfile_dir)
 		return fail(err, errlen, "--textfile-dir only goes with export");
+	if (o->wait && o->command == VT_CMD_PROBES)
+		return fail(err, errlen, "--wait does not go with probes");
 	if (o->command != VT_CMD_SUMMARY && interval_set)
 		return fail(err, errlen, "--interval only goes with export or a summary");
 	if (o->count && !o->interval_s)

@@ -34,6 +34,7 @@ struct vt_options {
 	bool json;
 	bool help;
 	bool version;
+	bool wait;			/* --wait: until vfio-pci is loaded */
 	enum vt_unit unit;
 	double interval_s;		/* 0: one summary at the end */
 	unsigned long count;		/* 0: no limit */
@@ -48,7 +49,7 @@ void vt_cli_usage(FILE *f);
 
 /* "0000:01:00.0" or "01:00.0" -> canonical lower-case "0000:01:00.0". 0 or -EINVAL. */
 int vt_parse_bdf(const char *s, char out[VT_BDF_LEN]);
-/* A positive, finite number of seconds up to one day, e.g. "1", "0.5". */
+/* A plain decimal number of seconds from 0.001 to one day, e.g. "1", "0.5". */
 int vt_parse_seconds(const char *s, double *out);
 /* A decimal integer in [min, max]. */
 int vt_parse_ulong(const char *s, unsigned long min, unsigned long max, unsigned long *out);

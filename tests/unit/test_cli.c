@@ -138,6 +138,12 @@ static void test_numbers(void **state)
 	assert_int_equal(vt_parse_seconds("inf", &s), -EINVAL);
 	assert_int_equal(vt_parse_seconds("1e3x", &s), -EINVAL);
 	assert_int_equal(vt_parse_seconds(" 1", &s), -EINVAL);
+	assert_int_equal(vt_parse_seconds("1e-300", &s), -EINVAL);	/* a busy loop */
+	assert_int_equal(vt_parse_seconds("0x1p3", &s), -EINVAL);
+	assert_int_equal(vt_parse_seconds("0.0001", &s), -EINVAL);
+	assert_int_equal(vt_parse_seconds("1.2.3", &s), -EINVAL);
+	assert_int_equal(vt_parse_seconds(".", &s), -EINVAL);
+	assert_int_equal(vt_parse_seconds("0.001", &s), 0);
 	assert_int_equal(vt_parse_ulong("18446744073709551616", 0, ~0UL, &v), -EINVAL);
 	assert_int_equal(vt_parse_ulong("+5", 0, 10, &v), -EINVAL);
 	assert_int_equal(vt_parse_ulong("5", 0, 10, &v), 0);
