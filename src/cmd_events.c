@@ -45,13 +45,10 @@ int vt_cmd_events(const struct vt_options *o)
 	int rc = VT_EXIT_ERROR, err;
 	__u64 end = 0;
 
-	if (vt_tracer_start(&t, o, true))
-		return VT_EXIT_ERROR;
-	if (vt_probes_no_vfio(t.probes)) {
-		vt_explain_no_vfio();
-		rc = VT_EXIT_NOTHING;
-		goto cleanup;
-	}
+	rc = vt_start_tracing(&t, o, true);
+	if (rc != VT_EXIT_OK)
+		return rc == VT_START_INTERRUPTED ? VT_EXIT_OK : rc;
+	rc = VT_EXIT_ERROR;
 	ctx.start_ns = t.started_ns;
 	rb = ring_buffer__new(vt_tracer_events_fd(&t), on_event, &ctx, NULL);
 	if (!rb) {

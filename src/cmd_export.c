@@ -56,13 +56,10 @@ int vt_cmd_export(const struct vt_options *o)
 			o->textfile_dir, strerror(-err));
 		return VT_EXIT_ERROR;
 	}
-	if (vt_tracer_start(&t, o, false))
-		return VT_EXIT_ERROR;
-	if (vt_probes_no_vfio(t.probes)) {
-		vt_explain_no_vfio();
-		rc = VT_EXIT_NOTHING;
-		goto cleanup;
-	}
+	rc = vt_start_tracing(&t, o, false);
+	if (rc != VT_EXIT_OK)
+		return rc == VT_START_INTERRUPTED ? VT_EXIT_OK : rc;
+	rc = VT_EXIT_ERROR;
 	fprintf(stderr, "Exporting to %s/%s every %g s... Hit Ctrl-C to end.\n",
 		o->textfile_dir, VT_TEXTFILE_NAME, o->interval_s);
 	if (o->duration_s)
@@ -94,7 +91,6 @@ int vt_cmd_export(const struct vt_options *o)
 		}
 	}
 	rc = err ? VT_EXIT_ERROR : VT_EXIT_OK;
-cleanup:
 	vt_tracer_stop(&t);
 	return rc;
 }

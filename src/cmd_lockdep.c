@@ -278,13 +278,10 @@ int vt_cmd_lockdep(const struct vt_options *o)
 	int rc = VT_EXIT_ERROR;
 	double seconds;
 
-	if (vt_tracer_start(&t, o, false))
-		return VT_EXIT_ERROR;
-	if (vt_probes_no_vfio(t.probes)) {
-		vt_explain_no_vfio();
-		rc = VT_EXIT_NOTHING;
-		goto cleanup;
-	}
+	rc = vt_start_tracing(&t, o, false);
+	if (rc != VT_EXIT_OK)
+		return rc == VT_START_INTERRUPTED ? VT_EXIT_OK : rc;
+	rc = VT_EXIT_ERROR;
 	fprintf(stderr, "Tracing the order of mmap_lock, vma_lock, memory_lock, i_mmap_rwsem and "
 		"igate... Hit Ctrl-C to end.\n");
 	start = vt_monotonic_ns();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* `vfio-trace [INTERVAL [COUNT]]`: bcc-style periodic summaries. */
 #include <errno.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 #include "commands.h"
@@ -12,6 +13,40 @@ void vt_explain_no_vfio(void)
 {
 	fprintf(stderr, "vfio-trace: nothing to trace: no vfio-pci function is in this kernel's "
 		"BTF or kallsyms (is vfio-pci loaded?); `vfio-trace probes` lists what is missing\n");
+}
+
+/* vfio_pci_core since 5.15; vfio_pci alone before. */
+static bool vfio_module_loaded(void)
+{
+	return !access("/sys/module/vfio_pci_core", F_OK) || !access("/sys/module/vfio_pci", F_OK);
+}
+
+int vt_start_tracing(struct vt_tracer *t, const struct vt_options *o, bool want_events)
+{
+	bool said = false;
+
+	for (;;) {
+		if (vt_tracer_start(t, o, want_events))
+			return VT_EXIT_ERROR;
+		if (!vt_probes_no_vfio(t->probes))
+			return VT_EXIT_OK;
+		vt_tracer_stop(t);
+		if (!o->wait) {
+			vt_explain_no_vfio();
+			return VT_EXIT_NOTHING;
+		}
+		if (!said) {
+			fprintf(stderr, "vfio-trace: vfio-pci is not loaded; waiting for it (--wait)\n");
+			said = true;
+		}
+		while (!vt_exiting && !vfio_module_loaded())
+			vt_sleep_until(vt_monotonic_ns() + 1000000000ULL);
+		if (vt_exiting)
+			return VT_START_INTERRUPTED;
+		/* The module is listed before its init has registered everything,
+		 * and vfio_iommu_type1 often follows it: give both a moment. */
+		vt_sleep_until(vt_monotonic_ns() + 2000000000ULL);
+	}
 }
 
 static int print_summary(const struct vt_options *o, const struct vt_tracer *t,
@@ -42,13 +77,10 @@ int vt_cmd_summary(const struct vt_options *o)
 	__u64 end = 0, next;
 	int rc = VT_EXIT_ERROR, err;
 
-	if (vt_tracer_start(&t, o, false))
-		return VT_EXIT_ERROR;
-	if (vt_probes_no_vfio(t.probes)) {
-		vt_explain_no_vfio();
-		rc = VT_EXIT_NOTHING;
-		goto cleanup;
-	}
+	rc = vt_start_tracing(&t, o, false);
+	if (rc != VT_EXIT_OK)
+		return rc == VT_START_INTERRUPTED ? VT_EXIT_OK : rc;
+	rc = VT_EXIT_ERROR;
 	if (vt_tracer_snapshot(&t, &prev))
 		goto cleanup;
 	fprintf(o->json ? stderr : stdout,

@@ -19,4 +19,12 @@ int vt_cmd_lockdep(const struct vt_options *o);
 /* The "vfio-pci is not loaded" explanation shared by the commands. */
 void vt_explain_no_vfio(void);
 
+struct vt_tracer;
+/* Starts the tracer for a tracing command: VT_EXIT_OK when running. Without
+ * vfio-pci it explains and returns VT_EXIT_NOTHING, or with --wait waits for
+ * the module and retries; a signal while waiting gives VT_START_INTERRUPTED.
+ * On anything but VT_EXIT_OK nothing is left to clean up. */
+#define VT_START_INTERRUPTED (-1)
+int vt_start_tracing(struct vt_tracer *t, const struct vt_options *o, bool want_events);
+
 #endif

@@ -26,7 +26,7 @@ enum vt_op_kind {
 struct vt_operation {
 	const char *name;
 	enum vt_op_kind kind;
-	bool vfio;		/* a vfio function: its absence means no vfio-pci */
+	bool vfio;		/* a vfio-pci function: its absence means no vfio-pci */
 	bool lockdep;		/* only for `vfio-trace lockdep` */
 	/* Only wanted when another operation chose this function. */
 	const char *only_with;
@@ -81,7 +81,7 @@ static const struct vt_operation operations[] = {
 		{ "vfio_pci_memory_unlock_and_restore", "unlock_and_restore", NULL,
 		  "unlock_and_restore_kp", NULL },
 	} },
-	{ "zap", VT_OP_FUNCTION, true, false, NULL, {
+	{ "zap", VT_OP_FUNCTION, false, false, NULL, {
 		/* 6.10+, 6.6.134+: aac6db75a9fc "vfio/pci: Use unmap_mapping_range()" */
 		{ "unmap_mapping_range", "unmap_mapping_entry", "unmap_mapping_exit",
 		  "unmap_mapping_entry_kp", "unmap_mapping_exit_kp", "vfio_device.inode" },
@@ -92,11 +92,11 @@ static const struct vt_operation operations[] = {
 	{ "zap_vma", VT_OP_FUNCTION, false, false, "vfio_pci_zap_and_vma_lock", {
 		{ "zap_vma_ptes", "zap_vma_ptes_entry", NULL, "zap_vma_ptes_entry_kp", NULL },
 	} },
-	{ "pin", VT_OP_FUNCTION, true, false, NULL, {
+	{ "pin", VT_OP_FUNCTION, false, false, NULL, {
 		{ "vfio_pin_pages_remote", "pin_type1_entry", "pin_type1_exit", "pin_type1_entry_kp",
 		  "pin_exit_kp" },
 	} },
-	{ "unpin", VT_OP_FUNCTION, true, false, NULL, {
+	{ "unpin", VT_OP_FUNCTION, false, false, NULL, {
 		{ "vfio_unpin_pages_remote", "unpin_type1", NULL, "unpin_type1_kp", NULL },
 	} },
 	{ "pin_iommufd", VT_OP_FUNCTION, false, false, NULL, {
@@ -108,11 +108,11 @@ static const struct vt_operation operations[] = {
 	{ "pin_iommufd_pages", VT_OP_FUNCTION, false, false, "iommufd_ioas_map", {
 		{ "do_update_pinned", "iommufd_pinned", NULL, NULL, NULL },
 	} },
-	{ "pin_mdev", VT_OP_FUNCTION, true, false, NULL, {
+	{ "pin_mdev", VT_OP_FUNCTION, false, false, NULL, {
 		{ "vfio_pin_pages", "pin_mdev_entry", "pin_mdev_exit", "pin_mdev_entry_kp",
 		  "pin_mdev_exit_kp" },
 	} },
-	{ "unpin_mdev", VT_OP_FUNCTION, true, false, NULL, {
+	{ "unpin_mdev", VT_OP_FUNCTION, false, false, NULL, {
 		{ "vfio_unpin_pages", "unpin_mdev", NULL, "unpin_mdev_kp", NULL },
 	} },
 	/* `vfio-trace lockdep`: the generic lock functions, fentry only (a kretprobe
@@ -197,6 +197,7 @@ static const struct vt_operation operations[] = {
 struct vt_choice {
 	const struct vt_candidate *cand;	/* NULL: unavailable */
 	enum vt_probe_mode mode;
+	char module[64];			/* where an fentry target lives */
 	struct bpf_program *entry, *exit;
 	struct bpf_link *entry_link, *exit_link;
 };
@@ -281,6 +282,7 @@ static bool choose_candidate(struct vt_probe_set *set, size_t i, const struct vt
 		snprintf(fentry_why, sizeof(fentry_why), "fentry refused: %s", strerror(-err));
 	} else {
 		set->choices[i].mode = VT_MODE_FENTRY;
+		snprintf(set->choices[i].module, sizeof(set->choices[i].module), "%s", f.module);
 		append_reason(st, "%s BTF", f.module);
 		return true;
 	}
@@ -476,4 +478,23 @@ void vt_probes_free(struct vt_probe_set *set)
 		bpf_link__destroy(set->choices[i].exit_link);
 	}
 	free(set);
+}
+
+int vt_probes_pinned_modules(const struct vt_probe_set *set, char *buf, size_t len)
+{
+	size_t i, used = 0;
+	int n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < VT_NOPS; i++) {
+		const struct vt_choice *ch = &set->choices[i];
+
+		if (!set->status[i].attached || ch->mode != VT_MODE_FENTRY || !ch->module[0] ||
+		    !strcmp(ch->module, "vmlinux") || strstr(buf, ch->module))
+			continue;
+		used += snprintf(buf + used, used < len ? len - used : 0, "%s%s", n ? ", " : "",
+				 ch->module);
+		n++;
+	}
+	return n;
 }

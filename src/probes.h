@@ -29,6 +29,9 @@ const struct vt_probe_report *vt_probes_report(const struct vt_probe_set *set);
 int vt_probes_vfio_attached(const struct vt_probe_set *set);
 /* True when no vfio-pci function exists at all: vfio-pci is not loaded. */
 bool vt_probes_no_vfio(const struct vt_probe_set *set);
+/* The modules that attached fentry programs keep loaded (a trampoline holds a
+ * reference, so rmmod says "in use"), as "a, b" in @buf; returns how many. */
+int vt_probes_pinned_modules(const struct vt_probe_set *set, char *buf, size_t len);
 /* Detaches every link. Safe on NULL. */
 void vt_probes_free(struct vt_probe_set *set);
 

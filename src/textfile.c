@@ -74,8 +74,13 @@ static int write_tmp(int fd, int (*render)(FILE *, void *), void *arg)
 	err = render(f, arg);
 	if (err > 0)
 		err = -EIO;
-	if (!err && ferror(f))
-		err = -EIO;
+	if (err == -EIO || (!err && ferror(f))) {
+		/* The stream only remembers that a write failed; flushing again
+		 * tells why (ENOSPC, EDQUOT, EIO), which is what the operator
+		 * needs to read. */
+		clearerr(f);
+		err = fflush(f) ? neg_errno() : -EIO;
+	}
 	if (!err && fflush(f))
 		err = neg_errno();
 	/* Without fsync a crash after rename() can leave an empty file. */

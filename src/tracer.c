@@ -86,6 +86,9 @@ int vt_tracer_start(struct vt_tracer *t, const struct vt_options *o, bool want_e
 		goto fail_why;
 	}
 	vt_probes_attach(t->probes);
+	if (o->command != VT_CMD_PROBES && vt_probes_pinned_modules(t->probes, why, sizeof(why)))
+		fprintf(stderr, "vfio-trace: note: while attached, %s cannot be unloaded (fentry holds "
+			"them; --kprobes does not)\n", why);
 	return 0;
 
 fail_why:

@@ -43,6 +43,17 @@ if [ "$(id -u)" -ne 0 ]; then
 	e2e_finish
 fi
 
+# Least privilege: without CAP_SYS_ADMIN it names the capability, one line, exit 1.
+if command -v setpriv > /dev/null; then
+	rc=0
+	setpriv --inh-caps=-sys_admin --bounding-set=-sys_admin "$bin" probes > /dev/null 2>/tmp/vt-cli-err || rc=$?
+	check_eq "without CAP_SYS_ADMIN: exit code" "$rc" 1
+	check_eq "without CAP_SYS_ADMIN: names it in one line" \
+		"$(grep -c 'missing capability CAP_SYS_ADMIN' /tmp/vt-cli-err)/$(wc -l < /tmp/vt-cli-err)" 1/1
+else
+	skip "capability check: setpriv (util-linux) not installed"
+fi
+
 rc=0
 "$bin" export --textfile-dir /nonexistent/dir > /dev/null 2>/tmp/vt-cli-err || rc=$?
 check_eq "export to a missing dir: exit code" "$rc" 1

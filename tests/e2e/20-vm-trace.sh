@@ -53,6 +53,14 @@ check_against_truth() {
 	check_eq "$mode: fault orders add up to the faults" \
 		"$(prom_sum "$p" vfio_trace_mmap_fault_orders_total "$d")" "$(prom_sum "$p" vfio_trace_mmap_faults_total "$d")"
 
+	# Where the handler passes an order (6.12+), edu's 1 MiB BAR only ever
+	# maps single pages.
+	if [ "$(awk '$1 == "huge_fault" { print $4 }' "$g/probes.txt")" = attached ]; then
+		check_eq "$mode: every fault is order 0 (page)" \
+			"$(prom_value "$p" "vfio_trace_mmap_fault_orders_total{$d,order=\"page\"}")" \
+			"$(prom_sum "$p" vfio_trace_mmap_faults_total "$d")"
+	fi
+
 	local want_mode=fentry op
 	[[ $mode == *kprobes ]] && want_mode=kprobe
 	check_eq "$mode: fault probe mode" "$(awk '$1 == "fault" { print $3 }' "$g/probes.txt")" "$want_mode"
