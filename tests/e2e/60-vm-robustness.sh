@@ -7,14 +7,5 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-for kernel in $VT_TEST_KERNELS; do
-	for scenario in trace-faults trace-modules; do
-		out=$top/build/e2e/$kernel/$scenario
-		run_vm "$kernel $scenario: boot" "$out" --kernel "$kernel" "$scenario"
-		case $? in
-		0|1) guest_checks "$kernel $scenario" "$out.log" ;;
-		77) break ;;
-		esac
-	done
-done
+run_guest_scenarios trace-faults trace-modules
 e2e_finish

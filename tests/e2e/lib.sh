@@ -85,6 +85,23 @@ run_vm() {
 	esac
 }
 
+# run_guest_scenarios SCENARIO...: boots each scenario on every test kernel and
+# reports the checks it ran in the guest; a kernel that is not available here
+# skips the rest of its scenarios.
+run_guest_scenarios() {
+	local kernel scenario out
+	for kernel in $VT_TEST_KERNELS; do
+		for scenario in "$@"; do
+			out=$top/build/e2e/$kernel/$scenario
+			run_vm "$kernel $scenario: boot" "$out" --kernel "$kernel" "$scenario"
+			case $? in
+			0|1) guest_checks "$kernel $scenario" "$out.log" ;;
+			77) break ;;
+			esac
+		done
+	done
+}
+
 e2e_finish() {
 	exit "$E2E_FAILED"
 }

@@ -152,6 +152,18 @@ vt_json_get() {
 	' "$1"
 }
 
+# vt_wait_for NAME FILE PATTERN: until FILE contains PATTERN, at most 240 s
+# (loading vfio-trace's programs under TCG on a busy host can take a minute);
+# stops the scenario when it never comes.
+vt_wait_for() {
+	local n=0
+	until grep -q "$3" "$2" 2>/dev/null; do
+		[ $n -lt 240 ] || vt_die "$1: '$3' never appeared in $2: $(cat "$2" 2>/dev/null)"
+		sleep 1
+		n=$((n + 1))
+	done
+}
+
 # Print the tally and exit: 0 if every check passed.
 vt_finish() {
 	echo "$VT_CHECKS checks, $VT_FAILURES failed"

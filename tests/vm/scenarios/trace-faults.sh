@@ -8,17 +8,6 @@
 . /lib/vt/lib.sh
 vt_require_vfio
 
-# wait_for NAME FILE PATTERN: until FILE contains PATTERN, at most 240 s
-# (loading the programs under TCG on a busy host can take a minute).
-wait_for() {
-	local n=0
-	until grep -q "$3" "$2" 2>/dev/null; do
-		[ $n -lt 240 ] || vt_die "$1: '$3' never appeared in $2: $(cat "$2" 2>/dev/null)"
-		sleep 1
-		n=$((n + 1))
-	done
-}
-
 progs() { vt-bpf-progs 2>/dev/null | wc -l; }
 workload() { vfio-workload --bdf "$VT_BDF" --group "$VT_GROUP_DEV" --quiet "$@"; }
 prom=/tf/vfio_trace.prom
@@ -35,8 +24,8 @@ sleep 0.2
 pid=$(cat /tmp/export.pid)
 # Symlinks at the temporary names the writer tries first: it must not follow them.
 for n in 0 1 2 3; do ln -s /victim "/tf/.vfio_trace.prom.$pid.$n.tmp"; done
-wait_for export "$VT_OUT/export.err" "Hit Ctrl-C"
-wait_for export "$prom" "vfio_trace_probe_attached"
+vt_wait_for export "$VT_OUT/export.err" "Hit Ctrl-C"
+vt_wait_for export "$prom" "vfio_trace_probe_attached"
 workload --json "$VT_OUT/basic.json"
 sleep 2
 vt_check_eq "symlinked temp names: /victim untouched" "$(wc -c < /victim)" 0
@@ -75,7 +64,7 @@ vt_check_eq "SIGTERM: every probe detached" "$(progs)" "$before"
 # --- SIGKILL leaves nothing behind: links are file descriptors, not pins.
 vfio-trace -j -d "$VT_BDF" 1 > /dev/null 2> /tmp/summary.err &	# -j: banner on stderr
 tracer=$!
-wait_for summary /tmp/summary.err "Hit Ctrl-C"
+vt_wait_for summary /tmp/summary.err "Hit Ctrl-C"
 vt_check_ge "while tracing: our programs are loaded" "$(progs)" $((before + 10))
 kill -KILL "$tracer"
 wait "$tracer" 2>/dev/null
@@ -86,7 +75,7 @@ vt_check_eq "SIGKILL: nothing pinned in bpffs" "$(find /sys/fs/bpf -mindepth 1 |
 # --- The workload killed mid-storm, then the device unbound and bound again.
 vfio-trace -j -d "$VT_BDF" > "$VT_OUT/summary.json" 2> /tmp/summary.err &
 tracer=$!
-wait_for summary /tmp/summary.err "Hit Ctrl-C"
+vt_wait_for summary /tmp/summary.err "Hit Ctrl-C"
 workload --stress 10 --json /tmp/killed.json &
 storm=$!
 sleep 3

@@ -6,14 +6,6 @@
 . /lib/vt/lib.sh
 vt_require_vfio
 
-wait_for() {
-	local n=0
-	until grep -q "$3" "$2" 2>/dev/null; do
-		[ $n -lt 240 ] || vt_die "$1: '$3' never appeared in $2: $(cat "$2" 2>/dev/null)"
-		sleep 1
-		n=$((n + 1))
-	done
-}
 ko() { grep "$1" /lib/modules/vt/order | head -n 1; }
 
 # Unload vfio-pci and vfio-pci-core; the device stays with driver_override.
@@ -24,7 +16,7 @@ vt_check_eq "vfio_pci_core unloaded" "$(grep -c '^vfio_pci_core ' /proc/modules)
 mkdir -p /tf
 vfio-trace export --wait -d "$VT_BDF" --textfile-dir /tf --interval 1 2> "$VT_OUT/export.err" &
 tracer=$!
-wait_for "--wait" "$VT_OUT/export.err" "waiting for it"
+vt_wait_for "--wait" "$VT_OUT/export.err" "waiting for it"
 sleep 3
 vt_check "--wait: still waiting, not exited" kill -0 "$tracer"
 vt_check "--wait: no textfile before it attaches" test ! -e /tf/vfio_trace.prom
@@ -32,7 +24,7 @@ vt_check "--wait: no textfile before it attaches" test ! -e /tf/vfio_trace.prom
 insmod "/lib/modules/vt/$(ko vfio-pci-core)" && insmod "/lib/modules/vt/$(ko 'vfio-pci\.ko')" ||
 	vt_die "cannot load vfio-pci again"
 echo "$VT_BDF" > /sys/bus/pci/drivers_probe
-wait_for attach "$VT_OUT/export.err" "Hit Ctrl-C"
+vt_wait_for attach "$VT_OUT/export.err" "Hit Ctrl-C"
 vt_check "--wait: says which modules it now holds" grep -q "note: while attached, .*vfio_pci_core" \
 	"$VT_OUT/export.err"
 n=0
