@@ -22,7 +22,7 @@ static __always_inline int vt_bar_rw_begin(vt_vdev_t *vdev, loff_t *ppos, bool i
 	if (!vt_task_allowed() || !vt_device_get(vdev))
 		return 0;
 	bpf_probe_read_kernel(&pos, sizeof(pos), ppos);
-	vt_hold_begin((__u64)vdev, VT_PATH_BAR_RW, VT_MODE_READ, pos, iswrite);
+	vt_hold_begin((__u64)vdev, VT_PATH_BAR_RW, VT_MODE_READ, pos, iswrite, false);
 	return 0;
 }
 

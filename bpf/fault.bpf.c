@@ -16,7 +16,7 @@
 SEC("fentry/vfio_pci_mmap_huge_fault")
 int BPF_PROG(huge_fault_entry, struct vm_fault *vmf, unsigned int order)
 {
-	return vt_fault_begin(vmf, vt_fault_order_class(order));
+	return vt_fault_begin(vmf, vt_fault_order_class(order), true);
 }
 
 SEC("fexit/vfio_pci_mmap_huge_fault")
@@ -28,13 +28,13 @@ int BPF_PROG(huge_fault_exit, struct vm_fault *vmf, unsigned int order, vm_fault
 SEC("fentry/vfio_pci_mmap_page_fault")
 int BPF_PROG(page_fault_entry, struct vm_fault *vmf)
 {
-	return vt_fault_begin(vmf, VT_ORDER_PAGE);
+	return vt_fault_begin(vmf, VT_ORDER_PAGE, false);
 }
 
 SEC("fentry/vfio_pci_mmap_fault")
 int BPF_PROG(fault_entry, struct vm_fault *vmf)
 {
-	return vt_fault_begin(vmf, VT_ORDER_UNKNOWN);
+	return vt_fault_begin(vmf, VT_ORDER_UNKNOWN, false);
 }
 
 /* Shared by vfio_pci_mmap_page_fault and vfio_pci_mmap_fault: same signature. */
@@ -47,19 +47,19 @@ int BPF_PROG(fault_exit, struct vm_fault *vmf, vm_fault_t ret)
 SEC("kprobe")
 int BPF_KPROBE(huge_fault_entry_kp, struct vm_fault *vmf, unsigned int order)
 {
-	return vt_fault_begin(vmf, vt_fault_order_class(order));
+	return vt_fault_begin(vmf, vt_fault_order_class(order), true);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(page_fault_entry_kp, struct vm_fault *vmf)
 {
-	return vt_fault_begin(vmf, VT_ORDER_PAGE);
+	return vt_fault_begin(vmf, VT_ORDER_PAGE, false);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(fault_entry_kp, struct vm_fault *vmf)
 {
-	return vt_fault_begin(vmf, VT_ORDER_UNKNOWN);
+	return vt_fault_begin(vmf, VT_ORDER_UNKNOWN, false);
 }
 
 SEC("kretprobe")

@@ -38,7 +38,8 @@ static __always_inline __u32 vt_fault_result(__u32 ret)
 	return VT_FAULT_OTHER;
 }
 
-static __always_inline int vt_fault_begin(struct vm_fault *vmf, __u32 order_class)
+/* @nestable: the huge fault handler, which may run inside the page fault one. */
+static __always_inline int vt_fault_begin(struct vm_fault *vmf, __u32 order_class, bool nestable)
 {
 	struct vm_area_struct *vma;
 	vt_vdev_t *vdev;
@@ -49,7 +50,7 @@ static __always_inline int vt_fault_begin(struct vm_fault *vmf, __u32 order_clas
 	vdev = vt_vdev_from_vma(vma);
 	if (!vt_device_get(vdev))
 		return 0;
-	vt_hold_begin((__u64)vdev, VT_PATH_FAULT, VT_MODE_READ, (__u64)vmf, order_class);
+	vt_hold_begin((__u64)vdev, VT_PATH_FAULT, VT_MODE_READ, (__u64)vmf, order_class, nestable);
 	return 0;
 }
 

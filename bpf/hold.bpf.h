@@ -15,8 +15,16 @@
 #include "maps.bpf.h"
 #include "hist.bpf.h"
 
+/*
+ * Opens this thread's bracket. A bracket left open on the same path is a
+ * leftover whose exit never ran (the kernel skipped it: PREEMPT_RT preempts
+ * BPF programs); it is replaced, and counted as missed_end, or every later
+ * call of that thread would look nested. Only @nestable entries (the huge
+ * fault handler, which 6.12's page fault handler calls when not inlined)
+ * join an open bracket of the same call instead.
+ */
 static __always_inline void vt_hold_begin(__u64 vdev, __u32 path, __u32 mode,
-					  __u64 arg0, __u64 arg1)
+					  __u64 arg0, __u64 arg1, bool nestable)
 {
 	__u64 now = bpf_ktime_get_ns();
 	struct vt_hold hold = {
@@ -38,12 +46,16 @@ static __always_inline void vt_hold_begin(__u64 vdev, __u32 path, __u32 mode,
 		vt_lost(VT_LOST_TASK_MAP_FULL);
 		return;
 	}
-	/* One fault seen twice: 6.12's vfio_pci_mmap_page_fault() calls
-	 * vfio_pci_mmap_huge_fault(vmf, 0) when the compiler did not inline it.
-	 * The inner call only tells the order. */
-	if (outer->path == path && outer->arg0 == arg0) {
+	if (nestable && outer->path == path && outer->arg0 == arg0 && !outer->nest) {
+		/* One fault seen twice: the inner call only tells the order. */
 		outer->nest++;
 		outer->arg1 = arg1;
+		return;
+	}
+	if (outer->path == path) {
+		vt_lost(VT_LOST_MISSED_END);
+		if (bpf_map_update_elem(&holds, &tid, &hold, BPF_ANY))
+			vt_lost(VT_LOST_TASK_MAP_FULL);
 		return;
 	}
 	vt_lost(VT_LOST_NESTED);

@@ -96,7 +96,7 @@ static __always_inline int vt_config_write_begin(vt_vdev_t *vdev, int offset)
 {
 	if (offset != VT_PCI_COMMAND || !vt_task_allowed() || !vt_device_get(vdev))
 		return 0;
-	vt_hold_begin((__u64)vdev, VT_PATH_CONFIG_WRITE, VT_MODE_WRITE, vt_virt_command(vdev), 0);
+	vt_hold_begin((__u64)vdev, VT_PATH_CONFIG_WRITE, VT_MODE_WRITE, vt_virt_command(vdev), 0, false);
 	return 0;
 }
 
@@ -158,7 +158,7 @@ static __always_inline int vt_ioctl_begin(void *core_vdev, unsigned int cmd)
 	vdev = vt_vdev_from_core(core_vdev);
 	if (!vt_device_get(vdev))
 		return 0;
-	vt_hold_begin((__u64)vdev, path, VT_MODE_WRITE, cmd, 0);
+	vt_hold_begin((__u64)vdev, path, VT_MODE_WRITE, cmd, 0, false);
 	return 0;
 }
 
@@ -178,7 +178,7 @@ static __always_inline int vt_lock_and_enable(vt_vdev_t *vdev)
 {
 	if (!vt_task_allowed() || !vt_device_get(vdev))
 		return 0;
-	vt_hold_begin((__u64)vdev, VT_PATH_MEMORY_ENABLE, VT_MODE_WRITE, 0, 0);
+	vt_hold_begin((__u64)vdev, VT_PATH_MEMORY_ENABLE, VT_MODE_WRITE, 0, 0, false);
 	return 0;
 }
 

@@ -102,6 +102,7 @@ enum vt_lost_reason {
 	VT_LOST_PROC_MAP_FULL,
 	VT_LOST_MISSED_START,	/* an exit without its entry (attached mid-call) */
 	VT_LOST_NESTED,		/* a bracket opened while the thread was already in one */
+	VT_LOST_MISSED_END,	/* an entry whose exit never ran (replaced when seen) */
 	VT_LOST_LOCK_DEPTH,	/* lockdep mode: more tracked locks held than it keeps */
 	VT_LOST_EDGE_MAP_FULL,
 	/* Runs the kernel skipped: a program already running on this CPU (on

@@ -126,6 +126,7 @@ const char *vt_lost_reason_name(int r)
 		[VT_LOST_PROC_MAP_FULL] = "proc_map_full",
 		[VT_LOST_MISSED_START] = "missed_start",
 		[VT_LOST_NESTED] = "nested",
+		[VT_LOST_MISSED_END] = "missed_end",
 		[VT_LOST_LOCK_DEPTH] = "lock_depth",
 		[VT_LOST_EDGE_MAP_FULL] = "edge_map_full",
 		[VT_LOST_PROG_MISSED] = "prog_missed",
