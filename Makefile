@@ -53,7 +53,7 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all clean deps test unit demo check-format
+.PHONY: all clean deps test unit demo bench check-format
 
 all: $(OUTPUT)/vfio-trace $(OUTPUT)/vfio-workload $(OUTPUT)/vt-bpf-progs
 
@@ -112,6 +112,10 @@ test: all $(OUTPUT)/tests/unit-tests
 
 demo: all
 	$(Q)tools/demo
+
+# Side-by-side cost measurements in the VM (bench/README.md); BENCH_ARGS=--quick.
+bench: all
+	$(Q)$(MAKE) --no-print-directory -C bench run ARGS="$(BENCH_ARGS)"
 
 clean:
 	$(Q)rm -rf $(OUTPUT)

@@ -11,7 +11,7 @@
 #   reps=3                alternating repetitions of the fault-path configurations
 #   pread=4000 fault=1000 zap=300     operations per timed loop
 #   warmup=100            untimed operations before each timed loop
-#   configs=untraced,empty,empty-kprobe,funclat,vfio-trace,vfio-trace-kprobes,bpftrace
+#   configs=untraced,empty,empty-kprobe,funclat,funclat-task,vfio-trace,vfio-trace-kprobes,bpftrace
 #   lock_reps=3 lock_iters=400 lock_threads=2 lock_pages=16
 #   lock_configs=untraced,vfio-trace,vfio-trace-lockdep
 #   stress_s=5            seconds of vfio-workload --stress under `vfio-trace events`
@@ -35,7 +35,7 @@ pread=4000
 fault=1000
 zap=300
 warmup=100
-configs=untraced,empty,empty-kprobe,funclat,vfio-trace,vfio-trace-kprobes,bpftrace
+configs=untraced,empty,empty-kprobe,funclat,funclat-task,vfio-trace,vfio-trace-kprobes,bpftrace
 lock_reps=3
 lock_iters=400
 lock_threads=2
@@ -63,12 +63,22 @@ if [ -x /opt/bpftrace/bin/bpftrace ]; then
 	PATH=$PATH:/opt/bpftrace/bin
 fi
 
+# No address-space randomisation: where a mapping lands decides whether its
+# page tables must be allocated, which moves the fault loop by thousands of
+# instructions per operation from one process to the next.
+echo 0 >/proc/sys/kernel/randomize_va_space
+
 results=$VT_OUT/results.txt
 logs=$VT_OUT/logs
 mkdir -p "$logs"
 : >"$results"
 record() {
 	echo "$*" >>"$results"
+}
+
+# note_cmd TEXT: the exact command behind a figure, recorded once ("cmd TEXT").
+note_cmd() {
+	grep -qxF "cmd $*" "$results" || record "cmd $*"
 }
 
 now_s() {
@@ -79,10 +89,13 @@ commas() {
 	echo "$1" | tr ',' ' '
 }
 
-# rotate N WORD...: the words, starting at the Nth (1-based, wrapping).
+# rotate N LIST: the comma-separated LIST as words, starting at the Nth
+# (1-based, wrapping), so that each repetition runs the configurations in a
+# different order.
 rotate() {
 	local n=$1 count i
-	shift
+	# shellcheck disable=SC2046 # the split is the point
+	set -- $(commas "$2")
 	count=$#
 	i=$(((n - 1) % count))
 	while [ "$i" -gt 0 ]; do
@@ -142,19 +155,36 @@ start_tracer() {
 	: >"$log"
 	case $cfg in
 	untraced) return 0 ;;
-	empty | empty-kprobe | funclat) vt-bench-probe "$cfg" "$func" >"$log" 2>&1 & ;;
-	locks) vt-bench-probe locks >"$log" 2>&1 & ;;
-	vfio-trace) vfio-trace >"$log" 2>&1 & ;;
-	vfio-trace-kprobes) vfio-trace --kprobes >"$log" 2>&1 & ;;
-	vfio-trace-lockdep) vfio-trace lockdep >"$log" 2>&1 & ;;
+	empty | empty-kprobe | funclat | funclat-task)
+		note_cmd "$cfg: vt-bench-probe $cfg $func"
+		vt-bench-probe "$cfg" "$func" >"$log" 2>&1 &
+		;;
+	locks)
+		note_cmd "lock counters: vt-bench-probe locks"
+		vt-bench-probe locks >"$log" 2>&1 &
+		;;
+	vfio-trace)
+		note_cmd "vfio-trace: vfio-trace"
+		vfio-trace >"$log" 2>&1 &
+		;;
+	vfio-trace-kprobes)
+		note_cmd "vfio-trace-kprobes: vfio-trace --kprobes"
+		vfio-trace --kprobes >"$log" 2>&1 &
+		;;
+	vfio-trace-lockdep)
+		note_cmd "vfio-trace-lockdep: vfio-trace lockdep"
+		vfio-trace lockdep >"$log" 2>&1 &
+		;;
 	bpftrace)
 		command -v bpftrace >/dev/null || { echo "bpftrace is not in this guest" >"$log"; return 1; }
 		bpftrace_script "$func" >/tmp/latency.bt
+		note_cmd "bpftrace: bpftrace latency.bt, with latency.bt: $(tr '\n' ' ' </tmp/latency.bt)"
 		bpftrace /tmp/latency.bt >"$log" 2>&1 &
 		;;
 	*) vt_die "unknown configuration '$cfg'" ;;
 	esac
 	tracer_pid=$!
+	t_attach=$(now_s)
 	while ! grep -q "Hit Ctrl-C" "$log"; do
 		if ! kill -0 "$tracer_pid" 2>/dev/null || [ $waited -ge 3000 ]; then
 			kill -KILL "$tracer_pid" 2>/dev/null
@@ -166,6 +196,7 @@ start_tracer() {
 		sleep 0.1
 		waited=$((waited + 1))
 	done
+	record "attach cfg=$cfg func=${func:--} seconds=$(echo "$t_attach $(now_s)" | awk '{ printf "%.2f", $2 - $1 }')"
 	return 0
 }
 
@@ -182,6 +213,7 @@ why() {
 }
 
 vfio_loop() {  # WARMUP PATH N: vt-bench-vfio's "mode=... n=... ns=..." line
+	note_cmd "loop: vt-bench-vfio -b $VT_BDF -g $VT_GROUP_DEV -w $1 $2 $3"
 	vt-bench-vfio -b "$VT_BDF" -g "$VT_GROUP_DEV" -w "$1" "$2" "$3" 2>>"$logs/vfio-loop.err"
 }
 
@@ -233,7 +265,7 @@ section_fault() {
 	rep=1
 	while [ $rep -le "$reps" ]; do
 		vt_log "fault path: repetition $rep of $reps ($(now_s) s)"
-		for cfg in $(rotate "$rep" $(commas "$configs")); do
+		for cfg in $(rotate "$rep" "$configs"); do
 			case $cfg in
 			untraced | vfio-trace | vfio-trace-kprobes)
 				# vfio-trace attaches everything at once: one session for all paths.
@@ -253,6 +285,7 @@ section_fault() {
 
 section_locks() {
 	local rep cfg line log p
+	note_cmd "lock workload: vt-bench-locks -t $lock_threads -p $lock_pages $lock_iters"
 	record "meta lock_iters=$lock_iters lock_threads=$lock_threads lock_pages=$lock_pages lock_reps=$lock_reps"
 	# How many lock operations one run does: counted once, with counters attached.
 	log=$logs/locks-count.log
@@ -269,7 +302,7 @@ section_locks() {
 	rep=1
 	while [ $rep -le "$lock_reps" ]; do
 		vt_log "unrelated locks: repetition $rep of $lock_reps ($(now_s) s)"
-		for cfg in $(rotate "$rep" $(commas "$lock_configs")); do
+		for cfg in $(rotate "$rep" "$lock_configs"); do
 			log=$logs/locks-$cfg-$rep.log
 			if ! start_tracer "$cfg" "" "$log"; then
 				record "skip section=locks cfg=$cfg rep=$rep why=$(why "$log")"
@@ -300,6 +333,7 @@ wrap_start() {
 	local name=$1 waited=0
 	shift
 	wrap_out=$logs/$name.exec
+	: >"$wrap_out"
 	vt-bench-exec -r "Hit Ctrl-C" -t 300 -d 100000 -e "$logs/$name.err" -- "$@" >"$wrap_out" &
 	wrap_pid=$!
 	while ! grep -q '^ready_ms=' "$wrap_out"; do
@@ -325,6 +359,9 @@ lost_events() {
 section_events() {
 	local line
 	# The issue's storm: the stress workload (SIGBUS, EIO, memory toggles).
+	note_cmd "events: vt-bench-exec -r 'Hit Ctrl-C' -e events.err -- vfio-trace events, stopped by SIGTERM 1 s after the storm"
+	note_cmd "stress storm: vfio-workload --bdf $VT_BDF --group $VT_GROUP_DEV --stress $stress_s"
+	note_cmd "EIO storm: vt-bench-vfio -b $VT_BDF -g $VT_GROUP_DEV eio $eio_s $eio_threads"
 	if wrap_start events-stress vfio-trace events; then
 		vfio-workload --bdf "$VT_BDF" --group "$VT_GROUP_DEV" --stress "$stress_s" -q \
 			--json "$VT_OUT/stress.json" 2>"$logs/stress.err"
@@ -357,6 +394,7 @@ section_frontend() {
 		json) set -- vfio-trace -j 1 ;;
 		export) set -- vfio-trace export --textfile-dir /tmp/textfile --interval 1 ;;
 		esac
+		note_cmd "frontend $mode: vt-bench-exec -r 'Hit Ctrl-C' -- $*, stopped by SIGTERM after ${frontend_s} s"
 		if ! wrap_start "frontend-$mode" "$@"; then
 			record "skip section=frontend mode=$mode why=$(why "$logs/frontend-$mode.err")"
 			continue
@@ -377,6 +415,7 @@ section_frontend() {
 
 section_startup() {
 	local rep
+	note_cmd "startup: vt-bench-exec -r 'Hit Ctrl-C' -- vfio-trace [--kprobes]; vt-bench-exec -- vfio-trace probes"
 	rep=1
 	while [ $rep -le "$startup_reps" ]; do
 		for cfg in vfio-trace vfio-trace-kprobes; do
