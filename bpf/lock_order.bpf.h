@@ -106,12 +106,28 @@ static __always_inline void vt_add_edge(void *ctx, struct vt_held *h, __u32 i, i
 	}
 }
 
+/* Removes entry @i, closing the gap. */
+static __always_inline void vt_held_remove(struct vt_held *h, __u64 i, __u64 depth)
+{
+	__u64 j;
+
+	for (j = i + 1; j < VT_LOCK_DEPTH; j++) {
+		if (j >= depth)
+			break;
+		h->lock[j - 1] = h->lock[j];
+		h->vdev[j - 1] = h->vdev[j];
+		h->class[j - 1] = h->class[j];
+		h->mode[j - 1] = h->mode[j];
+	}
+	h->depth = depth - 1;
+}
+
 static __always_inline int vt_lock_acquired(void *ctx, void *lock, __u32 mode, bool trylock)
 {
 	__u32 tid = vt_tid();
 	struct vt_held *h;
 	__u64 vdev;
-	__u32 i, depth;
+	__u64 i, depth;	/* 64-bit: see vt_hist_add() */
 	int class;
 
 	class = vt_lock_class((__u64)lock, &vdev);
@@ -128,7 +144,20 @@ static __always_inline int vt_lock_acquired(void *ctx, void *lock, __u32 mode, b
 		if (!h)
 			return 0;
 	}
+	/* The same lock still listed: its release was skipped (PREEMPT_RT can
+	 * preempt a program, and the kernel then skips the next run), or a
+	 * recursive read. Either way it is not held twice: drop the old entry
+	 * rather than let such leftovers pile up into false edges. */
 	depth = h->depth;
+	for (i = 0; i < VT_LOCK_DEPTH; i++) {
+		if (i >= depth)
+			break;
+		if (h->lock[i] == (__u64)lock) {
+			vt_held_remove(h, i, depth);
+			depth = h->depth;
+			break;
+		}
+	}
 	if (!trylock) {
 		for (i = 0; i < VT_LOCK_DEPTH; i++) {
 			if (i >= depth)
@@ -137,13 +166,23 @@ static __always_inline int vt_lock_acquired(void *ctx, void *lock, __u32 mode, b
 		}
 	}
 	if (depth >= VT_LOCK_DEPTH) {
+		/* Deeper than we keep: forget the outermost, the likeliest leftover. */
 		vt_lost(VT_LOST_LOCK_DEPTH);
-		return 0;
+		vt_held_remove(h, 0, depth);
+		depth = h->depth;
 	}
-	h->lock[depth] = (__u64)lock;
-	h->vdev[depth] = vdev;
-	h->class[depth] = class;
-	h->mode[depth] = mode;
+	if (depth >= VT_LOCK_DEPTH)
+		return 0;
+	/* The mask is a no-op here, but 6.1's verifier walks a merged path on
+	 * which the bound above looks contradictory (umin 8, umax 7) and gives
+	 * up; the empty asm keeps clang from dropping the mask as redundant.
+	 * VT_LOCK_DEPTH is a power of two. */
+	asm volatile("" : "+r"(depth));
+	i = depth & (VT_LOCK_DEPTH - 1);
+	h->lock[i] = (__u64)lock;
+	h->vdev[i] = vdev;
+	h->class[i] = class;
+	h->mode[i] = mode;
 	h->depth = depth + 1;
 	return 0;
 }
@@ -152,28 +191,19 @@ static __always_inline int vt_lock_released(void *lock)
 {
 	__u32 tid = vt_tid();
 	struct vt_held *h = bpf_map_lookup_elem(&held, &tid);
-	__u32 i, j, depth;
+	__u64 i, depth;	/* 64-bit: see vt_hist_add() */
 
 	if (!h || !h->depth)
 		return 0;
 	depth = h->depth;
 	if (depth > VT_LOCK_DEPTH)
 		depth = VT_LOCK_DEPTH;
-	/* Locks are mostly released innermost first; search from the top and
-	 * close the gap when one is released out of order. Bounded loops, not
-	 * unrolled: 5.3+ verifies them. */
+	/* Locks are mostly released innermost first: search from the top.
+	 * Bounded loops, not unrolled: 5.3+ verifies them. */
 	for (i = VT_LOCK_DEPTH; i > 0; i--) {
 		if (i > depth || h->lock[i - 1] != (__u64)lock)
 			continue;
-		for (j = i; j < VT_LOCK_DEPTH; j++) {
-			if (j >= depth)
-				break;
-			h->lock[j - 1] = h->lock[j];
-			h->vdev[j - 1] = h->vdev[j];
-			h->class[j - 1] = h->class[j];
-			h->mode[j - 1] = h->mode[j];
-		}
-		h->depth = depth - 1;
+		vt_held_remove(h, i - 1, depth);
 		break;
 	}
 	return 0;

@@ -123,7 +123,7 @@ enum vt_lock_class {
 	VT_LC_MAX,
 };
 
-#define VT_LOCK_DEPTH 8
+#define VT_LOCK_DEPTH 8		/* a power of two (bpf/lock_order.bpf.h masks with it) */
 
 /* An ordering edge: @to was acquired while @from was held, by one thread. */
 struct vt_edge_key {

@@ -197,12 +197,14 @@ static void print_text(struct vt_tracer *t, const struct edge_set *es, const str
 			printf("%s%s", m ? " -> " : "", vt_lock_class_name(c->found[j][m]));
 		printf("\n");
 	}
-	if (lost[VT_LOST_LOCK_DEPTH] || lost[VT_LOST_EDGE_MAP_FULL] || lost[VT_LOST_TASK_MAP_FULL])
+	if (lost[VT_LOST_LOCK_DEPTH] || lost[VT_LOST_EDGE_MAP_FULL] || lost[VT_LOST_TASK_MAP_FULL] ||
+	    lost[VT_LOST_PROG_MISSED])
 		printf("Lost: %llu acquisitions deeper than %d tracked locks, %llu edges (map full), "
-		       "%llu threads (map full)\n",
+		       "%llu threads (map full), %llu probe runs the kernel skipped\n",
 		       (unsigned long long)lost[VT_LOST_LOCK_DEPTH], VT_LOCK_DEPTH,
 		       (unsigned long long)lost[VT_LOST_EDGE_MAP_FULL],
-		       (unsigned long long)lost[VT_LOST_TASK_MAP_FULL]);
+		       (unsigned long long)lost[VT_LOST_TASK_MAP_FULL],
+		       (unsigned long long)lost[VT_LOST_PROG_MISSED]);
 }
 
 static void json_lock(struct json_writer *w, const char *key, int class, int mode)
@@ -272,6 +274,7 @@ static int print_json(struct vt_tracer *t, const struct edge_set *es, const stru
 int vt_cmd_lockdep(const struct vt_options *o)
 {
 	struct edge_set es = {};
+	struct vt_snapshot snap = {};
 	struct cycles cycles;
 	struct vt_tracer t;
 	__u64 start, lost[VT_LOST_MAX];
@@ -292,7 +295,12 @@ int vt_cmd_lockdep(const struct vt_options *o)
 		fprintf(stderr, "vfio-trace: out of memory reading the lock order\n");
 		goto cleanup;
 	}
-	memcpy(lost, (const void *)t.skel->bss->lost, sizeof(lost));
+	/* A snapshot, for the losses the kernel counts per program too. */
+	if (vt_tracer_snapshot(&t, &snap)) {
+		fprintf(stderr, "vfio-trace: cannot read the BPF maps\n");
+		goto cleanup;
+	}
+	memcpy(lost, snap.lost, sizeof(lost));
 	find_cycles(&es, &cycles);
 	if (o->json) {
 		if (print_json(&t, &es, &cycles, seconds, lost))
@@ -302,6 +310,7 @@ int vt_cmd_lockdep(const struct vt_options *o)
 	}
 	rc = fflush(stdout) ? VT_EXIT_ERROR : VT_EXIT_OK;
 cleanup:
+	snapshot_free(&snap);
 	free(es.items);
 	vt_tracer_stop(&t);
 	return rc;
