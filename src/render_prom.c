@@ -10,6 +10,7 @@
  * No sample has a timestamp; the textfile collector rejects them.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 #include "hist.h"
@@ -59,17 +60,80 @@ static void write_family(FILE *f, const char *name, const char *type,
 	fprintf(f, "\n# TYPE %s %s\n", name, type);
 }
 
-static void write_series(FILE *f, const char *name, const char *suffix,
-			 const struct label *l, int n, const char *le)
+/* The escaped label block, without braces, into buf; -ENOSPC when it does
+ * not fit (then the caller streams it). Built once per series or histogram
+ * instead of a stdio call per byte: the exporter writes thousands of series. */
+static int format_labels(char *buf, size_t cap, const struct label *l, int n)
 {
-	fprintf(f, "%s%s", name, suffix);
-	if (!n && !le)
-		return;
-	fputc('{', f);
+	size_t len = 0;
+
+	for (int i = 0; i < n; i++) {
+		const unsigned char *p = (const unsigned char *)(l[i].value ? l[i].value : "");
+		size_t vlen = strnlen((const char *)p, l[i].maxlen);
+		size_t nlen = strlen(l[i].name);
+
+		/* Worst case: every byte becomes 3 (U+FFFD). */
+		if (len + nlen + 4 + 3 * vlen >= cap)
+			return -ENOSPC;
+		if (i)
+			buf[len++] = ',';
+		memcpy(buf + len, l[i].name, nlen);
+		len += nlen;
+		buf[len++] = '=';
+		buf[len++] = '"';
+		for (size_t j = 0; j < vlen;) {
+			size_t seq;
+
+			if (p[j] == '\\' || p[j] == '\n' || p[j] == '"') {
+				buf[len++] = '\\';
+				buf[len++] = p[j] == '\n' ? 'n' : p[j];
+				j++;
+				continue;
+			}
+			seq = utf8_seq_len(p + j, vlen - j);
+			if (!seq) {
+				memcpy(buf + len, "\xef\xbf\xbd", 3);
+				len += 3;
+				j++;
+				continue;
+			}
+			memcpy(buf + len, p + j, seq);
+			len += seq;
+			j += seq;
+		}
+		buf[len++] = '"';
+	}
+	buf[len] = '\0';
+	return 0;
+}
+
+static void stream_labels(FILE *f, const struct label *l, int n)
+{
 	for (int i = 0; i < n; i++) {
 		fprintf(f, "%s%s=\"", i ? "," : "", l[i].name);
 		write_escaped(f, l[i].value ? l[i].value : "", l[i].maxlen, 1);
 		fputc('"', f);
+	}
+}
+
+/* Room for a BDF and the enum labels many times over; longer label sets
+ * (a probe's function name) are streamed. */
+#define LABELS_MAX 512
+
+static void write_series(FILE *f, const char *name, const char *suffix,
+			 const struct label *l, int n, const char *le)
+{
+	char labels[LABELS_MAX];
+
+	if (!n && !le) {
+		fprintf(f, "%s%s", name, suffix);
+		return;
+	}
+	if (format_labels(labels, sizeof(labels), l, n)) {
+		fprintf(f, "%s%s{", name, suffix);
+		stream_labels(f, l, n);
+	} else {
+		fprintf(f, "%s%s{%s", name, suffix, labels);
 	}
 	if (le)
 		fprintf(f, "%sle=\"%s\"", n ? "," : "", le);
@@ -83,6 +147,16 @@ static void write_u64(FILE *f, const char *name, const struct label *l, int n,
 	fprintf(f, " %llu\n", (unsigned long long)v);
 }
 
+/* The le bound of each finite slot, formatted once. */
+static const char *le_seconds(int s)
+{
+	static char table[VT_HIST_SLOTS - 1][24];
+
+	if (!table[s][0])
+		hist_le_seconds(s, table[s], sizeof(table[s]));
+	return table[s];
+}
+
 /*
  * Buckets for slots 0 .. VT_HIST_SLOTS-2 with le = 2^(s+1) ns, which is >= all
  * the slot's values; the open-ended last slot is only in +Inf. _count and +Inf
@@ -93,16 +167,22 @@ static void write_hist(FILE *f, const char *name, const struct label *l, int n,
 		       const struct vt_hist *h)
 {
 	__u64 cum[VT_HIST_SLOTS];
+	char labels[LABELS_MAX];
+	bool block = !format_labels(labels, sizeof(labels), l, n);
 	char num[32];
 
 	hist_cumulative(h, cum);
-	for (int s = 0; s < VT_HIST_SLOTS - 1; s++) {
-		hist_le_seconds(s, num, sizeof(num));
-		write_series(f, name, "_bucket", l, n, num);
-		fprintf(f, " %llu\n", (unsigned long long)cum[s]);
+	for (int s = 0; s < VT_HIST_SLOTS; s++) {
+		const char *le = s < VT_HIST_SLOTS - 1 ? le_seconds(s) : "+Inf";
+
+		if (block)
+			fprintf(f, "%s_bucket{%s%sle=\"%s\"} %llu\n", name, labels,
+				n ? "," : "", le, (unsigned long long)cum[s]);
+		else {
+			write_series(f, name, "_bucket", l, n, le);
+			fprintf(f, " %llu\n", (unsigned long long)cum[s]);
+		}
 	}
-	write_series(f, name, "_bucket", l, n, "+Inf");
-	fprintf(f, " %llu\n", (unsigned long long)cum[VT_HIST_SLOTS - 1]);
 
 	format_ns_as_seconds(num, sizeof(num), h->sum_ns);
 	write_series(f, name, "_sum", l, n, NULL);
