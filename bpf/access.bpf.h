@@ -19,10 +19,11 @@ static __always_inline int vt_bar_rw_begin(vt_vdev_t *vdev, loff_t *ppos, bool i
 {
 	loff_t pos = 0;
 
-	if (!vt_task_allowed() || !vt_device_get(vdev))
+	if (!vt_task_allowed())
 		return 0;
+	/* Not VT_READ: fentry sees a loff_t * as a number too. */
 	bpf_probe_read_kernel(&pos, sizeof(pos), ppos);
-	vt_hold_begin((__u64)vdev, VT_PATH_BAR_RW, VT_MODE_READ, pos, iswrite, false);
+	vt_hold_begin_on(vdev, VT_PATH_BAR_RW, VT_MODE_READ, pos, iswrite, false);
 	return 0;
 }
 
@@ -38,7 +39,7 @@ static __always_inline int vt_bar_rw_end(long ret)
 	hold = vt_hold_find(VT_PATH_BAR_RW);
 	if (!hold)
 		return 0;
-	dev = vt_device_find(hold->vdev);
+	dev = vt_hold_device(hold);
 	/* vfio_pci_bar_rw() returns -EIO only when memory is disabled; its other
 	 * errors are -EINVAL, -ENOMEM, -EBUSY and -EFAULT. */
 	if (dev && ret == -VT_EIO) {
@@ -81,14 +82,15 @@ static __always_inline int vt_memory_enabled_result(bool enabled)
 	struct vt_device *dev;
 	__u32 tid = vt_tid();
 	__u64 *key, pos;
+	__u32 slot;
 
-	if (enabled)
+	if (enabled || !vt_task_allowed())
 		return 0;
 	key = bpf_map_lookup_elem(&ioeventfds_inflight, &tid);
 	if (!key)
 		return 0;
 	ioeventfd = (struct vfio_pci_ioeventfd___vt *)*key;
-	dev = vt_device_get(BPF_CORE_READ(ioeventfd, vdev));
+	dev = vt_device_get(BPF_CORE_READ(ioeventfd, vdev), &slot);
 	if (!dev)
 		return 0;
 	pos = BPF_CORE_READ(ioeventfd, pos);

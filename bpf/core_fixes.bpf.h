@@ -17,6 +17,12 @@
 #define VT_PCI_COMMAND_MEMORY 0x2
 #define VT_PCI_D3HOT 3
 
+/* fentry/fexit arguments are BTF pointers: the verifier lets a program load
+ * their fields directly (one instruction, a fault fixed up), where a kprobe's
+ * are plain numbers read with bpf_probe_read_kernel(), a helper call each.
+ * @direct is a constant in every caller, so each program keeps one branch. */
+#define VT_READ(direct, src, field) ((direct) ? (src)->field : BPF_CORE_READ(src, field))
+
 /* A macro, not a typedef: CO-RE matches the struct name, and a typedef would
  * become the relocation root and match nothing in the kernel. */
 #define vt_vdev_t struct vfio_pci_core_device___vt
@@ -30,9 +36,9 @@ static __always_inline vt_vdev_t *vt_vdev_from_core(void *core_vdev)
 /* vm_private_data of a vfio BAR VMA is the core device on 5.15 .. 7.1. A pending
  * series ("vfio/pci: Convert BAR mmap() to use a DMABUF", 2026) makes it a
  * struct vfio_pci_dma_buf; this is the one place to adapt when it lands. */
-static __always_inline vt_vdev_t *vt_vdev_from_vma(struct vm_area_struct *vma)
+static __always_inline vt_vdev_t *vt_vdev_from_vma(struct vm_area_struct *vma, bool direct)
 {
-	return (vt_vdev_t *)BPF_CORE_READ(vma, vm_private_data);
+	return (vt_vdev_t *)VT_READ(direct, vma, vm_private_data);
 }
 
 static __always_inline __u64 vt_memory_lock_addr(vt_vdev_t *vdev)
@@ -90,14 +96,12 @@ static __always_inline __u64 vt_current_mmap_lock_addr(void)
 	return mm ? (__u64)__builtin_preserve_access_index(&mm->mmap_lock) : 0;
 }
 
-/* Which BAR a faulting address is in, and the offset inside it. Returns
- * VT_MAX_BARS when it cannot be told. */
-static __always_inline __u32 vt_vma_bar(vt_vdev_t *vdev, struct vm_area_struct *vma,
-					__u64 address, __u64 *offset)
+/* Which BAR a faulting address is in, and the offset inside it, from the
+ * VMA's vm_pgoff and the address's offset in the VMA. Returns VT_MAX_BARS when
+ * it cannot be told. */
+static __always_inline __u32 vt_vma_bar(const struct vt_device *dev, __u64 pgoff, __u64 in_vma,
+					__u64 *offset)
 {
-	__u64 pgoff = BPF_CORE_READ(vma, vm_pgoff);
-	__u64 in_vma = address - BPF_CORE_READ(vma, vm_start);
-	struct pci_dev *pdev;
 	__u64 phys;
 	int i;
 
@@ -111,14 +115,12 @@ static __always_inline __u32 vt_vma_bar(vt_vdev_t *vdev, struct vm_area_struct *
 	}
 
 	/* Before 6.10 vfio_pci_core_mmap() stores the BAR's PFN in vm_pgoff. */
-	pdev = BPF_CORE_READ(vdev, pdev);
 	phys = (pgoff << VT_PAGE_SHIFT) + in_vma;
 #pragma unroll
 	for (i = 0; i < VT_MAX_BARS; i++) {
-		__u64 start = BPF_CORE_READ(pdev, resource[i].start);
-		__u64 end = BPF_CORE_READ(pdev, resource[i].end);
+		__u64 start = dev->info.bar_start[i];
 
-		if (start && phys >= start && phys <= end) {
+		if (start && phys >= start && phys <= dev->info.bar_end[i]) {
 			*offset = phys - start;
 			return i;
 		}

@@ -10,6 +10,7 @@
 
 #include "maps.bpf.h"
 #include "core_fixes.bpf.h"
+#include "task.bpf.h"
 
 static __always_inline bool vt_bdf_equal(const char *a, const volatile char *b)
 {
@@ -50,24 +51,58 @@ static __always_inline void vt_register_lock(__u64 addr, __u64 vdev, __u32 kind)
 		vt_lost(VT_LOST_LOCK_MAP_FULL);
 }
 
-static __always_inline struct vt_device *vt_device_learn(vt_vdev_t *vdev)
+/* The device in @slot, or NULL when the slot is not (yet) one or -d excludes it. */
+static __always_inline struct vt_device *vt_device_at(__u32 slot)
+{
+	struct vt_device *dev = bpf_map_lookup_elem(&devices, &slot);
+
+	return dev && dev->info.traced ? dev : NULL;
+}
+
+static __always_inline void vt_device_read_bars(struct vt_device *dev, struct pci_dev *pdev)
+{
+	int i;
+
+#pragma unroll
+	for (i = 0; i < VT_MAX_BARS; i++) {
+		dev->info.bar_start[i] = BPF_CORE_READ(pdev, resource[i].start);
+		dev->info.bar_end[i] = BPF_CORE_READ(pdev, resource[i].end);
+	}
+}
+
+/*
+ * First sight of a device: a free slot is claimed in device_slots, then
+ * filled. A probe that finds the slot before it is filled sees it untraced
+ * and skips that one call. Two CPUs learning the same device at once: the one
+ * that loses the claim gives its slot back and uses the winner's.
+ */
+static __always_inline int vt_device_learn(vt_vdev_t *vdev, __u32 *slot_out)
 {
 	__u64 key = (__u64)vdev;
 	struct vt_device *dev;
 	struct pci_dev *pdev;
 	const char *name;
+	__u32 slot, *winner;
 	__u64 inode;
 
-	/* BPF_NOEXIST: another CPU may be learning the same device right now. */
-	if (bpf_map_update_elem(&devices, &key, &vt_zero_device, BPF_NOEXIST)) {
-		dev = bpf_map_lookup_elem(&devices, &key);
-		if (!dev)
-			vt_lost(VT_LOST_DEVICE_MAP_FULL);
-		return dev;
+	if (bpf_map_pop_elem(&free_slots, &slot)) {
+		vt_lost(VT_LOST_DEVICE_MAP_FULL);
+		return -1;
 	}
-	dev = bpf_map_lookup_elem(&devices, &key);
+	if (bpf_map_update_elem(&device_slots, &key, &slot, BPF_NOEXIST)) {
+		bpf_map_push_elem(&free_slots, &slot, 0);
+		winner = bpf_map_lookup_elem(&device_slots, &key);
+		if (!winner) {
+			vt_lost(VT_LOST_DEVICE_MAP_FULL);
+			return -1;
+		}
+		*slot_out = *winner;
+		return 0;
+	}
+	*slot_out = slot;
+	dev = bpf_map_lookup_elem(&devices, &slot);
 	if (!dev)
-		return NULL;
+		return -1;
 
 	pdev = BPF_CORE_READ(vdev, pdev);
 	name = BPF_CORE_READ(pdev, dev.kobj.name);
@@ -76,7 +111,7 @@ static __always_inline struct vt_device *vt_device_learn(vt_vdev_t *vdev)
 	dev->info.device_id = BPF_CORE_READ(pdev, device);
 	dev->info.memory_lock = vt_memory_lock_addr(vdev);
 	dev->info.first_seen_ns = bpf_ktime_get_ns();
-	dev->info.traced = vt_bdf_allowed(dev->info.bdf);
+	vt_device_read_bars(dev, pdev);
 
 	vt_register_lock(dev->info.memory_lock, key, VT_LOCK_MEMORY);
 	vt_register_lock(vt_vma_lock_addr(vdev), key, VT_LOCK_VMA);
@@ -85,29 +120,51 @@ static __always_inline struct vt_device *vt_device_learn(vt_vdev_t *vdev)
 	vt_register_lock(vt_i_mmap_rwsem_addr(inode), key, VT_LOCK_I_MMAP);
 	if (inode && bpf_map_update_elem(&inodes, &inode, &key, BPF_ANY))
 		vt_lost(VT_LOST_DEVICE_MAP_FULL);
-	return dev;
+	/* Last: from here probes count into the slot. */
+	dev->info.traced = vt_bdf_allowed(dev->info.bdf);
+	return 0;
 }
 
-/* The device's entry, learning it if new; NULL when excluded by -d. */
-static __always_inline struct vt_device *vt_device_get(vt_vdev_t *vdev)
+/* The slot of a device by its kernel address, learning it if new. A thread
+ * keeps using the same device (a vCPU its passthrough devices, QEMU's I/O
+ * thread its BARs), so the last answer is kept in its @task storage, when the
+ * caller has one. */
+static __always_inline int vt_device_slot(vt_vdev_t *vdev, struct vt_task *task, __u32 *slot)
 {
 	__u64 key = (__u64)vdev;
-	struct vt_device *dev;
+	__u32 *found;
 
-	if (!vdev)
+	if (task && task->dev_vdev == key) {
+		*slot = task->dev_slot;
+		return 0;
+	}
+	found = bpf_map_lookup_elem(&device_slots, &key);
+	if (found)
+		*slot = *found;
+	else if (vt_device_learn(vdev, slot))
+		return -1;
+	if (task) {
+		task->dev_vdev = key;
+		task->dev_slot = *slot;
+	}
+	return 0;
+}
+
+/* The device's entry, learning it if new; NULL when excluded by -d. For the
+ * rarer paths: the per-thread cache is for vt_hold_begin_on(). */
+static __always_inline struct vt_device *vt_device_get(vt_vdev_t *vdev, __u32 *slot)
+{
+	if (!vdev || vt_device_slot(vdev, NULL, slot))
 		return NULL;
-	dev = bpf_map_lookup_elem(&devices, &key);
-	if (!dev)
-		dev = vt_device_learn(vdev);
-	return dev && dev->info.traced ? dev : NULL;
+	return vt_device_at(*slot);
 }
 
 /* Lookup only, for probes that see a device through a map key. */
 static __always_inline struct vt_device *vt_device_find(__u64 vdev)
 {
-	struct vt_device *dev = bpf_map_lookup_elem(&devices, &vdev);
+	__u32 *slot = bpf_map_lookup_elem(&device_slots, &vdev);
 
-	return dev && dev->info.traced ? dev : NULL;
+	return slot ? vt_device_at(*slot) : NULL;
 }
 
 #endif /* VT_DEVICE_BPF_H */

@@ -38,44 +38,47 @@ static __always_inline __u32 vt_fault_result(__u32 ret)
 	return VT_FAULT_OTHER;
 }
 
-/* @nestable: the huge fault handler, which may run inside the page fault one. */
-static __always_inline int vt_fault_begin(struct vm_fault *vmf, __u32 order_class, bool nestable)
+/* @nestable: the huge fault handler, which may run inside the page fault one.
+ * @direct: @vmf is an fentry argument (VT_READ). */
+static __always_inline int vt_fault_begin(struct vm_fault *vmf, __u32 order_class, bool nestable,
+					  bool direct)
 {
 	struct vm_area_struct *vma;
-	vt_vdev_t *vdev;
 
 	if (!vt_task_allowed())
 		return 0;
-	vma = BPF_CORE_READ(vmf, vma);
-	vdev = vt_vdev_from_vma(vma);
-	if (!vt_device_get(vdev))
-		return 0;
-	vt_hold_begin((__u64)vdev, VT_PATH_FAULT, VT_MODE_READ, (__u64)vmf, order_class, nestable);
+	vma = VT_READ(direct, vmf, vma);
+	vt_hold_begin_on(vt_vdev_from_vma(vma, direct), VT_PATH_FAULT, VT_MODE_READ, (__u64)vmf,
+			 order_class, nestable);
 	return 0;
 }
 
-static __always_inline int vt_fault_end(__u32 ret)
+/* @vmf: the fexit argument, read directly; NULL from a kretprobe, which takes
+ * the one saved at entry and reads it with helpers. */
+static __always_inline int vt_fault_end(struct vm_fault *vmf, __u32 ret, bool direct)
 {
 	__u64 now = bpf_ktime_get_ns();
 	struct vm_area_struct *vma;
 	struct vt_device *dev;
-	struct vm_fault *vmf;
 	struct vt_hold *hold;
+	__u64 offset, address;
 	__u32 result, bar;
-	__u64 offset;
 
 	if (!vt_task_allowed())
 		return 0;
 	hold = vt_hold_find(VT_PATH_FAULT);
 	if (!hold || vt_hold_unnest(hold))
 		return 0;
-	dev = vt_device_find(hold->vdev);
+	dev = vt_hold_device(hold);
 	if (!dev)
 		goto out;
 
-	vmf = (struct vm_fault *)hold->arg0;
-	vma = BPF_CORE_READ(vmf, vma);
-	bar = vt_vma_bar((vt_vdev_t *)hold->vdev, vma, BPF_CORE_READ(vmf, address), &offset);
+	if (!direct)
+		vmf = (struct vm_fault *)hold->arg0;
+	vma = VT_READ(direct, vmf, vma);
+	address = VT_READ(direct, vmf, address);
+	bar = vt_vma_bar(dev, VT_READ(direct, vma, vm_pgoff),
+			 address - VT_READ(direct, vma, vm_start), &offset);
 	result = vt_fault_result(ret);
 	if (bar > VT_MAX_BARS)
 		bar = VT_MAX_BARS;

@@ -13,7 +13,65 @@
 #define VT_HOLD_BPF_H
 
 #include "maps.bpf.h"
+#include "device.bpf.h"
 #include "hist.bpf.h"
+#include "task.bpf.h"
+
+/* This thread's open bracket, in task storage or the holds hash. */
+static __always_inline struct vt_hold *vt_hold_lookup(void)
+{
+	struct vt_task *task;
+	__u32 tid;
+
+	if (targ_task_storage) {
+		task = vt_task_state(false);
+		return task && task->hold.open ? &task->hold : NULL;
+	}
+	tid = vt_tid();
+	return bpf_map_lookup_elem(&holds, &tid);
+}
+
+enum vt_hold_open_result {
+	VT_HOLD_OPENED,
+	VT_HOLD_EXISTS,		/* another bracket is open: *outer */
+	VT_HOLD_NO_ROOM,	/* no entry for this thread */
+};
+
+/* Opens @hold unless a bracket of this thread is open. */
+static __always_inline enum vt_hold_open_result vt_hold_open(struct vt_task *task,
+								  struct vt_hold *hold,
+								  struct vt_hold **outer)
+{
+	__u32 tid;
+
+	if (targ_task_storage) {
+		if (!task)
+			return VT_HOLD_NO_ROOM;
+		if (task->hold.open) {
+			*outer = &task->hold;
+			return VT_HOLD_EXISTS;
+		}
+		task->hold = *hold;
+		return VT_HOLD_OPENED;
+	}
+	tid = vt_tid();
+	if (!bpf_map_update_elem(&holds, &tid, hold, BPF_NOEXIST))
+		return VT_HOLD_OPENED;
+	*outer = bpf_map_lookup_elem(&holds, &tid);
+	return *outer ? VT_HOLD_EXISTS : VT_HOLD_NO_ROOM;
+}
+
+static __always_inline void vt_hold_close(struct vt_hold *hold)
+{
+	__u32 tid;
+
+	if (targ_task_storage) {
+		hold->open = 0;
+		return;
+	}
+	tid = vt_tid();
+	bpf_map_delete_elem(&holds, &tid);
+}
 
 /*
  * Opens this thread's bracket. A bracket left open on the same path is a
@@ -23,8 +81,9 @@
  * fault handler, which 6.12's page fault handler calls when not inlined)
  * join an open bracket of the same call instead.
  */
-static __always_inline void vt_hold_begin(__u64 vdev, __u32 path, __u32 mode,
-					  __u64 arg0, __u64 arg1, bool nestable)
+static __always_inline void vt_hold_begin(struct vt_task *task, __u64 vdev, __u32 slot,
+					  __u32 path, __u32 mode, __u64 arg0, __u64 arg1,
+					  bool nestable)
 {
 	__u64 now = bpf_ktime_get_ns();
 	struct vt_hold hold = {
@@ -35,14 +94,15 @@ static __always_inline void vt_hold_begin(__u64 vdev, __u32 path, __u32 mode,
 		.arg1 = arg1,
 		.path = path,
 		.mode = mode,
+		.slot = slot,
+		.open = 1,
 	};
-	__u32 tid = vt_tid();
-	struct vt_hold *outer;
+	struct vt_hold *outer = NULL;
+	enum vt_hold_open_result res = vt_hold_open(task, &hold, &outer);
 
-	if (!bpf_map_update_elem(&holds, &tid, &hold, BPF_NOEXIST))
+	if (res == VT_HOLD_OPENED)
 		return;
-	outer = bpf_map_lookup_elem(&holds, &tid);
-	if (!outer) {
+	if (res != VT_HOLD_EXISTS || !outer) {
 		vt_lost(VT_LOST_TASK_MAP_FULL);
 		return;
 	}
@@ -54,11 +114,27 @@ static __always_inline void vt_hold_begin(__u64 vdev, __u32 path, __u32 mode,
 	}
 	if (outer->path == path) {
 		vt_lost(VT_LOST_MISSED_END);
-		if (bpf_map_update_elem(&holds, &tid, &hold, BPF_ANY))
-			vt_lost(VT_LOST_TASK_MAP_FULL);
+		*outer = hold;
 		return;
 	}
 	vt_lost(VT_LOST_NESTED);
+}
+
+/* Opens a bracket on @vdev, learning the device if new. One task storage
+ * lookup serves both the device cache and the bracket. */
+static __always_inline void vt_hold_begin_on(vt_vdev_t *vdev, __u32 path, __u32 mode, __u64 arg0,
+					     __u64 arg1, bool nestable)
+{
+	struct vt_task *task;
+	__u32 slot;
+
+	if (!vdev)
+		return;
+	task = vt_task_state(true);
+	/* A device that -d excludes gets a bracket too, so that its exit is not
+	 * taken for one whose entry was missed; the exit records nothing. */
+	if (!vt_device_slot(vdev, task, &slot))
+		vt_hold_begin(task, (__u64)vdev, slot, path, mode, arg0, arg1, nestable);
 }
 
 /* True when this exit closes an inner, already counted, call of the same
@@ -74,8 +150,7 @@ static __always_inline bool vt_hold_unnest(struct vt_hold *hold)
 /* This thread's open bracket on @path, or NULL (counted as a missed start). */
 static __always_inline struct vt_hold *vt_hold_find(__u32 path)
 {
-	__u32 tid = vt_tid();
-	struct vt_hold *hold = bpf_map_lookup_elem(&holds, &tid);
+	struct vt_hold *hold = vt_hold_lookup();
 
 	if (!hold || hold->path != path) {
 		vt_lost(VT_LOST_MISSED_START);
@@ -87,19 +162,22 @@ static __always_inline struct vt_hold *vt_hold_find(__u32 path)
 /* Any open bracket of this thread, for zaps and waits to attribute themselves. */
 static __always_inline struct vt_hold *vt_hold_current(void)
 {
-	__u32 tid = vt_tid();
+	return vt_hold_lookup();
+}
 
-	return bpf_map_lookup_elem(&holds, &tid);
+/* The bracket's device, by the slot it was opened with. */
+static __always_inline struct vt_device *vt_hold_device(struct vt_hold *hold)
+{
+	return vt_device_at(hold->slot);
 }
 
 static __always_inline void vt_hold_end(struct vt_hold *hold, struct vt_device *dev, __u64 now)
 {
-	__u32 tid = vt_tid();
 	__u32 mode = hold->mode, path = hold->path;
 
 	if (dev && mode < VT_MODE_MAX && path < VT_PATH_MAX)
 		vt_hist_add(&dev->stats.hold_ns[mode][path], now - hold->t_acquired);
-	bpf_map_delete_elem(&holds, &tid);
+	vt_hold_close(hold);
 }
 
 #endif /* VT_HOLD_BPF_H */

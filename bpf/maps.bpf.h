@@ -27,14 +27,32 @@ const volatile __u32 targ_emit_events __weak = 0;	/* ring buffer only when read 
 /* Losses by enum vt_lost_reason; user space exports them. */
 __u64 lost[VT_LOST_MAX] __weak;
 
-/* A zeroed value for creating device entries: too large for the BPF stack. */
-struct vt_device vt_zero_device __weak;
+/*
+ * Devices live in an array and are found through a hash from the kernel
+ * address of the vfio_pci_core_device to the slot. Probes that already know
+ * the slot (an open bracket, a thread's last device) index the array, which
+ * the verifier inlines, instead of hashing the address again.
+ */
 
-/* Kernel address of the vfio_pci_core_device -> its identity and statistics. */
+/* Free slots, filled by user space after load: popping one is atomic without
+ * the fetch-and-add return value, which needs 5.12's BPF ISA v3. */
+struct {
+	__uint(type, BPF_MAP_TYPE_QUEUE);
+	__uint(max_entries, VT_MAX_DEVICES);
+	__type(value, __u32);
+} free_slots SEC(".maps") __weak;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, VT_MAX_DEVICES);
 	__type(key, __u64);
+	__type(value, __u32);
+} device_slots SEC(".maps") __weak;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VT_MAX_DEVICES);
+	__type(key, __u32);
 	__type(value, struct vt_device);
 } devices SEC(".maps") __weak;
 
@@ -55,7 +73,7 @@ struct vt_lock_owner {
  * system; this lookup is the filter, before any other work. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 2 * VT_MAX_DEVICES);
+	__uint(max_entries, 4 * VT_MAX_DEVICES);
 	__type(key, __u64);
 	__type(value, struct vt_lock_owner);
 } locks SEC(".maps") __weak;
@@ -78,8 +96,33 @@ struct vt_hold {
 	__u32 path;		/* enum vt_lock_path */
 	__u32 mode;		/* enum vt_lock_mode */
 	__u32 nest;		/* the same call seen again one level down */
+	__u32 slot;		/* the device's slot in devices */
+	__u32 open;		/* task storage keeps the entry: this says it is in use */
 	__u32 pad;
 };
+
+/*
+ * Per-thread state. Where the kernel lets tracing and kprobe programs use task
+ * local storage, it lives there: a pointer walk from current, where a tid-keyed
+ * hash costs a hash and a bucket walk at every entry and exit (about half of
+ * what a probe costs; bench/README.md). Elsewhere it is the holds hash, and
+ * user space turns the storage map into a dummy that no reachable code uses.
+ */
+const volatile __u32 targ_task_storage __weak = 0;
+
+struct vt_task {
+	struct vt_hold hold;
+	__u64 dev_vdev;		/* the last device this thread used, and its slot */
+	__u32 dev_slot;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct vt_task);
+} tasks SEC(".maps") __weak;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -94,9 +94,9 @@ static __always_inline int vt_wait_end(__u64 lock)
  * otherwise. */
 static __always_inline int vt_config_write_begin(vt_vdev_t *vdev, int offset)
 {
-	if (offset != VT_PCI_COMMAND || !vt_task_allowed() || !vt_device_get(vdev))
+	if (offset != VT_PCI_COMMAND || !vt_task_allowed())
 		return 0;
-	vt_hold_begin((__u64)vdev, VT_PATH_CONFIG_WRITE, VT_MODE_WRITE, vt_virt_command(vdev), 0, false);
+	vt_hold_begin_on(vdev, VT_PATH_CONFIG_WRITE, VT_MODE_WRITE, vt_virt_command(vdev), 0, false);
 	return 0;
 }
 
@@ -122,7 +122,7 @@ static __always_inline int vt_config_write_end(int offset)
 	hold = vt_hold_find(VT_PATH_CONFIG_WRITE);
 	if (!hold)
 		return 0;
-	dev = vt_device_find(hold->vdev);
+	dev = vt_hold_device(hold);
 	if (dev) {
 		before = hold->arg0;
 		after = vt_virt_command((vt_vdev_t *)hold->vdev);
@@ -151,14 +151,10 @@ static __always_inline __u32 vt_ioctl_path(unsigned int cmd)
 static __always_inline int vt_ioctl_begin(void *core_vdev, unsigned int cmd)
 {
 	__u32 path = vt_ioctl_path(cmd);
-	vt_vdev_t *vdev;
 
 	if (path == VT_PATH_MAX || !vt_task_allowed())
 		return 0;
-	vdev = vt_vdev_from_core(core_vdev);
-	if (!vt_device_get(vdev))
-		return 0;
-	vt_hold_begin((__u64)vdev, path, VT_MODE_WRITE, cmd, 0, false);
+	vt_hold_begin_on(vt_vdev_from_core(core_vdev), path, VT_MODE_WRITE, cmd, 0, false);
 	return 0;
 }
 
@@ -170,15 +166,15 @@ static __always_inline int vt_ioctl_end(void)
 
 	if (!hold || (hold->path != VT_PATH_RESET && hold->path != VT_PATH_HOT_RESET))
 		return 0;
-	vt_hold_end(hold, vt_device_find(hold->vdev), now);
+	vt_hold_end(hold, vt_hold_device(hold), now);
 	return 0;
 }
 
 static __always_inline int vt_lock_and_enable(vt_vdev_t *vdev)
 {
-	if (!vt_task_allowed() || !vt_device_get(vdev))
+	if (!vt_task_allowed())
 		return 0;
-	vt_hold_begin((__u64)vdev, VT_PATH_MEMORY_ENABLE, VT_MODE_WRITE, 0, 0, false);
+	vt_hold_begin_on(vdev, VT_PATH_MEMORY_ENABLE, VT_MODE_WRITE, 0, 0, false);
 	return 0;
 }
 
@@ -191,7 +187,7 @@ static __always_inline int vt_unlock_and_restore(vt_vdev_t *vdev)
 		return 0;
 	hold = vt_hold_find(VT_PATH_MEMORY_ENABLE);
 	if (hold)
-		vt_hold_end(hold, vt_device_find(hold->vdev), now);
+		vt_hold_end(hold, vt_hold_device(hold), now);
 	return 0;
 }
 

@@ -12,21 +12,23 @@
 SEC("fentry/unmap_mapping_range")
 int BPF_PROG(unmap_mapping_entry, struct address_space *mapping)
 {
-	return vt_unmap_mapping_begin(mapping);
+	return vt_unmap_mapping_begin(mapping, true);
 }
 
 SEC("fexit/unmap_mapping_range")
 int BPF_PROG(unmap_mapping_exit, struct address_space *mapping, loff_t start, loff_t len,
 	     int even_cows)
 {
-	vt_zap_end(true, VT_ZAP_INODE);
+	/* Spare every other filesystem's truncate the zaps_inflight lookup. */
+	if (vt_is_vfio_mapping(mapping, true))
+		vt_zap_end(true, VT_ZAP_INODE);
 	return 0;
 }
 
 SEC("kprobe")
 int BPF_KPROBE(unmap_mapping_entry_kp, struct address_space *mapping)
 {
-	return vt_unmap_mapping_begin(mapping);
+	return vt_unmap_mapping_begin(mapping, false);
 }
 
 SEC("kretprobe")

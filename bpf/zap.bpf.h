@@ -74,7 +74,9 @@ static __always_inline void vt_zap_end(bool zapped, enum vt_zap_kind kind)
 
 static __always_inline int vt_zap_vma_list_begin(vt_vdev_t *vdev)
 {
-	if (vt_device_get(vdev))
+	__u32 slot;
+
+	if (vt_task_allowed() && vt_device_get(vdev, &slot))
 		vt_zap_begin((__u64)vdev);
 	return 0;
 }
@@ -93,14 +95,22 @@ static __always_inline int vt_zap_vma(void)
 /* unmap_mapping_range() is called by every filesystem; only the vfio inode's
  * mapping is a BAR zap. That also keeps out the __request_region() call made by
  * the first BAR mmap, which revokes the iomem inode's mapping. */
-static __always_inline int vt_unmap_mapping_begin(struct address_space *mapping)
+static __always_inline bool vt_is_vfio_mapping(struct address_space *mapping, bool direct)
 {
-	struct inode *host = BPF_CORE_READ(mapping, host);
-	__u64 key = (__u64)host;
-	__u64 *vdev;
+	struct inode *host = VT_READ(direct, mapping, host);
+	struct super_block *sb = VT_READ(direct, host, i_sb);
 
-	if (BPF_CORE_READ(host, i_sb, s_magic) != VT_VFIO_MAGIC)
+	return VT_READ(direct, sb, s_magic) == VT_VFIO_MAGIC;
+}
+
+static __always_inline int vt_unmap_mapping_begin(struct address_space *mapping, bool direct)
+{
+	__u64 key, *vdev;
+
+	/* Every filesystem's truncate comes here: the cheapest test first. */
+	if (!vt_is_vfio_mapping(mapping, direct) || !vt_task_allowed())
 		return 0;
+	key = (__u64)VT_READ(direct, mapping, host);
 	vdev = bpf_map_lookup_elem(&inodes, &key);
 	if (vdev && vt_device_find(*vdev))
 		vt_zap_begin(*vdev);

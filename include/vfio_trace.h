@@ -168,6 +168,10 @@ struct vt_device_info {
 	__u32 traced;		/* 1 unless excluded by the -d filter */
 	__u32 pad;
 	struct vt_disable_record last_disable;
+	/* BAR resources as learned (up to 6.9 a fault's vm_pgoff is a PFN and
+	 * these tell the BAR without reading the pci_dev at every fault). */
+	__u64 bar_start[VT_MAX_BARS];
+	__u64 bar_end[VT_MAX_BARS];
 };
 
 struct vt_device_stats {

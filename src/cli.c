@@ -35,6 +35,9 @@ static const char usage_text[] =
 "      --interval S       export: seconds between writes (default 15)\n"
 "      --count N          export: stop after N writes\n"
 "      --wait             if vfio-pci is not loaded yet, wait for it, then attach\n"
+"      --max-devices N    room for N devices (default 256); more are counted lost\n"
+"      --max-threads N    room for N threads inside traced calls at once (default\n"
+"                         16384); more are counted lost\n"
 "  -v, --verbose          print libbpf's log\n"
 "  -V, --version          print the version\n"
 "  -h, --help             this help\n"
@@ -165,6 +168,8 @@ enum {
 	OPT_INTERVAL,
 	OPT_COUNT,
 	OPT_WAIT,
+	OPT_MAX_DEVICES,
+	OPT_MAX_THREADS,
 };
 
 static const struct option long_options[] = {
@@ -181,6 +186,8 @@ static const struct option long_options[] = {
 	{ "interval", required_argument, NULL, OPT_INTERVAL },
 	{ "count", required_argument, NULL, OPT_COUNT },
 	{ "wait", no_argument, NULL, OPT_WAIT },
+	{ "max-devices", required_argument, NULL, OPT_MAX_DEVICES },
+	{ "max-threads", required_argument, NULL, OPT_MAX_THREADS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
@@ -249,6 +256,16 @@ static int parse_option(int opt, const char *arg, struct vt_options *o, bool *in
 		return 0;
 	case OPT_WAIT:
 		o->wait = true;
+		return 0;
+	case OPT_MAX_DEVICES:
+		if (vt_parse_ulong(arg, 1, VT_MAX_DEVICES_LIMIT, &o->max_devices))
+			return fail(err, errlen, "invalid --max-devices '%.40s' (1 to %d)", arg,
+				    VT_MAX_DEVICES_LIMIT);
+		return 0;
+	case OPT_MAX_THREADS:
+		if (vt_parse_ulong(arg, 1, VT_MAX_THREADS_LIMIT, &o->max_threads))
+			return fail(err, errlen, "invalid --max-threads '%.40s' (1 to %d)", arg,
+				    VT_MAX_THREADS_LIMIT);
 		return 0;
 	case OPT_COUNT:
 		if (vt_parse_ulong(arg, 1, 1000000000UL, &o->count))

@@ -40,7 +40,14 @@ struct vt_options {
 	unsigned long count;		/* 0: no limit */
 	double duration_s;		/* 0: until SIGINT/SIGTERM */
 	const char *textfile_dir;
+	unsigned long max_devices;	/* 0: the BPF object's default */
+	unsigned long max_threads;	/* 0: the BPF object's default */
 };
+
+/* Upper bounds of --max-devices and --max-threads: kernel memory, not BPF
+ * limits (a device entry is ~20 KiB, preallocated). */
+#define VT_MAX_DEVICES_LIMIT 4096
+#define VT_MAX_THREADS_LIMIT 1048576
 
 /* 0 on success; otherwise -EINVAL with a one-line message (no newline, no
  * program name) in @err. */

@@ -34,6 +34,8 @@ int vt_cmd_probes(const struct vt_options *o)
 										 : VT_EXIT_OK;
 	} else {
 		print_report(vt_probes_report(t.probes));
+		printf("\nper-thread state: %s\n", t.task_storage ? "task local storage"
+			: "tid-keyed hash");
 		rc = VT_EXIT_OK;
 	}
 	if (rc == VT_EXIT_OK && vt_probes_no_vfio(t.probes)) {

@@ -289,6 +289,23 @@ bool vt_kernel_has_tracepoint(struct vt_kernel *k, const char *tp)
 	return btf__find_by_name_kind(k->vmlinux, name, BTF_KIND_TYPEDEF) > 0;
 }
 
+bool vt_kernel_is_preempt_rt(struct vt_kernel *k)
+{
+	/* PREEMPT_RT turns spinlock_t into an rt_mutex: struct spinlock then has
+	 * a plain "lock" member where other kernels have "rlock". */
+	return vt_kernel_has_member(k, "spinlock.lock");
+}
+
+bool vt_kernel_task_storage_usable(void)
+{
+	/* Checked for kprobe programs: fentry programs get every helper that
+	 * kprobes get, so one answer serves both probe types. */
+	return libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) == 1 &&
+	       libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_task_storage_get, NULL) == 1 &&
+	       libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_get_current_task_btf,
+				       NULL) == 1;
+}
+
 bool vt_kernel_kprobes_supported(void)
 {
 	/* The kprobe PMU exists exactly when CONFIG_KPROBES does (4.17+). */

@@ -34,6 +34,9 @@ bool vt_kernel_has_ksym(struct vt_kernel *k, const char *sym);
 const char *vt_kernel_ksym_module(struct vt_kernel *k, const char *sym);
 bool vt_kernel_has_tracepoint(struct vt_kernel *k, const char *tp);
 bool vt_kernel_kprobes_supported(void);
+/* Task local storage from tracing and kprobe programs (5.11+ where allowed). */
+bool vt_kernel_task_storage_usable(void);
+bool vt_kernel_is_preempt_rt(struct vt_kernel *k);
 /* Loads (never attaches) an empty fentry program on @f. 0 or -errno. */
 int vt_kernel_try_fentry(struct vt_kernel *k, const struct vt_btf_func *f);
 /* Loads an empty tp_btf program on @tp. 0 or -errno. */

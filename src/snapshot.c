@@ -45,24 +45,29 @@ static int dev_cmp(const void *a, const void *b)
 		       ((const struct vt_dev_snapshot *)b)->info.bdf, VT_BDF_LEN);
 }
 
+/* Learned devices are the keys of device_slots; their figures are in the
+ * devices array at the slot. */
 static int read_devices(struct vt_tracer *t, struct vt_snapshot *s)
 {
+	int slots_fd = bpf_map__fd(t->skel->maps.device_slots);
 	int fd = bpf_map__fd(t->skel->maps.devices);
 	size_t cap = bpf_map__max_entries(t->skel->maps.devices);
 	struct vt_device *val = malloc(sizeof(*val));
 	__u64 key, next, *prev = NULL;
+	__u32 slot;
 
 	s->devs = calloc(cap, sizeof(*s->devs));
 	if (!val || !s->devs) {
 		free(val);
 		return -ENOMEM;
 	}
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
+	while (!bpf_map_get_next_key(slots_fd, prev, &next)) {
 		struct vt_dev_snapshot *d;
 
 		key = next;
 		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, val)) {
+		if (bpf_map_lookup_elem(slots_fd, &key, &slot) ||
+		    bpf_map_lookup_elem(fd, &slot, val)) {
 			if (errno != ENOENT)	/* deleted between the two calls: fine */
 				s->map_read_errors++;
 			continue;

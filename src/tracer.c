@@ -2,9 +2,11 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "vfio_trace.h"
 #include "vfio_trace.skel.h"
@@ -33,7 +35,8 @@ static __u64 now_ns(void)
 	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-static void set_knobs(struct vfio_trace_bpf *skel, const struct vt_options *o, bool want_events)
+static void set_knobs(struct vfio_trace_bpf *skel, const struct vt_options *o, bool want_events,
+		      bool task_storage)
 {
 	unsigned int i;
 
@@ -42,10 +45,75 @@ static void set_knobs(struct vfio_trace_bpf *skel, const struct vt_options *o, b
 	for (i = 0; i < o->nbdfs; i++)
 		memcpy((char *)skel->rodata->targ_bdfs[i], o->bdfs[i], VT_BDF_LEN);
 	skel->rodata->targ_emit_events = want_events;
+
+	if (o->max_devices) {
+		__u32 n = o->max_devices;
+
+		bpf_map__set_max_entries(skel->maps.devices, n);
+		bpf_map__set_max_entries(skel->maps.device_slots, n);
+		bpf_map__set_max_entries(skel->maps.free_slots, n);
+		bpf_map__set_max_entries(skel->maps.inodes, n);
+		/* memory_lock, vma_lock, igate and i_mmap_rwsem of each */
+		bpf_map__set_max_entries(skel->maps.locks, 4 * n);
+	}
+	if (o->max_threads) {
+		struct bpf_map *per_thread[] = {
+			skel->maps.holds, skel->maps.waits, skel->maps.zaps_inflight,
+			skel->maps.pins_inflight, skel->maps.ioeventfds_inflight, skel->maps.held,
+		};
+
+		for (size_t k = 0; k < sizeof(per_thread) / sizeof(per_thread[0]); k++)
+			bpf_map__set_max_entries(per_thread[k], o->max_threads);
+	}
+
+	/* Per-thread state in task storage, or in the holds hash; the other one
+	 * shrinks to a dummy (no reachable code uses it, but it must load). */
+	skel->rodata->targ_task_storage = task_storage;
+	if (task_storage) {
+		bpf_map__set_max_entries(skel->maps.holds, 1);
+	} else {
+		bpf_map__set_type(skel->maps.tasks, BPF_MAP_TYPE_ARRAY);
+		bpf_map__set_map_flags(skel->maps.tasks, 0);
+		bpf_map__set_max_entries(skel->maps.tasks, 1);
+	}
+
 	/* Only `events` reads the ring buffer: give it room for bursts (a SIGBUS
 	 * storm is tens of thousands a second), and the others one page. */
 	bpf_map__set_max_entries(skel->maps.events,
 				 want_events ? VT_EVENTS_RINGBUF_BYTES : (__u32)sysconf(_SC_PAGESIZE));
+}
+
+/*
+ * Task storage where the kernel allows it, except on PREEMPT_RT: there BPF
+ * programs are preemptible, and a task storage lookup fails while a preempted
+ * program on the same CPU is inside one (a per-CPU busy count), which the RT
+ * stress test saw as hundreds of lost brackets. VFIO_TRACE_THREAD_STATE=hash
+ * forces the tid-keyed hash that kernels without task storage (5.10) use, so
+ * that path is tested on the test bed's newer kernels too.
+ */
+static int choose_thread_state(struct vt_kernel *k, bool *task_storage, char *why, size_t len)
+{
+	const char *force = getenv("VFIO_TRACE_THREAD_STATE");
+
+	if (force && strcmp(force, "hash") && strcmp(force, "auto")) {
+		snprintf(why, len, "VFIO_TRACE_THREAD_STATE must be 'hash' or 'auto'");
+		return -EINVAL;
+	}
+	*task_storage = !(force && !strcmp(force, "hash")) && !vt_kernel_is_preempt_rt(k) &&
+			vt_kernel_task_storage_usable();
+	return 0;
+}
+
+/* The BPF side takes device slots from this queue (device.bpf.h). */
+static int fill_free_slots(struct vfio_trace_bpf *skel)
+{
+	int fd = bpf_map__fd(skel->maps.free_slots);
+	__u32 slot, n = bpf_map__max_entries(skel->maps.devices);
+
+	for (slot = 0; slot < n; slot++)
+		if (bpf_map_update_elem(fd, NULL, &slot, BPF_ANY))
+			return -errno;
+	return 0;
 }
 
 int vt_tracer_start(struct vt_tracer *t, const struct vt_options *o, bool want_events)
@@ -71,7 +139,10 @@ int vt_tracer_start(struct vt_tracer *t, const struct vt_options *o, bool want_e
 		snprintf(why, sizeof(why), "cannot open the BPF object: %s", strerror(-err));
 		goto fail_why;
 	}
-	set_knobs(t->skel, o, want_events);
+	err = choose_thread_state(t->kernel, &t->task_storage, why, sizeof(why));
+	if (err)
+		goto fail_why;
+	set_knobs(t->skel, o, want_events, t->task_storage);
 
 	err = vt_probes_select(&t->probes, t->skel->obj, t->kernel, o->kprobes,
 			       o->command == VT_CMD_LOCKDEP);
@@ -79,10 +150,22 @@ int vt_tracer_start(struct vt_tracer *t, const struct vt_options *o, bool want_e
 		snprintf(why, sizeof(why), "cannot choose probes: %s", strerror(-err));
 		goto fail_why;
 	}
+	/* The kernel's BTF and symbols were for choosing probes. libbpf loads its
+	 * own copy of the BTF to load them: freeing ours first keeps the two from
+	 * adding up in the peak RSS. Only lockdep mode symbolizes stacks later. */
+	if (o->command != VT_CMD_LOCKDEP) {
+		vt_kernel_close(t->kernel);
+		t->kernel = NULL;
+	}
 	err = vfio_trace_bpf__load(t->skel);
 	if (err) {
 		snprintf(why, sizeof(why), "cannot load the BPF programs: %s%s", strerror(-err),
 			 o->verbose ? "" : " (run with -v for the verifier log)");
+		goto fail_why;
+	}
+	err = fill_free_slots(t->skel);
+	if (err) {
+		snprintf(why, sizeof(why), "cannot prepare the device map: %s", strerror(-err));
 		goto fail_why;
 	}
 	vt_probes_attach(t->probes);

@@ -18,6 +18,7 @@ struct vt_tracer {
 	struct vt_kernel *kernel;
 	struct vt_probe_set *probes;
 	__u64 started_ns;
+	bool task_storage;	/* per-thread state in task storage, not a tid hash */
 };
 
 /* 0, or a negative errno after printing one line saying why. `vfio-trace

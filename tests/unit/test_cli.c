@@ -167,8 +167,26 @@ static void test_rejections(void **state)
 	expect_error("vfio-trace events 1", "unexpected argument");
 	expect_error("vfio-trace --interval 1 2", "interval given twice");
 	expect_error("vfio-trace --duration 0", "invalid duration");
+	expect_error("vfio-trace --max-devices 0", "invalid --max-devices");
+	expect_error("vfio-trace --max-devices 4097", "(1 to 4096)");
+	expect_error("vfio-trace --max-threads 1x", "invalid --max-threads");
+	expect_error("vfio-trace --max-threads 1048577", "(1 to 1048576)");
 	expect_error("vfio-trace -d 1:0.0 -d 2:0.0 -d 3:0.0 -d 4:0.0 -d 5:0.0 -d 6:0.0 -d 7:0.0 "
 		     "-d 8:0.0 -d 9:0.0", "too many -d");
+}
+
+static void test_map_sizes(void **state)
+{
+	struct vt_options o;
+	char err[256];
+
+	assert_int_equal(parse("vfio-trace", &o, err, sizeof(err)), 0);
+	assert_int_equal(o.max_devices, 0);	/* 0: the BPF object's sizes */
+	assert_int_equal(o.max_threads, 0);
+	assert_int_equal(parse("vfio-trace export --textfile-dir /t --max-devices 1 "
+			       "--max-threads 1048576", &o, err, sizeof(err)), 0);
+	assert_int_equal(o.max_devices, 1);
+	assert_int_equal(o.max_threads, 1048576);
 }
 
 static void test_reentrant(void **state)
@@ -193,6 +211,7 @@ int run_cli_tests(void)
 		cmocka_unit_test(test_multiple_devices),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_rejections),
+		cmocka_unit_test(test_map_sizes),
 		cmocka_unit_test(test_reentrant),
 	};
 
