@@ -145,7 +145,7 @@ SAN_OUT := $(OUTPUT)/san
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 SAN_OBJS := $(patsubst $(OUTPUT)/%,$(SAN_OUT)/%,$(UNIT_OBJS) $(LIB_OBJS))
 
-.PHONY: fuzz fuzz-smoke san
+.PHONY: fuzz fuzz-smoke san san-bin
 
 fuzz: $(FUZZ_BINS)
 	$(Q)tests/fuzz/run-fuzz --out $(FUZZ_OUT) --seconds $(FUZZ_SECONDS) --jobs $(FUZZ_JOBS) \
@@ -180,6 +180,15 @@ $(SAN_OUT)/tests/unit/%.o: tests/unit/%.c | $(SKEL)
 $(SAN_OUT)/unit-tests: $(SAN_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $(SAN_FLAGS) $^ -lcmocka -lbpf -lelf -lz -o $@
+
+# vfio-trace itself under ASan+UBSan, linked against the shared libraries: the
+# sanitizer runtimes have no static form. tests/vm/pack-binary carries it and
+# its libraries into the guest for the VM tests (tests/e2e/20-vm-trace.sh).
+$(SAN_OUT)/vfio-trace: $(patsubst $(OUTPUT)/%,$(SAN_OUT)/%,$(APP_OBJS))
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $(SAN_FLAGS) $^ -lbpf -lelf -lz -o $@
+
+san-bin: $(SAN_OUT)/vfio-trace
 
 san: $(SAN_OUT)/unit-tests
 	$(Q)cd tests/unit && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \

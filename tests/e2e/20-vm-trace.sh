@@ -69,6 +69,21 @@ check_against_truth() {
 	for op in fault bar_rw memory_lock_wait config_write reset zap pin unpin; do
 		check_eq "$mode: $op attached" "$(awk -v op="$op" '$1 == op { print $4 }' "$g/probes.txt")" attached
 	done
+	if [[ $mode == *fentry ]]; then
+		local f
+		for f in filter-bdf filter-pid; do
+			check_eq "$mode: $f exit status" "$(cat "$g/$f.rc" 2>/dev/null)" 0
+			check_eq "$mode: $f: no device counted" "$(jq '.devices | length' "$g/$f.json")" 0
+			check_eq "$mode: $f: nothing lost" "$(jq '[.lost[]] | add' "$g/$f.json")" 0
+		done
+	fi
+
+	# The hash where forced (kprobe runs) and on PREEMPT_RT, where task
+	# storage lookups fail under preemption (src/tracer.c).
+	local want_state="task local storage"
+	[[ $mode == *kprobes || $mode == *-rt* ]] && want_state="tid-keyed hash"
+	check_eq "$mode: per-thread state" \
+		"$(sed -n 's/^per-thread state: \([a-z -]*\).*/\1/p' "$g/probes.txt" | sed 's/ *$//')" "$want_state"
 	check_eq "$mode: every unavailable probe says why" \
 		"$(awk 'NR > 1 && $4 == "unavailable" && NF < 6' "$g/probes.txt" | wc -l)" 0
 }
@@ -109,4 +124,30 @@ for kernel in $VT_TEST_KERNELS; do
 		[ "$mode" = fentry ] && [ "$kernel" = debian-6.1 ] && check_node_exporter "$out/guest/vfio_trace.prom"
 	done
 done
+
+# The same run with vfio-trace built with ASan+UBSan (leak check at exit
+# included): the same exact counts, and not one sanitizer report. One kernel:
+# the user-space code is the same on all.
+check_sanitizers() {
+	local kernel=$1 g=$2/guest reports
+	reports=$(find "$g" -maxdepth 1 -name 'asan.*' -o -maxdepth 1 -name 'ubsan.*' | sort)
+	check_eq "$kernel asan: sanitizer reports" "$(echo "$reports" | grep -c .)" 0
+	[ -n "$reports" ] && head -n 30 $reports | sed 's/^/# /'
+	check_gt "$kernel asan: the traced binary is the sanitized one" \
+		"$(grep -c 'AddressSanitizer\|libasan' "$g/san-check.txt" 2>/dev/null)" 0
+}
+
+kernel=${VT_TEST_KERNELS%% *}
+out=$top/build/e2e/$kernel/trace-asan
+san_cpio=$top/build/e2e/san.cpio
+if ! make -s -C "$top" san-bin > "$out.build.log" 2>&1; then
+	not_ok "$kernel asan: make san-bin failed: $(tail -n 3 "$out.build.log" | tr '\n' ' ')"
+elif ! "$top/tests/vm/pack-binary" "$top/build/san/vfio-trace" san "$san_cpio" 2>> "$out.build.log"; then
+	not_ok "$kernel asan: packing the sanitized binary failed: $(tail -n 2 "$out.build.log" | tr '\n' ' ')"
+else
+	VT_EXTRA_INITRD=$san_cpio run_vm "$kernel asan: boot" "$out" --kernel "$kernel" trace-workload asan "${workload_args[@]}"
+	case $? in
+	0) check_against_truth "$kernel asan" "$out"; check_sanitizers "$kernel" "$out" ;;
+	esac
+fi
 e2e_finish

@@ -57,9 +57,41 @@ check_stress() {
 	check_cmd "$kernel stress: promtool check metrics" promtool check metrics < "$p"
 }
 
+# Per-thread maps with room for one thread, under the same storm: the threads
+# that find no room are counted (task_map_full), exported and said, and
+# tracing goes on for the rest.
+check_tiny_maps() {
+	local kernel=$1 out=$2
+	local g=$out/guest p=$out/guest/vfio_trace.prom bdf d full missed allowance
+	j() { jq -r "$1" "$g/ground-truth.json"; }
+	bdf=$(j .bdf)
+	d="device=\"$bdf\""
+	for f in workload export events summary; do
+		check_eq "$kernel tiny maps: $f exit status" "$(cat "$g/$f.rc" 2>/dev/null)" 0
+	done
+	full=$(prom_value "$p" 'vfio_trace_events_lost_total{reason="task_map_full"}')
+	missed=$(prom_value "$p" 'vfio_trace_events_lost_total{reason="prog_missed"}')
+	check_gt "$kernel tiny maps: threads without room counted (task_map_full)" "$full" 0
+	check_eq "$kernel tiny maps: the JSON summary reports them too" \
+		"$([ "$(jq '.lost.task_map_full' "$g/summary.json")" -gt 0 ] 2>/dev/null && echo yes)" yes
+	check_gt "$kernel tiny maps: faults still counted" "$(prom_sum "$p" vfio_trace_mmap_faults_total "$d")" 0
+	allowance=$((full + ${missed:-0}))
+	check_accounted "$kernel tiny maps: SIGBUS accesses, the shortfall within the losses" \
+		"$(prom_value "$p" "vfio_trace_disabled_memory_accesses_total{$d,kind=\"sigbus\"}")" "$(j .sigbus)" "$allowance"
+	check_accounted "$kernel tiny maps: EIO accesses, the shortfall within the losses" \
+		"$(prom_value "$p" "vfio_trace_disabled_memory_accesses_total{$d,kind=\"eio\"}")" "$(j .eio)" "$allowance"
+	check_cmd "$kernel tiny maps: promtool check metrics" promtool check metrics < "$p"
+}
+
 for kernel in $VT_TEST_KERNELS; do
 	out=$top/build/e2e/$kernel/trace-stress
 	run_vm "$kernel stress: boot" "$out" --kernel "$kernel" trace-workload fentry --stress 3 &&
 		check_stress "$kernel" "$out"
 done
+
+# One kernel is enough: the map code is the same everywhere.
+kernel=${VT_TEST_KERNELS%% *}
+out=$top/build/e2e/$kernel/trace-tiny-maps
+run_vm "$kernel tiny maps: boot" "$out" --kernel "$kernel" trace-workload tiny-maps --stress 3 &&
+	check_tiny_maps "$kernel" "$out"
 e2e_finish
