@@ -72,7 +72,11 @@ int vt_cmd_events(const struct vt_options *o)
 	if (o->duration_s)
 		end = vt_monotonic_ns() + (__u64)(o->duration_s * 1e9);
 	while (!vt_exiting && !(end && vt_monotonic_ns() >= end)) {
+		/* Events wake us only in batches (events.bpf.h): a poll that
+		 * times out still takes whatever is there. */
 		err = ring_buffer__poll(rb, 100);
+		if (err == 0)
+			err = ring_buffer__consume(rb);
 		if (err == -EINTR)
 			continue;
 		if (err >= 0 && flush_events(&ctx))

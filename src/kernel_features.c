@@ -84,8 +84,16 @@ static int ksym_cmp(const void *a, const void *b)
 	return strcmp(((const struct vt_ksym *)a)->name, ((const struct vt_ksym *)b)->name);
 }
 
-/* /proc/kallsyms lines are "addr type name" and, for modules, "\t[module]". */
-static int load_kallsyms(struct vt_kernel *k)
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* /proc/kallsyms lines are "addr type name" and, for modules, "\t[module]".
+ * With @wanted (sorted), only those names are kept: the whole table is about
+ * 150,000 symbols, most of the process's peak memory, and only stack
+ * symbolization (lockdep mode) needs it. */
+static int load_kallsyms(struct vt_kernel *k, const char *const *wanted, size_t nwanted)
 {
 	FILE *f = fopen("/proc/kallsyms", "re");
 	size_t cap = 0;
@@ -102,6 +110,8 @@ static int load_kallsyms(struct vt_kernel *k)
 			continue;
 		name = strtok_r(NULL, " \t\n", &save);
 		if (!name)
+			continue;
+		if (wanted && !bsearch(&name, wanted, nwanted, sizeof(*wanted), name_cmp))
 			continue;
 		module = strtok_r(NULL, " \t\n", &save);
 		if (k->nksyms == cap) {
@@ -138,8 +148,10 @@ nomem:
 	return -ENOMEM;
 }
 
-int vt_kernel_open(struct vt_kernel **out, char *why, size_t why_len)
+int vt_kernel_open(struct vt_kernel **out, const char *const *symbols, char *why, size_t why_len)
 {
+	const char **wanted = NULL;
+	size_t nwanted = 0;
 	struct vt_kernel *k = calloc(1, sizeof(*k));
 	int err;
 
@@ -158,7 +170,20 @@ int vt_kernel_open(struct vt_kernel **out, char *why, size_t why_len)
 		snprintf(why, why_len, "cannot read module BTF: %s", strerror(-err));
 		goto fail;
 	}
-	err = load_kallsyms(k);
+	if (symbols) {
+		while (symbols[nwanted])
+			nwanted++;
+		wanted = malloc((nwanted + 1) * sizeof(*wanted));
+		if (!wanted) {
+			err = -ENOMEM;
+			snprintf(why, why_len, "cannot read /proc/kallsyms: %s", strerror(-err));
+			goto fail;
+		}
+		memcpy(wanted, symbols, nwanted * sizeof(*wanted));
+		qsort(wanted, nwanted, sizeof(*wanted), name_cmp);
+	}
+	err = load_kallsyms(k, wanted, nwanted);
+	free(wanted);
 	if (err) {
 		snprintf(why, why_len, "cannot read /proc/kallsyms: %s", strerror(-err));
 		goto fail;

@@ -20,9 +20,11 @@ struct vt_btf_func {
 	__u32 btf_id;
 };
 
-/* Loads vmlinux BTF and the BTF of every loaded module, and /proc/kallsyms.
- * Returns 0 or -errno; @why gets a one-line reason on failure. */
-int vt_kernel_open(struct vt_kernel **out, char *why, size_t why_len);
+/* Loads vmlinux BTF and the BTF of every loaded module, and /proc/kallsyms:
+ * only the NULL-terminated @symbols, or all of it when @symbols is NULL (to
+ * symbolize addresses). Returns 0 or -errno; @why gets a one-line reason. */
+int vt_kernel_open(struct vt_kernel **out, const char *const *symbols, char *why,
+		   size_t why_len);
 void vt_kernel_close(struct vt_kernel *k);
 
 /* 1 when @func has BTF (vmlinux first, then modules), 0 when not. */

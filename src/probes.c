@@ -194,6 +194,21 @@ static const struct vt_operation operations[] = {
 
 #define VT_NOPS (sizeof(operations) / sizeof(operations[0]))
 
+const char *const *vt_probes_functions(void)
+{
+	static const char *names[VT_NOPS * VT_MAX_CANDIDATES + 1];
+	size_t i, c, n = 0;
+
+	if (names[0])
+		return names;
+	for (i = 0; i < VT_NOPS; i++)
+		for (c = 0; c < VT_MAX_CANDIDATES && operations[i].candidates[c].func; c++)
+			if (operations[i].kind == VT_OP_FUNCTION)
+				names[n++] = operations[i].candidates[c].func;
+	names[n] = NULL;
+	return names;
+}
+
 struct vt_choice {
 	const struct vt_candidate *cand;	/* NULL: unavailable */
 	enum vt_probe_mode mode;

@@ -19,6 +19,9 @@ struct vt_probe_set;
 /* Decides every operation's probe and sets the programs' autoload; call after
  * open and before load. @force_kprobes is --kprobes; @lockdep adds the generic
  * lock hooks of `vfio-trace lockdep`. */
+/* Every kernel function a probe may attach to, NULL-terminated: the kallsyms
+ * entries probe selection looks up. */
+const char *const *vt_probes_functions(void);
 int vt_probes_select(struct vt_probe_set **out, struct bpf_object *obj, struct vt_kernel *k,
 		     bool force_kprobes, bool lockdep);
 /* Attaches what was selected; failures become "not attached" lines, not errors. */

@@ -129,7 +129,10 @@ int vt_tracer_start(struct vt_tracer *t, const struct vt_options *o, bool want_e
 	err = vt_check_privileges(why, sizeof(why));
 	if (err)
 		goto fail_why;
-	err = vt_kernel_open(&t->kernel, why, sizeof(why));
+	/* Lockdep mode names stack frames: it needs every symbol. */
+	err = vt_kernel_open(&t->kernel,
+			     o->command == VT_CMD_LOCKDEP ? NULL : vt_probes_functions(),
+			     why, sizeof(why));
 	if (err)
 		goto fail_why;
 
