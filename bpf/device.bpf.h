@@ -70,27 +70,61 @@ static __always_inline void vt_device_read_bars(struct vt_device *dev, struct pc
 	}
 }
 
-/*
- * First sight of a device: a free slot is claimed in device_slots, then
- * filled. A probe that finds the slot before it is filled sees it untraced
- * and skips that one call. Two CPUs learning the same device at once: the one
- * that loses the claim gives its slot back and uses the winner's.
- */
-static __always_inline int vt_device_learn(vt_vdev_t *vdev, __u32 *slot_out)
+/* The slot of the device at this PCI address, taken from free_slots at its
+ * first sight. */
+static __always_inline int vt_bdf_slot(const struct vt_bdf_key *key, __u32 *slot)
 {
-	__u64 key = (__u64)vdev;
-	struct vt_device *dev;
-	struct pci_dev *pdev;
-	const char *name;
-	__u32 slot, *winner;
-	__u64 inode;
+	__u32 *found = bpf_map_lookup_elem(&bdf_slots, key);
 
-	if (bpf_map_pop_elem(&free_slots, &slot)) {
+	if (found) {
+		*slot = *found;
+		return 0;
+	}
+	if (bpf_map_pop_elem(&free_slots, slot)) {
+		/* Out of slots, or another CPU took the last one for this very
+		 * address a moment ago. */
+		found = bpf_map_lookup_elem(&bdf_slots, key);
+		if (found) {
+			*slot = *found;
+			return 0;
+		}
 		vt_lost(VT_LOST_DEVICE_MAP_FULL);
 		return -1;
 	}
+	if (!bpf_map_update_elem(&bdf_slots, key, slot, BPF_NOEXIST))
+		return 0;
+	/* Another CPU claimed this address first: use its slot. */
+	bpf_map_push_elem(&free_slots, slot, 0);
+	found = bpf_map_lookup_elem(&bdf_slots, key);
+	if (!found) {
+		vt_lost(VT_LOST_DEVICE_MAP_FULL);
+		return -1;
+	}
+	*slot = *found;
+	return 0;
+}
+
+/*
+ * First sight of a bound device instance: its PCI address gives the slot
+ * (the same as before an unbind), the instance is published in device_slots,
+ * and its identity and lock addresses are (re)recorded. A probe that finds the
+ * slot while a first binding is being filled sees it untraced and skips that
+ * one call.
+ */
+static __always_inline int vt_device_learn(vt_vdev_t *vdev, __u32 *slot_out)
+{
+	struct vt_bdf_key bdf = {};
+	__u64 key = (__u64)vdev;
+	struct vt_device *dev;
+	struct pci_dev *pdev;
+	__u32 slot, *winner;
+	__u64 inode;
+
+	pdev = BPF_CORE_READ(vdev, pdev);
+	bpf_probe_read_kernel_str(bdf.bdf, sizeof(bdf.bdf), BPF_CORE_READ(pdev, dev.kobj.name));
+	if (vt_bdf_slot(&bdf, &slot))
+		return -1;
 	if (bpf_map_update_elem(&device_slots, &key, &slot, BPF_NOEXIST)) {
-		bpf_map_push_elem(&free_slots, &slot, 0);
 		winner = bpf_map_lookup_elem(&device_slots, &key);
 		if (!winner) {
 			vt_lost(VT_LOST_DEVICE_MAP_FULL);
@@ -104,13 +138,13 @@ static __always_inline int vt_device_learn(vt_vdev_t *vdev, __u32 *slot_out)
 	if (!dev)
 		return -1;
 
-	pdev = BPF_CORE_READ(vdev, pdev);
-	name = BPF_CORE_READ(pdev, dev.kobj.name);
-	bpf_probe_read_kernel_str(dev->info.bdf, sizeof(dev->info.bdf), name);
+	__builtin_memcpy(dev->info.bdf, bdf.bdf, sizeof(dev->info.bdf));
 	dev->info.vendor = BPF_CORE_READ(pdev, vendor);
 	dev->info.device_id = BPF_CORE_READ(pdev, device);
 	dev->info.memory_lock = vt_memory_lock_addr(vdev);
 	dev->info.first_seen_ns = bpf_ktime_get_ns();
+	dev->info.vdev = key;
+	__sync_fetch_and_add(&dev->info.bindings, 1);
 	vt_device_read_bars(dev, pdev);
 
 	vt_register_lock(dev->info.memory_lock, key, VT_LOCK_MEMORY);
@@ -125,6 +159,38 @@ static __always_inline int vt_device_learn(vt_vdev_t *vdev, __u32 *slot_out)
 	return 0;
 }
 
+/*
+ * The instance is freed (unbind, rmmod): it is forgotten, so that its memory,
+ * if it becomes another device or another lock, is not taken for it. The
+ * slot, and the counts in it, stay with the PCI address.
+ */
+static __always_inline int vt_device_forget(vt_vdev_t *vdev)
+{
+	__u64 key = (__u64)vdev, addr, inode;
+	__u32 *slot = bpf_map_lookup_elem(&device_slots, &key);
+	struct vt_device *dev;
+
+	if (!slot)
+		return 0;
+	dev = bpf_map_lookup_elem(&devices, slot);
+	if (dev && dev->info.vdev == key)
+		dev->info.vdev = 0;	/* threads' cached slots stop matching */
+	bpf_map_delete_elem(&device_slots, &key);
+	addr = vt_memory_lock_addr(vdev);
+	bpf_map_delete_elem(&locks, &addr);
+	addr = vt_vma_lock_addr(vdev);
+	bpf_map_delete_elem(&locks, &addr);
+	addr = vt_igate_addr(vdev);
+	bpf_map_delete_elem(&locks, &addr);
+	inode = vt_device_inode(vdev);
+	if (inode) {
+		addr = vt_i_mmap_rwsem_addr(inode);
+		bpf_map_delete_elem(&locks, &addr);
+		bpf_map_delete_elem(&inodes, &inode);
+	}
+	return 0;
+}
+
 /* The slot of a device by its kernel address, learning it if new. A thread
  * keeps using the same device (a vCPU its passthrough devices, QEMU's I/O
  * thread its BARs), so the last answer is kept in its @task storage, when the
@@ -132,11 +198,16 @@ static __always_inline int vt_device_learn(vt_vdev_t *vdev, __u32 *slot_out)
 static __always_inline int vt_device_slot(vt_vdev_t *vdev, struct vt_task *task, __u32 *slot)
 {
 	__u64 key = (__u64)vdev;
+	struct vt_device *dev;
 	__u32 *found;
 
 	if (task && task->dev_vdev == key) {
-		*slot = task->dev_slot;
-		return 0;
+		/* Still this instance's slot, unless it was unbound since. */
+		dev = bpf_map_lookup_elem(&devices, &task->dev_slot);
+		if (dev && dev->info.vdev == key) {
+			*slot = task->dev_slot;
+			return 0;
+		}
 	}
 	found = bpf_map_lookup_elem(&device_slots, &key);
 	if (found)

@@ -28,11 +28,19 @@ const volatile __u32 targ_emit_events __weak = 0;	/* ring buffer only when read 
 __u64 lost[VT_LOST_MAX] __weak;
 
 /*
- * Devices live in an array and are found through a hash from the kernel
- * address of the vfio_pci_core_device to the slot. Probes that already know
- * the slot (an open bracket, a thread's last device) index the array, which
- * the verifier inlines, instead of hashing the address again.
+ * Devices live in an array, one slot per PCI address (bdf_slots), so that a
+ * device unbound and bound again counts on in the same slot. The hot path
+ * finds the slot from the kernel address of the bound vfio_pci_core_device
+ * (device_slots); probes that already know it (an open bracket, a thread's
+ * last device) index the array, which the verifier inlines.
  */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VT_MAX_DEVICES);
+	__type(key, struct vt_bdf_key);
+	__type(value, __u32);
+} bdf_slots SEC(".maps") __weak;
+
 
 /* Free slots, filled by user space after load: popping one is atomic without
  * the fetch-and-add return value, which needs 5.12's BPF ISA v3. */

@@ -166,7 +166,8 @@ struct vt_device_info {
 	__u64 memory_lock;	/* &vdev->memory_lock, kernel address */
 	__u64 first_seen_ns;
 	__u32 traced;		/* 1 unless excluded by the -d filter */
-	__u32 pad;
+	__u32 bindings;		/* driver bindings seen: >1 after unbind/rebind */
+	__u64 vdev;		/* the bound instance's kernel address; 0 once unbound */
 	struct vt_disable_record last_disable;
 	/* BAR resources as learned (up to 6.9 a fault's vm_pgoff is a PFN and
 	 * these tell the BAR without reading the pci_dev at every fault). */
@@ -197,6 +198,11 @@ struct vt_device_stats {
 };
 
 /* Value of the devices map, keyed by the kernel address of the vfio device. */
+/* Key of bdf_slots: a device's PCI address, as dev_name() spells it. */
+struct vt_bdf_key {
+	char bdf[VT_BDF_LEN];
+};
+
 struct vt_device {
 	struct vt_device_info info;
 	struct vt_device_stats stats;

@@ -81,6 +81,14 @@ static const struct vt_operation operations[] = {
 		{ "vfio_pci_memory_unlock_and_restore", "unlock_and_restore", NULL,
 		  "unlock_and_restore_kp", NULL },
 	} },
+	/* A freed device instance is forgotten (its slot stays with its PCI
+	 * address), so freed memory is not taken for it. */
+	{ "device_free", VT_OP_FUNCTION, false, false, NULL, {
+		/* 6.1+: the vfio_device release callback */
+		{ "vfio_pci_core_release_dev", "device_release", NULL, "device_release_kp", NULL },
+		/* 5.15 to 6.0 */
+		{ "vfio_pci_core_uninit_device", "device_uninit", NULL, "device_uninit_kp", NULL },
+	} },
 	{ "zap", VT_OP_FUNCTION, false, false, NULL, {
 		/* 6.10+, 6.6.134+: aac6db75a9fc "vfio/pci: Use unmap_mapping_range()" */
 		{ "unmap_mapping_range", "unmap_mapping_entry", "unmap_mapping_exit",

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Copies the kernel's maps into a struct vt_snapshot, merging device instances
- * that share a BDF (a device unbound and bound again is a new kernel object). */
+/* Copies the kernel's maps into a struct vt_snapshot. A device unbound and
+ * bound again is a new kernel object, but the BPF side keeps one slot per PCI
+ * address, so it stays one device here. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,15 +46,15 @@ static int dev_cmp(const void *a, const void *b)
 		       ((const struct vt_dev_snapshot *)b)->info.bdf, VT_BDF_LEN);
 }
 
-/* Learned devices are the keys of device_slots; their figures are in the
- * devices array at the slot. */
+/* Devices seen are the keys of bdf_slots (bound or not any more); their
+ * figures are in the devices array at the slot. */
 static int read_devices(struct vt_tracer *t, struct vt_snapshot *s)
 {
-	int slots_fd = bpf_map__fd(t->skel->maps.device_slots);
+	int slots_fd = bpf_map__fd(t->skel->maps.bdf_slots);
 	int fd = bpf_map__fd(t->skel->maps.devices);
 	size_t cap = bpf_map__max_entries(t->skel->maps.devices);
 	struct vt_device *val = malloc(sizeof(*val));
-	__u64 key, next, *prev = NULL;
+	struct vt_bdf_key key, next, *prev = NULL;
 	__u32 slot;
 
 	s->devs = calloc(cap, sizeof(*s->devs));
@@ -83,7 +84,7 @@ static int read_devices(struct vt_tracer *t, struct vt_snapshot *s)
 		}
 		if (!d->instances || val->info.first_seen_ns > d->info.first_seen_ns)
 			d->info = val->info;
-		d->instances++;
+		d->instances += val->info.bindings ? val->info.bindings : 1;
 		add_u64s((__u64 *)&d->stats, (const __u64 *)&val->stats,
 			 sizeof(val->stats) / sizeof(__u64));
 	}

@@ -51,6 +51,7 @@ static void set_knobs(struct vfio_trace_bpf *skel, const struct vt_options *o, b
 
 		bpf_map__set_max_entries(skel->maps.devices, n);
 		bpf_map__set_max_entries(skel->maps.device_slots, n);
+		bpf_map__set_max_entries(skel->maps.bdf_slots, n);
 		bpf_map__set_max_entries(skel->maps.free_slots, n);
 		bpf_map__set_max_entries(skel->maps.inodes, n);
 		/* memory_lock, vma_lock, igate and i_mmap_rwsem of each */
