@@ -133,10 +133,10 @@ clean:
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 1
 FUZZ_OUT := $(OUTPUT)/fuzz
-FUZZ_NAMES := cli values render diff
+FUZZ_NAMES := cli values render diff kallsyms
 FUZZ_BINS := $(patsubst %,$(FUZZ_OUT)/fuzz_%,$(FUZZ_NAMES))
 # The parsers, renderers and snapshot_diff: no libbpf, no kernel.
-FUZZ_SRCS := src/cli.c src/hist.c src/json_writer.c src/names.c src/render_json.c \
+FUZZ_SRCS := src/cli.c src/hist.c src/kallsyms.c src/json_writer.c src/names.c src/render_json.c \
 	     src/render_prom.c src/render_text.c src/snapshot_diff.c
 FUZZ_CFLAGS := -g -O2 -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter \
 	       -Wno-missing-field-initializers -fno-omit-frame-pointer -Iinclude -Isrc \

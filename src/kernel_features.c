@@ -7,6 +7,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "kallsyms.h"
 #include "kernel_features.h"
 
 #define VT_MAX_MODULES 512
@@ -17,20 +18,11 @@ struct vt_module_btf {
 	struct btf *btf;
 };
 
-struct vt_ksym {
-	char *name;
-	char *module;	/* "" for vmlinux */
-	__u64 addr;	/* 0 where kptr_restrict hides addresses */
-};
-
 struct vt_kernel {
 	struct btf *vmlinux;
 	struct vt_module_btf *modules;
 	size_t nmodules;
-	struct vt_ksym *ksyms;	/* sorted by name */
-	size_t nksyms;
-	struct vt_ksym **by_addr;	/* text symbols sorted by address, built on demand */
-	size_t nby_addr;
+	struct vt_kallsyms *ksyms;
 };
 
 static int load_module_btfs(struct vt_kernel *k)
@@ -79,80 +71,10 @@ static int load_module_btfs(struct vt_kernel *k)
 	return 0;
 }
 
-static int ksym_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct vt_ksym *)a)->name, ((const struct vt_ksym *)b)->name);
-}
-
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* /proc/kallsyms lines are "addr type name" and, for modules, "\t[module]".
- * With @wanted (sorted), only those names are kept: the whole table is about
- * 150,000 symbols, most of the process's peak memory, and only stack
- * symbolization (lockdep mode) needs it. */
-static int load_kallsyms(struct vt_kernel *k, const char *const *wanted, size_t nwanted)
-{
-	FILE *f = fopen("/proc/kallsyms", "re");
-	size_t cap = 0;
-	char line[512];
-
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		char *save = NULL, *name, *module, *addr, *type;
-
-		addr = strtok_r(line, " \t\n", &save);
-		type = strtok_r(NULL, " \t\n", &save);
-		if (!addr || !type)
-			continue;
-		name = strtok_r(NULL, " \t\n", &save);
-		if (!name)
-			continue;
-		if (wanted && !bsearch(&name, wanted, nwanted, sizeof(*wanted), name_cmp))
-			continue;
-		module = strtok_r(NULL, " \t\n", &save);
-		if (k->nksyms == cap) {
-			size_t ncap = cap ? cap * 2 : 65536;
-			struct vt_ksym *n = realloc(k->ksyms, ncap * sizeof(*n));
-
-			if (!n)
-				goto nomem;
-			k->ksyms = n;
-			cap = ncap;
-		}
-		k->ksyms[k->nksyms].name = strdup(name);
-		if (module && module[0] == '[') {
-			module++;
-			module[strcspn(module, "]")] = '\0';
-		} else {
-			module = "";
-		}
-		k->ksyms[k->nksyms].module = strdup(module);
-		/* Only text symbols are useful to name stack frames. */
-		k->ksyms[k->nksyms].addr = (type[0] == 't' || type[0] == 'T') ? strtoull(addr, NULL, 16) : 0;
-		if (!k->ksyms[k->nksyms].name || !k->ksyms[k->nksyms].module) {
-			free(k->ksyms[k->nksyms].name);
-			free(k->ksyms[k->nksyms].module);
-			goto nomem;
-		}
-		k->nksyms++;
-	}
-	fclose(f);
-	qsort(k->ksyms, k->nksyms, sizeof(*k->ksyms), ksym_cmp);
-	return 0;
-nomem:
-	fclose(f);
-	return -ENOMEM;
-}
-
 int vt_kernel_open(struct vt_kernel **out, const char *const *symbols, char *why, size_t why_len)
 {
-	const char **wanted = NULL;
-	size_t nwanted = 0;
 	struct vt_kernel *k = calloc(1, sizeof(*k));
+	FILE *f;
 	int err;
 
 	*out = NULL;
@@ -170,20 +92,14 @@ int vt_kernel_open(struct vt_kernel **out, const char *const *symbols, char *why
 		snprintf(why, why_len, "cannot read module BTF: %s", strerror(-err));
 		goto fail;
 	}
-	if (symbols) {
-		while (symbols[nwanted])
-			nwanted++;
-		wanted = malloc((nwanted + 1) * sizeof(*wanted));
-		if (!wanted) {
-			err = -ENOMEM;
-			snprintf(why, why_len, "cannot read /proc/kallsyms: %s", strerror(-err));
-			goto fail;
-		}
-		memcpy(wanted, symbols, nwanted * sizeof(*wanted));
-		qsort(wanted, nwanted, sizeof(*wanted), name_cmp);
+	f = fopen("/proc/kallsyms", "re");
+	if (!f) {
+		err = -errno;
+		snprintf(why, why_len, "cannot read /proc/kallsyms: %s", strerror(-err));
+		goto fail;
 	}
-	err = load_kallsyms(k, wanted, nwanted);
-	free(wanted);
+	err = vt_kallsyms_load(&k->ksyms, f, symbols);
+	fclose(f);
 	if (err) {
 		snprintf(why, why_len, "cannot read /proc/kallsyms: %s", strerror(-err));
 		goto fail;
@@ -206,12 +122,7 @@ void vt_kernel_close(struct vt_kernel *k)
 		close(k->modules[i].fd);
 	}
 	free(k->modules);
-	for (i = 0; i < k->nksyms; i++) {
-		free(k->ksyms[i].name);
-		free(k->ksyms[i].module);
-	}
-	free(k->ksyms);
-	free(k->by_addr);
+	vt_kallsyms_free(k->ksyms);
 	btf__free(k->vmlinux);
 	free(k);
 }
@@ -286,23 +197,14 @@ bool vt_kernel_has_member(struct vt_kernel *k, const char *type_dot_member)
 	return false;
 }
 
-static const struct vt_ksym *find_ksym(const struct vt_kernel *k, const char *sym)
-{
-	struct vt_ksym key = { .name = (char *)sym };
-
-	return bsearch(&key, k->ksyms, k->nksyms, sizeof(*k->ksyms), ksym_cmp);
-}
-
 bool vt_kernel_has_ksym(struct vt_kernel *k, const char *sym)
 {
-	return find_ksym(k, sym) != NULL;
+	return vt_kallsyms_module(k->ksyms, sym) != NULL;
 }
 
 const char *vt_kernel_ksym_module(struct vt_kernel *k, const char *sym)
 {
-	const struct vt_ksym *s = find_ksym(k, sym);
-
-	return s ? s->module : NULL;
+	return vt_kallsyms_module(k->ksyms, sym);
 }
 
 bool vt_kernel_has_tracepoint(struct vt_kernel *k, const char *tp)
@@ -378,54 +280,7 @@ size_t vt_kernel_module_count(const struct vt_kernel *k)
 	return k->nmodules;
 }
 
-static int addr_cmp(const void *a, const void *b)
-{
-	__u64 x = (*(struct vt_ksym *const *)a)->addr, y = (*(struct vt_ksym *const *)b)->addr;
-
-	return x < y ? -1 : x > y;
-}
-
-static int build_addr_index(struct vt_kernel *k)
-{
-	size_t i;
-
-	k->by_addr = calloc(k->nksyms ? k->nksyms : 1, sizeof(*k->by_addr));
-	if (!k->by_addr)
-		return -ENOMEM;
-	for (i = 0; i < k->nksyms; i++)
-		if (k->ksyms[i].addr)
-			k->by_addr[k->nby_addr++] = &k->ksyms[i];
-	qsort(k->by_addr, k->nby_addr, sizeof(*k->by_addr), addr_cmp);
-	return 0;
-}
-
 long long vt_kernel_symbolize(struct vt_kernel *k, __u64 addr, char *buf, size_t len)
 {
-	size_t lo = 0, hi;
-	const struct vt_ksym *s;
-
-	if (!k->by_addr && build_addr_index(k))
-		goto raw;
-	hi = k->nby_addr;
-	/* The last symbol at or below addr. */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (k->by_addr[mid]->addr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (!lo)
-		goto raw;
-	s = k->by_addr[lo - 1];
-	if (s->module[0])
-		snprintf(buf, len, "%s+0x%llx [%s]", s->name, (unsigned long long)(addr - s->addr),
-			 s->module);
-	else
-		snprintf(buf, len, "%s+0x%llx", s->name, (unsigned long long)(addr - s->addr));
-	return addr - s->addr;
-raw:
-	snprintf(buf, len, "0x%llx", (unsigned long long)addr);
-	return -1;
+	return vt_kallsyms_symbolize(k->ksyms, addr, buf, len);
 }

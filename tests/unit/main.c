@@ -26,6 +26,7 @@ int main(void)
 	failed += run_render_json_tests();
 	failed += run_textfile_tests();
 	failed += run_cli_tests();
+	failed += run_kallsyms_tests();
 
 	if (failed)
 		fprintf(stderr, "unit tests: %d failed\n", failed);

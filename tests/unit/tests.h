@@ -20,5 +20,6 @@ int run_render_text_tests(void);
 int run_render_json_tests(void);
 int run_textfile_tests(void);
 int run_cli_tests(void);
+int run_kallsyms_tests(void);
 
 #endif

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include "kallsyms.h"
+
+struct vt_ksym {
+	char *name;
+	char *module;	/* "" for vmlinux */
+	__u64 addr;	/* text symbols only; 0 where kptr_restrict hides addresses */
+};
+
+struct vt_kallsyms {
+	struct vt_ksym *syms;		/* sorted by name */
+	size_t n;
+	struct vt_ksym **by_addr;	/* text symbols sorted by address, built on demand */
+	size_t nby_addr;
+};
+
+static int ksym_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct vt_ksym *)a)->name, ((const struct vt_ksym *)b)->name);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int add_sym(struct vt_kallsyms *ks, size_t *cap, const char *name, const char *module,
+		   __u64 addr)
+{
+	struct vt_ksym *s;
+
+	if (ks->n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 256;
+		struct vt_ksym *grown = realloc(ks->syms, ncap * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		ks->syms = grown;
+		*cap = ncap;
+	}
+	s = &ks->syms[ks->n];
+	s->name = strdup(name);
+	s->module = strdup(module);
+	s->addr = addr;
+	if (!s->name || !s->module) {
+		free(s->name);
+		free(s->module);
+		return -ENOMEM;
+	}
+	ks->n++;
+	return 0;
+}
+
+/* The whole table is about 150,000 symbols, most of the process's peak
+ * memory when kept; probe selection needs a few dozen of them. */
+static int parse(struct vt_kallsyms *ks, FILE *f, const char **wanted, size_t nwanted)
+{
+	size_t cap = 0;
+	char line[512];
+
+	while (fgets(line, sizeof(line), f)) {
+		char *save = NULL, *name, *module, *addr, *type;
+
+		addr = strtok_r(line, " \t\n", &save);
+		type = strtok_r(NULL, " \t\n", &save);
+		name = type ? strtok_r(NULL, " \t\n", &save) : NULL;
+		if (!name)
+			continue;
+		if (wanted && (!nwanted ||
+				!bsearch(&name, wanted, nwanted, sizeof(*wanted), name_cmp)))
+			continue;
+		module = strtok_r(NULL, " \t\n", &save);
+		if (module && module[0] == '[') {
+			module++;
+			module[strcspn(module, "]")] = '\0';
+		} else {
+			module = "";
+		}
+		/* Only text symbols are useful to name stack frames. */
+		if (add_sym(ks, &cap, name, module,
+			    (type[0] == 't' || type[0] == 'T') ? strtoull(addr, NULL, 16) : 0))
+			return -ENOMEM;
+	}
+	if (ks->n)	/* qsort and bsearch take no NULL array, even empty */
+		qsort(ks->syms, ks->n, sizeof(*ks->syms), ksym_cmp);
+	return 0;
+}
+
+int vt_kallsyms_load(struct vt_kallsyms **out, FILE *f, const char *const *wanted)
+{
+	struct vt_kallsyms *ks = calloc(1, sizeof(*ks));
+	const char **sorted = NULL;
+	size_t nwanted = 0;
+	int err = -ENOMEM;
+
+	*out = NULL;
+	if (!ks)
+		return -ENOMEM;
+	if (wanted) {
+		while (wanted[nwanted])
+			nwanted++;
+		sorted = malloc((nwanted + 1) * sizeof(*sorted));
+		if (!sorted)
+			goto fail;
+		memcpy(sorted, wanted, nwanted * sizeof(*sorted));
+		if (nwanted)
+			qsort(sorted, nwanted, sizeof(*sorted), name_cmp);
+	}
+	err = parse(ks, f, sorted, nwanted);
+	free(sorted);
+	if (err)
+		goto fail;
+	*out = ks;
+	return 0;
+fail:
+	vt_kallsyms_free(ks);
+	return err;
+}
+
+void vt_kallsyms_free(struct vt_kallsyms *ks)
+{
+	size_t i;
+
+	if (!ks)
+		return;
+	for (i = 0; i < ks->n; i++) {
+		free(ks->syms[i].name);
+		free(ks->syms[i].module);
+	}
+	free(ks->syms);
+	free(ks->by_addr);
+	free(ks);
+}
+
+size_t vt_kallsyms_count(const struct vt_kallsyms *ks)
+{
+	return ks ? ks->n : 0;
+}
+
+const char *vt_kallsyms_module(const struct vt_kallsyms *ks, const char *name)
+{
+	struct vt_ksym key = { .name = (char *)name };
+	const struct vt_ksym *s;
+
+	if (!ks || !name || !ks->n)
+		return NULL;
+	s = bsearch(&key, ks->syms, ks->n, sizeof(*ks->syms), ksym_cmp);
+	return s ? s->module : NULL;
+}
+
+static int addr_cmp(const void *a, const void *b)
+{
+	__u64 x = (*(struct vt_ksym *const *)a)->addr, y = (*(struct vt_ksym *const *)b)->addr;
+
+	return x < y ? -1 : x > y;
+}
+
+static int build_addr_index(struct vt_kallsyms *ks)
+{
+	size_t i;
+
+	ks->by_addr = calloc(ks->n ? ks->n : 1, sizeof(*ks->by_addr));
+	if (!ks->by_addr)
+		return -ENOMEM;
+	for (i = 0; i < ks->n; i++)
+		if (ks->syms[i].addr)
+			ks->by_addr[ks->nby_addr++] = &ks->syms[i];
+	qsort(ks->by_addr, ks->nby_addr, sizeof(*ks->by_addr), addr_cmp);
+	return 0;
+}
+
+long long vt_kallsyms_symbolize(struct vt_kallsyms *ks, __u64 addr, char *buf, size_t len)
+{
+	size_t lo = 0, hi;
+	const struct vt_ksym *s;
+
+	if (!ks || (!ks->by_addr && build_addr_index(ks)))
+		goto raw;
+	hi = ks->nby_addr;
+	/* The last symbol at or below addr. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ks->by_addr[mid]->addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		goto raw;
+	s = ks->by_addr[lo - 1];
+	/* No function is 2^63 bytes long: that is no symbol's address. */
+	if (addr - s->addr > (__u64)LLONG_MAX)
+		goto raw;
+	if (s->module[0])
+		snprintf(buf, len, "%s+0x%llx [%s]", s->name, (unsigned long long)(addr - s->addr),
+			 s->module);
+	else
+		snprintf(buf, len, "%s+0x%llx", s->name, (unsigned long long)(addr - s->addr));
+	return addr - s->addr;
+raw:
+	snprintf(buf, len, "0x%llx", (unsigned long long)addr);
+	return -1;
+}

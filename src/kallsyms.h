@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * /proc/kallsyms: which functions exist, in which module, and the names of
+ * text addresses. Parsed from any stream, so that the parser can be fuzzed.
+ */
+#ifndef VT_KALLSYMS_H
+#define VT_KALLSYMS_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <linux/types.h>
+
+struct vt_kallsyms;
+
+/* Reads "addr type name [module]" lines from @f: only the names in the
+ * NULL-terminated @wanted, or every symbol when @wanted is NULL. Lines that do
+ * not parse are skipped. 0 or -ENOMEM. */
+int vt_kallsyms_load(struct vt_kallsyms **out, FILE *f, const char *const *wanted);
+void vt_kallsyms_free(struct vt_kallsyms *ks);
+size_t vt_kallsyms_count(const struct vt_kallsyms *ks);
+/* The module that defines @name, "" for vmlinux, NULL if absent. */
+const char *vt_kallsyms_module(const struct vt_kallsyms *ks, const char *name);
+/* "function+0xoff [module]" for a text address, or the bare address when no
+ * text symbol is at or below it (or kptr_restrict hid the addresses).
+ * Returns the offset, or -1 for a bare address. */
+long long vt_kallsyms_symbolize(struct vt_kallsyms *ks, __u64 addr, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The /proc/kallsyms parser on arbitrary bytes. Each input is parsed twice,
+ * whole and with a wanted-names filter (the names probe selection asks for,
+ * plus the input's first word), and the two must agree: every wanted name
+ * the whole table has is in the filtered one, with the same module, and the
+ * filtered table holds nothing else. Symbolization of a few addresses taken
+ * from the input must give "0x..." or "name+0x...", terminated, in bounds.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "kallsyms.h"
+
+#define FAIL(...)                                                             \
+	do {                                                                  \
+		fprintf(stderr, "fuzz_kallsyms: " __VA_ARGS__);               \
+		fputc('\n', stderr);                                          \
+		abort();                                                      \
+	} while (0)
+
+static struct vt_kallsyms *load(const uint8_t *data, size_t size, const char *const *wanted)
+{
+	struct vt_kallsyms *ks;
+	FILE *f;
+
+	/* fmemopen refuses an empty buffer. */
+	f = size ? fmemopen((void *)data, size, "r") : fmemopen("\n", 1, "r");
+	if (!f)
+		FAIL("fmemopen failed");
+	if (vt_kallsyms_load(&ks, f, wanted))
+		FAIL("load failed (out of memory?)");
+	fclose(f);
+	return ks;
+}
+
+static void check_symbolize(struct vt_kallsyms *ks, uint64_t addr)
+{
+	char buf[64];
+	long long off;
+
+	memset(buf, 'X', sizeof(buf));
+	off = vt_kallsyms_symbolize(ks, addr, buf, sizeof(buf));
+	if (!memchr(buf, '\0', sizeof(buf)))
+		FAIL("symbolize: unterminated");
+	if (off < -1)
+		FAIL("symbolize: offset %lld", off);
+	/* A long name may fill the buffer before "+0x"; a short one may not. */
+	if (off == -1 ? strncmp(buf, "0x", 2) != 0
+		      : strlen(buf) < sizeof(buf) - 1 && !strstr(buf, "+0x"))
+		FAIL("symbolize: '%s' for offset %lld", buf, off);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *wanted[] = { "vfio_pci_mmap_fault", "vfio_pci_bar_rw", "unmap_mapping_range",
+				 "a", NULL, NULL };
+	char first[64] = "";
+	struct vt_kallsyms *all, *some;
+	size_t i, n, matched = 0;
+
+	/* The input's first word (after the address and type) as a wanted name,
+	 * so that the filter sees names that are really there. */
+	if (size) {
+		char line[256];
+		size_t len = size < sizeof(line) - 1 ? size : sizeof(line) - 1;
+
+		memcpy(line, data, len);
+		line[len] = '\0';
+		if (sscanf(line, "%*s %*s %63s", first) == 1)
+			wanted[4] = first;
+	}
+	all = load(data, size, NULL);
+	some = load(data, size, wanted);
+
+	for (i = 0; wanted[i]; i++) {
+		const char *m1 = vt_kallsyms_module(all, wanted[i]);
+		const char *m2 = vt_kallsyms_module(some, wanted[i]);
+
+		if (!m1 != !m2)
+			FAIL("'%s' is %s the whole table but %s the filtered one", wanted[i],
+			     m1 ? "in" : "not in", m2 ? "in" : "not in");
+		/* Duplicated names may resolve to different entries; the module
+		 * of each must still be a real string. */
+		if (m1 && strlen(m1) + strlen(m2) > 2 * size)
+			FAIL("module name longer than the input");
+		matched += m2 != NULL;
+	}
+	n = vt_kallsyms_count(some);
+	if (n > vt_kallsyms_count(all))
+		FAIL("the filtered table is larger than the whole one");
+	if (!matched && n)
+		FAIL("the filtered table holds %zu unwanted symbols", n);
+
+	check_symbolize(all, 0);
+	check_symbolize(all, UINT64_MAX);
+	for (i = 0; i + 8 <= size && i < 64; i += 8) {
+		uint64_t a;
+
+		memcpy(&a, data + i, 8);
+		check_symbolize(all, a);
+		check_symbolize(some, a);
+	}
+	vt_kallsyms_free(all);
+	vt_kallsyms_free(some);
+	return 0;
+}
