@@ -26,15 +26,33 @@ static void add_u64s(__u64 *dst, const __u64 *src, size_t n)
  * merge by adding word by word. */
 _Static_assert(sizeof(struct vt_device_stats) % sizeof(__u64) == 0, "stats are u64 words");
 
+/* Room for entry n of *arr, doubling it. A snapshot is built every interval,
+ * so it is sized to what is there, not to the maps' capacity: calloc()ing
+ * 256 devices (1.7 MB) each time was most of the frontend's CPU time. */
+static int grow(void **arr, size_t *cap, size_t n, size_t size)
+{
+	size_t ncap = *cap ? *cap * 2 : 4;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	p = realloc(*arr, ncap * size);
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
 static struct vt_dev_snapshot *find_or_add_dev(struct vt_snapshot *s, const struct vt_device *d,
-					      size_t cap)
+					      size_t *cap)
 {
 	size_t i;
 
 	for (i = 0; i < s->ndevs; i++)
 		if (!strncmp(s->devs[i].info.bdf, d->info.bdf, VT_BDF_LEN))
 			return &s->devs[i];
-	if (s->ndevs == cap)
+	if (grow((void **)&s->devs, cap, s->ndevs, sizeof(*s->devs)))
 		return NULL;
 	memset(&s->devs[s->ndevs], 0, sizeof(s->devs[0]));
 	return &s->devs[s->ndevs++];
@@ -52,16 +70,13 @@ static int read_devices(struct vt_tracer *t, struct vt_snapshot *s)
 {
 	int slots_fd = bpf_map__fd(t->skel->maps.bdf_slots);
 	int fd = bpf_map__fd(t->skel->maps.devices);
-	size_t cap = bpf_map__max_entries(t->skel->maps.devices);
 	struct vt_device *val = malloc(sizeof(*val));
 	struct vt_bdf_key key, next, *prev = NULL;
+	size_t cap = 0;
 	__u32 slot;
 
-	s->devs = calloc(cap, sizeof(*s->devs));
-	if (!val || !s->devs) {
-		free(val);
+	if (!val)
 		return -ENOMEM;
-	}
 	while (!bpf_map_get_next_key(slots_fd, prev, &next)) {
 		struct vt_dev_snapshot *d;
 
@@ -77,10 +92,10 @@ static int read_devices(struct vt_tracer *t, struct vt_snapshot *s)
 		if (!val->info.bdf[0] || !val->info.traced)
 			continue;
 		val->info.bdf[VT_BDF_LEN - 1] = '\0';
-		d = find_or_add_dev(s, val, cap);
+		d = find_or_add_dev(s, val, &cap);
 		if (!d) {
-			s->map_read_errors++;
-			continue;
+			free(val);
+			return -ENOMEM;
 		}
 		if (!d->instances || val->info.first_seen_ns > d->info.first_seen_ns)
 			d->info = val->info;
@@ -89,7 +104,8 @@ static int read_devices(struct vt_tracer *t, struct vt_snapshot *s)
 			 sizeof(val->stats) / sizeof(__u64));
 	}
 	free(val);
-	qsort(s->devs, s->ndevs, sizeof(*s->devs), dev_cmp);
+	if (s->ndevs)	/* qsort takes no NULL array, even empty */
+		qsort(s->devs, s->ndevs, sizeof(*s->devs), dev_cmp);
 	return 0;
 }
 
@@ -107,7 +123,7 @@ static int read_pins(struct vt_tracer *t, struct vt_snapshot *s)
 {
 	int fd = bpf_map__fd(t->skel->maps.pin_stats);
 	int procs_fd = bpf_map__fd(t->skel->maps.pin_procs);
-	size_t cap = bpf_map__max_entries(t->skel->maps.pin_procs);
+	size_t max = bpf_map__max_entries(t->skel->maps.pin_procs), cap = 0;
 	struct vt_pin_proc_key key, next, *prev = NULL;
 	__u32 path;
 
@@ -115,12 +131,11 @@ static int read_pins(struct vt_tracer *t, struct vt_snapshot *s)
 		if (bpf_map_lookup_elem(fd, &path, &s->pins[path]))
 			s->map_read_errors++;
 
-	s->procs = calloc(cap, sizeof(*s->procs));
-	if (!s->procs)
-		return -ENOMEM;
-	while (s->nprocs < cap && !bpf_map_get_next_key(procs_fd, prev, &next)) {
+	while (s->nprocs < max && !bpf_map_get_next_key(procs_fd, prev, &next)) {
 		key = next;
 		prev = &key;
+		if (grow((void **)&s->procs, &cap, s->nprocs, sizeof(*s->procs)))
+			return -ENOMEM;
 		if (bpf_map_lookup_elem(procs_fd, &key, &s->procs[s->nprocs].val)) {
 			if (errno != ENOENT)
 				s->map_read_errors++;
@@ -129,7 +144,8 @@ static int read_pins(struct vt_tracer *t, struct vt_snapshot *s)
 		s->procs[s->nprocs].val.comm[VT_COMM_LEN - 1] = '\0';
 		s->procs[s->nprocs++].key = key;
 	}
-	qsort(s->procs, s->nprocs, sizeof(*s->procs), proc_cmp);
+	if (s->nprocs)
+		qsort(s->procs, s->nprocs, sizeof(*s->procs), proc_cmp);
 	return 0;
 }
 
