@@ -14,18 +14,6 @@
 #include "hist.h"
 #include "tracer.h"
 
-static void add_u64s(__u64 *dst, const __u64 *src, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		dst[i] += src[i];
-}
-
-/* Every field of vt_device_stats is a __u64, histograms included, so instances
- * merge by adding word by word. */
-_Static_assert(sizeof(struct vt_device_stats) % sizeof(__u64) == 0, "stats are u64 words");
-
 /* Room for entry n of *arr, doubling it. A snapshot is built every interval,
  * so it is sized to what is there, not to the maps' capacity: calloc()ing
  * 256 devices (1.7 MB) each time was most of the frontend's CPU time. */
@@ -44,20 +32,6 @@ static int grow(void **arr, size_t *cap, size_t n, size_t size)
 	return 0;
 }
 
-static struct vt_dev_snapshot *find_or_add_dev(struct vt_snapshot *s, const struct vt_device *d,
-					      size_t *cap)
-{
-	size_t i;
-
-	for (i = 0; i < s->ndevs; i++)
-		if (!strncmp(s->devs[i].info.bdf, d->info.bdf, VT_BDF_LEN))
-			return &s->devs[i];
-	if (grow((void **)&s->devs, cap, s->ndevs, sizeof(*s->devs)))
-		return NULL;
-	memset(&s->devs[s->ndevs], 0, sizeof(s->devs[0]));
-	return &s->devs[s->ndevs++];
-}
-
 static int dev_cmp(const void *a, const void *b)
 {
 	return strncmp(((const struct vt_dev_snapshot *)a)->info.bdf,
@@ -65,7 +39,8 @@ static int dev_cmp(const void *a, const void *b)
 }
 
 /* Devices seen are the keys of bdf_slots (bound or not any more); their
- * figures are in the devices array at the slot. */
+ * figures are in the devices array at the slot. A key is never deleted, so the
+ * walk sees each PCI address once and never restarts. */
 static int read_devices(struct vt_tracer *t, struct vt_snapshot *s)
 {
 	int slots_fd = bpf_map__fd(t->skel->maps.bdf_slots);
@@ -92,16 +67,14 @@ static int read_devices(struct vt_tracer *t, struct vt_snapshot *s)
 		if (!val->info.bdf[0] || !val->info.traced)
 			continue;
 		val->info.bdf[VT_BDF_LEN - 1] = '\0';
-		d = find_or_add_dev(s, val, &cap);
-		if (!d) {
+		if (grow((void **)&s->devs, &cap, s->ndevs, sizeof(*s->devs))) {
 			free(val);
 			return -ENOMEM;
 		}
-		if (!d->instances || val->info.first_seen_ns > d->info.first_seen_ns)
-			d->info = val->info;
-		d->instances += val->info.bindings ? val->info.bindings : 1;
-		add_u64s((__u64 *)&d->stats, (const __u64 *)&val->stats,
-			 sizeof(val->stats) / sizeof(__u64));
+		d = &s->devs[s->ndevs++];
+		d->info = val->info;
+		d->stats = val->stats;
+		d->instances = val->info.bindings ? val->info.bindings : 1;
 	}
 	free(val);
 	if (s->ndevs)	/* qsort takes no NULL array, even empty */

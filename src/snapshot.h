@@ -13,9 +13,11 @@
 #include "vfio_trace.h"
 
 struct vt_dev_snapshot {
-	struct vt_device_info info;	/* of the newest kernel instance with this BDF */
-	struct vt_device_stats stats;	/* summed over every instance with this BDF */
-	unsigned int instances;		/* >1 after unbind/rebind */
+	/* The BPF side's slot for this PCI address: every binding of a device
+	 * there counts in it. */
+	struct vt_device_info info;
+	struct vt_device_stats stats;
+	unsigned int instances;		/* bindings seen: >1 after unbind/rebind */
 };
 
 struct vt_proc_snapshot {
@@ -48,6 +50,7 @@ struct vt_probe_status {
 	const char *function;	/* kernel function or tracepoint chosen, or the first candidate */
 	enum vt_probe_mode mode;
 	int attached;		/* 1 when attached */
+	int on_demand;		/* 1 while waiting to be attached when needed */
 	int hidden;		/* not part of this command's report */
 	char reason[160];	/* why this choice, or why nothing could attach */
 };
