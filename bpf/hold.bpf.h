@@ -17,8 +17,9 @@
 #include "hist.bpf.h"
 #include "task.bpf.h"
 
-/* This thread's open bracket, in task storage or the holds hash. */
-static __always_inline struct vt_hold *vt_hold_lookup(void)
+/* This thread's open bracket, in task storage or the holds hash: for exits,
+ * and for zaps and waits to attribute themselves. */
+static __always_inline struct vt_hold *vt_hold_current(void)
 {
 	struct vt_task *task;
 	__u32 tid;
@@ -150,19 +151,13 @@ static __always_inline bool vt_hold_unnest(struct vt_hold *hold)
 /* This thread's open bracket on @path, or NULL (counted as a missed start). */
 static __always_inline struct vt_hold *vt_hold_find(__u32 path)
 {
-	struct vt_hold *hold = vt_hold_lookup();
+	struct vt_hold *hold = vt_hold_current();
 
 	if (!hold || hold->path != path) {
 		vt_lost(VT_LOST_MISSED_START);
 		return NULL;
 	}
 	return hold;
-}
-
-/* Any open bracket of this thread, for zaps and waits to attribute themselves. */
-static __always_inline struct vt_hold *vt_hold_current(void)
-{
-	return vt_hold_lookup();
 }
 
 /* The bracket's device, by the slot it was opened with. */
