@@ -3,7 +3,8 @@
  * vfio_pci_bar_rw(vdev, buf, count, ppos, iswrite): every BAR read()/write(),
  * 5.15 to 7.x (since 6.8 it calls the exported vfio_pci_core_ioreadN and iowriteN).
  * vfio_pci_ioeventfd_handler/_thread and __vfio_pci_memory_enabled(): ioeventfd
- * writes dropped because memory was disabled (5.8+, the same since).
+ * writes dropped because memory was disabled (5.8+, the same since); the last
+ * attached on demand (access.bpf.h).
  */
 #include "access.bpf.h"
 
@@ -38,12 +39,11 @@ int BPF_PROG(ioeventfd_entry, struct vfio_pci_ioeventfd___vt *ioeventfd)
 	return vt_ioeventfd_begin(ioeventfd);
 }
 
-/* Shared by the handler (returns int) and the thread (void): the return value
- * is not read. */
+/* 1: the lock was contended and vfio_pci_ioeventfd_thread() will write. */
 SEC("fexit/vfio_pci_ioeventfd_handler")
-int BPF_PROG(ioeventfd_exit)
+int BPF_PROG(ioeventfd_exit, struct vfio_pci_ioeventfd___vt *ioeventfd, void *unused, int ret)
 {
-	return vt_ioeventfd_end();
+	return vt_ioeventfd_end(ret == 1);
 }
 
 SEC("fentry/vfio_pci_ioeventfd_thread")
@@ -55,7 +55,7 @@ int BPF_PROG(ioeventfd_thread_entry, struct vfio_pci_ioeventfd___vt *ioeventfd)
 SEC("fexit/vfio_pci_ioeventfd_thread")
 int BPF_PROG(ioeventfd_thread_exit)
 {
-	return vt_ioeventfd_end();
+	return vt_ioeventfd_end(false);
 }
 
 SEC("fexit/__vfio_pci_memory_enabled")
@@ -71,9 +71,16 @@ int BPF_KPROBE(ioeventfd_entry_kp, struct vfio_pci_ioeventfd___vt *ioeventfd)
 }
 
 SEC("kretprobe")
-int BPF_KRETPROBE(ioeventfd_exit_kp)
+int BPF_KRETPROBE(ioeventfd_exit_kp, int ret)
 {
-	return vt_ioeventfd_end();
+	return vt_ioeventfd_end(ret == 1);
+}
+
+/* The thread returns nothing: no return value to read. */
+SEC("kretprobe")
+int BPF_KRETPROBE(ioeventfd_thread_exit_kp)
+{
+	return vt_ioeventfd_end(false);
 }
 
 SEC("kretprobe")

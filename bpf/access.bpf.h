@@ -57,46 +57,77 @@ static __always_inline int vt_bar_rw_end(long ret)
  * a read trylock) or, when the lock is contended, vfio_pci_ioeventfd_thread().
  * Either skips the write silently when __vfio_pci_memory_enabled() says no, so
  * that answer, given inside one of the two, is a dropped write.
+ *
+ * But __vfio_pci_memory_enabled() also runs on every BAR read and mmap fault,
+ * where a probe on it costs about a quarter of vfio-trace's time per event
+ * (bench/README.md). So user space attaches it on demand: when an ioeventfd is
+ * registered (VFIO_DEVICE_IOEVENTFD) or, for one registered before we started,
+ * when one first fires. A handler that began before the probe was live decides
+ * at its exit from the device's state instead, as __vfio_pci_memory_enabled()
+ * would; that is exact unless a config write toggles memory during the
+ * handler, and it is the only way for the first writes.
  */
+static __always_inline void vt_ioeventfd_dropped(struct vfio_pci_ioeventfd___vt *ioeventfd)
+{
+	struct vt_device *dev;
+	__u32 slot;
+	__u64 pos;
+
+	dev = vt_device_get(BPF_CORE_READ(ioeventfd, vdev), &slot);
+	if (!dev)
+		return;
+	pos = BPF_CORE_READ(ioeventfd, pos);
+	__sync_fetch_and_add(&dev->stats.accesses[VT_ACCESS_IOEVENTFD_DROP], 1);
+	vt_emit(dev, VT_EV_IOEVENTFD_DROP, BPF_CORE_READ(ioeventfd, bar),
+		pos & VT_VFIO_PCI_OFFSET_MASK, 0);
+}
+
 static __always_inline int vt_ioeventfd_begin(struct vfio_pci_ioeventfd___vt *ioeventfd)
 {
+	struct vt_ioeventfd_call call = {
+		.ioeventfd = (__u64)ioeventfd,
+		.checked = ioeventfd_check_live,
+	};
 	__u32 tid = vt_tid();
-	__u64 key = (__u64)ioeventfd;
 
-	if (bpf_map_update_elem(&ioeventfds_inflight, &tid, &key, BPF_ANY))
+	vt_want_ioeventfd_check();
+	if (bpf_map_update_elem(&ioeventfds_inflight, &tid, &call, BPF_ANY))
 		vt_lost(VT_LOST_TASK_MAP_FULL);
 	return 0;
 }
 
-static __always_inline int vt_ioeventfd_end(void)
+/* @deferred: the handler returned 1, leaving the write to the thread. */
+static __always_inline int vt_ioeventfd_end(bool deferred)
 {
+	struct vfio_pci_ioeventfd___vt *ioeventfd;
+	struct vt_ioeventfd_call *call;
 	__u32 tid = vt_tid();
 
+	call = bpf_map_lookup_elem(&ioeventfds_inflight, &tid);
+	if (!call)
+		return 0;
+	ioeventfd = (struct vfio_pci_ioeventfd___vt *)call->ioeventfd;
+	if (!call->checked && !deferred && vt_task_allowed() &&
+	    BPF_CORE_READ(ioeventfd, test_mem) &&
+	    !vt_memory_enabled(BPF_CORE_READ(ioeventfd, vdev)))
+		vt_ioeventfd_dropped(ioeventfd);
 	bpf_map_delete_elem(&ioeventfds_inflight, &tid);
 	return 0;
 }
 
 static __always_inline int vt_memory_enabled_result(bool enabled)
 {
-	struct vfio_pci_ioeventfd___vt *ioeventfd;
-	struct vt_device *dev;
-	__u32 tid = vt_tid();
-	__u64 *key, pos;
-	__u32 slot;
+	struct vt_ioeventfd_call *call;
+	__u32 tid;
 
 	if (enabled || !vt_task_allowed())
 		return 0;
-	key = bpf_map_lookup_elem(&ioeventfds_inflight, &tid);
-	if (!key)
+	tid = vt_tid();
+	call = bpf_map_lookup_elem(&ioeventfds_inflight, &tid);
+	/* Unchecked: its exit decides, once. */
+	if (!call || !call->checked)
 		return 0;
-	ioeventfd = (struct vfio_pci_ioeventfd___vt *)*key;
-	dev = vt_device_get(BPF_CORE_READ(ioeventfd, vdev), &slot);
-	if (!dev)
-		return 0;
-	pos = BPF_CORE_READ(ioeventfd, pos);
-	__sync_fetch_and_add(&dev->stats.accesses[VT_ACCESS_IOEVENTFD_DROP], 1);
-	vt_emit(dev, VT_EV_IOEVENTFD_DROP, BPF_CORE_READ(ioeventfd, bar),
-		pos & VT_VFIO_PCI_OFFSET_MASK, 0);
+	vt_ioeventfd_dropped((struct vfio_pci_ioeventfd___vt *)call->ioeventfd);
 	return 0;
 }
 

@@ -182,13 +182,35 @@ struct {
 	__type(value, struct vt_pin_start);
 } pins_inflight SEC(".maps") __weak;
 
-/* A thread inside an ioeventfd handler: tid -> struct vfio_pci_ioeventfd *. */
+/* A thread inside an ioeventfd handler. */
+struct vt_ioeventfd_call {
+	__u64 ioeventfd;	/* struct vfio_pci_ioeventfd * */
+	/* The __vfio_pci_memory_enabled() probe was live when the handler began:
+	 * it decides the drop, not the handler's exit (access.bpf.h). */
+	__u32 checked;
+	__u32 pad;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, VT_MAX_TASKS);
-	__type(key, __u32);
-	__type(value, __u64);
+	__type(key, __u32);		/* tid */
+	__type(value, struct vt_ioeventfd_call);
 } ioeventfds_inflight SEC(".maps") __weak;
+
+/*
+ * Requests to user space for probes attached on demand (src/tracer.c): only
+ * the ioeventfd check, so far. User space sets the size to one page.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096);
+} requests SEC(".maps") __weak;
+
+/* Set by user space once the __vfio_pci_memory_enabled() probe is attached. */
+__u32 ioeventfd_check_live __weak;
+/* Asked for it already (a second request would only be read and ignored). */
+__u32 ioeventfd_check_asked __weak;
 
 /* enum vt_pin_path -> totals. */
 struct {
@@ -219,6 +241,18 @@ static __always_inline void vt_lost(enum vt_lost_reason reason)
 static __always_inline __u32 vt_tid(void)
 {
 	return (__u32)bpf_get_current_pid_tgid();
+}
+
+/* Once: the BPF side cannot attach, so it asks (access.bpf.h says why). */
+static __always_inline void vt_want_ioeventfd_check(void)
+{
+	__u32 req = VT_REQ_IOEVENTFD_CHECK;
+
+	if (ioeventfd_check_live || ioeventfd_check_asked)
+		return;
+	ioeventfd_check_asked = 1;
+	if (bpf_ringbuf_output(&requests, &req, sizeof(req), BPF_RB_FORCE_WAKEUP))
+		ioeventfd_check_asked = 0;	/* full: ask again next time */
 }
 
 /* The -p filter. */

@@ -19,9 +19,10 @@
 #define VT_LCB_F_READ (1U << 1)
 #define VT_LCB_F_WRITE (1U << 2)
 
-/* include/uapi/linux/vfio.h: _IO(VFIO_TYPE, VFIO_BASE + 11) and + 13. */
+/* include/uapi/linux/vfio.h: _IO(VFIO_TYPE, VFIO_BASE + 11), + 13 and + 16. */
 #define VT_VFIO_DEVICE_RESET 0x3b6f
 #define VT_VFIO_DEVICE_PCI_HOT_RESET 0x3b71
+#define VT_VFIO_DEVICE_IOEVENTFD 0x3b74
 
 static __always_inline int vt_wait_begin(__u64 lock, __u32 flags)
 {
@@ -152,6 +153,8 @@ static __always_inline int vt_ioctl_begin(void *core_vdev, unsigned int cmd)
 {
 	__u32 path = vt_ioctl_path(cmd);
 
+	if (cmd == VT_VFIO_DEVICE_IOEVENTFD)
+		vt_want_ioeventfd_check();
 	if (path == VT_PATH_MAX || !vt_task_allowed())
 		return 0;
 	vt_hold_begin_on(vt_vdev_from_core(core_vdev), path, VT_MODE_WRITE, cmd, 0, false);

@@ -93,6 +93,13 @@ enum vt_event_kind {
 	VT_EV_KIND_MAX,
 };
 
+/* What the BPF side asks user space for, on the `requests` ring buffer. */
+enum vt_request {
+	/* An ioeventfd is registered or has fired: attach the probe on
+	 * __vfio_pci_memory_enabled() that sees its writes dropped. */
+	VT_REQ_IOEVENTFD_CHECK = 1,
+};
+
 /* Everything that can be lost or dropped on the BPF side; counted, never silent. */
 enum vt_lost_reason {
 	VT_LOST_RINGBUF_FULL,	/* event not delivered; still counted in the stats */

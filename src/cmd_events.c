@@ -74,6 +74,7 @@ int vt_cmd_events(const struct vt_options *o)
 	while (!vt_exiting && !(end && vt_monotonic_ns() >= end)) {
 		/* Events wake us only in batches (events.bpf.h): a poll that
 		 * times out still takes whatever is there. */
+		vt_tracer_serve(&t);
 		err = ring_buffer__poll(rb, 100);
 		if (err == 0)
 			err = ring_buffer__consume(rb);

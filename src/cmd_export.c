@@ -80,7 +80,7 @@ int vt_cmd_export(const struct vt_options *o)
 		next += (__u64)(o->interval_s * 1e9);
 		if (end && next > end)
 			next = end;
-		vt_sleep_until(next);
+		vt_tracer_wait_until(&t, next);
 		if (vt_exiting) {
 			/* The final state, so nothing counted since the last write is lost. */
 			err = write_once(&t, o->textfile_dir);

@@ -288,7 +288,7 @@ int vt_cmd_lockdep(const struct vt_options *o)
 	fprintf(stderr, "Tracing the order of mmap_lock, vma_lock, memory_lock, i_mmap_rwsem and "
 		"igate... Hit Ctrl-C to end.\n");
 	start = vt_monotonic_ns();
-	vt_sleep_until(o->duration_s ? start + (__u64)(o->duration_s * 1e9) : ~0ULL);
+	vt_tracer_wait_until(&t, o->duration_s ? start + (__u64)(o->duration_s * 1e9) : ~0ULL);
 	seconds = (vt_monotonic_ns() - start) / 1e9;
 
 	if (read_edges(&t, &es)) {

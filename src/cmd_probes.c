@@ -15,7 +15,7 @@ static void print_report(const struct vt_probe_report *r)
 		const struct vt_probe_status *s = &r->items[i];
 
 		printf("%-18s %-36s %-10s %-12s %s\n", s->operation, s->function,
-		       vt_probe_mode_name(s->mode), s->attached ? "attached" : "unavailable",
+		       vt_probe_mode_name(s->mode), s->attached ? "attached" : s->on_demand ? "on-demand" : "unavailable",
 		       s->reason);
 	}
 }

@@ -98,7 +98,7 @@ int vt_cmd_summary(const struct vt_options *o)
 			next = end ? end : ~0ULL;
 		if (end && next > end)
 			next = end;
-		vt_sleep_until(next);
+		vt_tracer_wait_until(&t, next);
 
 		err = vt_tracer_snapshot(&t, &cur);
 		if (err) {

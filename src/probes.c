@@ -31,6 +31,8 @@ struct vt_operation {
 	/* Only wanted when another operation chose this function. */
 	const char *only_with;
 	struct vt_candidate candidates[VT_MAX_CANDIDATES];
+	/* Attached only when the BPF side asks (vt_probes_attach_on_demand). */
+	bool on_demand;
 };
 
 static const struct vt_operation operations[] = {
@@ -56,11 +58,12 @@ static const struct vt_operation operations[] = {
 	} },
 	{ "ioeventfd_thread", VT_OP_FUNCTION, false, false, "vfio_pci_ioeventfd_handler", {
 		{ "vfio_pci_ioeventfd_thread", "ioeventfd_thread_entry", "ioeventfd_thread_exit",
-		  "ioeventfd_entry_kp", "ioeventfd_exit_kp" },
+		  "ioeventfd_entry_kp", "ioeventfd_thread_exit_kp" },
 	} },
+	/* Runs on every BAR access and fault too: on demand (access.bpf.h). */
 	{ "ioeventfd_check", VT_OP_FUNCTION, false, false, "vfio_pci_ioeventfd_handler", {
 		{ "__vfio_pci_memory_enabled", "memory_enabled_exit", NULL, "memory_enabled_exit_kp", NULL },
-	} },
+	}, .on_demand = true },
 	{ "memory_lock_wait", VT_OP_TRACEPOINT, false, false, NULL, {
 		/* 5.19+: 16edd9b511a1 "locking: Add lock contention tracepoints";
 		 * the programs are named after the two tracepoints. */
@@ -433,33 +436,86 @@ static struct bpf_link *attach_one(struct bpf_program *prog, enum vt_probe_mode 
 	return bpf_program__attach(prog);
 }
 
+static void attach_choice(struct vt_probe_set *set, size_t i)
+{
+	struct vt_choice *ch = &set->choices[i];
+	struct vt_probe_status *st = &set->status[i];
+	int err = 0;
+
+	ch->entry_link = attach_one(ch->entry, ch->mode, ch->cand->func);
+	if (!ch->entry_link)
+		err = -errno;
+	if (!err && ch->exit) {
+		ch->exit_link = attach_one(ch->exit, ch->mode, ch->cand->func);
+		if (!ch->exit_link)
+			err = -errno;
+	}
+	if (err) {
+		/* Half a pair would open brackets that never close. */
+		bpf_link__destroy(ch->entry_link);
+		ch->entry_link = NULL;
+		append_reason(st, "attach failed: %s", strerror(-err));
+		return;
+	}
+	st->attached = 1;
+}
+
 void vt_probes_attach(struct vt_probe_set *set)
 {
 	size_t i;
 
 	for (i = 0; i < VT_NOPS; i++) {
-		struct vt_choice *ch = &set->choices[i];
-		struct vt_probe_status *st = &set->status[i];
-		int err = 0;
+		if (!set->choices[i].cand)
+			continue;
+		if (operations[i].on_demand) {
+			set->status[i].on_demand = 1;
+			append_reason(&set->status[i], "on demand: once an ioeventfd is "
+				      "registered or fires");
+			continue;
+		}
+		attach_choice(set, i);
+	}
+	refresh_report(set);
+}
 
-		if (!ch->cand)
+bool vt_probes_pending(const struct vt_probe_set *set)
+{
+	size_t i;
+
+	for (i = 0; i < VT_NOPS; i++)
+		if (set->status[i].on_demand)
+			return true;
+	return false;
+}
+
+int vt_probes_attach_on_demand(struct vt_probe_set *set)
+{
+	int n = 0, err = 0;
+	size_t i;
+
+	for (i = 0; i < VT_NOPS; i++) {
+		if (!set->status[i].on_demand)
 			continue;
-		ch->entry_link = attach_one(ch->entry, ch->mode, ch->cand->func);
-		if (!ch->entry_link)
-			err = -errno;
-		if (!err && ch->exit) {
-			ch->exit_link = attach_one(ch->exit, ch->mode, ch->cand->func);
-			if (!ch->exit_link)
-				err = -errno;
-		}
-		if (err) {
-			/* Half a pair would open brackets that never close. */
-			bpf_link__destroy(ch->entry_link);
-			ch->entry_link = NULL;
-			append_reason(st, "attach failed: %s", strerror(-err));
+		set->status[i].on_demand = 0;
+		attach_choice(set, i);
+		if (set->status[i].attached)
+			n++;
+		else
+			err = -EIO;
+	}
+	refresh_report(set);
+	return err ? err : n;
+}
+
+void vt_probes_decline_on_demand(struct vt_probe_set *set, const char *why)
+{
+	size_t i;
+
+	for (i = 0; i < VT_NOPS; i++) {
+		if (!set->status[i].on_demand)
 			continue;
-		}
-		st->attached = 1;
+		set->status[i].on_demand = 0;
+		append_reason(&set->status[i], "not attached: %s", why);
 	}
 	refresh_report(set);
 }

@@ -24,8 +24,16 @@ struct vt_probe_set;
 const char *const *vt_probes_functions(void);
 int vt_probes_select(struct vt_probe_set **out, struct bpf_object *obj, struct vt_kernel *k,
 		     bool force_kprobes, bool lockdep);
-/* Attaches what was selected; failures become "not attached" lines, not errors. */
+/* Attaches what was selected but the on-demand probes; failures become "not
+ * attached" lines, not errors. */
 void vt_probes_attach(struct vt_probe_set *set);
+/* An on-demand probe is selected and neither attached nor declined yet. */
+bool vt_probes_pending(const struct vt_probe_set *set);
+/* Attaches the pending on-demand probes: how many, or -EIO if one failed (its
+ * report line says why). */
+int vt_probes_attach_on_demand(struct vt_probe_set *set);
+/* They will not be attached; @why goes into their report lines. */
+void vt_probes_decline_on_demand(struct vt_probe_set *set, const char *why);
 /* The coverage report; valid until vt_probes_free. */
 const struct vt_probe_report *vt_probes_report(const struct vt_probe_set *set);
 /* Number of vfio operations (not counting the lock tracepoints) attached. */

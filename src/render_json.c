@@ -214,6 +214,7 @@ static void write_probes(struct json_writer *w,
 		jw_string(w, "function", p->function);
 		jw_string(w, "mode", vt_probe_mode_name(p->mode));
 		jw_bool(w, "attached", p->attached);
+		jw_bool(w, "on_demand", p->on_demand);
 		jw_string_n(w, "reason", p->reason, sizeof(p->reason));
 		jw_end_object(w);
 	}

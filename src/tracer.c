@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "vfio_trace.skel.h"
 #include "kernel_features.h"
 #include "privileges.h"
+#include "signals.h"
 #include "tracer.h"
 
 #define VT_EVENTS_RINGBUF_BYTES (8U << 20)
@@ -82,6 +84,7 @@ static void set_knobs(struct vfio_trace_bpf *skel, const struct vt_options *o, b
 	 * storm is tens of thousands a second), and the others one page. */
 	bpf_map__set_max_entries(skel->maps.events,
 				 want_events ? VT_EVENTS_RINGBUF_BYTES : (__u32)sysconf(_SC_PAGESIZE));
+	bpf_map__set_max_entries(skel->maps.requests, (__u32)sysconf(_SC_PAGESIZE));
 }
 
 /*
@@ -92,17 +95,109 @@ static void set_knobs(struct vfio_trace_bpf *skel, const struct vt_options *o, b
  * forces the tid-keyed hash that kernels without task storage (5.10) use, so
  * that path is tested on the test bed's newer kernels too.
  */
-static int choose_thread_state(struct vt_kernel *k, bool *task_storage, char *why, size_t len)
+static bool choose_thread_state(struct vt_kernel *k, bool force_hash)
 {
-	const char *force = getenv("VFIO_TRACE_THREAD_STATE");
+	return !force_hash && !vt_kernel_is_preempt_rt(k) && vt_kernel_task_storage_usable();
+}
 
-	if (force && strcmp(force, "hash") && strcmp(force, "auto")) {
+/* The test and diagnostic switches, checked before any slow work. */
+struct env_switches {
+	bool force_hash;	/* VFIO_TRACE_THREAD_STATE=hash */
+	/* VFIO_TRACE_IOEVENTFD_CHECK=never: ioeventfd drops are always decided
+	 * from the device's state (access.bpf.h), so that path is tested alone. */
+	bool never_check;
+};
+
+static int read_env_switches(struct env_switches *sw, char *why, size_t len)
+{
+	const char *v = getenv("VFIO_TRACE_THREAD_STATE");
+
+	if (v && strcmp(v, "hash") && strcmp(v, "auto")) {
 		snprintf(why, len, "VFIO_TRACE_THREAD_STATE must be 'hash' or 'auto'");
 		return -EINVAL;
 	}
-	*task_storage = !(force && !strcmp(force, "hash")) && !vt_kernel_is_preempt_rt(k) &&
-			vt_kernel_task_storage_usable();
+	sw->force_hash = v && !strcmp(v, "hash");
+	v = getenv("VFIO_TRACE_IOEVENTFD_CHECK");
+	if (v && strcmp(v, "on-demand") && strcmp(v, "never")) {
+		snprintf(why, len, "VFIO_TRACE_IOEVENTFD_CHECK must be 'on-demand' or 'never'");
+		return -EINVAL;
+	}
+	sw->never_check = v && !strcmp(v, "never");
 	return 0;
+}
+
+static int on_request(void *ctx, void *data, size_t size)
+{
+	struct vt_tracer *t = ctx;
+	__u32 req;
+
+	if (size < sizeof(req))
+		return 0;
+	memcpy(&req, data, sizeof(req));
+	if (req == VT_REQ_IOEVENTFD_CHECK)
+		t->check_requested = true;
+	return 0;
+}
+
+static void attach_check(struct vt_tracer *t)
+{
+	int n = vt_probes_attach_on_demand(t->probes);
+
+	if (n < 0) {
+		fprintf(stderr, "vfio-trace: cannot attach to __vfio_pci_memory_enabled (`vfio-trace "
+			"probes` says why): ioeventfd drops are told from the device's state\n");
+		return;
+	}
+	/* Only now: a handler that sees this has the probe to decide for it. */
+	t->skel->bss->ioeventfd_check_live = 1;
+}
+
+/* Until an ioeventfd shows up, the BPF side can ask for the probe that sees its
+ * dropped writes; without the ring buffer to ask through, it is attached now. */
+static void arm_on_demand(struct vt_tracer *t, const struct env_switches *sw)
+{
+	if (!vt_probes_pending(t->probes))
+		return;
+	if (sw->never_check) {
+		vt_probes_decline_on_demand(t->probes, "VFIO_TRACE_IOEVENTFD_CHECK=never");
+		return;
+	}
+	t->requests = ring_buffer__new(bpf_map__fd(t->skel->maps.requests), on_request, t, NULL);
+	if (!t->requests)
+		attach_check(t);
+}
+
+void vt_tracer_serve(struct vt_tracer *t)
+{
+	if (!t->requests)
+		return;
+	ring_buffer__consume(t->requests);
+	if (!t->check_requested)
+		return;
+	/* Nothing else is ever asked for. */
+	ring_buffer__free(t->requests);
+	t->requests = NULL;
+	attach_check(t);
+	fprintf(stderr, "vfio-trace: an ioeventfd is in use: now also probing "
+		"__vfio_pci_memory_enabled for its dropped writes\n");
+}
+
+void vt_tracer_wait_until(struct vt_tracer *t, __u64 deadline_ns)
+{
+	while (t->requests && !vt_exiting) {
+		__u64 now = vt_monotonic_ns(), left;
+		struct pollfd p = { .fd = ring_buffer__epoll_fd(t->requests), .events = POLLIN };
+		struct timespec ts;
+
+		if (now >= deadline_ns)
+			return;
+		left = deadline_ns - now;
+		ts.tv_sec = left / 1000000000ULL;
+		ts.tv_nsec = left % 1000000000ULL;
+		if (ppoll(&p, 1, &ts, NULL) > 0)
+			vt_tracer_serve(t);
+	}
+	vt_sleep_until(deadline_ns);
 }
 
 /* The BPF side takes device slots from this queue (device.bpf.h). */
@@ -119,6 +214,7 @@ static int fill_free_slots(struct vfio_trace_bpf *skel)
 
 int vt_tracer_start(struct vt_tracer *t, const struct vt_options *o, bool want_events)
 {
+	struct env_switches sw;
 	char why[256];
 	int err;
 
@@ -127,6 +223,9 @@ int vt_tracer_start(struct vt_tracer *t, const struct vt_options *o, bool want_e
 	libbpf_verbose = o->verbose;
 	libbpf_set_print(libbpf_print);
 
+	err = read_env_switches(&sw, why, sizeof(why));
+	if (err)
+		goto fail_why;
 	err = vt_check_privileges(why, sizeof(why));
 	if (err)
 		goto fail_why;
@@ -143,9 +242,7 @@ int vt_tracer_start(struct vt_tracer *t, const struct vt_options *o, bool want_e
 		snprintf(why, sizeof(why), "cannot open the BPF object: %s", strerror(-err));
 		goto fail_why;
 	}
-	err = choose_thread_state(t->kernel, &t->task_storage, why, sizeof(why));
-	if (err)
-		goto fail_why;
+	t->task_storage = choose_thread_state(t->kernel, sw.force_hash);
 	set_knobs(t->skel, o, want_events, t->task_storage);
 
 	err = vt_probes_select(&t->probes, t->skel->obj, t->kernel, o->kprobes,
@@ -173,6 +270,7 @@ int vt_tracer_start(struct vt_tracer *t, const struct vt_options *o, bool want_e
 		goto fail_why;
 	}
 	vt_probes_attach(t->probes);
+	arm_on_demand(t, &sw);
 	if (o->command != VT_CMD_PROBES && vt_probes_pinned_modules(t->probes, why, sizeof(why)))
 		fprintf(stderr, "vfio-trace: note: while attached, %s cannot be unloaded (fentry holds "
 			"them; --kprobes does not)\n", why);
@@ -191,6 +289,8 @@ int vt_tracer_events_fd(const struct vt_tracer *t)
 
 void vt_tracer_stop(struct vt_tracer *t)
 {
+	ring_buffer__free(t->requests);
+	t->requests = NULL;
 	/* Links first, so nothing runs while the maps go away. */
 	vt_probes_free(t->probes);
 	t->probes = NULL;

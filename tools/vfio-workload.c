@@ -194,6 +194,7 @@ struct opts {
 	unsigned long toggle_us;
 	unsigned long pause_us;
 	unsigned long ioeventfds;	/* eventfd writes with memory off, and as many with it on */
+	unsigned long ioeventfd_idle_ms;	/* from registering it to its first write */
 	bool iommufd;			/* /dev/iommu + the vfio cdev instead of container/group */
 	bool no_dma;
 	bool quiet;
@@ -1334,6 +1335,8 @@ static int ioeventfds(struct wl *w)
 	if (ioeventfd_set(w, w->efd) < 0)
 		return -1;
 	w->t.ioeventfd.registered = true;
+	if (w->o->ioeventfd_idle_ms)
+		sleep_us(w->o->ioeventfd_idle_ms * 1000);
 
 	/* With memory off: every write is dropped, the sentinel stays. */
 	if (ioeventfd_sentinel(w, IOEVENTFD_SENTINEL) < 0 || set_memory(w, false) < 0)
@@ -1870,6 +1873,9 @@ static void usage(FILE *f)
 "      --ioeventfds N         register an ioeventfd on edu's BAR0 liveness register,\n"
 "                             signal it N times with memory disabled (vfio drops\n"
 "                             each write) and N times enabled, remove it (default 0)\n"
+"      --ioeventfd-idle MS    wait MS between registering the ioeventfd and its\n"
+"                             first write, as a guest's driver kicks long after\n"
+"                             QEMU registered it (default 0)\n"
 "DMA:\n"
 "      --dma-size SIZE        bytes to MAP_DMA, K/M suffix (default 4M)\n"
 "      --iova ADDR            IOVA of the mapping (default 0x100000; edu needs\n"
@@ -1900,7 +1906,7 @@ enum {
 	OPT_TOUCHES = 256, OPT_PREADS, OPT_DIS_TOUCHES, OPT_DIS_PREADS, OPT_DIS_PWRITES,
 	OPT_TOGGLES, OPT_RESETS, OPT_DMA_SIZE, OPT_IOVA, OPT_DMA_BYTES, OPT_DMA_ROUNDS,
 	OPT_NO_DMA, OPT_STRESS, OPT_THREADS, OPT_TOGGLE_US, OPT_PAUSE_US, OPT_JSON,
-	OPT_IOEVENTFDS, OPT_IOMMUFD, OPT_CDEV,
+	OPT_IOEVENTFDS, OPT_IOEVENTFD_IDLE, OPT_IOMMUFD, OPT_CDEV,
 };
 
 static const struct option long_opts[] = {
@@ -1924,6 +1930,7 @@ static const struct option long_opts[] = {
 	{ "pause-us", required_argument, NULL, OPT_PAUSE_US },
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "ioeventfds", required_argument, NULL, OPT_IOEVENTFDS },
+	{ "ioeventfd-idle", required_argument, NULL, OPT_IOEVENTFD_IDLE },
 	{ "iommufd", no_argument, NULL, OPT_IOMMUFD },
 	{ "cdev", required_argument, NULL, OPT_CDEV },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -2040,6 +2047,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case OPT_NO_DMA: o->no_dma = true; break;
 		case OPT_JSON: o->json_path = optarg; break;
 		case OPT_IOEVENTFDS: r = parse_count(c, optarg, 100000, &o->ioeventfds); break;
+		case OPT_IOEVENTFD_IDLE:
+			r = parse_count(c, optarg, 60000, &o->ioeventfd_idle_ms);
+			break;
 		case OPT_IOMMUFD: o->iommufd = true; break;
 		case OPT_CDEV: o->cdev_arg = optarg; break;
 		case OPT_STRESS:

@@ -4,8 +4,10 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
+# The ioeventfd waits a second before its first write, so the check vfio-trace
+# attaches on demand when it is registered is in place for every write.
 workload_args=(--touches 5 --disabled-touches 4 --disabled-preads 3 --disabled-pwrites 1
-	--toggles 2 --resets 2 --dma-size 8M)
+	--toggles 2 --resets 2 --dma-size 8M --ioeventfds 2 --ioeventfd-idle 1000)
 
 # check_against_truth MODE DIR
 check_against_truth() {
@@ -44,6 +46,15 @@ check_against_truth() {
 	check_eq "$mode: every access names the disabling task" \
 		"$(jq -s '[.[] | select(.kind == "sigbus" or .kind == "eio") | select(.disabled_by.comm != "vfio-workload")] | length' "$g/events.ndjson")" 0
 
+	# ioeventfd writes dropped with memory off, seen by the probe attached on
+	# demand: before the workload it waits, after it it is attached.
+	check_eq "$mode: ioeventfd_drop accesses" "$(prom_value "$p" "vfio_trace_disabled_memory_accesses_total{$d,kind=\"ioeventfd_drop\"}")" "$(j .ioeventfd_writes_disabled)"
+	check_eq "$mode: ioeventfd_drop events" "$(jq -s '[.[] | select(.kind == "ioeventfd_drop")] | length' "$g/events.ndjson")" "$(j .ioeventfd_writes_disabled)"
+	check_eq "$mode: ioeventfd check waits for an ioeventfd" "$(awk '$1 == "ioeventfd_check" { print $4 }' "$g/probes.txt")" on-demand
+	check_eq "$mode: ioeventfd check attached once one was registered" \
+		"$(jq '.probes[] | select(.operation == "ioeventfd_check") | .attached' "$g/summary.json")" true
+	check_eq "$mode: and said so" "$(grep -c 'an ioeventfd is in use' "$g/events.err")" 1
+
 	# The JSON summary (one document at SIGTERM) agrees with the textfile.
 	check_cmd "$mode: summary is JSON" jq -e . "$g/summary.json"
 	check_eq "$mode: summary SIGBUS faults" "$(jq --arg b "$bdf" '[.devices[] | select(.bdf == $b) | .faults.by_result.sigbus] | add' "$g/summary.json")" "$(j .faults.sigbus)"
@@ -76,6 +87,13 @@ check_against_truth() {
 			check_eq "$mode: $f: no device counted" "$(jq '.devices | length' "$g/$f.json")" 0
 			check_eq "$mode: $f: nothing lost" "$(jq '[.lost[]] | add' "$g/$f.json")" 0
 		done
+		f=ioeventfd-state
+		check_eq "$mode: $f exit status" "$(cat "$g/$f.rc" 2>/dev/null)" 0
+		check_eq "$mode: $f: the check never attached" \
+			"$(jq '.probes[] | select(.operation == "ioeventfd_check") | .attached' "$g/$f.json")" false
+		check_eq "$mode: $f: drops told from the device's state" \
+			"$(jq --arg b "$bdf" '[.devices[] | select(.bdf == $b) | .disabled_memory_accesses.ioeventfd_drop] | add' "$g/$f.json")" \
+			"$(j .ioeventfd_writes_disabled)"
 	fi
 
 	# The hash where forced (kprobe runs) and on PREEMPT_RT, where task

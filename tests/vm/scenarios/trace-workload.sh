@@ -52,14 +52,19 @@ vfio-trace -j $flags > "$VT_OUT/summary.json" 2> "$VT_OUT/summary.err" &
 summary_pid=$!
 
 # The filters, in one mode: a device that is not there (-d) and a process
-# that is not the workload (-p 1) must count nothing and lose nothing.
+# that is not the workload (-p 1) must count nothing and lose nothing. And a
+# tracer that never attaches the ioeventfd check, so drops are told from the
+# device's state alone (the way for writes before it is attached).
 filters=
 if [ "$mode" = fentry ]; then
-	filters="filter-bdf filter-pid"
+	filters="filter-bdf filter-pid ioeventfd-state"
 	vfio-trace -j -d 0000:ff:1f.7 > "$VT_OUT/filter-bdf.json" 2> "$VT_OUT/filter-bdf.err" &
 	filter_bdf_pid=$!
 	vfio-trace -j -p 1 > "$VT_OUT/filter-pid.json" 2> "$VT_OUT/filter-pid.err" &
 	filter_pid_pid=$!
+	VFIO_TRACE_IOEVENTFD_CHECK=never vfio-trace -j > "$VT_OUT/ioeventfd-state.json" \
+		2> "$VT_OUT/ioeventfd-state.err" &
+	state_pid=$!
 fi
 
 # Each tracer says "... Hit Ctrl-C to end." on stderr once attached.
@@ -88,9 +93,10 @@ wait "$export_pid"; echo $? > "$VT_OUT/export.rc"
 wait "$events_pid"; echo $? > "$VT_OUT/events.rc"
 wait "$summary_pid"; echo $? > "$VT_OUT/summary.rc"
 if [ -n "$filters" ]; then
-	kill -TERM "$filter_bdf_pid" "$filter_pid_pid"
+	kill -TERM "$filter_bdf_pid" "$filter_pid_pid" "$state_pid"
 	wait "$filter_bdf_pid"; echo $? > "$VT_OUT/filter-bdf.rc"
 	wait "$filter_pid_pid"; echo $? > "$VT_OUT/filter-pid.rc"
+	wait "$state_pid"; echo $? > "$VT_OUT/ioeventfd-state.rc"
 fi
 cp "$prom_dir/vfio_trace.prom" "$VT_OUT/" 2>/dev/null
 ls -a "$prom_dir" > "$VT_OUT/textfile-dir.txt"
