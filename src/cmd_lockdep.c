@@ -267,7 +267,6 @@ static int print_json(struct vt_tracer *t, const struct edge_set *es, const stru
 		jw_u64(&w, vt_lost_reason_name(j), lost[j]);
 	jw_end_object(&w);
 	jw_end_object(&w);
-	fputc('\n', stdout);
 	return jw_finish(&w);
 }
 

@@ -40,6 +40,7 @@ check_lockdep_run() {
 	check_eq "$kernel lockdep: exit status" "$(cat "$g/lockdep.rc")" 0
 	check_eq "$kernel lockdep: text mode exit status" "$(cat "$g/lockdep-text.rc")" 0
 	check_cmd "$kernel lockdep: output is JSON" jq -e . "$g/lockdep.json"
+	check_eq "$kernel lockdep: one JSON document on one line" "$(wc -l < "$g/lockdep.json")" 1
 	# Only what the kernel itself skipped (PREEMPT_RT preempts BPF programs)
 	# and its unpaired entries and exits.
 	check_eq "$kernel lockdep: nothing lost but skipped runs and their unpaired ends" \

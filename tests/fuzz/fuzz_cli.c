@@ -23,12 +23,8 @@
 #define MAX_ARGS 24
 #define ERR_LEN 256
 
-#define FAIL(...)                                                             \
-	do {                                                                  \
-		fprintf(stderr, "fuzz_cli: " __VA_ARGS__);                    \
-		fputc('\n', stderr);                                          \
-		abort();                                                      \
-	} while (0)
+#define FUZZ_NAME "fuzz_cli"
+#include "fuzz_fail.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

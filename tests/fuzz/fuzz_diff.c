@@ -20,12 +20,8 @@
 #define MAX_DEVS 8
 #define MAX_PROCS 8
 
-#define FAIL(...)                                                             \
-	do {                                                                  \
-		fprintf(stderr, "fuzz_diff: " __VA_ARGS__);                   \
-		fputc('\n', stderr);                                          \
-		abort();                                                      \
-	} while (0)
+#define FUZZ_NAME "fuzz_diff"
+#include "fuzz_fail.h"
 
 static __u64 expect(__u64 cur, __u64 prev)
 {

@@ -13,12 +13,8 @@
 #include <string.h>
 #include "kallsyms.h"
 
-#define FAIL(...)                                                             \
-	do {                                                                  \
-		fprintf(stderr, "fuzz_kallsyms: " __VA_ARGS__);               \
-		fputc('\n', stderr);                                          \
-		abort();                                                      \
-	} while (0)
+#define FUZZ_NAME "fuzz_kallsyms"
+#include "fuzz_fail.h"
 
 static struct vt_kallsyms *load(const uint8_t *data, size_t size, const char *const *wanted)
 {

@@ -19,12 +19,8 @@
 #include <string.h>
 #include "cli.h"
 
-#define FAIL(...)                                                             \
-	do {                                                                  \
-		fprintf(stderr, "fuzz_values: " __VA_ARGS__);                 \
-		fputc('\n', stderr);                                          \
-		abort();                                                      \
-	} while (0)
+#define FUZZ_NAME "fuzz_values"
+#include "fuzz_fail.h"
 
 static int hexval(char c)
 {
