@@ -15,7 +15,7 @@
 #include <string.h>
 #include <linux/types.h>
 
-/* Two digits per division: half the multiplications of one at a time. */
+/* Two digits per step: half the steps of one at a time. */
 static const char numfmt_pairs[201] =
 	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
@@ -39,28 +39,38 @@ static inline int numfmt_dec_len(__u64 v)
 	return t + (v >= pow10[t]);
 }
 
-/* The low @n digits of v, zero-padded, ending at @end. Values that fit 32
- * bits go the cheaper 32-bit way: most are pids and small offsets. */
-static inline void numfmt_dec_back(char *end, __u64 v, int n)
+/*
+ * x < 10^n, n from 1 to 8, in exactly n digits (zero-padded). With P pairs
+ * of digits, x times ceil(2^47 / 100^(P-1)) is x / 100^(P-1) in 47-bit fixed
+ * point: the leading pair above the point, the rest below, and each
+ * multiplication of what is below by 100 brings up the next pair. It is a
+ * hair over the true value, by less than 100^P / 2^47 of a unit, which the
+ * P - 1 multiplications grow to less than 10^14 / 2^47 < 1 unit of the last
+ * pair: it never carries into a digit. All of it is exact integer arithmetic,
+ * one multiplication a pair instead of a division.
+ */
+static inline char *numfmt_put8(char *p, __u32 x, int n)
 {
-	unsigned w;
+	static const __u64 scale[4] = {
+		1ULL << 47, 1407374883554ULL, 14073748836ULL, 140737489ULL,
+	};
+	const __u64 frac = (1ULL << 47) - 1;
+	int pairs = (n + 1) / 2;
+	__u64 y = (__u64)x * scale[pairs - 1];
+	const char *d = &numfmt_pairs[2 * (y >> 47)];
 
-	for (; v > 0xffffffffULL; n -= 2) {
-		unsigned r = (unsigned)(v % 100);
-
-		v /= 100;
-		end -= 2;
-		memcpy(end, &numfmt_pairs[2 * r], 2);
+	if (n & 1) {
+		*p++ = d[1];
+	} else {
+		memcpy(p, d, 2);
+		p += 2;
 	}
-	for (w = (unsigned)v; n >= 2; n -= 2) {
-		unsigned r = w % 100;
-
-		w /= 100;
-		end -= 2;
-		memcpy(end, &numfmt_pairs[2 * r], 2);
+	while (--pairs) {
+		y = (y & frac) * 100;
+		memcpy(p, &numfmt_pairs[2 * (y >> 47)], 2);
+		p += 2;
 	}
-	if (n)
-		end[-1] = (char)('0' + w % 10);
+	return p;
 }
 
 /* "%llu" */
@@ -68,8 +78,15 @@ static inline char *put_dec(char *p, __u64 v)
 {
 	int n = numfmt_dec_len(v);
 
-	numfmt_dec_back(p + n, v, n);
-	return p + n;
+	if (n <= 8)
+		return numfmt_put8(p, (__u32)v, n);
+	if (n <= 16) {
+		p = numfmt_put8(p, (__u32)(v / 100000000), n - 8);
+	} else {
+		p = numfmt_put8(p, (__u32)(v / 10000000000000000ULL), n - 16);
+		p = numfmt_put8(p, (__u32)(v / 100000000 % 100000000), 8);
+	}
+	return numfmt_put8(p, (__u32)(v % 100000000), 8);
 }
 
 /* "%lld" */
@@ -82,12 +99,10 @@ static inline char *put_sdec(char *p, __s64 v)
 	return put_dec(p, (__u64)v);
 }
 
-/* Exactly @n digits, the low ones of v, zero-padded: "%0*llu" for a v
- * of at most n digits. */
+/* "%0*llu" for v < 10^n, n up to 8 */
 static inline char *put_dec_n(char *p, __u64 v, int n)
 {
-	numfmt_dec_back(p + n, v, n);
-	return p + n;
+	return numfmt_put8(p, (__u32)v, n);
 }
 
 /* "%0*llx" with @width up to 16 */
