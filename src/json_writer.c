@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 #include "json_writer.h"
+#include "numfmt.h"
 
 void jw_init(struct json_writer *w, FILE *f)
 {
@@ -238,20 +239,25 @@ void jw_end_array(struct json_writer *w)
 	close_container(w, ']');
 }
 
+/* numfmt rather than fprintf: a snapshot document has thousands of numbers. */
 void jw_u64(struct json_writer *w, const char *key, __u64 v)
 {
+	char buf[20];
+
 	if (w->err)
 		return;
 	start_value(w, key);
-	fprintf(w->f, "%llu", (unsigned long long)v);
+	fwrite(buf, 1, (size_t)(put_dec(buf, v) - buf), w->f);
 }
 
 void jw_i64(struct json_writer *w, const char *key, __s64 v)
 {
+	char buf[21];
+
 	if (w->err)
 		return;
 	start_value(w, key);
-	fprintf(w->f, "%lld", (long long)v);
+	fwrite(buf, 1, (size_t)(put_sdec(buf, v) - buf), w->f);
 }
 
 void jw_bool(struct json_writer *w, const char *key, int v)
