@@ -43,6 +43,14 @@ void jw_string_n(struct json_writer *w, const char *key, const char *s,
  * -E2BIG if nested too deep, or -EIO on a write error. */
 int jw_finish(struct json_writer *w);
 
+/* The string as jw_string_n() writes it, quotes included, into @out, which
+ * has room for JW_STRING_MAX(maxlen) bytes; returns the end. For a line that
+ * is built in a buffer and written at once. Unlike jw_string_n(), it may
+ * read all @maxlen bytes of @s, past a NUL too: for fixed-size buffers such
+ * as comm, and C strings with their strlen(). */
+#define JW_STRING_MAX(maxlen) (6 * (maxlen) + 2)
+char *jw_put_string(char *out, const char *s, size_t maxlen);
+
 /* Length (1-4) of the valid UTF-8 sequence at s, or 0 if s starts with a
  * byte that is not one. Shared with the Prometheus label escaper. */
 size_t utf8_seq_len(const unsigned char *s, size_t n);

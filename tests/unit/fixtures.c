@@ -205,6 +205,72 @@ void fixture_event_sigbus(struct vt_trace_event *ev)
 	set_str(ev->disabled_comm, sizeof(ev->disabled_comm), "qemu-system-x86");
 }
 
+int fixture_event_odd(int i, struct vt_trace_event *ev)
+{
+	/* "memory off" durations: a unit's bounds, the rounding just below the
+	 * next unit, exact halves of a tenth (which "%.1f" of the double rounds
+	 * either way), and past 2^53, where a double is no longer exact. */
+	static const __u64 before[] = {
+		0, 999, 1000, 1049, 1050, 1150, 999949, 999950, 1250000,
+		59999999999ULL, 150000000ULL, 3599950000000ULL, 5400000000000ULL,
+		(1ULL << 53) + 1, ~0ULL - 1,
+	};
+	static const char *const comms[] = {
+		"\x1b[31mred\x1b[0m", "\xc3\xa9t\xc3\xa9", "tab\there", "a\"b\\c",
+	};
+	const int n = sizeof(before) / sizeof(before[0]);
+
+	if (i < 0 || i >= n + 4)
+		return -1;
+	fixture_event_sigbus(ev);
+	ev->ts_ns = 7000000000ULL + (__u64)i * 999999500ULL;
+	ev->kind = VT_EV_EIO;
+	ev->value = -5;
+	ev->offset = 0xfedc0ULL << (i % 8 * 4);
+	ev->bar = (__u32)i % 6;
+	if (i < n) {
+		if (before[i] >= ev->ts_ns)
+			ev->ts_ns = ~0ULL;
+		ev->disabled_ts_ns = ev->ts_ns - before[i];
+		memset(ev->comm, 0, sizeof(ev->comm));
+		memcpy(ev->comm, comms[i % 4], strlen(comms[i % 4]));
+		return 0;
+	}
+	switch (i - n) {
+	case 0:		/* nothing in range; a bdf and a comm without NUL */
+		ev->ts_ns = ~0ULL;
+		ev->pid = ev->disabled_pid = ~0U;
+		ev->kind = ~0U;
+		ev->bar = ~0U;
+		ev->offset = ~0ULL;
+		ev->value = -9223372036854775807LL - 1;
+		memset(ev->comm, 0xff, sizeof(ev->comm));
+		memcpy(ev->bdf, "0000:3b:00.0-abc", sizeof(ev->bdf));
+		ev->disabled_ts_ns = ~0ULL;
+		break;
+	case 1:		/* an unknown kind is no access; memory came back on */
+		ev->kind = VT_EV_KIND_MAX;
+		ev->bar = VT_MAX_BARS;
+		ev->value = 9223372036854775807LL;
+		ev->disabled_ts_ns = ev->ts_ns + 10;
+		break;
+	case 2:
+		ev->kind = VT_EV_MEMORY_ENABLE;
+		ev->value = (__s64)0xfffffffffff10406ULL;
+		ev->disabled_ts_ns = 0;
+		memset(ev->disabled_comm, 0, sizeof(ev->disabled_comm));
+		break;
+	default:
+		ev->kind = VT_EV_IOEVENTFD_DROP;
+		ev->value = 0;
+		ev->bar = VT_MAX_BARS;
+		memcpy(ev->comm, "\x01\x7f\x80 CPU 0/KVM\"\\", 16);
+		ev->bdf[0] = '\0';
+		break;
+	}
+	return 0;
+}
+
 FILE *membuf_open(struct membuf *m)
 {
 	memset(m, 0, sizeof(*m));

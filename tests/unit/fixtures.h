@@ -30,6 +30,10 @@ const struct vt_probe_report *fixture_probes(void);
 /* A SIGBUS on device A while memory was off, and the disable before it. */
 void fixture_event_sigbus(struct vt_trace_event *ev);
 void fixture_event_disable(struct vt_trace_event *ev);
+/* Event i of a set with odd values in every field: unknown kinds and BARs,
+ * extreme numbers, bytes to escape or replace, "memory off" times on the
+ * rounding edges of each unit. Returns 0, or -1 past the last. */
+int fixture_event_odd(int i, struct vt_trace_event *ev);
 
 /* An in-memory FILE for rendering into. */
 struct membuf {

@@ -258,6 +258,29 @@ static void test_event_escaping(void **state)
 	membuf_free(&m);
 }
 
+/* As test_events_odd() in test_render_text.c: a golden from the renderer
+ * that used the stream writer, and every line valid JSON. */
+static void test_events_odd(void **state)
+{
+	struct vt_trace_event ev;
+	struct membuf m;
+	char *line, *nl;
+
+	assert_non_null(membuf_open(&m));
+	for (int i = 0; fixture_event_odd(i, &ev) == 0; i++)
+		assert_int_equal(render_event_json(m.f, &ev), 0);
+	membuf_close(&m);
+	assert_golden("events-odd.ndjson", m.buf, m.len);
+	for (char *p = m.buf; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		assert_non_null(nl);
+		line = strndup(p, (size_t)(nl + 1 - p));
+		assert_json_line(line, strlen(line));
+		free(line);
+	}
+	membuf_free(&m);
+}
+
 static void test_utf8_seq_len(void **state)
 {
 	static const struct {
@@ -335,6 +358,7 @@ int run_render_json_tests(void)
 		cmocka_unit_test(test_golden_interval),
 		cmocka_unit_test(test_events_golden),
 		cmocka_unit_test(test_event_escaping),
+		cmocka_unit_test(test_events_odd),
 		cmocka_unit_test(test_utf8_seq_len),
 		cmocka_unit_test(test_writer_misuse),
 		cmocka_unit_test(test_bad_args),

@@ -108,6 +108,21 @@ static void test_events_golden(void **state)
 	membuf_free(&m);
 }
 
+/* Odd values in every field; the golden was made by the renderer that
+ * formatted with printf, before the line was built by hand. */
+static void test_events_odd(void **state)
+{
+	struct vt_trace_event ev;
+	struct membuf m;
+
+	assert_non_null(membuf_open(&m));
+	for (int i = 0; fixture_event_odd(i, &ev) == 0; i++)
+		assert_int_equal(render_event_text(m.f, &ev, 0), 0);
+	membuf_close(&m);
+	assert_golden("events-odd.txt", m.buf, m.len);
+	membuf_free(&m);
+}
+
 static void test_bad_args(void **state)
 {
 	struct vt_snapshot s = { .ndevs = 1, .devs = NULL };
@@ -128,6 +143,7 @@ int run_render_text_tests(void)
 		cmocka_unit_test(test_golden_quiet_ms),
 		cmocka_unit_test(test_nsecs_and_empty),
 		cmocka_unit_test(test_events_golden),
+		cmocka_unit_test(test_events_odd),
 		cmocka_unit_test(test_bad_args),
 	};
 
