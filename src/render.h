@@ -45,6 +45,13 @@ int render_prom_cb(FILE *f, void *arg);
 
 /* One NDJSON line per ring buffer event. */
 int render_event_json(FILE *f, const struct vt_trace_event *ev);
+/* The same line, or render_event_text()'s, built at @line, which has room for
+ * VT_EVENT_LINE_MAX bytes; returns its length (no NUL). For a caller that
+ * batches lines in its own buffer: in a storm, even fwrite() per line was a
+ * sixth of an event's cost. */
+#define VT_EVENT_LINE_MAX 768
+size_t render_event_json_line(char *line, const struct vt_trace_event *ev);
+size_t render_event_text_line(char *line, const struct vt_trace_event *ev, __u64 start_ns);
 
 /* Column header for render_event_text(). */
 int render_event_text_header(FILE *f);

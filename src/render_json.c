@@ -285,15 +285,15 @@ static char *put_disabled_by(char *p, const struct vt_trace_event *ev)
 	return PUT_LIT(p, "}");
 }
 
-int render_event_json(FILE *f, const struct vt_trace_event *ev)
+_Static_assert(VT_BDF_LEN <= VT_COMM_LEN, "EVENT_JSON_MAX counts comm-sized strings");
+_Static_assert(EVENT_JSON_MAX <= VT_EVENT_LINE_MAX, "render.h promises room for a line");
+
+size_t render_event_json_line(char *line, const struct vt_trace_event *ev)
 {
-	char line[EVENT_JSON_MAX], *p = line;
+	char *p = line;
 	const char *kind;
 	size_t n;
 
-	_Static_assert(VT_BDF_LEN <= VT_COMM_LEN, "EVENT_JSON_MAX counts comm-sized strings");
-	if (!f || !ev)
-		return -EINVAL;
 
 	kind = vt_event_kind_name((int)ev->kind);
 	p = PUT_LIT(p, "{\"time_ns\":");
@@ -324,6 +324,15 @@ int render_event_json(FILE *f, const struct vt_trace_event *ev)
 	p = PUT_LIT(p, ",\"disabled_by\":");
 	p = put_disabled_by(p, ev);
 	p = PUT_LIT(p, "}\n");
-	fwrite(line, 1, (size_t)(p - line), f);
+	return (size_t)(p - line);
+}
+
+int render_event_json(FILE *f, const struct vt_trace_event *ev)
+{
+	char line[VT_EVENT_LINE_MAX];
+
+	if (!f || !ev)
+		return -EINVAL;
+	fwrite(line, 1, render_event_json_line(line, ev), f);
 	return ferror(f) ? -EIO : 0;
 }

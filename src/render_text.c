@@ -623,16 +623,15 @@ static char *put_time(char *p, __u64 ns)
 	return p + strlen(t);
 }
 
-int render_event_text(FILE *f, const struct vt_trace_event *ev,
-		      __u64 start_ns)
+_Static_assert(EVENT_LINE_MAX <= VT_EVENT_LINE_MAX, "render.h promises room for a line");
+
+size_t render_event_text_line(char *line, const struct vt_trace_event *ev, __u64 start_ns)
 {
-	char line[EVENT_LINE_MAX], *p = line, *col;
+	char *p = line, *col;
 	const char *kind;
 	__u64 rel, us;
 	size_t n;
 
-	if (!f || !ev)
-		return -EINVAL;
 	/* Seconds with 6 decimals, rounded. */
 	rel = ev->ts_ns > start_ns ? ev->ts_ns - start_ns : 0;
 	us = (rel + 500) / 1000;
@@ -685,6 +684,15 @@ int render_event_text(FILE *f, const struct vt_trace_event *ev,
 		p += 2;
 	}
 	*p++ = '\n';
-	fwrite(line, 1, (size_t)(p - line), f);
+	return (size_t)(p - line);
+}
+
+int render_event_text(FILE *f, const struct vt_trace_event *ev, __u64 start_ns)
+{
+	char line[VT_EVENT_LINE_MAX];
+
+	if (!f || !ev)
+		return -EINVAL;
+	fwrite(line, 1, render_event_text_line(line, ev, start_ns), f);
 	return ferror(f) ? -EIO : 0;
 }
