@@ -67,7 +67,10 @@ static __always_inline int vt_bar_rw_end(long ret)
  * would; that is exact unless a config write toggles memory during the
  * handler, and it is the only way for the first writes.
  */
-static __always_inline void vt_ioeventfd_dropped(struct vfio_pci_ioeventfd___vt *ioeventfd)
+/* Not inlined: with vt_device_get() it is thousands of instructions, called
+ * from six programs; one copy keeps the object smaller, and with it the
+ * memory libbpf needs to load it (the frontend's peak RSS). */
+static __noinline void vt_ioeventfd_dropped(struct vfio_pci_ioeventfd___vt *ioeventfd)
 {
 	struct vt_device *dev;
 	__u32 slot;
