@@ -139,17 +139,16 @@ static int on_request(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static void attach_check(struct vt_tracer *t)
+static bool attach_check(struct vt_tracer *t)
 {
-	int n = vt_probes_attach_on_demand(t->probes);
-
-	if (n < 0) {
+	if (vt_probes_attach_on_demand(t->probes) < 0) {
 		fprintf(stderr, "vfio-trace: cannot attach to __vfio_pci_memory_enabled (`vfio-trace "
 			"probes` says why): ioeventfd drops are told from the device's state\n");
-		return;
+		return false;
 	}
 	/* Only now: a handler that sees this has the probe to decide for it. */
 	t->skel->bss->ioeventfd_check_live = 1;
+	return true;
 }
 
 /* Until an ioeventfd shows up, the BPF side can ask for the probe that sees its
@@ -177,9 +176,9 @@ void vt_tracer_serve(struct vt_tracer *t)
 	/* Nothing else is ever asked for. */
 	ring_buffer__free(t->requests);
 	t->requests = NULL;
-	attach_check(t);
-	fprintf(stderr, "vfio-trace: an ioeventfd is in use: now also probing "
-		"__vfio_pci_memory_enabled for its dropped writes\n");
+	if (attach_check(t))
+		fprintf(stderr, "vfio-trace: an ioeventfd is in use: now also probing "
+			"__vfio_pci_memory_enabled for its dropped writes\n");
 }
 
 void vt_tracer_wait_until(struct vt_tracer *t, __u64 deadline_ns)
