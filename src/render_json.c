@@ -294,7 +294,6 @@ size_t render_event_json_line(char *line, const struct vt_trace_event *ev)
 	const char *kind;
 	size_t n;
 
-
 	kind = vt_event_kind_name((int)ev->kind);
 	p = PUT_LIT(p, "{\"time_ns\":");
 	p = put_dec(p, ev->ts_ns);

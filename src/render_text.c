@@ -56,16 +56,55 @@ static const char *fmt_time(char *buf, size_t len, __u64 ns)
 	return buf;
 }
 
+/* Bits 7 of the bytes of x that put_printable() replaces: below 0x20 (NUL
+ * too) or 0x7f and up. Bytes are masked to 7 bits first, so no sum carries
+ * into the next byte. */
+static __u64 nonprintable_bytes(__u64 x)
+{
+	const __u64 low7 = 0x7f7f7f7f7f7f7f7fULL, high = 0x8080808080808080ULL;
+	__u64 y = x & low7;
+
+	return (x | ~(y + 0x6060606060606060ULL) | (y + 0x0101010101010101ULL)) & high;
+}
+
+/* The printable form of @src, up to its NUL or @n bytes, at @p; returns its
+ * end (no NUL). A kernel string is most often plain text ending in a NUL,
+ * which is checked a word at a time; anything else takes the byte loop from
+ * the word that needs it. */
+static char *put_printable(char *p, const char *src, size_t n)
+{
+	size_t i = 0;
+
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	for (; i + 8 <= n; i += 8) {
+		__u64 x, bad;
+
+		memcpy(&x, src + i, 8);
+		memcpy(p + i, &x, 8);
+		bad = nonprintable_bytes(x);
+		if (bad) {
+			size_t k = (size_t)__builtin_ctzll(bad) / 8;
+
+			if (!src[i + k])
+				return p + i + k;
+			break;
+		}
+	}
+#endif
+	for (; i < n && src[i]; i++) {
+		unsigned char c = (unsigned char)src[i];
+
+		p[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+	}
+	return p + i;
+}
+
 /* comm and bdf come from the kernel; a terminal escape in a task name must
  * not reach the user's terminal. */
 static const char *printable(char *dst, size_t dstlen, const char *src,
 			     size_t srclen)
 {
-	size_t n = strnlen(src, srclen), i;
-
-	for (i = 0; i < n && i + 1 < dstlen; i++)
-		dst[i] = src[i] >= 0x20 && src[i] < 0x7f ? src[i] : '?';
-	dst[i] = '\0';
+	*put_printable(dst, src, srclen < dstlen - 1 ? srclen : dstlen - 1) = '\0';
 	return dst;
 }
 
@@ -528,48 +567,6 @@ static char *end_col(char *col, char *p, size_t width)
 	if (p < col + width)
 		p = col + width;
 	return p + 1;
-}
-
-/* Bits 7 of the bytes of x that printable() would replace: below 0x20 (NUL
- * too) or 0x7f and up. Bytes are masked to 7 bits first, so no sum carries
- * into the next byte. */
-static __u64 nonprintable_bytes(__u64 x)
-{
-	const __u64 low7 = 0x7f7f7f7f7f7f7f7fULL, high = 0x8080808080808080ULL;
-	__u64 y = x & low7;
-
-	return (x | ~(y + 0x6060606060606060ULL) | (y + 0x0101010101010101ULL)) & high;
-}
-
-/* printable() into the line. A kernel string is most often plain text
- * ending in a NUL, which is checked a word at a time; anything else takes
- * the byte loop from the word that needs it. */
-static char *put_printable(char *p, const char *src, size_t n)
-{
-	size_t i = 0;
-
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	for (; i + 8 <= n; i += 8) {
-		__u64 x, bad;
-
-		memcpy(&x, src + i, 8);
-		memcpy(p + i, &x, 8);
-		bad = nonprintable_bytes(x);
-		if (bad) {
-			size_t k = (size_t)__builtin_ctzll(bad) / 8;
-
-			if (!src[i + k])
-				return p + i + k;
-			break;
-		}
-	}
-#endif
-	for (; i < n && src[i]; i++) {
-		unsigned char c = (unsigned char)src[i];
-
-		p[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
-	}
-	return p + i;
 }
 
 /*
