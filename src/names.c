@@ -138,10 +138,10 @@ const char *vt_lost_reason_name(int r)
 const char *vt_probe_mode_name(enum vt_probe_mode mode)
 {
 	static const char *const names[] = {
-		[VT_MODE_NONE] = "none",
-		[VT_MODE_FENTRY] = "fentry",
-		[VT_MODE_KPROBE] = "kprobe",
-		[VT_MODE_TRACEPOINT] = "tracepoint",
+		[VT_PROBE_NONE] = "none",
+		[VT_PROBE_FENTRY] = "fentry",
+		[VT_PROBE_KPROBE] = "kprobe",
+		[VT_PROBE_TRACEPOINT] = "tracepoint",
 	};
 	return lookup(names, ARRAY_SIZE(names), (int)mode);
 }

@@ -280,7 +280,7 @@ static int choose_tracepoint(struct vt_probe_set *set, size_t i, struct vt_kerne
 		return 0;
 	}
 	set->choices[i].cand = c;
-	set->choices[i].mode = VT_MODE_TRACEPOINT;
+	set->choices[i].mode = VT_PROBE_TRACEPOINT;
 	append_reason(st, "vmlinux BTF");
 	return 0;
 }
@@ -307,7 +307,7 @@ static bool choose_candidate(struct vt_probe_set *set, size_t i, const struct vt
 	} else if ((err = vt_kernel_try_fentry(k, &f))) {
 		snprintf(fentry_why, sizeof(fentry_why), "fentry refused: %s", strerror(-err));
 	} else {
-		set->choices[i].mode = VT_MODE_FENTRY;
+		set->choices[i].mode = VT_PROBE_FENTRY;
 		snprintf(set->choices[i].module, sizeof(set->choices[i].module), "%s", f.module);
 		append_reason(st, "%s BTF", f.module);
 		return true;
@@ -325,7 +325,7 @@ static bool choose_candidate(struct vt_probe_set *set, size_t i, const struct vt
 		append_reason(st, "%s: %s, kernel has no kprobes", c->func, fentry_why);
 		return false;
 	}
-	set->choices[i].mode = VT_MODE_KPROBE;
+	set->choices[i].mode = VT_PROBE_KPROBE;
 	append_reason(st, "%s; kallsyms %s", fentry_why, module[0] ? module : "vmlinux");
 	return true;
 }
@@ -333,8 +333,8 @@ static bool choose_candidate(struct vt_probe_set *set, size_t i, const struct vt
 static int find_programs(struct vt_probe_set *set, size_t i)
 {
 	struct vt_choice *ch = &set->choices[i];
-	const char *entry = ch->mode == VT_MODE_KPROBE ? ch->cand->kprobe : ch->cand->fentry;
-	const char *exit = ch->mode == VT_MODE_KPROBE ? ch->cand->kretprobe : ch->cand->fexit;
+	const char *entry = ch->mode == VT_PROBE_KPROBE ? ch->cand->kprobe : ch->cand->fentry;
+	const char *exit = ch->mode == VT_PROBE_KPROBE ? ch->cand->kretprobe : ch->cand->fexit;
 
 	ch->entry = bpf_object__find_program_by_name(set->obj, entry);
 	ch->exit = exit ? bpf_object__find_program_by_name(set->obj, exit) : NULL;
@@ -345,7 +345,7 @@ static int find_programs(struct vt_probe_set *set, size_t i)
 	}
 	/* One program can serve several functions of the same signature, so the
 	 * target named in its SEC() is only a default. */
-	if (ch->mode == VT_MODE_FENTRY) {
+	if (ch->mode == VT_PROBE_FENTRY) {
 		int err = bpf_program__set_attach_target(ch->entry, 0, ch->cand->func);
 
 		if (!err && ch->exit)
@@ -430,7 +430,7 @@ static struct bpf_link *attach_one(struct bpf_program *prog, enum vt_probe_mode 
 {
 	/* The section says which end of the function a program is for: an
 	 * operation that only needs a return value has a kretprobe alone. */
-	if (mode == VT_MODE_KPROBE)
+	if (mode == VT_PROBE_KPROBE)
 		return bpf_program__attach_kprobe(
 			prog, !strncmp(bpf_program__section_name(prog), "kretprobe", 9), func);
 	return bpf_program__attach(prog);
@@ -568,7 +568,7 @@ int vt_probes_pinned_modules(const struct vt_probe_set *set, char *buf, size_t l
 	for (i = 0; i < VT_NOPS; i++) {
 		const struct vt_choice *ch = &set->choices[i];
 
-		if (!set->status[i].attached || ch->mode != VT_MODE_FENTRY || !ch->module[0] ||
+		if (!set->status[i].attached || ch->mode != VT_PROBE_FENTRY || !ch->module[0] ||
 		    !strcmp(ch->module, "vmlinux") || strstr(buf, ch->module))
 			continue;
 		used += snprintf(buf + used, used < len ? len - used : 0, "%s%s", n ? ", " : "",

@@ -39,10 +39,10 @@ struct vt_snapshot {
 
 /* One line of the probe coverage report ("vfio-trace probes"). */
 enum vt_probe_mode {
-	VT_MODE_NONE,
-	VT_MODE_FENTRY,
-	VT_MODE_KPROBE,
-	VT_MODE_TRACEPOINT,
+	VT_PROBE_NONE,
+	VT_PROBE_FENTRY,
+	VT_PROBE_KPROBE,
+	VT_PROBE_TRACEPOINT,
 };
 
 struct vt_probe_status {

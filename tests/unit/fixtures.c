@@ -161,12 +161,12 @@ const struct vt_probe_report *fixture_probes(void)
 {
 	static struct vt_probe_status items[] = {
 		{ .operation = "fault", .function = "vfio_pci_mmap_huge_fault",
-		  .mode = VT_MODE_FENTRY, .attached = 1,
+		  .mode = VT_PROBE_FENTRY, .attached = 1,
 		  .reason = "fentry: module BTF for vfio_pci_core" },
 		{ .operation = "memory_lock_wait", .function = "contention_begin",
-		  .mode = VT_MODE_TRACEPOINT, .attached = 1,
+		  .mode = VT_PROBE_TRACEPOINT, .attached = 1,
 		  .reason = "tp_btf with a lock address filter" },
-		{ .operation = "pin", .function = "vfio_pin_pages_remote", .mode = VT_MODE_NONE,
+		{ .operation = "pin", .function = "vfio_pin_pages_remote", .mode = VT_PROBE_NONE,
 		  .reason = "not in kallsyms (vfio_iommu_type1 not loaded?)" },
 	};
 	static const struct vt_probe_report report = { 3, items };

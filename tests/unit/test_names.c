@@ -73,10 +73,10 @@ static void test_lost_reasons(void **state)
 
 static void test_probe_modes(void **state)
 {
-	assert_string_equal(vt_probe_mode_name(VT_MODE_NONE), "none");
-	assert_string_equal(vt_probe_mode_name(VT_MODE_FENTRY), "fentry");
-	assert_string_equal(vt_probe_mode_name(VT_MODE_KPROBE), "kprobe");
-	assert_string_equal(vt_probe_mode_name(VT_MODE_TRACEPOINT), "tracepoint");
+	assert_string_equal(vt_probe_mode_name(VT_PROBE_NONE), "none");
+	assert_string_equal(vt_probe_mode_name(VT_PROBE_FENTRY), "fentry");
+	assert_string_equal(vt_probe_mode_name(VT_PROBE_KPROBE), "kprobe");
+	assert_string_equal(vt_probe_mode_name(VT_PROBE_TRACEPOINT), "tracepoint");
 	assert_string_equal(vt_probe_mode_name((enum vt_probe_mode)4), "unknown");
 	assert_string_equal(vt_probe_mode_name((enum vt_probe_mode)-1), "unknown");
 }

@@ -288,7 +288,7 @@ static void test_label_escaping(void **state)
 	struct vt_dev_snapshot dev = { 0 };
 	struct vt_snapshot s = { .ndevs = 1, .devs = &dev };
 	struct vt_probe_status item = { .operation = "op\"1", .function = "fn\\x\ny",
-					.mode = VT_MODE_KPROBE, .attached = 1 };
+					.mode = VT_PROBE_KPROBE, .attached = 1 };
 	struct vt_probe_report probes = { 1, &item };
 	size_t len;
 	char *out;
