@@ -135,9 +135,11 @@ FUZZ_JOBS ?= 1
 FUZZ_OUT := $(OUTPUT)/fuzz
 FUZZ_NAMES := cli values render diff kallsyms
 FUZZ_BINS := $(patsubst %,$(FUZZ_OUT)/fuzz_%,$(FUZZ_NAMES))
-# The parsers, renderers and snapshot_diff: no libbpf, no kernel.
-FUZZ_SRCS := src/cli.c src/hist.c src/kallsyms.c src/json_writer.c src/names.c src/render_json.c \
-	     src/render_prom.c src/render_text.c src/snapshot_diff.c
+# The parsers, the snapshot model, the analyses and the renderers: no libbpf,
+# no kernel.
+FUZZ_SRCS := $(addprefix src/,cli.c hist.c kallsyms.c json_writer.c lock_order.c names.c \
+	     render_json.c render_json_events.c render_json_lock_order.c render_prom.c \
+	     render_text.c render_text_events.c render_text_lock_order.c snapshot.c utf8.c)
 FUZZ_CFLAGS := -g -O2 -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter \
 	       -Wno-missing-field-initializers -fno-omit-frame-pointer -Iinclude -Isrc \
 	       -fsanitize=address,undefined -fno-sanitize-recover=all

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include "vfio_trace.h"
+#include "render_text.h"	/* enum vt_unit */
 
 enum vt_command {
 	VT_CMD_SUMMARY,
@@ -15,12 +16,6 @@ enum vt_command {
 	VT_CMD_EXPORT,
 	VT_CMD_PROBES,
 	VT_CMD_LOCKDEP,
-};
-
-enum vt_unit {
-	VT_UNIT_NS,
-	VT_UNIT_US,
-	VT_UNIT_MS,
 };
 
 struct vt_options {

@@ -4,11 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <bpf/libbpf.h>
 #include "commands.h"
-#include "render.h"
+#include "render_json.h"
+#include "render_text.h"
 #include "signals.h"
-#include "tracer.h"
+
+#define LINE_MAX_BYTES (VT_EVENT_LINE_MAX > VT_EVENT_JSON_MAX ? VT_EVENT_LINE_MAX : VT_EVENT_JSON_MAX)
 
 /*
  * Lines are built straight into out[] and written with write(2) once per ring
@@ -43,94 +44,97 @@ static int flush_events(struct events_ctx *ctx)
 	return ctx->write_error;
 }
 
-static int on_event(void *arg, void *data, size_t size)
+static int on_event(void *arg, const struct vt_trace_event *ev)
 {
 	struct events_ctx *ctx = arg;
-	const struct vt_trace_event *ev = data;
 
-	if (size < sizeof(*ev))
-		return 0;
-	if (sizeof(ctx->out) - ctx->len < VT_EVENT_LINE_MAX && flush_events(ctx))
-		return ctx->write_error;	/* stops ring_buffer__poll */
+	if (sizeof(ctx->out) - ctx->len < LINE_MAX_BYTES && flush_events(ctx))
+		return ctx->write_error;	/* stops the poll */
 	if (ctx->o->json)
-		ctx->len += render_event_json_line(ctx->out + ctx->len, ev);
+		ctx->len += render_json_event_line(ctx->out + ctx->len, ev);
 	else
-		ctx->len += render_event_text_line(ctx->out + ctx->len, ev, ctx->start_ns);
+		ctx->len += render_text_event_line(ctx->out + ctx->len, ev, ctx->start_ns);
 	return 0;
+}
+
+static int write_failed(struct events_ctx *ctx)
+{
+	fprintf(stderr, "vfio-trace: cannot write events: %s\n", strerror(-ctx->write_error));
+	return VT_EXIT_ERROR;
+}
+
+static int begin(void *arg, const struct vt_snapshot *first)
+{
+	struct events_ctx *ctx = arg;
+
+	ctx->start_ns = first->started_ns;
+	fprintf(stderr, "Tracing disabled-memory accesses... Hit Ctrl-C to end.\n");
+	/* Through stdio, and out before any line of ours. */
+	if ((!ctx->o->json && render_text_event_header(stdout)) || fflush(stdout)) {
+		fprintf(stderr, "vfio-trace: cannot write events: %s\n", strerror(errno));
+		return VT_EXIT_ERROR;
+	}
+	return VT_EXIT_OK;
+}
+
+/* The stream itself: serve on-demand probes, poll, write what came. */
+static int stream(void *arg, struct vt_tracer *t, __u64 deadline_ns)
+{
+	struct events_ctx *ctx = arg;
+
+	while (!vt_exiting && vt_monotonic_ns() < deadline_ns) {
+		int err;
+
+		vt_tracer_serve(t);
+		err = vt_tracer_poll_events(t, 100);
+		if (err == -EINTR)
+			continue;
+		if (err >= 0 && flush_events(ctx))
+			err = ctx->write_error;
+		if (ctx->write_error)
+			return write_failed(ctx);
+		if (err < 0) {
+			fprintf(stderr, "vfio-trace: ring buffer poll: %s\n", strerror(-err));
+			return VT_EXIT_ERROR;
+		}
+	}
+	/* Whatever is still queued is delivered before we leave. */
+	vt_tracer_drain_events(t);
+	if (flush_events(ctx))
+		return write_failed(ctx);
+	return VT_EXIT_OK;
+}
+
+/* At the end: what could not be streamed, from the counters. */
+static int report_losses(void *arg, const struct vt_snapshot *last, const struct vt_snapshot *prev)
+{
+	if (last->lost[VT_LOST_RINGBUF_FULL])
+		fprintf(stderr, "vfio-trace: %llu events lost: ring buffer full (they are "
+			"still counted in the summary and export)\n",
+			(unsigned long long)last->lost[VT_LOST_RINGBUF_FULL]);
+	if (last->lost[VT_LOST_PROG_MISSED])
+		fprintf(stderr, "vfio-trace: %llu probe runs missed: the kernel skipped a "
+			"program already running on the same CPU\n",
+			(unsigned long long)last->lost[VT_LOST_PROG_MISSED]);
+	for (int r = 0; r < VT_LOST_MAX; r++)
+		if (r != VT_LOST_RINGBUF_FULL && r != VT_LOST_PROG_MISSED && last->lost[r])
+			fprintf(stderr, "vfio-trace: %llu updates lost: %s\n",
+				(unsigned long long)last->lost[r], vt_lost_reason_name(r));
+	return VT_EXIT_OK;
 }
 
 int vt_cmd_events(const struct vt_options *o)
 {
+	static const struct vt_session_ops ops = {
+		.begin = begin, .tick = report_losses, .wait = stream,
+	};
 	static struct events_ctx ctx;
-	struct ring_buffer *rb = NULL;
-	struct vt_snapshot last = {};
-	struct vt_tracer t;
-	int rc = VT_EXIT_ERROR, err;
-	__u64 end = 0;
+	struct vt_session_plan plan;
 
-	rc = vt_start_tracing(&t, o, true);
-	if (rc != VT_EXIT_OK)
-		return rc == VT_START_INTERRUPTED ? VT_EXIT_OK : rc;
-	rc = VT_EXIT_ERROR;
 	ctx.o = o;
-	ctx.start_ns = t.started_ns;
-	rb = ring_buffer__new(vt_tracer_events_fd(&t), on_event, &ctx, NULL);
-	if (!rb) {
-		fprintf(stderr, "vfio-trace: cannot open the event ring buffer: %s\n", strerror(errno));
-		goto cleanup;
-	}
-	fprintf(stderr, "Tracing disabled-memory accesses... Hit Ctrl-C to end.\n");
-	/* Through stdio, and out before any line of ours. */
-	if ((!o->json && render_event_text_header(stdout)) || fflush(stdout)) {
-		fprintf(stderr, "vfio-trace: cannot write events: %s\n", strerror(errno));
-		goto cleanup;
-	}
-	if (o->duration_s)
-		end = vt_monotonic_ns() + (__u64)(o->duration_s * 1e9);
-	while (!vt_exiting && !(end && vt_monotonic_ns() >= end)) {
-		/* Events wake us only in batches (events.bpf.h): a poll that
-		 * times out still takes whatever is there. */
-		vt_tracer_serve(&t);
-		err = ring_buffer__poll(rb, 100);
-		if (err == 0)
-			err = ring_buffer__consume(rb);
-		if (err == -EINTR)
-			continue;
-		if (err >= 0 && flush_events(&ctx))
-			err = ctx.write_error;
-		if (err < 0) {
-			if (ctx.write_error)
-				fprintf(stderr, "vfio-trace: cannot write events: %s\n",
-					strerror(-ctx.write_error));
-			else
-				fprintf(stderr, "vfio-trace: ring buffer poll: %s\n", strerror(-err));
-			goto cleanup;
-		}
-	}
-	/* Whatever is still queued is delivered before we leave. */
-	ring_buffer__consume(rb);
-	if (flush_events(&ctx)) {
-		fprintf(stderr, "vfio-trace: cannot write events: %s\n", strerror(-ctx.write_error));
-		goto cleanup;
-	}
-	if (!vt_tracer_snapshot(&t, &last)) {
-		if (last.lost[VT_LOST_RINGBUF_FULL])
-			fprintf(stderr, "vfio-trace: %llu events lost: ring buffer full (they are "
-				"still counted in the summary and export)\n",
-				(unsigned long long)last.lost[VT_LOST_RINGBUF_FULL]);
-		if (last.lost[VT_LOST_PROG_MISSED])
-			fprintf(stderr, "vfio-trace: %llu probe runs missed: the kernel skipped a "
-				"program already running on the same CPU\n",
-				(unsigned long long)last.lost[VT_LOST_PROG_MISSED]);
-		for (int r = 0; r < VT_LOST_MAX; r++)
-			if (r != VT_LOST_RINGBUF_FULL && r != VT_LOST_PROG_MISSED && last.lost[r])
-				fprintf(stderr, "vfio-trace: %llu updates lost: %s\n",
-					(unsigned long long)last.lost[r], vt_lost_reason_name(r));
-	}
-	rc = VT_EXIT_OK;
-cleanup:
-	snapshot_free(&last);
-	ring_buffer__free(rb);
-	vt_tracer_stop(&t);
-	return rc;
+	vt_plan_from_options(o, &plan);
+	plan.tracer.on_event = on_event;
+	plan.tracer.event_ctx = &ctx;
+	plan.interval_s = 0;
+	return vt_session_run(&plan, &ops, &ctx);
 }

@@ -7,12 +7,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "commands.h"
-#include "render.h"
+#include "render_prom.h"
 #include "signals.h"
 #include "textfile.h"
-#include "tracer.h"
 
 #define VT_TEXTFILE_NAME "vfio_trace.prom"
+
+struct export_ctx {
+	const struct vt_options *o;
+	int last_err;		/* of the last write: the exit code says it */
+};
 
 static int check_dir(const char *dir)
 {
@@ -27,28 +31,39 @@ static int check_dir(const char *dir)
 	return 0;
 }
 
-static int write_once(struct vt_tracer *t, const char *dir)
+static int begin(void *arg, const struct vt_snapshot *first)
 {
-	struct vt_snapshot snap;
-	struct vt_prom_args args;
-	int err;
+	const struct export_ctx *ctx = arg;
 
-	err = vt_tracer_snapshot(t, &snap);
-	if (err)
-		return err;
-	args.snap = &snap;
-	args.probes = vt_probes_report(t->probes);
-	err = textfile_write(dir, VT_TEXTFILE_NAME, render_prom_cb, &args);
-	snapshot_free(&snap);
-	return err;
+	fprintf(stderr, "Exporting to %s/%s every %g s... Hit Ctrl-C to end.\n",
+		ctx->o->textfile_dir, VT_TEXTFILE_NAME, ctx->o->interval_s);
+	return VT_EXIT_OK;
+}
+
+/* A failed write keeps the previous file whole; the next interval tries
+ * again. After a signal this is the final state, so nothing counted since the
+ * last write is lost. */
+static int write_file(void *arg, const struct vt_snapshot *cur, const struct vt_snapshot *prev)
+{
+	struct export_ctx *ctx = arg;
+	const char *dir = ctx->o->textfile_dir;
+
+	ctx->last_err = textfile_write(dir, VT_TEXTFILE_NAME, render_prom_cb, (void *)cur);
+	if (ctx->last_err && vt_exiting)
+		fprintf(stderr, "vfio-trace: final write of %s/%s failed: %s\n", dir,
+			VT_TEXTFILE_NAME, strerror(-ctx->last_err));
+	else if (ctx->last_err)
+		fprintf(stderr, "vfio-trace: writing %s/%s failed: %s (will retry)\n", dir,
+			VT_TEXTFILE_NAME, strerror(-ctx->last_err));
+	return VT_EXIT_OK;
 }
 
 int vt_cmd_export(const struct vt_options *o)
 {
-	unsigned long written = 0;
-	struct vt_tracer t;
-	__u64 next, end = 0;
-	int rc = VT_EXIT_ERROR, err;
+	static const struct vt_session_ops ops = { .begin = begin, .tick = write_file };
+	struct export_ctx ctx = { .o = o };
+	struct vt_session_plan plan;
+	int err, rc;
 
 	err = check_dir(o->textfile_dir);
 	if (err) {
@@ -56,41 +71,8 @@ int vt_cmd_export(const struct vt_options *o)
 			o->textfile_dir, strerror(-err));
 		return VT_EXIT_ERROR;
 	}
-	rc = vt_start_tracing(&t, o, false);
-	if (rc != VT_EXIT_OK)
-		return rc == VT_START_INTERRUPTED ? VT_EXIT_OK : rc;
-	rc = VT_EXIT_ERROR;
-	fprintf(stderr, "Exporting to %s/%s every %g s... Hit Ctrl-C to end.\n",
-		o->textfile_dir, VT_TEXTFILE_NAME, o->interval_s);
-	if (o->duration_s)
-		end = vt_monotonic_ns() + (__u64)(o->duration_s * 1e9);
-	next = vt_monotonic_ns();
-	for (;;) {
-		/* A failed write keeps the previous file whole; the next interval
-		 * tries again. */
-		err = write_once(&t, o->textfile_dir);
-		if (err)
-			fprintf(stderr, "vfio-trace: writing %s/%s failed: %s (will retry)\n",
-				o->textfile_dir, VT_TEXTFILE_NAME, strerror(-err));
-		else
-			written++;
-		if (vt_exiting || (o->count && written >= o->count) ||
-		    (end && vt_monotonic_ns() >= end))
-			break;
-		next += (__u64)(o->interval_s * 1e9);
-		if (end && next > end)
-			next = end;
-		vt_tracer_wait_until(&t, next);
-		if (vt_exiting) {
-			/* The final state, so nothing counted since the last write is lost. */
-			err = write_once(&t, o->textfile_dir);
-			if (err)
-				fprintf(stderr, "vfio-trace: final write of %s/%s failed: %s\n",
-					o->textfile_dir, VT_TEXTFILE_NAME, strerror(-err));
-			break;
-		}
-	}
-	rc = err ? VT_EXIT_ERROR : VT_EXIT_OK;
-	vt_tracer_stop(&t);
-	return rc;
+	vt_plan_from_options(o, &plan);
+	plan.tick_at_start = true;
+	rc = vt_session_run(&plan, &ops, &ctx);
+	return rc == VT_EXIT_OK && ctx.last_err ? VT_EXIT_ERROR : rc;
 }

@@ -3,45 +3,25 @@
  * us see and why, detach. */
 #include <stdio.h>
 #include "commands.h"
-#include "render.h"
-#include "tracer.h"
+#include "render_json.h"
+#include "render_text.h"
 
-static void print_report(const struct vt_probe_report *r)
+static int report(void *ctx, const struct vt_snapshot *snap, const struct vt_snapshot *prev)
 {
-	size_t i;
+	const struct vt_options *o = ctx;
+	int err = o->json ? render_json_probes(stdout, snap) : render_text_probes(stdout, snap);
 
-	printf("%-18s %-36s %-10s %-12s %s\n", "OPERATION", "FUNCTION", "MODE", "STATUS", "REASON");
-	for (i = 0; i < r->n; i++) {
-		const struct vt_probe_status *s = &r->items[i];
-
-		printf("%-18s %-36s %-10s %-12s %s\n", s->operation, s->function,
-		       vt_probe_mode_name(s->mode), s->attached ? "attached" : s->on_demand ? "on-demand" : "unavailable",
-		       s->reason);
-	}
+	return err || fflush(stdout) ? VT_EXIT_ERROR : VT_EXIT_OK;
 }
 
 int vt_cmd_probes(const struct vt_options *o)
 {
-	struct vt_tracer t;
-	int rc;
+	static const struct vt_session_ops ops = { .tick = report };
+	struct vt_session_plan plan;
 
-	if (vt_tracer_start(&t, o, false))
-		return VT_EXIT_ERROR;
-	if (o->json) {
-		struct vt_snapshot empty = {};
-
-		rc = render_json(stdout, &empty, vt_probes_report(t.probes), 0) ? VT_EXIT_ERROR
-										 : VT_EXIT_OK;
-	} else {
-		print_report(vt_probes_report(t.probes));
-		printf("\nper-thread state: %s\n", t.task_storage ? "task local storage"
-			: "tid-keyed hash");
-		rc = VT_EXIT_OK;
-	}
-	if (rc == VT_EXIT_OK && vt_probes_no_vfio(t.probes)) {
-		vt_explain_no_vfio();
-		rc = VT_EXIT_NOTHING;
-	}
-	vt_tracer_stop(&t);
-	return rc;
+	vt_plan_from_options(o, &plan);
+	plan.report_only = true;
+	plan.wait_for_vfio = false;
+	plan.tracer.note_pinned_modules = false;
+	return vt_session_run(&plan, &ops, (void *)o);
 }

@@ -7,8 +7,11 @@
 #include <errno.h>
 #include <math.h>
 #include <string.h>
+#include <stdlib.h>
 #include "json_writer.h"
 #include "numfmt.h"
+#include "strscan.h"
+#include "utf8.h"
 
 void jw_init(struct json_writer *w, FILE *f)
 {
@@ -16,47 +19,6 @@ void jw_init(struct json_writer *w, FILE *f)
 	w->f = f;
 	if (!f)
 		w->err = -EINVAL;
-}
-
-static int is_cont(unsigned char c)
-{
-	return (c & 0xc0) == 0x80;
-}
-
-size_t utf8_seq_len(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	unsigned char lo = 0x80, hi = 0xbf;	/* allowed range of byte 2 */
-	size_t len;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4;
-	else
-		return 0;	/* continuation byte, overlong lead, or > U+10FFFF */
-
-	/* Narrowed second bytes rule out overlong forms, UTF-16 surrogates
-	 * (U+D800..DFFF) and code points above U+10FFFF. */
-	if (c == 0xe0)
-		lo = 0xa0;
-	else if (c == 0xed)
-		hi = 0x9f;
-	else if (c == 0xf0)
-		lo = 0x90;
-	else if (c == 0xf4)
-		hi = 0x8f;
-
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if (!is_cont(s[i]))
-			return 0;
-	return len;
 }
 
 /* Before every value: the comma after a previous sibling, then the key. */
@@ -117,68 +79,27 @@ static size_t escape_byte(char *out, unsigned char c)
 	return 6;
 }
 
-static void emit_string(struct json_writer *w, const char *s, size_t maxlen)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strnlen(s, maxlen), i = 0;
-	char esc[6];
-
-	/* Runs that need no escape are written with one fwrite each: a stdio
-	 * call per byte was most of the cost of an event line. */
-	fputc('"', w->f);
-	while (i < n) {
-		size_t end = plain_run(p, i, n);
-
-		if (end > i)
-			fwrite(p + i, 1, end - i, w->f);
-		if (end == n)
-			break;
-		fwrite(esc, 1, escape_byte(esc, p[end]), w->f);
-		i = end + 1;
-	}
-	fputc('"', w->f);
-}
-
-/* Bits 7 of the bytes of x that are not plain_ascii[]. Bytes are masked to
- * 7 bits before each sum, so none carries into the next; a byte equal to the
- * quote or backslash may also flag the byte above it, never one below, so
- * the lowest flag is always right. */
+/* Bits 7 of the bytes of x that are not plain_ascii[]. */
 static __u64 not_plain_bytes(__u64 x)
 {
-	const __u64 ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
-	__u64 y = x & ~high, q = x ^ ('"' * ones), b = x ^ ('\\' * ones);
-
-	return (x | ~(y + 0x60 * ones) | (y + ones) |
-		((q - ones) & ~q) | ((b - ones) & ~b)) & high;
+	return strscan_unprintable(x) | strscan_equal(x, '"') | strscan_equal(x, '\\');
 }
 
 char *jw_put_string(char *out, const char *s, size_t maxlen)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, n;
+	size_t i, n;
+	bool at_nul;
 
 	*out++ = '"';
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	/* A word at a time while it is plain ASCII, as a comm most often is
 	 * up to its NUL; the bytes copied past the NUL are overwritten. */
-	for (; i + 8 <= maxlen; i += 8) {
-		__u64 x, bad;
-
-		memcpy(&x, p + i, 8);
-		memcpy(out + i, &x, 8);
-		bad = not_plain_bytes(x);
-		if (bad) {
-			size_t k = (size_t)__builtin_ctzll(bad) / 8;
-
-			if (!p[i + k]) {
-				out[i + k] = '"';
-				return out + i + k + 1;
-			}
-			break;
-		}
-	}
+	i = strscan_copy(out, s, maxlen, not_plain_bytes, &at_nul);
 	out += i;
-#endif
+	if (at_nul) {
+		*out++ = '"';
+		return out;
+	}
 	n = i + strnlen(s + i, maxlen - i);
 	while (i < n) {
 		size_t end = plain_run(p, i, n);
@@ -192,6 +113,26 @@ char *jw_put_string(char *out, const char *s, size_t maxlen)
 	}
 	*out++ = '"';
 	return out;
+}
+
+/* Strings go through jw_put_string(), in a buffer on the stack when they are
+ * short (keys, comm, names) and one of their size otherwise. */
+static void emit_string(struct json_writer *w, const char *s, size_t maxlen)
+{
+	size_t n = strnlen(s, maxlen);
+	char small[JW_STRING_MAX(64)], *buf = small, *end;
+
+	if (JW_STRING_MAX(n) > sizeof(small)) {
+		buf = malloc(JW_STRING_MAX(n));
+		if (!buf) {
+			w->err = -ENOMEM;
+			return;
+		}
+	}
+	end = jw_put_string(buf, s, n);
+	fwrite(buf, 1, (size_t)(end - buf), w->f);
+	if (buf != small)
+		free(buf);
 }
 
 static void open_container(struct json_writer *w, const char *key, char c)

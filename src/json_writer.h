@@ -51,8 +51,4 @@ int jw_finish(struct json_writer *w);
 #define JW_STRING_MAX(maxlen) (6 * (maxlen) + 2)
 char *jw_put_string(char *out, const char *s, size_t maxlen);
 
-/* Length (1-4) of the valid UTF-8 sequence at s, or 0 if s starts with a
- * byte that is not one. Shared with the Prometheus label escaper. */
-size_t utf8_seq_len(const unsigned char *s, size_t n);
-
 #endif

@@ -1,11 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * Label values for every enum in vfio_trace.h. Text, JSON and Prometheus all
- * take their names from here, so a series in the textfile and a key in the
- * JSON always say the same thing. The Prometheus names are a contract:
- * renaming one breaks dashboards.
- */
-#include "snapshot.h"
+/* The label values of names.h, one table per enum. */
+#include <stddef.h>
+#include "names.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -163,4 +159,12 @@ const char *vt_lock_class_name(int c)
 	};
 	_Static_assert(ARRAY_SIZE(names) == VT_LC_MAX, "lock class names");
 	return lookup(names, ARRAY_SIZE(names), c);
+}
+
+const char *vt_edge_device_name(const struct vt_edge_key *k)
+{
+	/* Only edges between two per-device locks can say same or other. */
+	if (k->from_class == VT_LC_MMAP_LOCK || k->to_class == VT_LC_MMAP_LOCK)
+		return "-";
+	return k->same_device ? "same" : "other";
 }

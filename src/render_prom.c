@@ -12,10 +12,11 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include "hist.h"
-#include "json_writer.h"
-#include "render.h"
+#include "render_prom.h"
+#include "utf8.h"
 
 struct label {
 	const char *name;
@@ -25,119 +26,137 @@ struct label {
 
 #define LABEL(n, v) ((struct label){ (n), (v), (size_t)-1 })
 
-static void write_escaped(FILE *f, const char *s, size_t maxlen, int quote)
+/* Worst case of escape(): every byte becomes 3 (U+FFFD). */
+#define ESCAPED_MAX(n) (3 * (n))
+
+/*
+ * The exposition format's escaping of @n bytes of @s into @out, which has
+ * room for ESCAPED_MAX(n); returns the end. A backslash and a newline are
+ * always escaped, a double quote in label values (@quote). The format is
+ * UTF-8: a stray byte would fail the whole scrape, so it becomes U+FFFD.
+ */
+static char *escape(char *out, const char *s, size_t n, bool quote)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strnlen(s, maxlen), i = 0;
 
-	while (i < n) {
-		size_t len;
+	for (size_t i = 0; i < n;) {
+		size_t seq;
 
 		if (p[i] == '\\' || p[i] == '\n' || (quote && p[i] == '"')) {
-			fputc('\\', f);
-			fputc(p[i] == '\n' ? 'n' : p[i], f);
+			*out++ = '\\';
+			*out++ = p[i] == '\n' ? 'n' : (char)p[i];
 			i++;
 			continue;
 		}
-		/* The format is UTF-8; a stray byte would fail the whole
-		 * scrape, so it becomes U+FFFD instead. */
-		len = utf8_seq_len(p + i, n - i);
-		if (!len) {
-			fputs("\xef\xbf\xbd", f);
+		seq = utf8_seq_len(p + i, n - i);
+		if (!seq) {
+			memcpy(out, "\xef\xbf\xbd", 3);
+			out += 3;
 			i++;
 			continue;
 		}
-		fwrite(p + i, 1, len, f);
-		i += len;
+		memcpy(out, p + i, seq);
+		out += seq;
+		i += seq;
 	}
+	return out;
 }
 
-static void write_family(FILE *f, const char *name, const char *type,
-			 const char *help)
+/* Set when a buffer could not be had: render_prom() then fails with -ENOMEM
+ * (textfile_write() keeps the old file), and clears it for the next call. */
+static bool out_of_memory;
+
+/* A buffer of @need bytes: @small when it is enough, else one from malloc()
+ * that the caller frees (NULL when there is no memory). */
+static char *room(char *small, size_t small_len, size_t need)
 {
-	fprintf(f, "# HELP %s ", name);
-	write_escaped(f, help, strlen(help), 0);
-	fprintf(f, "\n# TYPE %s %s\n", name, type);
+	char *p = need <= small_len ? small : malloc(need);
+
+	if (!p)
+		out_of_memory = true;
+	return p;
 }
 
-/* The escaped label block, without braces, into buf; -ENOSPC when it does
- * not fit (then the caller streams it). Built once per series or histogram
- * instead of a stdio call per byte: the exporter writes thousands of series. */
-static int format_labels(char *buf, size_t cap, const struct label *l, int n)
+static void write_family(FILE *f, const char *name, const char *type, const char *help)
 {
-	size_t len = 0;
+	size_t n = strlen(help);
+	char small[512], *buf = room(small, sizeof(small), ESCAPED_MAX(n));
+
+	if (!buf)
+		return;
+	fprintf(f, "# HELP %s %.*s\n# TYPE %s %s\n", name, (int)(escape(buf, help, n, false) - buf),
+		buf, name, type);
+	if (buf != small)
+		free(buf);
+}
+
+/* Room the escaped label block of @l may take, its NUL included. */
+static size_t labels_max(const struct label *l, int n)
+{
+	size_t len = 1;
+
+	for (int i = 0; i < n; i++)
+		len += strlen(l[i].name) + 4 +
+		       ESCAPED_MAX(strnlen(l[i].value ? l[i].value : "", l[i].maxlen));
+	return len;
+}
+
+/* The escaped label block, without braces, into buf (room for labels_max()).
+ * Built once per series or histogram instead of a stdio call per byte: the
+ * exporter writes thousands of series. */
+static void format_labels(char *buf, const struct label *l, int n)
+{
+	char *p = buf;
 
 	for (int i = 0; i < n; i++) {
-		const unsigned char *p = (const unsigned char *)(l[i].value ? l[i].value : "");
-		size_t vlen = strnlen((const char *)p, l[i].maxlen);
+		const char *v = l[i].value ? l[i].value : "";
 		size_t nlen = strlen(l[i].name);
 
-		/* Worst case: every byte becomes 3 (U+FFFD). */
-		if (len + nlen + 4 + 3 * vlen >= cap)
-			return -ENOSPC;
 		if (i)
-			buf[len++] = ',';
-		memcpy(buf + len, l[i].name, nlen);
-		len += nlen;
-		buf[len++] = '=';
-		buf[len++] = '"';
-		for (size_t j = 0; j < vlen;) {
-			size_t seq;
-
-			if (p[j] == '\\' || p[j] == '\n' || p[j] == '"') {
-				buf[len++] = '\\';
-				buf[len++] = p[j] == '\n' ? 'n' : p[j];
-				j++;
-				continue;
-			}
-			seq = utf8_seq_len(p + j, vlen - j);
-			if (!seq) {
-				memcpy(buf + len, "\xef\xbf\xbd", 3);
-				len += 3;
-				j++;
-				continue;
-			}
-			memcpy(buf + len, p + j, seq);
-			len += seq;
-			j += seq;
-		}
-		buf[len++] = '"';
+			*p++ = ',';
+		memcpy(p, l[i].name, nlen);
+		p += nlen;
+		*p++ = '=';
+		*p++ = '"';
+		p = escape(p, v, strnlen(v, l[i].maxlen), true);
+		*p++ = '"';
 	}
-	buf[len] = '\0';
-	return 0;
-}
-
-static void stream_labels(FILE *f, const struct label *l, int n)
-{
-	for (int i = 0; i < n; i++) {
-		fprintf(f, "%s%s=\"", i ? "," : "", l[i].name);
-		write_escaped(f, l[i].value ? l[i].value : "", l[i].maxlen, 1);
-		fputc('"', f);
-	}
+	*p = '\0';
 }
 
 /* Room for a BDF and the enum labels many times over; longer label sets
- * (a probe's function name) are streamed. */
+ * (a probe's function name) get a buffer of their own. */
 #define LABELS_MAX 512
+
+/* The label block of @l in @small, or in a malloc()ed buffer when it does
+ * not fit there; NULL when out of memory. */
+static char *labels_of(char *small, const struct label *l, int n)
+{
+	char *buf = room(small, LABELS_MAX, labels_max(l, n));
+
+	if (buf)
+		format_labels(buf, l, n);
+	return buf;
+}
 
 static void write_series(FILE *f, const char *name, const char *suffix,
 			 const struct label *l, int n, const char *le)
 {
-	char labels[LABELS_MAX];
+	char small[LABELS_MAX], *labels;
 
 	if (!n && !le) {
 		fprintf(f, "%s%s", name, suffix);
 		return;
 	}
-	if (format_labels(labels, sizeof(labels), l, n)) {
-		fprintf(f, "%s%s{", name, suffix);
-		stream_labels(f, l, n);
-	} else {
-		fprintf(f, "%s%s{%s", name, suffix, labels);
-	}
+	labels = labels_of(small, l, n);
+	if (!labels)
+		return;
+	fprintf(f, "%s%s{%s", name, suffix, labels);
 	if (le)
 		fprintf(f, "%sle=\"%s\"", n ? "," : "", le);
 	fputc('}', f);
+	if (labels != small)
+		free(labels);
 }
 
 static void write_u64(FILE *f, const char *name, const struct label *l, int n,
@@ -167,22 +186,20 @@ static void write_hist(FILE *f, const char *name, const struct label *l, int n,
 		       const struct vt_hist *h)
 {
 	__u64 cum[VT_HIST_SLOTS];
-	char labels[LABELS_MAX];
-	bool block = !format_labels(labels, sizeof(labels), l, n);
+	char small[LABELS_MAX], *labels = labels_of(small, l, n);
 	char num[32];
 
+	if (!labels)
+		return;
 	hist_cumulative(h, cum);
 	for (int s = 0; s < VT_HIST_SLOTS; s++) {
 		const char *le = s < VT_HIST_SLOTS - 1 ? le_seconds(s) : "+Inf";
 
-		if (block)
-			fprintf(f, "%s_bucket{%s%sle=\"%s\"} %llu\n", name, labels,
-				n ? "," : "", le, (unsigned long long)cum[s]);
-		else {
-			write_series(f, name, "_bucket", l, n, le);
-			fprintf(f, " %llu\n", (unsigned long long)cum[s]);
-		}
+		fprintf(f, "%s_bucket{%s%sle=\"%s\"} %llu\n", name, labels, n ? "," : "", le,
+			(unsigned long long)cum[s]);
 	}
+	if (labels != small)
+		free(labels);
 
 	format_ns_as_seconds(num, sizeof(num), h->sum_ns);
 	write_series(f, name, "_sum", l, n, NULL);
@@ -457,9 +474,10 @@ static void write_probes(FILE *f, const struct vt_probe_report *probes)
 	}
 }
 
-int render_prom(FILE *f, const struct vt_snapshot *s,
-		const struct vt_probe_report *probes)
+int render_prom(FILE *f, const struct vt_snapshot *s)
 {
+	const struct vt_probe_report *probes = s ? s->probes : NULL;
+
 	if (!f || !s || (s->ndevs && !s->devs) ||
 	    (probes && probes->n && !probes->items))
 		return -EINVAL;
@@ -479,14 +497,14 @@ int render_prom(FILE *f, const struct vt_snapshot *s,
 	write_pins(f, s);
 	write_lost(f, s);
 	write_probes(f, probes);
+	if (out_of_memory) {
+		out_of_memory = false;
+		return -ENOMEM;
+	}
 	return ferror(f) ? -EIO : 0;
 }
 
 int render_prom_cb(FILE *f, void *arg)
 {
-	const struct vt_prom_args *a = arg;
-
-	if (!a)
-		return -EINVAL;
-	return render_prom(f, a->snap, a->probes);
+	return render_prom(f, arg);
 }

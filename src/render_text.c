@@ -10,8 +10,8 @@
 #include <string.h>
 #include <time.h>
 #include "hist.h"
-#include "numfmt.h"
-#include "render.h"
+#include "render_text.h"
+#include "render_text_fmt.h"
 
 #define DEFAULT_TOP_PROCS 10
 
@@ -31,81 +31,6 @@ static struct unit unit_of(enum vt_unit u)
 	default:
 		return (struct unit){ "usecs", 1000 };
 	}
-}
-
-/* klockstat's print_time(): one decimal in the largest unit that fits. The
- * one-letter units are padded so numbers line up in right-aligned columns. */
-static const char *fmt_time(char *buf, size_t len, __u64 ns)
-{
-	static const struct {
-		double base;
-		const char *unit;
-	} table[] = {
-		{ 1e9 * 3600, "h " }, { 1e9 * 60, "m " }, { 1e9, "s " },
-		{ 1e6, "ms" }, { 1e3, "us" },
-	};
-
-	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
-		if ((double)ns < table[i].base)
-			continue;
-		snprintf(buf, len, "%.1f %s", (double)ns / table[i].base,
-			 table[i].unit);
-		return buf;
-	}
-	snprintf(buf, len, "%llu ns", (unsigned long long)ns);
-	return buf;
-}
-
-/* Bits 7 of the bytes of x that put_printable() replaces: below 0x20 (NUL
- * too) or 0x7f and up. Bytes are masked to 7 bits first, so no sum carries
- * into the next byte. */
-static __u64 nonprintable_bytes(__u64 x)
-{
-	const __u64 low7 = 0x7f7f7f7f7f7f7f7fULL, high = 0x8080808080808080ULL;
-	__u64 y = x & low7;
-
-	return (x | ~(y + 0x6060606060606060ULL) | (y + 0x0101010101010101ULL)) & high;
-}
-
-/* The printable form of @src, up to its NUL or @n bytes, at @p; returns its
- * end (no NUL). A kernel string is most often plain text ending in a NUL,
- * which is checked a word at a time; anything else takes the byte loop from
- * the word that needs it. */
-static char *put_printable(char *p, const char *src, size_t n)
-{
-	size_t i = 0;
-
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	for (; i + 8 <= n; i += 8) {
-		__u64 x, bad;
-
-		memcpy(&x, src + i, 8);
-		memcpy(p + i, &x, 8);
-		bad = nonprintable_bytes(x);
-		if (bad) {
-			size_t k = (size_t)__builtin_ctzll(bad) / 8;
-
-			if (!src[i + k])
-				return p + i + k;
-			break;
-		}
-	}
-#endif
-	for (; i < n && src[i]; i++) {
-		unsigned char c = (unsigned char)src[i];
-
-		p[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
-	}
-	return p + i;
-}
-
-/* comm and bdf come from the kernel; a terminal escape in a task name must
- * not reach the user's terminal. */
-static const char *printable(char *dst, size_t dstlen, const char *src,
-			     size_t srclen)
-{
-	*put_printable(dst, src, srclen < dstlen - 1 ? srclen : dstlen - 1) = '\0';
-	return dst;
 }
 
 static void print_hist_titled(FILE *f, const char *title,
@@ -202,12 +127,12 @@ static const char *fmt_max_bucket(char *buf, size_t len, const struct vt_hist *h
 	if (s < 0)
 		return "-";
 	if (hist_le_ns(s, &le) == 0) {
-		snprintf(buf, len, "<%s", fmt_time(t, sizeof(t), le));
+		snprintf(buf, len, "<%s", fmt_time(t, le));
 	} else {
 		__u64 lo, hi;
 
 		hist_slot_bounds(s, &lo, &hi);
-		snprintf(buf, len, ">=%s", fmt_time(t, sizeof(t), lo));
+		snprintf(buf, len, ">=%s", fmt_time(t, lo));
 	}
 	return buf;
 }
@@ -225,8 +150,8 @@ static void print_wait_table(FILE *f, const struct vt_device_stats *st)
 			continue;
 		fprintf(f, "    %-10s%13llu%13s%13s%13s\n", vt_lock_mode_name(m),
 			(unsigned long long)st->contentions[m],
-			fmt_time(total, sizeof(total), w->sum_ns),
-			w->count ? fmt_time(avg, sizeof(avg), w->sum_ns / w->count)
+			fmt_time(total, w->sum_ns),
+			w->count ? fmt_time(avg, w->sum_ns / w->count)
 				 : "-",
 			fmt_max_bucket(max, sizeof(max), w));
 	}
@@ -247,8 +172,8 @@ static void print_hold_table(FILE *f, const struct vt_device_stats *st)
 			fprintf(f, "    %-16s%-6s%10llu%13s%13s\n",
 				vt_lock_path_name(p), vt_lock_mode_name(m),
 				(unsigned long long)h->count,
-				fmt_time(total, sizeof(total), h->sum_ns),
-				fmt_time(avg, sizeof(avg), h->sum_ns / h->count));
+				fmt_time(total, h->sum_ns),
+				fmt_time(avg, h->sum_ns / h->count));
 		}
 }
 
@@ -307,8 +232,8 @@ static void print_vma_lock(FILE *f, const struct vt_device_stats *st,
 		return;
 	fprintf(f, "  vma_lock: %llu contentions, wait total %s, avg %s\n",
 		(unsigned long long)st->vma_lock_contentions,
-		fmt_time(total, sizeof(total), w->sum_ns),
-		w->count ? fmt_time(avg, sizeof(avg), w->sum_ns / w->count) : "-");
+		fmt_time(total, w->sum_ns),
+		w->count ? fmt_time(avg, w->sum_ns / w->count) : "-");
 	print_hist_titled(f, "vma_lock wait", w, u);
 }
 
@@ -413,8 +338,8 @@ static void print_pins(FILE *f, const struct vt_snapshot *s, struct unit u)
 			(unsigned long long)ps->errors,
 			(unsigned long long)ps->unpin_calls,
 			(unsigned long long)ps->unpinned_pages,
-			fmt_time(total, sizeof(total), h->sum_ns),
-			h->count ? fmt_time(avg, sizeof(avg), h->sum_ns / h->count)
+			fmt_time(total, h->sum_ns),
+			h->count ? fmt_time(avg, h->sum_ns / h->count)
 				 : "-");
 	}
 	for (int p = 0; p < VT_PIN_PATH_MAX; p++) {
@@ -474,7 +399,7 @@ static int print_top_procs(FILE *f, const struct vt_snapshot *s, unsigned top)
 			(unsigned long long)p->val.calls,
 			(unsigned long long)p->val.pages,
 			(unsigned long long)p->val.errors,
-			fmt_time(total, sizeof(total), p->val.sum_ns));
+			fmt_time(total, p->val.sum_ns));
 	}
 	free(v);
 	return 0;
@@ -535,161 +460,31 @@ int render_text(FILE *f, const struct vt_snapshot *delta,
 	return ferror(f) ? -EIO : 0;
 }
 
-int render_event_text_header(FILE *f)
+/* Probe names and reasons are the program's own strings, but a reason can
+ * quote a module's name: the same rule as for every kernel string. */
+static const char *shown(char *buf, size_t len, const char *s)
 {
-	if (!f)
+	return s ? printable(buf, len, s, len - 1) : "";
+}
+
+int render_text_probes(FILE *f, const struct vt_snapshot *snap)
+{
+	const struct vt_probe_report *r = snap ? snap->probes : NULL;
+
+	if (!f || !r || (r->n && !r->items))
 		return -EINVAL;
-	fprintf(f, "%-11s %-12s %-14s %-3s %-10s %-7s %-16s %s\n", "TIME(s)",
-		"BDF", "EVENT", "BAR", "OFFSET", "PID", "COMM", "VALUE");
-	return ferror(f) ? -EIO : 0;
-}
+	fprintf(f, "%-18s %-36s %-10s %-12s %s\n", "OPERATION", "FUNCTION", "MODE", "STATUS",
+		"REASON");
+	for (size_t i = 0; i < r->n; i++) {
+		const struct vt_probe_status *s = &r->items[i];
+		char op[64], fn[128], reason[sizeof(s->reason) + 1];
 
-static int is_access(__u32 kind)
-{
-	return kind < VT_ACCESS_KIND_MAX;
-}
-
-/*
- * An event line is built in one buffer and written with one fwrite: in an
- * event storm the consumer's time is the formatting (bench/render-cost), and
- * vfprintf's padding and conversions were most of it. The longest line is
- * 182 bytes (every field at its widest, "5124095.6 h " for 2^64 - 1 ns); the
- * helpers below may also write up to 17 bytes past where they end, padding
- * and whole-word copies that the next field overwrites.
- */
-#define EVENT_LINE_MAX 256
-
-/* Ends a column begun at @col whose text ends at @p: spaces to @width, then
- * one, like "%-*s ". Writing 17 spaces always is cheaper than counting. */
-static char *end_col(char *col, char *p, size_t width)
-{
-	memset(p, ' ', 17);
-	if (p < col + width)
-		p = col + width;
-	return p + 1;
-}
-
-/*
- * fmt_time() into the line, without a double. For ns below 2^53, (double)ns
- * is exact and the quotient by the unit is within 2^-53 of the true one,
- * closer than any tenth's rounding boundary an integer ns can miss it by, so
- * "%.1f" rounds as the integers round. Only an exact half (a tenth's half
- * is not a binary fraction, so the double lies on one side of it) and huge
- * values are left to fmt_time() itself.
- */
-static char *put_tenths(char *p, __u64 ns, __u64 tenth, const char *unit)
-{
-	__u64 q = ns / tenth, r2 = ns % tenth * 2;
-	char t[32];
-
-	if (r2 == tenth) {
-		fmt_time(t, sizeof(t), ns);
-		memcpy(p, t, strlen(t));
-		return p + strlen(t);
+		fprintf(f, "%-18s %-36s %-10s %-12s %s\n", shown(op, sizeof(op), s->operation),
+			shown(fn, sizeof(fn), s->function), vt_probe_mode_name(s->mode),
+			s->attached ? "attached" : s->on_demand ? "on-demand" : "unavailable",
+			printable(reason, sizeof(reason), s->reason, sizeof(s->reason)));
 	}
-	q += r2 > tenth;
-	p = put_dec(p, q / 10);
-	*p++ = '.';
-	*p++ = (char)('0' + q % 10);
-	*p++ = ' ';
-	memcpy(p, unit, 2);
-	return p + 2;
-}
-
-static char *put_time(char *p, __u64 ns)
-{
-	char t[32];
-
-	if (ns < 1000ULL) {
-		p = put_dec(p, ns);
-		memcpy(p, " ns", 3);
-		return p + 3;
-	}
-	if (ns < 1000000ULL)
-		return put_tenths(p, ns, 100ULL, "us");
-	if (ns < 1000000000ULL)
-		return put_tenths(p, ns, 100000ULL, "ms");
-	if (ns < 60000000000ULL)
-		return put_tenths(p, ns, 100000000ULL, "s ");
-	if (ns < 3600000000000ULL)
-		return put_tenths(p, ns, 6000000000ULL, "m ");
-	if (ns < 1ULL << 53)
-		return put_tenths(p, ns, 360000000000ULL, "h ");
-	fmt_time(t, sizeof(t), ns);
-	memcpy(p, t, strlen(t));
-	return p + strlen(t);
-}
-
-_Static_assert(EVENT_LINE_MAX <= VT_EVENT_LINE_MAX, "render.h promises room for a line");
-
-size_t render_event_text_line(char *line, const struct vt_trace_event *ev, __u64 start_ns)
-{
-	char *p = line, *col;
-	const char *kind;
-	__u64 rel, us;
-	size_t n;
-
-	/* Seconds with 6 decimals, rounded. */
-	rel = ev->ts_ns > start_ns ? ev->ts_ns - start_ns : 0;
-	us = (rel + 500) / 1000;
-	col = p;
-	p = put_dec(p, us / 1000000);
-	*p++ = '.';
-	p = put_dec_n(p, us % 1000000, 6);
-	p = end_col(col, p, 11);
-
-	col = p;
-	p = end_col(col, put_printable(p, ev->bdf, sizeof(ev->bdf)), 12);
-	kind = vt_event_kind_name((int)ev->kind);
-	n = strlen(kind);
-	col = p;
-	memcpy(p, kind, n);
-	p = end_col(col, p + n, 14);
-	/* A state change has no BAR access; its value is PCI_COMMAND. */
-	if (!is_access(ev->kind)) {
-		memcpy(p, "-   -          ", 15);
-		p += 15;
-	} else {
-		col = p;
-		*p++ = ev->bar < VT_MAX_BARS ? (char)('0' + ev->bar) : '?';
-		p = end_col(col, p, 3);
-		memcpy(p, "0x", 2);
-		col = p + 2;
-		p = end_col(col, put_hex(col, ev->offset, 1), 8);
-	}
-	col = p;
-	p = end_col(col, put_dec(p, ev->pid), 7);
-	col = p;
-	p = end_col(col, put_printable(p, ev->comm, sizeof(ev->comm)), 16);
-	if (!is_access(ev->kind)) {
-		memcpy(p, "0x", 2);
-		p = put_hex(p + 2, (__u64)ev->value & 0xffff, 4);
-	} else {
-		p = put_sdec(p, ev->value);
-	}
-	if (ev->disabled_ts_ns) {
-		__u64 before = ev->ts_ns >= ev->disabled_ts_ns ?
-			       ev->ts_ns - ev->disabled_ts_ns : 0;
-
-		memcpy(p, " (memory off ", 13);
-		p = put_time(p + 13, before);
-		memcpy(p, ", by ", 5);
-		p = put_printable(p + 5, ev->disabled_comm, sizeof(ev->disabled_comm));
-		*p++ = '[';
-		p = put_dec(p, ev->disabled_pid);
-		memcpy(p, "])", 2);
-		p += 2;
-	}
-	*p++ = '\n';
-	return (size_t)(p - line);
-}
-
-int render_event_text(FILE *f, const struct vt_trace_event *ev, __u64 start_ns)
-{
-	char line[VT_EVENT_LINE_MAX];
-
-	if (!f || !ev)
-		return -EINVAL;
-	fwrite(line, 1, render_event_text_line(line, ev, start_ns), f);
+	fprintf(f, "\nper-thread state: %s\n",
+		r->task_storage ? "task local storage" : "tid-keyed hash");
 	return ferror(f) ? -EIO : 0;
 }

@@ -1,170 +1,350 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Copies the kernel's maps into a struct vt_snapshot. A device unbound and
- * bound again is a new kernel object, but the BPF side keeps one slot per PCI
- * address, so it stays one device here. */
+/*
+ * The snapshot model: order, difference, copy, free. Interval output never
+ * touches kernel state: the BPF maps only ever count up, and an interval is
+ * the difference of two snapshots. Resetting the maps from user space instead
+ * would race with the BPF side and lose updates.
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
-#include <time.h>
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
-#include "vfio_trace.h"
-#include "vfio_trace.skel.h"
-#include "hist.h"
-#include "tracer.h"
+#include "snapshot.h"
 
-/* Room for entry n of *arr, doubling it. A snapshot is built every interval,
- * so it is sized to what is there, not to the maps' capacity: calloc()ing
- * 256 devices (1.7 MB) each time was most of the frontend's CPU time. */
-static int grow(void **arr, size_t *cap, size_t n, size_t size)
+#define MEMBER_SIZE(type, m) sizeof(((type *)0)->m)
+
+/*
+ * diff_device_stats() names every field. If vt_device_stats grows, this
+ * fails to build until the new field is diffed too, rather than silently
+ * reporting it as cumulative in interval output.
+ */
+_Static_assert(sizeof(struct vt_device_stats) ==
+	       MEMBER_SIZE(struct vt_device_stats, faults) +
+	       MEMBER_SIZE(struct vt_device_stats, fault_orders) +
+	       MEMBER_SIZE(struct vt_device_stats, fault_ns) +
+	       MEMBER_SIZE(struct vt_device_stats, contentions) +
+	       MEMBER_SIZE(struct vt_device_stats, wait_ns) +
+	       MEMBER_SIZE(struct vt_device_stats, hold_ns) +
+	       MEMBER_SIZE(struct vt_device_stats, vma_lock_contentions) +
+	       MEMBER_SIZE(struct vt_device_stats, vma_lock_wait_ns) +
+	       MEMBER_SIZE(struct vt_device_stats, zaps) +
+	       MEMBER_SIZE(struct vt_device_stats, zap_vmas) +
+	       MEMBER_SIZE(struct vt_device_stats, zap_ns) +
+	       MEMBER_SIZE(struct vt_device_stats, accesses) +
+	       MEMBER_SIZE(struct vt_device_stats, memory_disables) +
+	       MEMBER_SIZE(struct vt_device_stats, memory_enables),
+	       "a vt_device_stats field is missing from diff_device_stats()");
+_Static_assert(sizeof(struct vt_pin_stats) == 5 * sizeof(__u64) +
+	       sizeof(struct vt_hist),
+	       "a vt_pin_stats field is missing from diff_pin_stats()");
+
+/* A counter that went down belongs to a device instance that went away (an
+ * unbind drops its map entry); the interval saw no events, not 2^64 of them. */
+static __u64 delta(__u64 cur, __u64 prev)
 {
-	size_t ncap = *cap ? *cap * 2 : 4;
+	return cur >= prev ? cur - prev : 0;
+}
+
+static void diff_array(__u64 *out, const __u64 *cur, const __u64 *prev,
+		       size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i] = delta(cur[i], prev[i]);
+}
+
+static void diff_hist(struct vt_hist *out, const struct vt_hist *cur,
+		      const struct vt_hist *prev)
+{
+	diff_array(out->slots, cur->slots, prev->slots, VT_HIST_SLOTS);
+	out->count = delta(cur->count, prev->count);
+	out->sum_ns = delta(cur->sum_ns, prev->sum_ns);
+}
+
+static void diff_hists(struct vt_hist *out, const struct vt_hist *cur,
+		       const struct vt_hist *prev, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		diff_hist(&out[i], &cur[i], &prev[i]);
+}
+
+static void diff_device_stats(struct vt_device_stats *o,
+			      const struct vt_device_stats *c,
+			      const struct vt_device_stats *p)
+{
+	diff_array(&o->faults[0][0], &c->faults[0][0], &p->faults[0][0],
+		   VT_BAR_SLOTS * VT_FAULT_RESULT_MAX);
+	diff_array(o->fault_orders, c->fault_orders, p->fault_orders, VT_ORDER_MAX);
+	diff_hists(o->fault_ns, c->fault_ns, p->fault_ns, VT_FAULT_RESULT_MAX);
+
+	diff_array(o->contentions, c->contentions, p->contentions, VT_MODE_MAX);
+	diff_hists(o->wait_ns, c->wait_ns, p->wait_ns, VT_MODE_MAX);
+	diff_hists(&o->hold_ns[0][0], &c->hold_ns[0][0], &p->hold_ns[0][0],
+		   VT_MODE_MAX * VT_PATH_MAX);
+
+	o->vma_lock_contentions = delta(c->vma_lock_contentions,
+					p->vma_lock_contentions);
+	diff_hist(&o->vma_lock_wait_ns, &c->vma_lock_wait_ns, &p->vma_lock_wait_ns);
+
+	diff_array(o->zaps, c->zaps, p->zaps, VT_ZAP_REASON_MAX);
+	o->zap_vmas = delta(c->zap_vmas, p->zap_vmas);
+	diff_hist(&o->zap_ns, &c->zap_ns, &p->zap_ns);
+
+	diff_array(o->accesses, c->accesses, p->accesses, VT_ACCESS_KIND_MAX);
+	o->memory_disables = delta(c->memory_disables, p->memory_disables);
+	o->memory_enables = delta(c->memory_enables, p->memory_enables);
+}
+
+static void diff_pin_stats(struct vt_pin_stats *o, const struct vt_pin_stats *c,
+			   const struct vt_pin_stats *p)
+{
+	o->calls = delta(c->calls, p->calls);
+	o->pages = delta(c->pages, p->pages);
+	o->errors = delta(c->errors, p->errors);
+	o->unpin_calls = delta(c->unpin_calls, p->unpin_calls);
+	o->unpinned_pages = delta(c->unpinned_pages, p->unpinned_pages);
+	diff_hist(&o->pin_ns, &c->pin_ns, &p->pin_ns);
+}
+
+static void diff_pin_proc(struct vt_pin_proc *o, const struct vt_pin_proc *c,
+			  const struct vt_pin_proc *p)
+{
+	memcpy(o->comm, c->comm, sizeof(o->comm));
+	o->calls = delta(c->calls, p->calls);
+	o->pages = delta(c->pages, p->pages);
+	o->errors = delta(c->errors, p->errors);
+	o->sum_ns = delta(c->sum_ns, p->sum_ns);
+}
+
+int snapshot_dev_cmp(const void *a, const void *b)
+{
+	const struct vt_dev_snapshot *x = a, *y = b;
+
+	/* bdf may fill all VT_BDF_LEN bytes without a NUL */
+	return strncmp(x->info.bdf, y->info.bdf, VT_BDF_LEN);
+}
+
+int snapshot_proc_cmp(const void *a, const void *b)
+{
+	const struct vt_proc_snapshot *x = a, *y = b;
+
+	if (x->key.tgid != y->key.tgid)
+		return x->key.tgid < y->key.tgid ? -1 : 1;
+	if (x->key.path != y->key.path)
+		return x->key.path < y->key.path ? -1 : 1;
+	return 0;
+}
+
+/* The key is bytes with explicit padding: memcmp orders it. */
+int snapshot_edge_cmp(const void *a, const void *b)
+{
+	const struct vt_lock_edge *x = a, *y = b;
+
+	return memcmp(&x->key, &y->key, sizeof(x->key));
+}
+
+void snapshot_sort(struct vt_snapshot *s)
+{
+	/* qsort takes no NULL array, even empty */
+	if (s->ndevs)
+		qsort(s->devs, s->ndevs, sizeof(*s->devs), snapshot_dev_cmp);
+	if (s->nprocs)
+		qsort(s->procs, s->nprocs, sizeof(*s->procs), snapshot_proc_cmp);
+	if (s->nedges)
+		qsort(s->edges, s->nedges, sizeof(*s->edges), snapshot_edge_cmp);
+}
+
+/* bsearch needs the order snapshot.h promises; a violation would silently
+ * report some devices as new, so it is an error instead. */
+static int strictly_sorted(const void *base, size_t n, size_t size,
+			   int (*cmp)(const void *, const void *))
+{
+	const char *p = base;
+
+	for (size_t i = 1; i < n; i++)
+		if (cmp(p + (i - 1) * size, p + i * size) >= 0)
+			return 0;
+	return 1;
+}
+
+static int snapshot_valid(const struct vt_snapshot *s)
+{
+	if ((s->ndevs && !s->devs) || (s->nprocs && !s->procs) || (s->nedges && !s->edges) ||
+	    (s->probes && s->probes->n && !s->probes->items))
+		return 0;
+	return strictly_sorted(s->devs, s->ndevs, sizeof(*s->devs), snapshot_dev_cmp) &&
+	       strictly_sorted(s->procs, s->nprocs, sizeof(*s->procs), snapshot_proc_cmp) &&
+	       strictly_sorted(s->edges, s->nedges, sizeof(*s->edges), snapshot_edge_cmp);
+}
+
+static void *dup_array(const void *src, size_t n, size_t size)
+{
 	void *p;
 
-	if (n < *cap)
-		return 0;
-	p = realloc(*arr, ncap * size);
-	if (!p)
-		return -ENOMEM;
-	*arr = p;
-	*cap = ncap;
-	return 0;
+	if (!n)
+		return NULL;
+	p = calloc(n, size);
+	if (p)
+		memcpy(p, src, n * size);
+	return p;
 }
 
-static int dev_cmp(const void *a, const void *b)
+static void diff_devices(struct vt_snapshot *out, const struct vt_snapshot *prev)
 {
-	return strncmp(((const struct vt_dev_snapshot *)a)->info.bdf,
-		       ((const struct vt_dev_snapshot *)b)->info.bdf, VT_BDF_LEN);
-}
+	for (size_t i = 0; i < out->ndevs; i++) {
+		struct vt_dev_snapshot *d = &out->devs[i];
+		const struct vt_dev_snapshot *p;
 
-/* Devices seen are the keys of bdf_slots (bound or not any more); their
- * figures are in the devices array at the slot. A key is never deleted, so the
- * walk sees each PCI address once and never restarts. */
-static int read_devices(struct vt_tracer *t, struct vt_snapshot *s)
-{
-	int slots_fd = bpf_map__fd(t->skel->maps.bdf_slots);
-	int fd = bpf_map__fd(t->skel->maps.devices);
-	struct vt_device *val = malloc(sizeof(*val));
-	struct vt_bdf_key key, next, *prev = NULL;
-	size_t cap = 0;
-	__u32 slot;
-
-	if (!val)
-		return -ENOMEM;
-	while (!bpf_map_get_next_key(slots_fd, prev, &next)) {
-		struct vt_dev_snapshot *d;
-
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(slots_fd, &key, &slot) ||
-		    bpf_map_lookup_elem(fd, &slot, val)) {
-			if (errno != ENOENT)	/* deleted between the two calls: fine */
-				s->map_read_errors++;
-			continue;
-		}
-		/* An entry being learned, or one excluded by -d. */
-		if (!val->info.bdf[0] || !val->info.traced)
-			continue;
-		val->info.bdf[VT_BDF_LEN - 1] = '\0';
-		if (grow((void **)&s->devs, &cap, s->ndevs, sizeof(*s->devs))) {
-			free(val);
-			return -ENOMEM;
-		}
-		d = &s->devs[s->ndevs++];
-		d->info = val->info;
-		d->stats = val->stats;
-		d->instances = val->info.bindings ? val->info.bindings : 1;
+		/* bsearch's base must not be NULL, even for 0 elements */
+		p = prev->ndevs ? bsearch(d, prev->devs, prev->ndevs, sizeof(*d), snapshot_dev_cmp)
+				: NULL;
+		if (p)
+			diff_device_stats(&d->stats, &d->stats, &p->stats);
 	}
-	free(val);
-	if (s->ndevs)	/* qsort takes no NULL array, even empty */
-		qsort(s->devs, s->ndevs, sizeof(*s->devs), dev_cmp);
-	return 0;
 }
 
-static int proc_cmp(const void *a, const void *b)
+static void diff_procs(struct vt_snapshot *out, const struct vt_snapshot *prev)
 {
-	const struct vt_pin_proc_key *x = &((const struct vt_proc_snapshot *)a)->key;
-	const struct vt_pin_proc_key *y = &((const struct vt_proc_snapshot *)b)->key;
+	for (size_t i = 0; i < out->nprocs; i++) {
+		struct vt_proc_snapshot *c = &out->procs[i];
+		const struct vt_proc_snapshot *p;
 
-	if (x->tgid != y->tgid)
-		return x->tgid < y->tgid ? -1 : 1;
-	return x->path < y->path ? -1 : x->path > y->path;
-}
-
-static int read_pins(struct vt_tracer *t, struct vt_snapshot *s)
-{
-	int fd = bpf_map__fd(t->skel->maps.pin_stats);
-	int procs_fd = bpf_map__fd(t->skel->maps.pin_procs);
-	size_t max = bpf_map__max_entries(t->skel->maps.pin_procs), cap = 0;
-	struct vt_pin_proc_key key, next, *prev = NULL;
-	__u32 path;
-
-	for (path = 0; path < VT_PIN_PATH_MAX; path++)
-		if (bpf_map_lookup_elem(fd, &path, &s->pins[path]))
-			s->map_read_errors++;
-
-	while (s->nprocs < max && !bpf_map_get_next_key(procs_fd, prev, &next)) {
-		key = next;
-		prev = &key;
-		if (grow((void **)&s->procs, &cap, s->nprocs, sizeof(*s->procs)))
-			return -ENOMEM;
-		if (bpf_map_lookup_elem(procs_fd, &key, &s->procs[s->nprocs].val)) {
-			if (errno != ENOENT)
-				s->map_read_errors++;
-			continue;
-		}
-		s->procs[s->nprocs].val.comm[VT_COMM_LEN - 1] = '\0';
-		s->procs[s->nprocs++].key = key;
+		p = prev->nprocs ? bsearch(c, prev->procs, prev->nprocs, sizeof(*c),
+					   snapshot_proc_cmp) : NULL;
+		if (p)
+			diff_pin_proc(&c->val, &c->val, &p->val);
 	}
-	if (s->nprocs)
-		qsort(s->procs, s->nprocs, sizeof(*s->procs), proc_cmp);
-	return 0;
 }
 
-/* The kernel skips a program rather than nest it on one CPU, and counts the
- * skip per program; those are lost updates too. */
-static __u64 read_prog_misses(struct vt_tracer *t, __u64 *errors)
+/* An edge's first sighting stays what it was; only its count is per interval. */
+static void diff_edges(struct vt_snapshot *out, const struct vt_snapshot *prev)
 {
-	struct bpf_program *prog;
-	__u64 misses = 0;
+	for (size_t i = 0; i < out->nedges; i++) {
+		struct vt_lock_edge *e = &out->edges[i];
+		const struct vt_lock_edge *p;
 
-	bpf_object__for_each_program(prog, t->skel->obj) {
-		struct bpf_prog_info info = {};
-		__u32 len = sizeof(info);
-		int fd = bpf_program__fd(prog);
-
-		if (fd < 0)
-			continue;	/* not loaded on this kernel */
-		if (bpf_obj_get_info_by_fd(fd, &info, &len))
-			(*errors)++;
-		else
-			misses += info.recursion_misses;
+		p = prev->nedges ? bsearch(e, prev->edges, prev->nedges, sizeof(*e),
+					   snapshot_edge_cmp) : NULL;
+		if (p)
+			e->val.count = delta(e->val.count, p->val.count);
 	}
-	return misses;
 }
 
-int vt_tracer_snapshot(struct vt_tracer *t, struct vt_snapshot *s)
+/*
+ * out starts as a copy of cur, so entries missing from prev stay as they are
+ * and entries only in prev never appear. In the result, mono_ns is the length
+ * of the interval (cur - prev) rather than a point in time.
+ */
+int snapshot_diff(struct vt_snapshot *out, const struct vt_snapshot *cur,
+		  const struct vt_snapshot *prev)
 {
-	struct timespec mono;
-	struct timeval tv;
 	int err;
 
-	memset(s, 0, sizeof(*s));
-	gettimeofday(&tv, NULL);
-	clock_gettime(CLOCK_MONOTONIC, &mono);
-	s->wall_time = tv.tv_sec + tv.tv_usec / 1e6;
-	s->mono_ns = (__u64)mono.tv_sec * 1000000000ULL + mono.tv_nsec;
-
-	err = read_devices(t, s);
-	if (!err)
-		err = read_pins(t, s);
-	if (err) {
-		snapshot_free(s);
+	if (!out || !cur || !prev || out == cur || out == prev)
+		return -EINVAL;
+	if (!snapshot_valid(cur) || !snapshot_valid(prev))
+		return -EINVAL;
+	err = snapshot_copy(out, cur);
+	if (err)
 		return err;
-	}
-	/* .bss is memory-mapped: a plain read of each counter. */
-	memcpy(s->lost, (const void *)t->skel->bss->lost, sizeof(s->lost));
-	s->lost[VT_LOST_PROG_MISSED] = read_prog_misses(t, &s->map_read_errors);
+
+	out->mono_ns = delta(cur->mono_ns, prev->mono_ns);
+	out->interval = true;
+	diff_devices(out, prev);
+	for (int i = 0; i < VT_PIN_PATH_MAX; i++)
+		diff_pin_stats(&out->pins[i], &cur->pins[i], &prev->pins[i]);
+	diff_procs(out, prev);
+	diff_edges(out, prev);
+	diff_array(out->lost, cur->lost, prev->lost, VT_LOST_MAX);
+	out->map_read_errors = delta(cur->map_read_errors, prev->map_read_errors);
 	return 0;
+}
+
+static struct vt_probe_report *copy_probes(const struct vt_probe_report *in)
+{
+	struct vt_probe_report *r = malloc(sizeof(*r));
+
+	if (!r)
+		return NULL;
+	*r = *in;
+	r->items = dup_array(in->items, in->n, sizeof(*in->items));
+	if (in->n && !r->items) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+static void free_probes(struct vt_probe_report *r)
+{
+	if (r)
+		free(r->items);
+	free(r);
+}
+
+static void free_edges(struct vt_lock_edge *edges, size_t n)
+{
+	for (size_t i = 0; i < n && edges; i++)
+		free(edges[i].frames);
+	free(edges);
+}
+
+static struct vt_lock_edge *copy_edges(const struct vt_lock_edge *in, size_t n)
+{
+	struct vt_lock_edge *e = dup_array(in, n, sizeof(*in));
+
+	for (size_t i = 0; e && i < n; i++) {
+		e[i].frames = dup_array(in[i].frames, in[i].frames_len, 1);
+		if (in[i].frames_len && !e[i].frames) {
+			e[i].frames_len = 0;
+			free_edges(e, n);
+			return NULL;
+		}
+	}
+	return e;
+}
+
+int snapshot_copy(struct vt_snapshot *out, const struct vt_snapshot *in)
+{
+	struct vt_snapshot tmp;
+
+	if (!out || !in || out == in)
+		return -EINVAL;
+	if ((in->ndevs && !in->devs) || (in->nprocs && !in->procs) ||
+	    (in->nedges && !in->edges) || (in->probes && in->probes->n && !in->probes->items))
+		return -EINVAL;
+
+	tmp = *in;
+	tmp.devs = dup_array(in->devs, in->ndevs, sizeof(*in->devs));
+	tmp.procs = dup_array(in->procs, in->nprocs, sizeof(*in->procs));
+	tmp.probes = in->probes ? copy_probes(in->probes) : NULL;
+	tmp.edges = copy_edges(in->edges, in->nedges);
+	if ((in->ndevs && !tmp.devs) || (in->nprocs && !tmp.procs) ||
+	    (in->probes && !tmp.probes) || (in->nedges && !tmp.edges)) {
+		snapshot_free(&tmp);
+		return -ENOMEM;
+	}
+	*out = tmp;
+	return 0;
+}
+
+void snapshot_free(struct vt_snapshot *s)
+{
+	if (!s)
+		return;
+	free(s->devs);
+	free(s->procs);
+	free_probes(s->probes);
+	free_edges(s->edges, s->nedges);
+	memset(s, 0, sizeof(*s));
+}
+
+const char *snapshot_edge_frame(const struct vt_lock_edge *e, const char *frame)
+{
+	const char *end = e->frames + e->frames_len;
+
+	if (!e->frames || !e->nframes)
+		return NULL;
+	if (!frame)
+		return e->frames;
+	frame += strnlen(frame, (size_t)(end - frame)) + 1;
+	return frame < end ? frame : NULL;
 }

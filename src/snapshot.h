@@ -1,16 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A snapshot is everything the kernel side has counted, copied out of the maps at
- * one moment and merged per device (PCI BDF). Data flows one way:
- * kernel maps -> snapshot -> renderers. Kernel maps are never reset; interval
- * output is the difference of two snapshots (snapshot_diff).
+ * The snapshot: everything vfio-trace knows at one moment, and the only thing
+ * that reaches an output. The tracer fills it from the kernel's maps
+ * (tracer_read.c); analyses and renderers read it and never the kernel. This
+ * module is the data model alone: types, order, difference, copy, free. It
+ * knows no libbpf and no tracer.
+ *
+ * The kernel's counters only ever count up; interval output is the
+ * difference of two snapshots (snapshot_diff).
  */
 #ifndef VT_SNAPSHOT_H
 #define VT_SNAPSHOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
 #include "vfio_trace.h"
+#include "names.h"
 
 struct vt_dev_snapshot {
 	/* The BPF side's slot for this PCI address: every binding of a device
@@ -25,29 +31,10 @@ struct vt_proc_snapshot {
 	struct vt_pin_proc val;
 };
 
-struct vt_snapshot {
-	double wall_time;		/* seconds since the epoch, for -T and JSON */
-	__u64 mono_ns;			/* CLOCK_MONOTONIC when taken */
-	size_t ndevs;
-	struct vt_dev_snapshot *devs;	/* sorted by info.bdf */
-	struct vt_pin_stats pins[VT_PIN_PATH_MAX];
-	size_t nprocs;
-	struct vt_proc_snapshot *procs;	/* sorted by (tgid, path) */
-	__u64 lost[VT_LOST_MAX];	/* BPF-side losses, enum vt_lost_reason */
-	__u64 map_read_errors;		/* user-side failures to read a map entry */
-};
-
-/* One line of the probe coverage report ("vfio-trace probes"). */
-enum vt_probe_mode {
-	VT_PROBE_NONE,
-	VT_PROBE_FENTRY,
-	VT_PROBE_KPROBE,
-	VT_PROBE_TRACEPOINT,
-};
-
+/* One line of the probe coverage report. */
 struct vt_probe_status {
-	const char *operation;	/* "fault", "memory_lock_wait", "zap", "pin", ... */
-	const char *function;	/* kernel function or tracepoint chosen, or the first candidate */
+	const char *operation;	/* "fault", "memory_lock_wait", "zap", "pin", ...: static */
+	const char *function;	/* the function or tracepoint chosen, or the first candidate: static */
 	enum vt_probe_mode mode;
 	int attached;		/* 1 when attached */
 	int on_demand;		/* 1 while waiting to be attached when needed */
@@ -58,31 +45,58 @@ struct vt_probe_status {
 struct vt_probe_report {
 	size_t n;
 	struct vt_probe_status *items;
+	int vfio_attached;	/* vfio operations attached (the lock tracepoints not counted) */
+	bool no_vfio;		/* no vfio-pci function exists: vfio-pci is not loaded */
+	bool task_storage;	/* per-thread state in task storage, not a tid hash */
 };
 
-const char *vt_probe_mode_name(enum vt_probe_mode mode);
+/* A lock-order edge (`vfio-trace lockdep`) with the first stack that took it,
+ * symbolized, starting at the kernel code that takes the lock. */
+struct vt_lock_edge {
+	struct vt_edge_key key;
+	struct vt_edge val;
+	unsigned int nframes;
+	char *frames;		/* nframes NUL-terminated names, back to back */
+	size_t frames_len;	/* bytes of frames */
+};
 
-/* out = cur - prev, entry by entry; devices and processes only in cur are kept as
- * they are, those only in prev are dropped. Returns 0 or -ENOMEM. */
+struct vt_snapshot {
+	double wall_time;		/* seconds since the epoch, for -T and JSON */
+	/* CLOCK_MONOTONIC when taken; in a snapshot_diff() result, the length
+	 * of the interval, and interval is set. */
+	__u64 mono_ns;
+	bool interval;
+	__u64 started_ns;		/* CLOCK_MONOTONIC when tracing began: the event clock's zero */
+	size_t ndevs;
+	struct vt_dev_snapshot *devs;	/* sorted by info.bdf */
+	struct vt_pin_stats pins[VT_PIN_PATH_MAX];
+	size_t nprocs;
+	struct vt_proc_snapshot *procs;	/* sorted by (tgid, path) */
+	__u64 lost[VT_LOST_MAX];	/* BPF-side losses, enum vt_lost_reason */
+	__u64 map_read_errors;		/* user-side failures to read a map entry */
+	struct vt_probe_report *probes;	/* NULL when not read */
+	size_t nedges;
+	struct vt_lock_edge *edges;	/* lock-order mode only; sorted by key */
+};
+
+/* The orders the snapshot promises, for whoever fills one. */
+int snapshot_dev_cmp(const void *a, const void *b);
+int snapshot_proc_cmp(const void *a, const void *b);
+int snapshot_edge_cmp(const void *a, const void *b);
+/* Sorts devs, procs and edges into those orders. */
+void snapshot_sort(struct vt_snapshot *s);
+
+/* out = cur - prev, entry by entry; entries only in cur are kept as they are,
+ * those only in prev are dropped. Returns 0, -EINVAL (an argument is NULL or
+ * a snapshot is out of order) or -ENOMEM. */
 int snapshot_diff(struct vt_snapshot *out, const struct vt_snapshot *cur,
 		  const struct vt_snapshot *prev);
-/* Deep copy; returns 0 or -ENOMEM. */
+/* Deep copy; returns 0, -EINVAL or -ENOMEM. */
 int snapshot_copy(struct vt_snapshot *out, const struct vt_snapshot *in);
 void snapshot_free(struct vt_snapshot *s);
 
-/* Label names used by every renderer, so text, JSON and Prometheus agree. */
-const char *vt_fault_result_name(int r);	/* nopage sigbus oom fallback other */
-const char *vt_fault_order_name(int o);		/* page pmd pud other unknown */
-const char *vt_lock_mode_name(int m);		/* read write */
-const char *vt_lock_path_name(int p);		/* fault bar_rw config_write reset hot_reset memory_enable */
-/* The one mode each path holds memory_lock in: read for fault and bar_rw,
- * write for the others. Renderers show only these pairs. */
-int vt_lock_path_mode(int p);
-const char *vt_zap_reason_name(int r);		/* config_write reset hot_reset other */
-const char *vt_pin_path_name(int p);		/* type1 mdev iommufd */
-const char *vt_access_kind_name(int k);		/* sigbus eio ioeventfd_drop */
-const char *vt_event_kind_name(int k);		/* the access kinds, memory_disable, memory_enable */
-const char *vt_lost_reason_name(int r);		/* ringbuf_full device_map_full ... */
-const char *vt_lock_class_name(int c);		/* lockdep's names: "&vdev->memory_lock" ... */
+/* The next frame name after @frame in e->frames, or NULL after the last;
+ * snapshot_edge_frame(e, NULL) is the first. */
+const char *snapshot_edge_frame(const struct vt_lock_edge *e, const char *frame);
 
 #endif

@@ -13,6 +13,7 @@
 #include "vfio_trace.skel.h"
 #include "kernel_features.h"
 #include "privileges.h"
+#include "probes.h"
 #include "signals.h"
 #include "tracer.h"
 
@@ -37,19 +38,20 @@ static __u64 now_ns(void)
 	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-static void set_knobs(struct vfio_trace_bpf *skel, const struct vt_options *o, bool want_events,
+static void set_knobs(struct vfio_trace_bpf *skel, const struct vt_tracer_config *c,
 		      bool task_storage)
 {
+	bool want_events = c->on_event;
 	unsigned int i;
 
-	skel->rodata->targ_tgid = o->pid;
-	skel->rodata->targ_bdf_count = o->nbdfs;
-	for (i = 0; i < o->nbdfs; i++)
-		memcpy((char *)skel->rodata->targ_bdfs[i], o->bdfs[i], VT_BDF_LEN);
+	skel->rodata->targ_tgid = c->pid;
+	skel->rodata->targ_bdf_count = c->nbdfs;
+	for (i = 0; i < c->nbdfs; i++)
+		memcpy((char *)skel->rodata->targ_bdfs[i], c->bdfs[i], VT_BDF_LEN);
 	skel->rodata->targ_emit_events = want_events;
 
-	if (o->max_devices) {
-		__u32 n = o->max_devices;
+	if (c->max_devices) {
+		__u32 n = c->max_devices;
 
 		bpf_map__set_max_entries(skel->maps.devices, n);
 		bpf_map__set_max_entries(skel->maps.device_slots, n);
@@ -59,14 +61,14 @@ static void set_knobs(struct vfio_trace_bpf *skel, const struct vt_options *o, b
 		/* memory_lock, vma_lock, igate and i_mmap_rwsem of each */
 		bpf_map__set_max_entries(skel->maps.locks, 4 * n);
 	}
-	if (o->max_threads) {
+	if (c->max_threads) {
 		struct bpf_map *per_thread[] = {
 			skel->maps.holds, skel->maps.waits, skel->maps.zaps_inflight,
 			skel->maps.pins_inflight, skel->maps.ioeventfds_inflight, skel->maps.held,
 		};
 
 		for (size_t k = 0; k < sizeof(per_thread) / sizeof(per_thread[0]); k++)
-			bpf_map__set_max_entries(per_thread[k], o->max_threads);
+			bpf_map__set_max_entries(per_thread[k], c->max_threads);
 	}
 
 	/* Per-thread state in task storage, or in the holds hash; the other one
@@ -211,15 +213,34 @@ static int fill_free_slots(struct vfio_trace_bpf *skel)
 	return 0;
 }
 
-int vt_tracer_start(struct vt_tracer *t, const struct vt_options *o, bool want_events)
+static int on_ringbuf_event(void *ctx, void *data, size_t size)
+{
+	struct vt_tracer *t = ctx;
+
+	if (size < sizeof(struct vt_trace_event))
+		return 0;
+	return t->cfg.on_event(t->cfg.event_ctx, data);
+}
+
+/* Only `events` reads the ring buffer of events. */
+static int open_events(struct vt_tracer *t)
+{
+	if (!t->cfg.on_event)
+		return 0;
+	t->events = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_ringbuf_event, t, NULL);
+	return t->events ? 0 : -errno;
+}
+
+int vt_tracer_start(struct vt_tracer *t, const struct vt_tracer_config *cfg)
 {
 	struct env_switches sw;
 	char why[256];
 	int err;
 
 	memset(t, 0, sizeof(*t));
+	t->cfg = *cfg;
 	t->started_ns = now_ns();
-	libbpf_verbose = o->verbose;
+	libbpf_verbose = cfg->verbose;
 	libbpf_set_print(libbpf_print);
 
 	err = read_env_switches(&sw, why, sizeof(why));
@@ -230,7 +251,7 @@ int vt_tracer_start(struct vt_tracer *t, const struct vt_options *o, bool want_e
 		goto fail_why;
 	/* Lockdep mode names stack frames: it needs every symbol. */
 	err = vt_kernel_open(&t->kernel,
-			     o->command == VT_CMD_LOCKDEP ? NULL : vt_probes_functions(),
+			     cfg->lock_order ? NULL : vt_probes_functions(),
 			     why, sizeof(why));
 	if (err)
 		goto fail_why;
@@ -242,10 +263,10 @@ int vt_tracer_start(struct vt_tracer *t, const struct vt_options *o, bool want_e
 		goto fail_why;
 	}
 	t->task_storage = choose_thread_state(t->kernel, sw.force_hash);
-	set_knobs(t->skel, o, want_events, t->task_storage);
+	set_knobs(t->skel, cfg, t->task_storage);
 
-	err = vt_probes_select(&t->probes, t->skel->obj, t->kernel, o->kprobes,
-			       o->command == VT_CMD_LOCKDEP);
+	err = vt_probes_select(&t->probes, t->skel->obj, t->kernel, cfg->force_kprobes,
+			       cfg->lock_order);
 	if (err) {
 		snprintf(why, sizeof(why), "cannot choose probes: %s", strerror(-err));
 		goto fail_why;
@@ -253,14 +274,14 @@ int vt_tracer_start(struct vt_tracer *t, const struct vt_options *o, bool want_e
 	/* The kernel's BTF and symbols were for choosing probes. libbpf loads its
 	 * own copy of the BTF to load them: freeing ours first keeps the two from
 	 * adding up in the peak RSS. Only lockdep mode symbolizes stacks later. */
-	if (o->command != VT_CMD_LOCKDEP) {
+	if (!cfg->lock_order) {
 		vt_kernel_close(t->kernel);
 		t->kernel = NULL;
 	}
 	err = vfio_trace_bpf__load(t->skel);
 	if (err) {
 		snprintf(why, sizeof(why), "cannot load the BPF programs: %s%s", strerror(-err),
-			 o->verbose ? "" : " (run with -v for the verifier log)");
+			 cfg->verbose ? "" : " (run with -v for the verifier log)");
 		goto fail_why;
 	}
 	err = fill_free_slots(t->skel);
@@ -268,9 +289,14 @@ int vt_tracer_start(struct vt_tracer *t, const struct vt_options *o, bool want_e
 		snprintf(why, sizeof(why), "cannot prepare the device map: %s", strerror(-err));
 		goto fail_why;
 	}
+	err = open_events(t);
+	if (err) {
+		snprintf(why, sizeof(why), "cannot open the event ring buffer: %s", strerror(-err));
+		goto fail_why;
+	}
 	vt_probes_attach(t->probes);
 	arm_on_demand(t, &sw);
-	if (o->command != VT_CMD_PROBES && vt_probes_pinned_modules(t->probes, why, sizeof(why)))
+	if (cfg->note_pinned_modules && vt_probes_pinned_modules(t->probes, why, sizeof(why)))
 		fprintf(stderr, "vfio-trace: note: while attached, %s cannot be unloaded (fentry holds "
 			"them; --kprobes does not)\n", why);
 	return 0;
@@ -281,15 +307,41 @@ fail_why:
 	return err < 0 ? err : -EINVAL;
 }
 
-int vt_tracer_events_fd(const struct vt_tracer *t)
+bool vt_tracer_no_vfio(const struct vt_tracer *t)
 {
-	return bpf_map__fd(t->skel->maps.events);
+	return vt_probes_no_vfio(t->probes);
+}
+
+int vt_tracer_poll_events(struct vt_tracer *t, int timeout_ms)
+{
+	int err;
+
+	if (!t->events)
+		return -EINVAL;
+	/* Events wake us only in batches (events.bpf.h): a poll that times
+	 * out still takes whatever is there. */
+	err = ring_buffer__poll(t->events, timeout_ms);
+	if (err == 0)
+		err = ring_buffer__consume(t->events);
+	return err < 0 ? err : 0;
+}
+
+int vt_tracer_drain_events(struct vt_tracer *t)
+{
+	int err;
+
+	if (!t->events)
+		return -EINVAL;
+	err = ring_buffer__consume(t->events);
+	return err < 0 ? err : 0;
 }
 
 void vt_tracer_stop(struct vt_tracer *t)
 {
 	ring_buffer__free(t->requests);
 	t->requests = NULL;
+	ring_buffer__free(t->events);
+	t->events = NULL;
 	/* Links first, so nothing runs while the maps go away. */
 	vt_probes_free(t->probes);
 	t->probes = NULL;

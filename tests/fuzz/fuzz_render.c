@@ -23,7 +23,9 @@
 #include <stdlib.h>
 #include "check_output.h"
 #include "fuzz_input.h"
-#include "render.h"
+#include "render_json.h"
+#include "render_prom.h"
+#include "render_text.h"
 
 #define MAX_DEVS 3
 #define MAX_PROCS 4
@@ -126,8 +128,10 @@ static char probe_names[MAX_PROBES][2][48];
 static void fin_probes(struct fin *in, struct vt_probe_report *r,
 		       struct vt_probe_status *items)
 {
+	memset(r, 0, sizeof(*r));
 	r->n = fin_u8(in) % (MAX_PROBES + 1);
 	r->items = items;
+	r->task_storage = fin_u8(in) & 1;
 	for (size_t i = 0; i < r->n; i++) {
 		struct vt_probe_status *p = &items[i];
 
@@ -144,6 +148,23 @@ static void fin_probes(struct fin *in, struct vt_probe_report *r,
 		if (fin_u8(in) & 1)
 			fin_raw(in, p->reason, sizeof(p->reason));
 	}
+}
+
+/* The event lines as `vfio-trace events` writes them: built in a buffer. */
+static int text_event(FILE *f, const struct vt_trace_event *ev, __u64 start_ns)
+{
+	char line[VT_EVENT_LINE_MAX];
+
+	fwrite(line, 1, render_text_event_line(line, ev, start_ns), f);
+	return ferror(f) ? -EIO : 0;
+}
+
+static int json_event(FILE *f, const struct vt_trace_event *ev)
+{
+	char line[VT_EVENT_JSON_MAX];
+
+	fwrite(line, 1, render_json_event_line(line, ev), f);
+	return ferror(f) ? -EIO : 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -175,28 +196,37 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fin_proc(&in, &procs[i]);
 	fin_probes(&in, &probes, items);
 	fin_event(&in, &ev);
+	snap.interval = flags & 1;
+	snap.probes = flags & 2 ? &probes : NULL;
 
 	if (what == 0 || what == 3) {
 		len = RENDER("render_text", render_text(f, &snap, &opts));
 		check("render_text", text_check, len);
+		if (snap.probes) {
+			len = RENDER("render_text_probes", render_text_probes(f, &snap));
+			check("render_text_probes", text_check, len);
+		}
 	}
 	if (what == 1 || what == 3) {
-		len = RENDER("render_json", render_json(f, &snap, flags & 2 ? &probes : NULL,
-							flags & 1));
+		len = RENDER("render_json", render_json(f, &snap));
 		check("render_json", json_check_line, len);
+		if (snap.probes) {
+			len = RENDER("render_json_probes", render_json_probes(f, &snap));
+			check("render_json_probes", json_check_line, len);
+		}
 	}
 	if (what == 2 || what == 3) {
-		len = RENDER("render_prom", render_prom(f, &snap, flags & 2 ? &probes : NULL));
+		len = RENDER("render_prom", render_prom(f, &snap));
 		check("render_prom", prom_check, len);
 	}
 
-	len = RENDER("render_event_json", render_event_json(f, &ev));
-	check("render_event_json", json_check_line, len);
+	len = RENDER("render_json_event_line", json_event(f, &ev));
+	check("render_json_event_line", json_check_line, len);
 
-	len = RENDER("render_event_text", render_event_text(f, &ev, fin_value(&in)));
-	check("render_event_text", one_line, len);
+	len = RENDER("render_text_event_line", text_event(f, &ev, fin_value(&in)));
+	check("render_text_event_line", one_line, len);
 
-	len = RENDER("render_event_text_header", render_event_text_header(f));
-	check("render_event_text_header", one_line, len);
+	len = RENDER("render_text_event_header", render_text_event_header(f));
+	check("render_text_event_header", one_line, len);
 	return 0;
 }

@@ -9,6 +9,8 @@
 #include <string.h>
 #include "tests.h"
 #include "fixtures.h"
+#include "render_json.h"
+#include "render_text.h"
 #include "hist.h"
 
 static void record_n(struct vt_hist *h, unsigned n, __u64 ns)
@@ -169,9 +171,35 @@ const struct vt_probe_report *fixture_probes(void)
 		{ .operation = "pin", .function = "vfio_pin_pages_remote", .mode = VT_PROBE_NONE,
 		  .reason = "not in kallsyms (vfio_iommu_type1 not loaded?)" },
 	};
-	static const struct vt_probe_report report = { 3, items };
+	static const struct vt_probe_report report = { .n = 3, .items = items, .vfio_attached = 1 };
 
 	return &report;
+}
+
+void fixture_add_probes(struct vt_snapshot *s)
+{
+	const struct vt_probe_report *in = fixture_probes();
+
+	s->probes = calloc(1, sizeof(*s->probes));
+	assert_non_null(s->probes);
+	*s->probes = *in;
+	s->probes->items = calloc(in->n, sizeof(*in->items));
+	assert_non_null(s->probes->items);
+	memcpy(s->probes->items, in->items, in->n * sizeof(*in->items));
+}
+
+void fixture_text_event(FILE *f, const struct vt_trace_event *ev, __u64 start_ns)
+{
+	char line[VT_EVENT_LINE_MAX];
+
+	fwrite(line, 1, render_text_event_line(line, ev, start_ns), f);
+}
+
+void fixture_json_event(FILE *f, const struct vt_trace_event *ev)
+{
+	char line[VT_EVENT_JSON_MAX];
+
+	fwrite(line, 1, render_json_event_line(line, ev), f);
 }
 
 void fixture_event_disable(struct vt_trace_event *ev)

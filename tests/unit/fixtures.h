@@ -27,6 +27,11 @@
 int fixture_snapshot(struct vt_snapshot *s);
 /* A three-line probe report, one probe not attached. Static storage. */
 const struct vt_probe_report *fixture_probes(void);
+/* Gives @s a copy of fixture_probes(), as the tracer's reader would. */
+void fixture_add_probes(struct vt_snapshot *s);
+/* The event line renderers, into a stream. */
+void fixture_text_event(FILE *f, const struct vt_trace_event *ev, __u64 start_ns);
+void fixture_json_event(FILE *f, const struct vt_trace_event *ev);
 /* A SIGBUS on device A while memory was off, and the disable before it. */
 void fixture_event_sigbus(struct vt_trace_event *ev);
 void fixture_event_disable(struct vt_trace_event *ev);

@@ -10,7 +10,8 @@
 #include "tests.h"
 #include "fixtures.h"
 #include "json_writer.h"
-#include "render.h"
+#include "render_json.h"
+#include "utf8.h"
 
 /* --- a strict validator: returns the end of the value, or NULL ----------- */
 
@@ -167,8 +168,9 @@ static void test_golden_cumulative(void **state)
 	struct membuf m;
 
 	assert_int_equal(fixture_snapshot(&s), 0);
+	fixture_add_probes(&s);
 	assert_non_null(membuf_open(&m));
-	assert_int_equal(render_json(m.f, &s, fixture_probes(), 0), 0);
+	assert_int_equal(render_json(m.f, &s), 0);
 	membuf_close(&m);
 	assert_golden("fixture.json", m.buf, m.len);
 	assert_json_line(m.buf, m.len);
@@ -198,7 +200,7 @@ static void test_golden_interval(void **state)
 	assert_int_equal(snapshot_diff(&d, &cur, &prev), 0);
 
 	assert_non_null(membuf_open(&m));
-	assert_int_equal(render_json(m.f, &d, NULL, 1), 0);
+	assert_int_equal(render_json(m.f, &d), 0);
 	membuf_close(&m);
 	assert_golden("fixture-interval.json", m.buf, m.len);
 	assert_json_line(m.buf, m.len);
@@ -220,8 +222,8 @@ static void test_events_golden(void **state)
 	fixture_event_disable(&dis);
 	fixture_event_sigbus(&bus);
 	assert_non_null(membuf_open(&m));
-	assert_int_equal(render_event_json(m.f, &dis), 0);
-	assert_int_equal(render_event_json(m.f, &bus), 0);
+	fixture_json_event(m.f, &dis);
+	fixture_json_event(m.f, &bus);
 	membuf_close(&m);
 	assert_golden("events.ndjson", m.buf, m.len);
 
@@ -249,7 +251,7 @@ static void test_event_escaping(void **state)
 	memcpy(ev.bdf, "\n\t/\xf0\x9f\x98\x80", 8);
 	ev.bdf[8] = '\0';
 	assert_non_null(membuf_open(&m));
-	assert_int_equal(render_event_json(m.f, &ev), 0);
+	fixture_json_event(m.f, &ev);
 	membuf_close(&m);
 	assert_json_line(m.buf, m.len);
 	assert_non_null(strstr(m.buf, "\"comm\":\"\\u0001\\u001f\\\"\\\\\\u007f\xc3\xa9"
@@ -268,7 +270,7 @@ static void test_events_odd(void **state)
 
 	assert_non_null(membuf_open(&m));
 	for (int i = 0; fixture_event_odd(i, &ev) == 0; i++)
-		assert_int_equal(render_event_json(m.f, &ev), 0);
+		fixture_json_event(m.f, &ev);
 	membuf_close(&m);
 	assert_golden("events-odd.ndjson", m.buf, m.len);
 	for (char *p = m.buf; *p; p = nl + 1) {
@@ -341,13 +343,14 @@ static void test_bad_args(void **state)
 {
 	struct vt_snapshot s = { .nprocs = 1, .procs = NULL };
 	struct vt_probe_report r = { .n = 2, .items = NULL };
-	struct vt_snapshot ok = { 0 };
+	struct vt_snapshot ok = { 0 }, bad_probes = { .probes = &r };
 
-	assert_int_equal(render_json(NULL, &ok, NULL, 0), -EINVAL);
-	assert_int_equal(render_json(stdout, NULL, NULL, 0), -EINVAL);
-	assert_int_equal(render_json(stdout, &s, NULL, 0), -EINVAL);
-	assert_int_equal(render_json(stdout, &ok, &r, 0), -EINVAL);
-	assert_int_equal(render_event_json(stdout, NULL), -EINVAL);
+	assert_int_equal(render_json(NULL, &ok), -EINVAL);
+	assert_int_equal(render_json(stdout, NULL), -EINVAL);
+	assert_int_equal(render_json(stdout, &s), -EINVAL);
+	assert_int_equal(render_json(stdout, &bad_probes), -EINVAL);
+	assert_int_equal(render_json_probes(stdout, &ok), -EINVAL);
+	assert_int_equal(render_json_probes(stdout, &bad_probes), -EINVAL);
 }
 
 int run_render_json_tests(void)

@@ -9,7 +9,7 @@
 #include <string.h>
 #include "tests.h"
 #include "fixtures.h"
-#include "render.h"
+#include "render_prom.h"
 
 #define MAX_FAMILIES 64
 
@@ -179,13 +179,14 @@ static void check_exposition(const char *text)
 	free(c);
 }
 
-static char *render(const struct vt_snapshot *s,
-		    const struct vt_probe_report *probes, size_t *len)
+static char *render(struct vt_snapshot *s, bool with_probes, size_t *len)
 {
 	struct membuf m;
 
+	if (with_probes && !s->probes)
+		fixture_add_probes(s);
 	assert_non_null(membuf_open(&m));
-	assert_int_equal(render_prom(m.f, s, probes), 0);
+	assert_int_equal(render_prom(m.f, s), 0);
 	membuf_close(&m);
 	*len = m.len;
 	return m.buf;
@@ -207,7 +208,7 @@ static void test_golden(void **state)
 	char *out;
 
 	assert_int_equal(fixture_snapshot(&s), 0);
-	out = render(&s, fixture_probes(), &len);
+	out = render(&s, true, &len);
 	assert_golden("fixture.prom", out, len);
 	free(out);
 	snapshot_free(&s);
@@ -220,14 +221,17 @@ static void test_structure(void **state)
 	char *out;
 
 	assert_int_equal(fixture_snapshot(&s), 0);
-	out = render(&s, fixture_probes(), &len);
+	out = render(&s, true, &len);
 	check_exposition(out);
 	free(out);
 
-	/* nothing traced yet: still well formed */
+	/* nothing traced yet, and no probe report: still well formed */
 	s.ndevs = 0;
 	s.nprocs = 0;
-	out = render(&s, NULL, &len);
+	free(s.probes->items);
+	free(s.probes);
+	s.probes = NULL;
+	out = render(&s, false, &len);
 	check_exposition(out);
 	assert_int_equal(count_lines_with(out, "vfio_trace_events_lost_total{"),
 			 VT_LOST_MAX);
@@ -243,7 +247,7 @@ static void test_known_samples(void **state)
 	char *out;
 
 	assert_int_equal(fixture_snapshot(&s), 0);
-	out = render(&s, fixture_probes(), &len);
+	out = render(&s, true, &len);
 
 	/* every device x BAR x result exists, zeros included */
 	assert_int_equal(count_lines_with(out, "vfio_trace_mmap_faults_total{"),
@@ -286,16 +290,16 @@ static void test_known_samples(void **state)
 static void test_label_escaping(void **state)
 {
 	struct vt_dev_snapshot dev = { 0 };
-	struct vt_snapshot s = { .ndevs = 1, .devs = &dev };
 	struct vt_probe_status item = { .operation = "op\"1", .function = "fn\\x\ny",
 					.mode = VT_PROBE_KPROBE, .attached = 1 };
-	struct vt_probe_report probes = { 1, &item };
+	struct vt_probe_report probes = { .n = 1, .items = &item };
+	struct vt_snapshot s = { .ndevs = 1, .devs = &dev, .probes = &probes };
 	size_t len;
 	char *out;
 
 	/* all VT_BDF_LEN bytes used, no NUL, and a byte that is not UTF-8 */
 	memcpy(dev.info.bdf, "a\"b\\c\nd\xff" "01234567", VT_BDF_LEN);
-	out = render(&s, &probes, &len);
+	out = render(&s, false, &len);
 	assert_non_null(strstr(out, "device=\"a\\\"b\\\\c\\nd\xef\xbf\xbd" "01234567\""));
 	assert_non_null(strstr(out, "operation=\"op\\\"1\",function=\"fn\\\\x\\ny\""));
 	check_exposition(out);
@@ -308,14 +312,14 @@ static void test_errors(void **state)
 	FILE *full;
 
 	assert_int_equal(fixture_snapshot(&s), 0);
-	assert_int_equal(render_prom(NULL, &s, NULL), -EINVAL);
-	assert_int_equal(render_prom(stdout, NULL, NULL), -EINVAL);
+	assert_int_equal(render_prom(NULL, &s), -EINVAL);
+	assert_int_equal(render_prom(stdout, NULL), -EINVAL);
 	assert_int_equal(render_prom_cb(stdout, NULL), -EINVAL);
 
 	/* a full disk shows up as -EIO, not as a short file reported good */
 	full = fopen("/dev/full", "w");
 	if (full) {
-		assert_int_equal(render_prom(full, &s, NULL), -EIO);
+		assert_int_equal(render_prom(full, &s), -EIO);
 		fclose(full);
 	}
 	snapshot_free(&s);

@@ -5,7 +5,7 @@
 #include <string.h>
 #include "tests.h"
 #include "fixtures.h"
-#include "render.h"
+#include "render_text.h"
 
 static char *render(const struct vt_snapshot *s, const struct vt_render_opts *o,
 		    size_t *len)
@@ -98,11 +98,11 @@ static void test_events_golden(void **state)
 	fixture_event_disable(&dis);
 	fixture_event_sigbus(&bus);
 	assert_non_null(membuf_open(&m));
-	assert_int_equal(render_event_text_header(m.f), 0);
-	assert_int_equal(render_event_text(m.f, &dis, 1000000000ULL), 0);
-	assert_int_equal(render_event_text(m.f, &bus, 1000000000ULL), 0);
+	assert_int_equal(render_text_event_header(m.f), 0);
+	fixture_text_event(m.f, &dis, 1000000000ULL);
+	fixture_text_event(m.f, &bus, 1000000000ULL);
 	/* an event older than the start prints as time 0, not as 2^64 ns */
-	assert_int_equal(render_event_text(m.f, &bus, 3000000000ULL), 0);
+	fixture_text_event(m.f, &bus, 3000000000ULL);
 	membuf_close(&m);
 	assert_golden("events.txt", m.buf, m.len);
 	membuf_free(&m);
@@ -117,7 +117,7 @@ static void test_events_odd(void **state)
 
 	assert_non_null(membuf_open(&m));
 	for (int i = 0; fixture_event_odd(i, &ev) == 0; i++)
-		assert_int_equal(render_event_text(m.f, &ev, 0), 0);
+		fixture_text_event(m.f, &ev, 0);
 	membuf_close(&m);
 	assert_golden("events-odd.txt", m.buf, m.len);
 	membuf_free(&m);
@@ -126,14 +126,11 @@ static void test_events_odd(void **state)
 static void test_bad_args(void **state)
 {
 	struct vt_snapshot s = { .ndevs = 1, .devs = NULL };
-	struct vt_trace_event ev = { 0 };
-
 	assert_int_equal(render_text(NULL, &s, NULL), -EINVAL);
 	assert_int_equal(render_text(stdout, NULL, NULL), -EINVAL);
 	assert_int_equal(render_text(stdout, &s, NULL), -EINVAL);
-	assert_int_equal(render_event_text(NULL, &ev, 0), -EINVAL);
-	assert_int_equal(render_event_text(stdout, NULL, 0), -EINVAL);
-	assert_int_equal(render_event_text_header(NULL), -EINVAL);
+	assert_int_equal(render_text_event_header(NULL), -EINVAL);
+	assert_int_equal(render_text_probes(stdout, &s), -EINVAL);
 }
 
 int run_render_text_tests(void)

@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include "tests.h"
 #include "fixtures.h"
-#include "render.h"
+#include "render_prom.h"
 #include "textfile.h"
 
 #define NAME "vfio_trace.prom"
@@ -289,15 +289,13 @@ static void test_with_render_prom(void **state)
 {
 	struct tmpdir *t = *state;
 	struct vt_snapshot s;
-	struct vt_prom_args args;
 	struct membuf m;
 
 	assert_int_equal(fixture_snapshot(&s), 0);
-	args.snap = &s;
-	args.probes = fixture_probes();
-	assert_int_equal(textfile_write(t->path, NAME, render_prom_cb, &args), 0);
+	fixture_add_probes(&s);
+	assert_int_equal(textfile_write(t->path, NAME, render_prom_cb, &s), 0);
 	assert_non_null(membuf_open(&m));
-	assert_int_equal(render_prom(m.f, &s, args.probes), 0);
+	assert_int_equal(render_prom(m.f, &s), 0);
 	membuf_close(&m);
 	assert_string_equal(slurp(target(t, NAME)), m.buf);
 	membuf_free(&m);

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Label values for every enum the outputs show. Text, JSON and Prometheus all
+ * take their names from here, so a series in the textfile and a key in the
+ * JSON always say the same thing. The Prometheus names are a contract:
+ * renaming one breaks dashboards. Values come from the kernel side or from a
+ * file, so they are range-checked: an unknown one is "unknown".
+ */
+#ifndef VT_NAMES_H
+#define VT_NAMES_H
+
+#include "vfio_trace.h"
+
+/* How a probe is attached. The one enum user space names that the BPF side
+ * does not share. */
+enum vt_probe_mode {
+	VT_PROBE_NONE,
+	VT_PROBE_FENTRY,
+	VT_PROBE_KPROBE,
+	VT_PROBE_TRACEPOINT,
+};
+
+const char *vt_fault_result_name(int r);	/* nopage sigbus oom fallback other */
+const char *vt_fault_order_name(int o);		/* page pmd pud other unknown */
+const char *vt_lock_mode_name(int m);		/* read write */
+const char *vt_lock_path_name(int p);		/* fault bar_rw config_write reset hot_reset memory_enable */
+/* The one mode each path holds memory_lock in: read for fault and bar_rw,
+ * write for the others. Renderers show only these pairs. */
+int vt_lock_path_mode(int p);
+const char *vt_zap_reason_name(int r);		/* config_write reset hot_reset other */
+const char *vt_pin_path_name(int p);		/* type1 mdev iommufd */
+const char *vt_access_kind_name(int k);		/* sigbus eio ioeventfd_drop */
+const char *vt_event_kind_name(int k);		/* the access kinds, memory_disable, memory_enable */
+const char *vt_lost_reason_name(int r);		/* ringbuf_full device_map_full ... */
+const char *vt_lock_class_name(int c);		/* lockdep's names: "&vdev->memory_lock" ... */
+const char *vt_probe_mode_name(enum vt_probe_mode mode);	/* none fentry kprobe tracepoint */
+/* Whether a lock-order edge joins two locks of one device: "same", "other",
+ * or "-" when one side is not a per-device lock. */
+const char *vt_edge_device_name(const struct vt_edge_key *k);
+
+#endif

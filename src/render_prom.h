@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The Prometheus renderer: text exposition (version 0.0.4) of a cumulative
+ * snapshot, for the node_exporter textfile collector. It never reads the
+ * kernel. Returns 0, -EINVAL for bad arguments, or -EIO when the stream
+ * reported a write error.
+ */
+#ifndef VT_RENDER_PROM_H
+#define VT_RENDER_PROM_H
+
+#include <stdio.h>
+#include "snapshot.h"
+
+/* The probe report is written when the snapshot has one. */
+int render_prom(FILE *f, const struct vt_snapshot *cumulative);
+
+/* render_prom() in the shape textfile_write() takes: arg is the snapshot. */
+int render_prom_cb(FILE *f, void *arg);
+
+#endif
