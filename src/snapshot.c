@@ -187,45 +187,42 @@ static void *dup_array(const void *src, size_t n, size_t size)
 	return p;
 }
 
-static void diff_devices(struct vt_snapshot *out, const struct vt_snapshot *prev)
+/* For each entry of @cur (sorted by @cmp) that @prev has too: @diff(entry,
+ * its match in prev). Entries only in cur stay as they are. */
+static void diff_matching(void *cur, size_t n, const void *prev, size_t pn, size_t size,
+			  int (*cmp)(const void *, const void *),
+			  void (*diff)(void *entry, const void *before))
 {
-	for (size_t i = 0; i < out->ndevs; i++) {
-		struct vt_dev_snapshot *d = &out->devs[i];
-		const struct vt_dev_snapshot *p;
-
+	for (size_t i = 0; i < n; i++) {
+		void *c = (char *)cur + i * size;
 		/* bsearch's base must not be NULL, even for 0 elements */
-		p = prev->ndevs ? bsearch(d, prev->devs, prev->ndevs, sizeof(*d), snapshot_dev_cmp)
-				: NULL;
+		const void *p = pn ? bsearch(c, prev, pn, size, cmp) : NULL;
+
 		if (p)
-			diff_device_stats(&d->stats, &d->stats, &p->stats);
+			diff(c, p);
 	}
 }
 
-static void diff_procs(struct vt_snapshot *out, const struct vt_snapshot *prev)
+static void diff_device(void *entry, const void *before)
 {
-	for (size_t i = 0; i < out->nprocs; i++) {
-		struct vt_proc_snapshot *c = &out->procs[i];
-		const struct vt_proc_snapshot *p;
+	struct vt_dev_snapshot *d = entry;
 
-		p = prev->nprocs ? bsearch(c, prev->procs, prev->nprocs, sizeof(*c),
-					   snapshot_proc_cmp) : NULL;
-		if (p)
-			diff_pin_proc(&c->val, &c->val, &p->val);
-	}
+	diff_device_stats(&d->stats, &d->stats, &((const struct vt_dev_snapshot *)before)->stats);
+}
+
+static void diff_proc(void *entry, const void *before)
+{
+	struct vt_proc_snapshot *c = entry;
+
+	diff_pin_proc(&c->val, &c->val, &((const struct vt_proc_snapshot *)before)->val);
 }
 
 /* An edge's first sighting stays what it was; only its count is per interval. */
-static void diff_edges(struct vt_snapshot *out, const struct vt_snapshot *prev)
+static void diff_edge(void *entry, const void *before)
 {
-	for (size_t i = 0; i < out->nedges; i++) {
-		struct vt_lock_edge *e = &out->edges[i];
-		const struct vt_lock_edge *p;
+	struct vt_lock_edge *e = entry;
 
-		p = prev->nedges ? bsearch(e, prev->edges, prev->nedges, sizeof(*e),
-					   snapshot_edge_cmp) : NULL;
-		if (p)
-			e->val.count = delta(e->val.count, p->val.count);
-	}
+	e->val.count = delta(e->val.count, ((const struct vt_lock_edge *)before)->val.count);
 }
 
 /*
@@ -248,11 +245,14 @@ int snapshot_diff(struct vt_snapshot *out, const struct vt_snapshot *cur,
 
 	out->mono_ns = delta(cur->mono_ns, prev->mono_ns);
 	out->interval = true;
-	diff_devices(out, prev);
+	diff_matching(out->devs, out->ndevs, prev->devs, prev->ndevs, sizeof(*out->devs),
+		      snapshot_dev_cmp, diff_device);
 	for (int i = 0; i < VT_PIN_PATH_MAX; i++)
 		diff_pin_stats(&out->pins[i], &cur->pins[i], &prev->pins[i]);
-	diff_procs(out, prev);
-	diff_edges(out, prev);
+	diff_matching(out->procs, out->nprocs, prev->procs, prev->nprocs, sizeof(*out->procs),
+		      snapshot_proc_cmp, diff_proc);
+	diff_matching(out->edges, out->nedges, prev->edges, prev->nedges, sizeof(*out->edges),
+		      snapshot_edge_cmp, diff_edge);
 	diff_array(out->lost, cur->lost, prev->lost, VT_LOST_MAX);
 	out->map_read_errors = delta(cur->map_read_errors, prev->map_read_errors);
 	return 0;
