@@ -27,6 +27,7 @@ int main(void)
 	failed += run_textfile_tests();
 	failed += run_cli_tests();
 	failed += run_kallsyms_tests();
+	failed += run_lock_order_tests();
 
 	if (failed)
 		fprintf(stderr, "unit tests: %d failed\n", failed);

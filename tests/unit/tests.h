@@ -21,5 +21,6 @@ int run_render_json_tests(void);
 int run_textfile_tests(void);
 int run_cli_tests(void);
 int run_kallsyms_tests(void);
+int run_lock_order_tests(void);
 
 #endif
