@@ -43,6 +43,14 @@ UNIT_OBJS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/unit/%.o,$(UNIT_SRCS))
 
 WORKLOAD_SRCS := tools/vfio-workload.c $(wildcard tools/vfio-workload/*.c)
 
+# The C files `make format` formats and `make check-format` checks (.clang-format):
+# those git knows of (tracked, or new and not ignored) in these directories;
+# vmlinux/ is generated.
+CLANG_FORMAT ?= clang-format
+FORMAT_DIRS := src include bpf tests bench tools
+FORMAT_FILES = $(wildcard $(shell git ls-files --cached --others --exclude-standard -- \
+		 $(foreach d,$(FORMAT_DIRS),'$(d)/*.c' '$(d)/*.h') 2>/dev/null))
+
 ifeq ($(V),1)
 Q =
 msg =
@@ -53,7 +61,7 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all clean deps test unit demo bench check-format
+.PHONY: all clean deps test unit demo bench format check-format
 
 all: $(OUTPUT)/vfio-trace $(OUTPUT)/vfio-workload $(OUTPUT)/vt-bpf-progs
 
@@ -119,6 +127,22 @@ bench: all
 
 clean:
 	$(Q)rm -rf $(OUTPUT)
+
+# Without a file, clang-format would read stdin.
+format_files_found = [ -n "$(FORMAT_FILES)" ] || { echo "$@: no C file found (not a git tree?)" >&2; exit 1; }
+
+format:
+	$(Q)$(format_files_found)
+	$(Q)$(CLANG_FORMAT) -i $(FORMAT_FILES)
+
+# Lists the files `make format` would change, and fails, when there is any.
+check-format:
+	$(Q)$(format_files_found)
+	$(Q)out=$$($(CLANG_FORMAT) --dry-run -Werror $(FORMAT_FILES) 2>&1) && exit 0; \
+	bad=$$(printf '%s\n' "$$out" | sed -n 's/^\([^:]*\):[0-9]*:[0-9]*: error: code should be clang-formatted.*/\1/p' | sort -u); \
+	if [ -z "$$bad" ]; then printf '%s\n' "$$out" >&2; echo "check-format: $(CLANG_FORMAT) failed" >&2; exit 1; fi; \
+	echo "check-format: not formatted as .clang-format says ($$($(CLANG_FORMAT) --version)); make format fixes:" >&2; \
+	printf '  %s\n' $$bad >&2; exit 1
 
 -include $(wildcard $(OUTPUT)/bpf/*.d $(OUTPUT)/src/*.d $(OUTPUT)/tests/unit/*.d $(OUTPUT)/*.d)
 
