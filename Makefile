@@ -13,14 +13,21 @@ ifeq ($(wildcard $(VMLINUX_DIR)/vmlinux.h),)
 $(error no $(VMLINUX_DIR)/vmlinux.h for ARCH=$(ARCH); run tools/gen-vmlinux.sh)
 endif
 
+# make WERROR=1 (CI: tools/run-tests): warnings are errors, in user space (the
+# sanitizer and fuzzing builds too), the BPF programs, the workload and the
+# guest helper.
+ifeq ($(WERROR),1)
+WERROR_FLAGS := -Werror
+endif
+
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wshadow -Wformat=2 \
-	  -D_GNU_SOURCE -MMD -MP
+	  -D_GNU_SOURCE -MMD -MP $(WERROR_FLAGS)
 INCLUDES := -Iinclude -Isrc -I$(OUTPUT)
 # Static so the binary runs on a host with any libbpf, or none.
 STATIC_LIBS := -static -lbpf -lelf -lz
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-function \
-	      -MMD -MP -Iinclude -I$(VMLINUX_DIR) -Ivmlinux -Ibpf
+	      -MMD -MP -Iinclude -I$(VMLINUX_DIR) -Ivmlinux -Ibpf $(WERROR_FLAGS)
 
 # Extra flags for sanitizer builds: make SAN=1
 ifeq ($(SAN),1)
@@ -89,13 +96,13 @@ $(OUTPUT)/vfio-trace: $(APP_OBJS)
 
 $(OUTPUT)/vfio-workload: $(WORKLOAD_SRCS) | $(OUTPUT)
 	$(call msg,CC,$@)
-	$(Q)$(CC) -O2 -g -std=gnu11 -Wall -Wextra -MMD -MP -static -pthread \
+	$(Q)$(CC) -O2 -g -std=gnu11 -Wall -Wextra $(WERROR_FLAGS) -MMD -MP -static -pthread \
 		$(WORKLOAD_SRCS) -o $@
 
 # Test bed helper: lists loaded BPF programs in the busybox guest.
 $(OUTPUT)/vt-bpf-progs: tools/vt-bpf-progs.c | $(OUTPUT)
 	$(call msg,CC,$@)
-	$(Q)$(CC) -O2 -g -std=gnu11 -Wall -Wextra -static $< $(STATIC_LIBS) -o $@
+	$(Q)$(CC) -O2 -g -std=gnu11 -Wall -Wextra $(WERROR_FLAGS) -static $< $(STATIC_LIBS) -o $@
 
 $(OUTPUT)/tests/unit/%.o: tests/unit/%.c | $(OUTPUT)/tests/unit $(SKEL)
 	$(call msg,CC,$@)
@@ -164,7 +171,7 @@ FUZZ_SRCS := src/cli.c src/hist.c src/kallsyms.c src/json_writer.c src/names.c s
 	     src/render_prom.c src/render_text.c src/snapshot_diff.c
 FUZZ_CFLAGS := -g -O2 -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter \
 	       -Wno-missing-field-initializers -fno-omit-frame-pointer -Iinclude -Isrc \
-	       -fsanitize=address,undefined -fno-sanitize-recover=all
+	       -fsanitize=address,undefined -fno-sanitize-recover=all $(WERROR_FLAGS)
 SAN_OUT := $(OUTPUT)/san
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 SAN_OBJS := $(patsubst $(OUTPUT)/%,$(SAN_OUT)/%,$(UNIT_OBJS) $(LIB_OBJS))
