@@ -13,14 +13,21 @@ ifeq ($(wildcard $(VMLINUX_DIR)/vmlinux.h),)
 $(error no $(VMLINUX_DIR)/vmlinux.h for ARCH=$(ARCH); run tools/gen-vmlinux.sh)
 endif
 
+# make WERROR=1 (CI: tools/run-tests): warnings are errors, in user space (the
+# sanitizer and fuzzing builds too), the BPF programs, the workload and the
+# guest helper.
+ifeq ($(WERROR),1)
+WERROR_FLAGS := -Werror
+endif
+
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wshadow -Wformat=2 \
-	  -D_GNU_SOURCE -MMD -MP
+	  -D_GNU_SOURCE -MMD -MP $(WERROR_FLAGS)
 INCLUDES := -Iinclude -Isrc -I$(OUTPUT)
 # Static so the binary runs on a host with any libbpf, or none.
 STATIC_LIBS := -static -lbpf -lelf -lz
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-function \
-	      -MMD -MP -Iinclude -I$(VMLINUX_DIR) -Ivmlinux -Ibpf
+	      -MMD -MP -Iinclude -I$(VMLINUX_DIR) -Ivmlinux -Ibpf $(WERROR_FLAGS)
 
 # Extra flags for sanitizer builds: make SAN=1
 ifeq ($(SAN),1)
@@ -43,6 +50,14 @@ UNIT_OBJS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/unit/%.o,$(UNIT_SRCS))
 
 WORKLOAD_SRCS := tools/vfio-workload.c $(wildcard tools/vfio-workload/*.c)
 
+# The C files `make format` formats and `make check-format` checks (.clang-format):
+# those git knows of (tracked, or new and not ignored) in these directories;
+# vmlinux/ is generated.
+CLANG_FORMAT ?= clang-format
+FORMAT_DIRS := src include bpf tests bench tools
+FORMAT_FILES = $(wildcard $(shell git ls-files --cached --others --exclude-standard -- \
+		 $(foreach d,$(FORMAT_DIRS),'$(d)/*.c' '$(d)/*.h') 2>/dev/null))
+
 ifeq ($(V),1)
 Q =
 msg =
@@ -53,7 +68,7 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all clean deps test unit demo bench check-format
+.PHONY: all clean deps test unit demo bench format check-format
 
 all: $(OUTPUT)/vfio-trace $(OUTPUT)/vfio-workload $(OUTPUT)/vt-bpf-progs
 
@@ -81,13 +96,13 @@ $(OUTPUT)/vfio-trace: $(APP_OBJS)
 
 $(OUTPUT)/vfio-workload: $(WORKLOAD_SRCS) | $(OUTPUT)
 	$(call msg,CC,$@)
-	$(Q)$(CC) -O2 -g -std=gnu11 -Wall -Wextra -MMD -MP -static -pthread \
+	$(Q)$(CC) -O2 -g -std=gnu11 -Wall -Wextra $(WERROR_FLAGS) -MMD -MP -static -pthread \
 		$(WORKLOAD_SRCS) -o $@
 
 # Test bed helper: lists loaded BPF programs in the busybox guest.
 $(OUTPUT)/vt-bpf-progs: tools/vt-bpf-progs.c | $(OUTPUT)
 	$(call msg,CC,$@)
-	$(Q)$(CC) -O2 -g -std=gnu11 -Wall -Wextra -static $< $(STATIC_LIBS) -o $@
+	$(Q)$(CC) -O2 -g -std=gnu11 -Wall -Wextra $(WERROR_FLAGS) -static $< $(STATIC_LIBS) -o $@
 
 $(OUTPUT)/tests/unit/%.o: tests/unit/%.c | $(OUTPUT)/tests/unit $(SKEL)
 	$(call msg,CC,$@)
@@ -120,6 +135,22 @@ bench: all
 clean:
 	$(Q)rm -rf $(OUTPUT)
 
+# Without a file, clang-format would read stdin.
+format_files_found = [ -n "$(FORMAT_FILES)" ] || { echo "$@: no C file found (not a git tree?)" >&2; exit 1; }
+
+format:
+	$(Q)$(format_files_found)
+	$(Q)$(CLANG_FORMAT) -i $(FORMAT_FILES)
+
+# Lists the files `make format` would change, and fails, when there is any.
+check-format:
+	$(Q)$(format_files_found)
+	$(Q)out=$$($(CLANG_FORMAT) --dry-run -Werror $(FORMAT_FILES) 2>&1) && exit 0; \
+	bad=$$(printf '%s\n' "$$out" | sed -n 's/^\([^:]*\):[0-9]*:[0-9]*: error: code should be clang-formatted.*/\1/p' | sort -u); \
+	if [ -z "$$bad" ]; then printf '%s\n' "$$out" >&2; echo "check-format: $(CLANG_FORMAT) failed" >&2; exit 1; fi; \
+	echo "check-format: not formatted as .clang-format says ($$($(CLANG_FORMAT) --version)); make format fixes:" >&2; \
+	printf '  %s\n' $$bad >&2; exit 1
+
 -include $(wildcard $(OUTPUT)/bpf/*.d $(OUTPUT)/src/*.d $(OUTPUT)/tests/unit/*.d $(OUTPUT)/*.d)
 
 # ---------------------------------------------------------------------------
@@ -142,7 +173,7 @@ FUZZ_SRCS := $(addprefix src/,cli.c hist.c kallsyms.c json_writer.c lock_order.c
 	     render_text.c render_text_events.c render_text_lock_order.c snapshot.c utf8.c)
 FUZZ_CFLAGS := -g -O2 -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter \
 	       -Wno-missing-field-initializers -fno-omit-frame-pointer -Iinclude -Isrc \
-	       -fsanitize=address,undefined -fno-sanitize-recover=all
+	       -fsanitize=address,undefined -fno-sanitize-recover=all $(WERROR_FLAGS)
 SAN_OUT := $(OUTPUT)/san
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 SAN_OBJS := $(patsubst $(OUTPUT)/%,$(SAN_OUT)/%,$(UNIT_OBJS) $(LIB_OBJS))

@@ -65,11 +65,13 @@ static __always_inline __u64 lat_log2(__u64 v)
 {
 	__u64 r = 0, s;
 
+	/* clang-format off */
 	s = (v >= (1ULL << 32)) << 5; v >>= s; r |= s;
 	s = (v >= (1ULL << 16)) << 4; v >>= s; r |= s;
 	s = (v >= (1ULL << 8)) << 3; v >>= s; r |= s;
 	s = (v >= (1ULL << 4)) << 2; v >>= s; r |= s;
 	s = (v >= (1ULL << 2)) << 1; v >>= s; r |= s;
+	/* clang-format on */
 	return r | (v >> 1);
 }
 

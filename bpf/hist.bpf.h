@@ -8,10 +8,12 @@ static __always_inline __u32 vt_log2(__u32 v)
 {
 	__u32 r, shift;
 
+	/* clang-format off */
 	r = (v > 0xFFFF) << 4; v >>= r;
 	shift = (v > 0xFF) << 3; v >>= shift; r |= shift;
 	shift = (v > 0xF) << 2; v >>= shift; r |= shift;
 	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
+	/* clang-format on */
 	r |= (v >> 1);
 	return r;
 }

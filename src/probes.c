@@ -35,6 +35,7 @@ struct vt_operation {
 	bool on_demand;
 };
 
+/* clang-format off */
 static const struct vt_operation operations[] = {
 	{ "fault", VT_OP_FUNCTION, true, false, NULL, {
 		/* 6.12+: vm_ops->fault (f9e54c3a2f5b "vfio/pci: implement huge_fault support") */
@@ -202,6 +203,7 @@ static const struct vt_operation operations[] = {
 		{ "mutex_unlock", "lo_mutex_unlock" },
 	} },
 };
+/* clang-format on */
 
 #define VT_NOPS (sizeof(operations) / sizeof(operations[0]))
 
