@@ -4,7 +4,7 @@
 #ifndef VT_COMMANDS_H
 #define VT_COMMANDS_H
 
-#include "cli.h"
+#include "options.h"
 #include "session.h"
 
 int vt_cmd_summary(const struct vt_options *o);

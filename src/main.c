@@ -2,6 +2,7 @@
 /* vfio-trace: parse, then hand over to one command. */
 #include <stdio.h>
 #include <string.h>
+#include "cli.h"
 #include "commands.h"
 #include "signals.h"
 
