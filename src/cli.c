@@ -19,7 +19,8 @@ static const char usage_text[] =
 "       vfio-trace export --textfile-dir DIR [--interval S] [OPTIONS]\n"
 "                                                 Prometheus textfile for node_exporter\n"
 "       vfio-trace probes [OPTIONS]               which kernel functions are traced, how\n"
-"       vfio-trace lockdep [--duration S] [-j]    the order mmap_lock, vma_lock, memory_lock,\n"
+"       vfio-trace lockdep [--duration S] [-j] [--dot FILE]\n"
+"                                                 the order mmap_lock, vma_lock, memory_lock,\n"
 "                                                 i_mmap_rwsem and igate are really taken in\n"
 "\n"
 "  -d, --device BDF       only this device (repeatable, up to 8), e.g. 0000:01:00.0\n"
@@ -34,6 +35,7 @@ static const char usage_text[] =
 "      --textfile-dir DIR export: directory of node_exporter's textfile collector\n"
 "      --interval S       export: seconds between writes (default 15)\n"
 "      --count N          export: stop after N writes\n"
+"      --dot FILE         lockdep: also write the graph as Graphviz DOT to FILE\n"
 "      --wait             if vfio-pci is not loaded yet, wait for it, then attach\n"
 "      --max-devices N    room for N devices (default 256); more are counted lost\n"
 "      --max-threads N    room for N threads inside traced calls at once (default\n"
@@ -168,6 +170,7 @@ enum {
 	OPT_INTERVAL,
 	OPT_COUNT,
 	OPT_WAIT,
+	OPT_DOT,
 	OPT_MAX_DEVICES,
 	OPT_MAX_THREADS,
 };
@@ -186,6 +189,7 @@ static const struct option long_options[] = {
 	{ "interval", required_argument, NULL, OPT_INTERVAL },
 	{ "count", required_argument, NULL, OPT_COUNT },
 	{ "wait", no_argument, NULL, OPT_WAIT },
+	{ "dot", required_argument, NULL, OPT_DOT },
 	{ "max-devices", required_argument, NULL, OPT_MAX_DEVICES },
 	{ "max-threads", required_argument, NULL, OPT_MAX_THREADS },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -257,6 +261,11 @@ static int parse_option(int opt, const char *arg, struct vt_options *o, bool *in
 	case OPT_WAIT:
 		o->wait = true;
 		return 0;
+	case OPT_DOT:
+		if (!arg[0] || arg[strlen(arg) - 1] == '/')
+			return fail(err, errlen, "--dot needs a file name, not '%.40s'", arg);
+		o->dot_path = arg;
+		return 0;
 	case OPT_MAX_DEVICES:
 		if (vt_parse_ulong(arg, 1, VT_MAX_DEVICES_LIMIT, &o->max_devices))
 			return fail(err, errlen, "invalid --max-devices '%.40s' (1 to %d)", arg,
@@ -313,6 +322,8 @@ static int check_combination(struct vt_options *o, bool interval_set, char *err,
 	}
 	if (o->textfile_dir)
 		return fail(err, errlen, "--textfile-dir only goes with export");
+	if (o->dot_path && o->command != VT_CMD_LOCKDEP)
+		return fail(err, errlen, "--dot only goes with lockdep");
 	if (o->wait && o->command == VT_CMD_PROBES)
 		return fail(err, errlen, "--wait does not go with probes");
 	if (o->command != VT_CMD_SUMMARY && interval_set)

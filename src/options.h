@@ -33,6 +33,7 @@ struct vt_options {
 	unsigned long count;		/* 0: no limit */
 	double duration_s;		/* 0: until SIGINT/SIGTERM */
 	const char *textfile_dir;
+	const char *dot_path;		/* lockdep --dot FILE */
 	unsigned long max_devices;	/* 0: the BPF object's default */
 	unsigned long max_threads;	/* 0: the BPF object's default */
 };

@@ -150,6 +150,18 @@ static void test_numbers(void **state)
 	assert_int_equal(v, 5);
 }
 
+static void test_lockdep_dot(void **state)
+{
+	struct vt_options o;
+	char err[256];
+
+	assert_int_equal(parse("vfio-trace lockdep -j --dot out/g.dot --duration 2", &o, err,
+			       sizeof(err)), 0);
+	assert_int_equal(o.command, VT_CMD_LOCKDEP);
+	assert_string_equal(o.dot_path, "out/g.dot");
+	assert_true(o.json);
+}
+
 static void test_rejections(void **state)
 {
 	expect_error("vfio-trace -d zz", "invalid PCI address");
@@ -167,6 +179,9 @@ static void test_rejections(void **state)
 	expect_error("vfio-trace events 1", "unexpected argument");
 	expect_error("vfio-trace --interval 1 2", "interval given twice");
 	expect_error("vfio-trace --duration 0", "invalid duration");
+	expect_error("vfio-trace probes --dot g.dot", "--dot only goes with lockdep");
+	expect_error("vfio-trace lockdep --dot /tmp/", "--dot needs a file name");
+	expect_error("vfio-trace lockdep --dot", "needs an argument");
 	expect_error("vfio-trace --max-devices 0", "invalid --max-devices");
 	expect_error("vfio-trace --max-devices 4097", "(1 to 4096)");
 	expect_error("vfio-trace --max-threads 1x", "invalid --max-threads");
@@ -210,6 +225,7 @@ int run_cli_tests(void)
 		cmocka_unit_test(test_bdf_forms),
 		cmocka_unit_test(test_multiple_devices),
 		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_lockdep_dot),
 		cmocka_unit_test(test_rejections),
 		cmocka_unit_test(test_map_sizes),
 		cmocka_unit_test(test_reentrant),

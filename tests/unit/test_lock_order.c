@@ -6,6 +6,7 @@
 #include "tests.h"
 #include "fixtures.h"
 #include "lock_order.h"
+#include "render_dot.h"
 #include "render_json.h"
 #include "render_text.h"
 
@@ -141,6 +142,38 @@ static void test_json(void **state)
 	snapshot_free(&s);
 }
 
+/* The picture: each class once, each edge once; the cycle's edges red, an
+ * edge within one device dashed. */
+static void test_dot(void **state)
+{
+	const struct edge_spec spec[] = {
+		{ VT_LC_MEMORY_LOCK, VT_MODE_WRITE, VT_LC_IGATE, VT_MODE_WRITE, 1 },
+		{ VT_LC_IGATE, VT_MODE_WRITE, VT_LC_MEMORY_LOCK, VT_MODE_READ, 0 },
+		{ VT_LC_MMAP_LOCK, VT_MODE_READ, VT_LC_MEMORY_LOCK, VT_MODE_READ, 0 },
+	};
+	struct vt_lock_cycles c;
+	struct vt_snapshot s;
+	struct membuf m;
+
+	make_snapshot(&s, spec, 3);
+	vt_lock_cycles_find(&s, &c);
+	assert_non_null(membuf_open(&m));
+	assert_int_equal(render_dot(m.f, &s, &c), 0);
+	membuf_close(&m);
+	assert_true(!strncmp(m.buf, "digraph lock_order {\n", 21));
+	assert_non_null(strstr(m.buf, "\t\"&vdev->memory_lock\" -> \"&vdev->igate\" "
+				      "[label=\"W->W x10\", color=red, penwidth=2, style=dashed];\n"));
+	assert_non_null(strstr(m.buf, "\t\"&vdev->igate\" -> \"&vdev->memory_lock\" "
+				      "[label=\"W->R x20\", color=red, penwidth=2];\n"));
+	assert_non_null(strstr(m.buf, "\t\"&mm->mmap_lock\" -> \"&vdev->memory_lock\" "
+				      "[label=\"R->R x30\"];\n"));
+	assert_non_null(strstr(m.buf, "\t\"&mm->mmap_lock\";\n"));
+	assert_null(strstr(strstr(m.buf, "\t\"&mm->mmap_lock\";\n") + 1, "\t\"&mm->mmap_lock\";\n"));
+	assert_string_equal(m.buf + m.len - 2, "}\n");
+	membuf_free(&m);
+	snapshot_free(&s);
+}
+
 /* An interval keeps each edge's first sighting and stack, and counts only
  * what happened in it; a deep copy owns its frames. */
 static void test_diff_and_copy(void **state)
@@ -176,6 +209,7 @@ int run_lock_order_tests(void)
 		cmocka_unit_test(test_chain_and_self_nesting_are_no_cycle),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_dot),
 		cmocka_unit_test(test_diff_and_copy),
 	};
 

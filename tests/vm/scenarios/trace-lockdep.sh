@@ -11,7 +11,7 @@ if [ -w /proc/sys/kernel/lock_stat ]; then
 	echo 0 > /proc/lock_stat
 	echo 1 > /proc/sys/kernel/lock_stat
 fi
-vfio-trace lockdep -j > "$VT_OUT/lockdep.json" 2> "$VT_OUT/lockdep.err" &
+vfio-trace lockdep -j --dot "$VT_OUT/lockdep.dot" > "$VT_OUT/lockdep.json" 2> "$VT_OUT/lockdep.err" &
 tracer=$!
 vfio-trace -j > "$VT_OUT/summary.json" 2> "$VT_OUT/summary.err" &
 summary=$!

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The lock-order graph as Graphviz DOT. Class names are the program's own
+ * (names.c), but they are quoted and escaped all the same: DOT IDs in double
+ * quotes take any text but an unescaped quote. */
+#include <errno.h>
+#include <stdbool.h>
+#include "render_dot.h"
+
+static void put_id(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+/* from -> to is one step of a reported cycle. */
+static bool on_cycle(const struct vt_lock_cycles *c, int from, int to)
+{
+	for (int i = 0; i < c->n; i++)
+		for (int k = 0; k + 1 < c->items[i].len; k++)
+			if (c->items[i].classes[k] == from && c->items[i].classes[k + 1] == to)
+				return true;
+	return false;
+}
+
+static const char *mode_letter(int mode)
+{
+	return mode == VT_MODE_READ ? "R" : "W";
+}
+
+int render_dot(FILE *f, const struct vt_snapshot *snap, const struct vt_lock_cycles *cycles)
+{
+	bool seen[VT_LC_MAX + 1] = { false };
+
+	if (!f || !snap || !cycles || (snap->nedges && !snap->edges))
+		return -EINVAL;
+	fputs("digraph lock_order {\n"
+	      "\tgraph [label=\"vfio-trace lockdep: B acquired while A held (A -> B); "
+	      "red: on a cycle, dashed: same device\", labelloc=t, fontsize=11];\n"
+	      "\tnode [shape=box, fontname=\"monospace\"];\n"
+	      "\tedge [fontname=\"monospace\", fontsize=10];\n", f);
+	for (size_t i = 0; i < snap->nedges; i++) {
+		const struct vt_edge_key *k = &snap->edges[i].key;
+		int ends[2] = { k->from_class, k->to_class };
+
+		for (int j = 0; j < 2; j++) {
+			int c = ends[j] < VT_LC_MAX ? ends[j] : VT_LC_MAX;
+
+			if (seen[c])
+				continue;
+			seen[c] = true;
+			fputc('\t', f);
+			put_id(f, vt_lock_class_name(ends[j]));
+			fputs(";\n", f);
+		}
+	}
+	for (size_t i = 0; i < snap->nedges; i++) {
+		const struct vt_lock_edge *e = &snap->edges[i];
+		const struct vt_edge_key *k = &e->key;
+		bool cyc = on_cycle(cycles, k->from_class, k->to_class);
+
+		fputc('\t', f);
+		put_id(f, vt_lock_class_name(k->from_class));
+		fputs(" -> ", f);
+		put_id(f, vt_lock_class_name(k->to_class));
+		fprintf(f, " [label=\"%s->%s x%llu%s\"%s%s];\n", mode_letter(k->from_mode),
+			mode_letter(k->to_mode), (unsigned long long)e->val.count,
+			k->direct ? "" : " (indirect)", cyc ? ", color=red, penwidth=2" : "",
+			k->same_device ? ", style=dashed" : "");
+	}
+	fputs("}\n", f);
+	return ferror(f) ? -EIO : 0;
+}
+
+int render_dot_cb(FILE *f, void *arg)
+{
+	const struct vt_dot_args *a = arg;
+
+	return a ? render_dot(f, a->snap, a->cycles) : -EINVAL;
+}
