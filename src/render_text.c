@@ -464,7 +464,9 @@ int render_text(FILE *f, const struct vt_snapshot *delta,
  * quote a module's name: the same rule as for every kernel string. */
 static const char *shown(char *buf, size_t len, const char *s)
 {
-	return s ? printable(buf, len, s, len - 1) : "";
+	/* printable() may read all the bytes it is given: a C string has
+	 * only its own. */
+	return s ? printable(buf, len, s, strnlen(s, len - 1)) : "";
 }
 
 int render_text_probes(FILE *f, const struct vt_snapshot *snap)

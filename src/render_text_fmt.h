@@ -63,7 +63,8 @@ static inline const char *fmt_time(char buf[VT_TIME_LEN], __u64 ns)
 }
 
 /* The printable form of @src, up to its NUL or @n bytes, at @p; returns its
- * end (no NUL). comm and bdf come from the kernel: a terminal escape in a task
+ * end (no NUL). It may read all @n bytes of @src, past a NUL too: for
+ * fixed-size kernel buffers (comm, bdf), and C strings with their strlen(). comm and bdf come from the kernel: a terminal escape in a task
  * name must not reach the user's terminal, so every byte that is not
  * printable ASCII becomes '?'. */
 static inline char *put_printable(char *p, const char *src, size_t n)

@@ -123,6 +123,32 @@ static void test_events_odd(void **state)
 	membuf_free(&m);
 }
 
+/* The probe report: one aligned row per probe, then the per-thread state.
+ * The names are string literals, as in probes.c: under ASan (make san) this
+ * also checks that nothing reads past them. */
+static void test_probes(void **state)
+{
+	struct vt_snapshot s = { 0 };
+	struct membuf m;
+
+	fixture_add_probes(&s);
+	s.probes->task_storage = true;
+	assert_non_null(membuf_open(&m));
+	assert_int_equal(render_text_probes(m.f, &s), 0);
+	membuf_close(&m);
+	assert_string_equal(m.buf,
+		"OPERATION          FUNCTION                             MODE       STATUS       REASON\n"
+		"fault              vfio_pci_mmap_huge_fault             fentry     attached     "
+		"fentry: module BTF for vfio_pci_core\n"
+		"memory_lock_wait   contention_begin                     tracepoint attached     "
+		"tp_btf with a lock address filter\n"
+		"pin                vfio_pin_pages_remote                none       unavailable  "
+		"not in kallsyms (vfio_iommu_type1 not loaded?)\n"
+		"\nper-thread state: task local storage\n");
+	membuf_free(&m);
+	snapshot_free(&s);
+}
+
 static void test_bad_args(void **state)
 {
 	struct vt_snapshot s = { .ndevs = 1, .devs = NULL };
@@ -141,6 +167,7 @@ int run_render_text_tests(void)
 		cmocka_unit_test(test_nsecs_and_empty),
 		cmocka_unit_test(test_events_golden),
 		cmocka_unit_test(test_events_odd),
+		cmocka_unit_test(test_probes),
 		cmocka_unit_test(test_bad_args),
 	};
 
