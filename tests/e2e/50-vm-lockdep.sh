@@ -52,7 +52,7 @@ check_lockdep_run() {
 	check_gt "$kernel lockdep: memory_lock taken for writing after something (zap or config write)" \
 		"$(jq '[.edges[] | select(.to.class == "&vdev->memory_lock" and .to.mode == "write") | .count] + [.edges[] | select(.from.class == "&vdev->memory_lock" and .from.mode == "write") | .count] | add // 0' "$g/lockdep.json")" 0
 	check_eq "$kernel lockdep: the DOT graph has every edge" \
-		"$(grep -c -- ' -> ' "$g/lockdep.dot")" "$(jq '.edges | length' "$g/lockdep.json")"
+		"$(grep -c -- '" -> "' "$g/lockdep.dot")" "$(jq '.edges | length' "$g/lockdep.json")"
 	if command -v dot > /dev/null 2>&1; then
 		check_cmd "$kernel lockdep: Graphviz draws the DOT graph" dot -Tsvg -o "$g/lockdep.svg" "$g/lockdep.dot"
 	else
