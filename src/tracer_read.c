@@ -154,46 +154,82 @@ static int read_probes(struct vt_tracer *t, struct vt_snapshot *s)
  * not in kallsyms at all (the BPF program and its trampoline). */
 #define VT_MAX_FUNC_OFFSET 0x10000
 
-/* The names of an edge's first stack, from the kernel code that took the
- * lock: the stack starts inside vfio-trace itself (its program and
- * trampoline), which is skipped. */
+/* A frame of vfio-trace's own: a BPF program or a trampoline. Without
+ * bpf_jit_kallsyms they are in no symbol's range (a bare address, or one too
+ * far past the last symbol); with it, the kernel lists them under [bpf]
+ * (bpf_prog_<tag>_<name>, bpf_trampoline_<id>). */
+static bool own_frame(long long off, const char *sym)
+{
+	return off < 0 || off >= VT_MAX_FUNC_OFFSET || !strncmp(sym, "bpf_prog_", 9) ||
+	       !strncmp(sym, "bpf_trampoline_", 15) || strstr(sym, " [bpf]");
+}
+
+/* Same function: "f+0x38 [m]" and "f+0x5 [m]". */
+static bool same_function(const char *a, const char *b)
+{
+	size_t n = strcspn(a, "+");
+
+	return n == strcspn(b, "+") && !strncmp(a, b, n);
+}
+
+static int add_frame(struct vt_lock_edge *e, size_t *cap, const char *sym)
+{
+	size_t len = strlen(sym) + 1;
+
+	if (e->frames_len + len > *cap) {
+		size_t ncap = *cap ? 2 * *cap : 1024;
+		char *p = realloc(e->frames, ncap);
+
+		if (!p)
+			return -ENOMEM;
+		e->frames = p;
+		*cap = ncap;
+	}
+	memcpy(e->frames + e->frames_len, sym, len);
+	e->frames_len += len;
+	e->nframes++;
+	return 0;
+}
+
+/*
+ * The names of an edge's first stack, from the kernel code that took the
+ * lock. vfio-trace's own frames are left out: the program and trampoline it
+ * starts in, and those of other traced functions further down, each with the
+ * traced function's entry that its trampoline repeats ("f+0x5" after "f+0x38").
+ * Where kallsyms hides every address, the bare addresses are shown instead.
+ */
 static int read_stack(struct vt_tracer *t, struct vt_lock_edge *e)
 {
 	__u64 ips[VT_STACK_DEPTH];
 	__u32 key = e->val.stack_id;
-	char sym[256];
+	char sym[256], last[256] = "";
+	bool dropped = true, named = false;
 	size_t cap = 0;
-	int i = 0;
+	int i, err;
 
 	if (e->val.stack_id < 0)
 		return 0;
 	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.edge_stacks), &key, ips))
 		return errno == ENOENT ? 0 : -errno;
-	for (; i < VT_STACK_DEPTH && ips[i]; i++) {
+	for (i = 0; i < VT_STACK_DEPTH && ips[i]; i++) {
 		long long off = vt_kernel_symbolize(t->kernel, ips[i], sym, sizeof(sym));
 
-		if (off >= 0 && off < VT_MAX_FUNC_OFFSET)
-			break;
-	}
-	for (; i < VT_STACK_DEPTH && ips[i]; i++) {
-		size_t len;
-
-		/* An address too far past its symbol is not in kallsyms at all. */
-		if (vt_kernel_symbolize(t->kernel, ips[i], sym, sizeof(sym)) >= VT_MAX_FUNC_OFFSET)
-			snprintf(sym, sizeof(sym), "0x%llx", (unsigned long long)ips[i]);
-		len = strlen(sym) + 1;
-		if (e->frames_len + len > cap) {
-			size_t ncap = cap ? 2 * cap : 1024;
-			char *p = realloc(e->frames, ncap);
-
-			if (!p)
-				return -ENOMEM;
-			e->frames = p;
-			cap = ncap;
+		named |= off >= 0;
+		if (own_frame(off, sym) || (dropped && last[0] && same_function(sym, last))) {
+			dropped = true;
+			continue;
 		}
-		memcpy(e->frames + e->frames_len, sym, len);
-		e->frames_len += len;
-		e->nframes++;
+		dropped = false;
+		snprintf(last, sizeof(last), "%s", sym);
+		err = add_frame(e, &cap, sym);
+		if (err)
+			return err;
+	}
+	for (i = 0; !named && i < VT_STACK_DEPTH && ips[i]; i++) {
+		snprintf(sym, sizeof(sym), "0x%llx", (unsigned long long)ips[i]);
+		err = add_frame(e, &cap, sym);
+		if (err)
+			return err;
 	}
 	return 0;
 }

@@ -58,6 +58,10 @@ check_lockdep_run() {
 	else
 		skip "$kernel lockdep: Graphviz is not installed (tools/install-deps installs it)"
 	fi
+	check_eq "$kernel lockdep: no stack frame is vfio-trace's own (BPF program, trampoline)" \
+		"$(jq '[.edges[].first.stack[] | select(startswith("0x") or startswith("bpf_") or contains("[bpf]"))] | length' "$g/lockdep.json")" 0
+	check_eq "$kernel lockdep: every stack starts in the lock function" \
+		"$(jq '[.edges[] | .first.stack[0] // "none" | select(test("^(down_|mutex_)") | not)] | length' "$g/lockdep.json")" 0
 	check_eq "$kernel lockdep: every edge has its first stack" \
 		"$(jq '[.edges[] | select((.first.stack | length) == 0)] | length' "$g/lockdep.json")" 0
 
