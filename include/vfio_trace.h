@@ -4,7 +4,10 @@
  *
  * Only fixed-width fields: the same bytes are written by the BPF side and read by
  * the frontend, so nothing here may depend on the compiler's idea of long, bool or
- * a pointer. User space checks the sizes with _Static_assert (src/abi_check.c).
+ * a pointer. src/abi_check.c checks the layout with _Static_assert: every
+ * struct's size, every field's offset and size, that no struct has implicit
+ * padding, and the constants and enum _MAX values that size arrays. A layout
+ * changed here fails the build until that file is updated to match.
  */
 #ifndef VFIO_TRACE_H
 #define VFIO_TRACE_H
