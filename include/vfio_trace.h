@@ -207,12 +207,12 @@ struct vt_device_stats {
 	__u64 memory_enables;
 };
 
-/* Value of the devices map, keyed by the kernel address of the vfio device. */
 /* Key of bdf_slots: a device's PCI address, as dev_name() spells it. */
 struct vt_bdf_key {
 	char bdf[VT_BDF_LEN];
 };
 
+/* Value of the devices array: one slot per PCI address (bpf/maps.bpf.h). */
 struct vt_device {
 	struct vt_device_info info;
 	struct vt_device_stats stats;
