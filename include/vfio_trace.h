@@ -123,7 +123,10 @@ enum vt_lost_reason {
 	VT_LOST_MAX,
 };
 
-/* Lock classes of `vfio-trace lockdep`, named as lockdep names them. */
+/* Lock classes of `vfio-trace lockdep`, named as lockdep names them. The BPF
+ * side's locks map (bpf/maps.bpf.h) also files every per-device lock it learns
+ * under its class; of those, the contention probes time memory_lock and
+ * vma_lock only. */
 enum vt_lock_class {
 	VT_LC_MMAP_LOCK,	/* &mm->mmap_lock of the acquiring task */
 	VT_LC_VMA_LOCK,		/* &vdev->vma_lock (up to 6.9) */
