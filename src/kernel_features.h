@@ -31,7 +31,6 @@ void vt_kernel_close(struct vt_kernel *k);
 int vt_kernel_find_func(struct vt_kernel *k, const char *func, struct vt_btf_func *out);
 /* "type.member": true when any loaded BTF has a struct @type with @member. */
 bool vt_kernel_has_member(struct vt_kernel *k, const char *type_dot_member);
-bool vt_kernel_has_ksym(struct vt_kernel *k, const char *sym);
 /* The module that defines @sym in kallsyms, "" for vmlinux, NULL if absent. */
 const char *vt_kernel_ksym_module(struct vt_kernel *k, const char *sym);
 bool vt_kernel_has_tracepoint(struct vt_kernel *k, const char *tp);
@@ -47,7 +46,5 @@ int vt_kernel_try_tp_btf(struct vt_kernel *k, const char *tp);
  * when kallsyms hides addresses (kptr_restrict). Returns the offset, or -1
  * for a bare address. */
 long long vt_kernel_symbolize(struct vt_kernel *k, __u64 addr, char *buf, size_t len);
-/* Names of the loaded modules that have BTF, for messages. */
-size_t vt_kernel_module_count(const struct vt_kernel *k);
 
 #endif
