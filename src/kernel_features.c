@@ -78,8 +78,10 @@ int vt_kernel_open(struct vt_kernel **out, const char *const *symbols, char *why
 	int err;
 
 	*out = NULL;
-	if (!k)
+	if (!k) {
+		snprintf(why, why_len, "out of memory");
 		return -ENOMEM;
+	}
 	k->vmlinux = btf__load_vmlinux_btf();
 	if (!k->vmlinux) {
 		err = -errno;
