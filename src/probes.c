@@ -7,7 +7,9 @@
 #include "probes.h"
 
 /* One way to observe an operation: a kernel function and the BPF programs that
- * read it in each mode. A NULL exit program means entry only. */
+ * read it in each mode. Where one program is enough the second is NULL, and
+ * the first may be for either end of the function: its SEC() says which
+ * (memory_enabled_exit is an fexit, memory_enabled_exit_kp a kretprobe). */
 struct vt_candidate {
 	const char *func;
 	const char *fentry, *fexit;
