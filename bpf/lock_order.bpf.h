@@ -57,13 +57,7 @@ static __always_inline int vt_lock_class(__u64 lock, __u64 *vdev)
 	*vdev = 0;
 	if (owner) {
 		*vdev = owner->vdev;
-		switch (owner->kind) {
-		case VT_LOCK_MEMORY: return VT_LC_MEMORY_LOCK;
-		case VT_LOCK_VMA: return VT_LC_VMA_LOCK;
-		case VT_LOCK_I_MMAP: return VT_LC_I_MMAP_RWSEM;
-		case VT_LOCK_IGATE: return VT_LC_IGATE;
-		default: return -1;
-		}
+		return owner->class < VT_LC_MAX ? owner->class : -1;
 	}
 	if (lock == vt_current_mmap_lock_addr())
 		return VT_LC_MMAP_LOCK;

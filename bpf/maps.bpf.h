@@ -64,16 +64,9 @@ struct {
 	__type(value, struct vt_device);
 } devices SEC(".maps") __weak;
 
-enum vt_lock_kind {
-	VT_LOCK_MEMORY,
-	VT_LOCK_VMA,
-	VT_LOCK_I_MMAP,		/* only tracked by `vfio-trace lockdep` */
-	VT_LOCK_IGATE,		/* only tracked by `vfio-trace lockdep` */
-};
-
 struct vt_lock_owner {
 	__u64 vdev;
-	__u32 kind;	/* enum vt_lock_kind */
+	__u32 class;	/* enum vt_lock_class; mmap_lock is found through current->mm */
 	__u32 pad;
 };
 
@@ -144,7 +137,7 @@ struct vt_wait {
 	__u64 lock;
 	__u64 vdev;
 	__u64 ts;
-	__u32 kind;
+	__u32 class;	/* VT_LC_MEMORY_LOCK or VT_LC_VMA_LOCK */
 	__u32 mode;
 };
 

@@ -31,7 +31,10 @@ static __always_inline int vt_wait_begin(__u64 lock, __u32 flags)
 	struct vt_wait wait;
 	__u32 tid;
 
-	if (!owner || owner->kind > VT_LOCK_VMA || !vt_task_allowed())
+	/* Wait times are kept for memory_lock and vma_lock; i_mmap_rwsem and igate
+	 * are registered for `vfio-trace lockdep` only. */
+	if (!owner || (owner->class != VT_LC_MEMORY_LOCK && owner->class != VT_LC_VMA_LOCK) ||
+	    !vt_task_allowed())
 		return 0;
 	dev = vt_device_find(owner->vdev);
 	if (!dev)
@@ -40,7 +43,7 @@ static __always_inline int vt_wait_begin(__u64 lock, __u32 flags)
 	wait.lock = lock;
 	wait.vdev = owner->vdev;
 	wait.ts = bpf_ktime_get_ns();
-	wait.kind = owner->kind;
+	wait.class = owner->class;
 	wait.mode = flags & VT_LCB_F_WRITE ? VT_MODE_WRITE : VT_MODE_READ;
 	tid = vt_tid();
 	/* A mutex reports begin twice, spinning then sleeping, for one wait:
@@ -55,9 +58,9 @@ static __always_inline int vt_wait_begin(__u64 lock, __u32 flags)
 		/* A leftover from a wait whose end we missed: start over. */
 		bpf_map_update_elem(&waits, &tid, &wait, BPF_ANY);
 	}
-	if (wait.kind == VT_LOCK_MEMORY && wait.mode == VT_MODE_WRITE)
+	if (wait.class == VT_LC_MEMORY_LOCK && wait.mode == VT_MODE_WRITE)
 		__sync_fetch_and_add(&dev->stats.contentions[VT_MODE_WRITE], 1);
-	else if (wait.kind == VT_LOCK_MEMORY)
+	else if (wait.class == VT_LC_MEMORY_LOCK)
 		__sync_fetch_and_add(&dev->stats.contentions[VT_MODE_READ], 1);
 	else
 		__sync_fetch_and_add(&dev->stats.vma_lock_contentions, 1);
@@ -77,7 +80,7 @@ static __always_inline int vt_wait_end(__u64 lock)
 	now = bpf_ktime_get_ns();
 	dev = vt_device_find(wait->vdev);
 	if (dev) {
-		if (wait->kind == VT_LOCK_MEMORY && wait->mode < VT_MODE_MAX)
+		if (wait->class == VT_LC_MEMORY_LOCK && wait->mode < VT_MODE_MAX)
 			vt_hist_add(&dev->stats.wait_ns[wait->mode], now - wait->ts);
 		else
 			vt_hist_add(&dev->stats.vma_lock_wait_ns, now - wait->ts);

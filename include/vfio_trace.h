@@ -4,7 +4,10 @@
  *
  * Only fixed-width fields: the same bytes are written by the BPF side and read by
  * the frontend, so nothing here may depend on the compiler's idea of long, bool or
- * a pointer. User space checks the sizes with _Static_assert (src/abi_check.c).
+ * a pointer. src/abi_check.c checks the layout with _Static_assert: every
+ * struct's size, every field's offset and size, that no struct has implicit
+ * padding, and the constants and enum _MAX values that size arrays. A layout
+ * changed here fails the build until that file is updated to match.
  */
 #ifndef VFIO_TRACE_H
 #define VFIO_TRACE_H
@@ -120,7 +123,10 @@ enum vt_lost_reason {
 	VT_LOST_MAX,
 };
 
-/* Lock classes of `vfio-trace lockdep`, named as lockdep names them. */
+/* Lock classes of `vfio-trace lockdep`, named as lockdep names them. The BPF
+ * side's locks map (bpf/maps.bpf.h) also files every per-device lock it learns
+ * under its class; of those, the contention probes time memory_lock and
+ * vma_lock only. */
 enum vt_lock_class {
 	VT_LC_MMAP_LOCK,	/* &mm->mmap_lock of the acquiring task */
 	VT_LC_VMA_LOCK,		/* &vdev->vma_lock (up to 6.9) */
@@ -204,12 +210,12 @@ struct vt_device_stats {
 	__u64 memory_enables;
 };
 
-/* Value of the devices map, keyed by the kernel address of the vfio device. */
 /* Key of bdf_slots: a device's PCI address, as dev_name() spells it. */
 struct vt_bdf_key {
 	char bdf[VT_BDF_LEN];
 };
 
+/* Value of the devices array: one slot per PCI address (bpf/maps.bpf.h). */
 struct vt_device {
 	struct vt_device_info info;
 	struct vt_device_stats stats;

@@ -78,8 +78,10 @@ int vt_kernel_open(struct vt_kernel **out, const char *const *symbols, char *why
 	int err;
 
 	*out = NULL;
-	if (!k)
+	if (!k) {
+		snprintf(why, why_len, "out of memory");
 		return -ENOMEM;
+	}
 	k->vmlinux = btf__load_vmlinux_btf();
 	if (!k->vmlinux) {
 		err = -errno;
@@ -197,11 +199,6 @@ bool vt_kernel_has_member(struct vt_kernel *k, const char *type_dot_member)
 	return false;
 }
 
-bool vt_kernel_has_ksym(struct vt_kernel *k, const char *sym)
-{
-	return vt_kallsyms_module(k->ksyms, sym) != NULL;
-}
-
 const char *vt_kernel_ksym_module(struct vt_kernel *k, const char *sym)
 {
 	return vt_kallsyms_module(k->ksyms, sym);
@@ -273,11 +270,6 @@ int vt_kernel_try_tp_btf(struct vt_kernel *k, const char *tp)
 	if (id <= 0)
 		return -ENOENT;
 	return try_tracing_load(BPF_TRACE_RAW_TP, id, 0);
-}
-
-size_t vt_kernel_module_count(const struct vt_kernel *k)
-{
-	return k->nmodules;
 }
 
 long long vt_kernel_symbolize(struct vt_kernel *k, __u64 addr, char *buf, size_t len)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the running kernel offers, asked of its BTF, /proc/kallsyms and the
- * BPF syscall, never of its version number: backports and distro kernels make
- * version numbers lie.
+ * What the running kernel offers, asked of its BTF, /proc/kallsyms, sysfs and
+ * the BPF syscall, never of its version number: backports and distro kernels
+ * make version numbers lie.
  */
 #ifndef VT_KERNEL_FEATURES_H
 #define VT_KERNEL_FEATURES_H
@@ -27,11 +27,12 @@ int vt_kernel_open(struct vt_kernel **out, const char *const *symbols, char *why
 		   size_t why_len);
 void vt_kernel_close(struct vt_kernel *k);
 
-/* 1 when @func has BTF (vmlinux first, then modules), 0 when not. */
+/* 1 when @func has BTF (vmlinux first, then modules), and @out says where;
+ * 0 when not. */
 int vt_kernel_find_func(struct vt_kernel *k, const char *func, struct vt_btf_func *out);
-/* "type.member": true when any loaded BTF has a struct @type with @member. */
+/* True when vmlinux or a module's BTF has the struct and member that
+ * @type_dot_member names, as "struct.member" (e.g. "vfio_device.inode"). */
 bool vt_kernel_has_member(struct vt_kernel *k, const char *type_dot_member);
-bool vt_kernel_has_ksym(struct vt_kernel *k, const char *sym);
 /* The module that defines @sym in kallsyms, "" for vmlinux, NULL if absent. */
 const char *vt_kernel_ksym_module(struct vt_kernel *k, const char *sym);
 bool vt_kernel_has_tracepoint(struct vt_kernel *k, const char *tp);
@@ -45,9 +46,9 @@ int vt_kernel_try_fentry(struct vt_kernel *k, const struct vt_btf_func *f);
 int vt_kernel_try_tp_btf(struct vt_kernel *k, const char *tp);
 /* "function+0xoff [module]" for a kernel text address, or the bare address
  * when kallsyms hides addresses (kptr_restrict). Returns the offset, or -1
- * for a bare address. */
+ * for a bare address. Only meaningful when vt_kernel_open() loaded every
+ * symbol (@symbols NULL): with a subset, an address is named after the
+ * nearest loaded symbol below it. */
 long long vt_kernel_symbolize(struct vt_kernel *k, __u64 addr, char *buf, size_t len);
-/* Names of the loaded modules that have BTF, for messages. */
-size_t vt_kernel_module_count(const struct vt_kernel *k);
 
 #endif

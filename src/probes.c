@@ -7,7 +7,9 @@
 #include "probes.h"
 
 /* One way to observe an operation: a kernel function and the BPF programs that
- * read it in each mode. A NULL exit program means entry only. */
+ * read it in each mode. Where one program is enough the second is NULL, and
+ * the first may be for either end of the function: its SEC() says which
+ * (memory_enabled_exit is an fexit, memory_enabled_exit_kp a kretprobe). */
 struct vt_candidate {
 	const char *func;
 	const char *fentry, *fexit;
@@ -25,7 +27,7 @@ enum vt_op_kind {
 
 struct vt_operation {
 	const char *name;
-	enum vt_op_kind kind;
+	enum vt_op_kind kind;	/* VT_OP_FUNCTION unless the entry says otherwise */
 	bool vfio;		/* a vfio-pci function: its absence means no vfio-pci */
 	bool lockdep;		/* only for `vfio-trace lockdep` */
 	/* Only wanted when another operation chose this function. */
@@ -37,170 +39,191 @@ struct vt_operation {
 
 /* clang-format off */
 static const struct vt_operation operations[] = {
-	{ "fault", VT_OP_FUNCTION, true, false, NULL, {
+	{ .name = "fault", .vfio = true, .candidates = {
 		/* 6.12+: vm_ops->fault (f9e54c3a2f5b "vfio/pci: implement huge_fault support") */
-		{ "vfio_pci_mmap_page_fault", "page_fault_entry", "fault_exit", "page_fault_entry_kp",
-		  "fault_exit_kp" },
+		{ .func = "vfio_pci_mmap_page_fault", .fentry = "page_fault_entry",
+		  .fexit = "fault_exit", .kprobe = "page_fault_entry_kp",
+		  .kretprobe = "fault_exit_kp" },
 		/* up to 6.11 */
-		{ "vfio_pci_mmap_fault", "fault_entry", "fault_exit", "fault_entry_kp", "fault_exit_kp" },
+		{ .func = "vfio_pci_mmap_fault", .fentry = "fault_entry", .fexit = "fault_exit",
+		  .kprobe = "fault_entry_kp", .kretprobe = "fault_exit_kp" },
 	} },
-	{ "huge_fault", VT_OP_FUNCTION, false, false, NULL, {
+	{ .name = "huge_fault", .candidates = {
 		/* 6.12+: vm_ops->huge_fault, PMD/PUD pfnmaps; also the order-0 work of the
 		 * page fault handler when not inlined into it (counted once). */
-		{ "vfio_pci_mmap_huge_fault", "huge_fault_entry", "huge_fault_exit",
-		  "huge_fault_entry_kp", "huge_fault_exit_kp" },
+		{ .func = "vfio_pci_mmap_huge_fault", .fentry = "huge_fault_entry",
+		  .fexit = "huge_fault_exit", .kprobe = "huge_fault_entry_kp",
+		  .kretprobe = "huge_fault_exit_kp" },
 	} },
-	{ "bar_rw", VT_OP_FUNCTION, true, false, NULL, {
-		{ "vfio_pci_bar_rw", "bar_rw_entry", "bar_rw_exit", "bar_rw_entry_kp", "bar_rw_exit_kp" },
+	{ .name = "bar_rw", .vfio = true, .candidates = {
+		{ .func = "vfio_pci_bar_rw", .fentry = "bar_rw_entry", .fexit = "bar_rw_exit",
+		  .kprobe = "bar_rw_entry_kp", .kretprobe = "bar_rw_exit_kp" },
 	} },
-	{ "ioeventfd", VT_OP_FUNCTION, true, false, NULL, {
-		{ "vfio_pci_ioeventfd_handler", "ioeventfd_entry", "ioeventfd_exit", "ioeventfd_entry_kp",
-		  "ioeventfd_exit_kp" },
+	{ .name = "ioeventfd", .vfio = true, .candidates = {
+		{ .func = "vfio_pci_ioeventfd_handler", .fentry = "ioeventfd_entry",
+		  .fexit = "ioeventfd_exit", .kprobe = "ioeventfd_entry_kp",
+		  .kretprobe = "ioeventfd_exit_kp" },
 	} },
-	{ "ioeventfd_thread", VT_OP_FUNCTION, false, false, "vfio_pci_ioeventfd_handler", {
-		{ "vfio_pci_ioeventfd_thread", "ioeventfd_thread_entry", "ioeventfd_thread_exit",
-		  "ioeventfd_entry_kp", "ioeventfd_thread_exit_kp" },
+	{ .name = "ioeventfd_thread", .only_with = "vfio_pci_ioeventfd_handler", .candidates = {
+		{ .func = "vfio_pci_ioeventfd_thread", .fentry = "ioeventfd_thread_entry",
+		  .fexit = "ioeventfd_thread_exit", .kprobe = "ioeventfd_entry_kp",
+		  .kretprobe = "ioeventfd_thread_exit_kp" },
 	} },
 	/* Runs on every BAR access and fault too: on demand (access.bpf.h). */
-	{ "ioeventfd_check", VT_OP_FUNCTION, false, false, "vfio_pci_ioeventfd_handler", {
-		{ "__vfio_pci_memory_enabled", "memory_enabled_exit", NULL, "memory_enabled_exit_kp", NULL },
-	}, .on_demand = true },
-	{ "memory_lock_wait", VT_OP_TRACEPOINT, false, false, NULL, {
+	{ .name = "ioeventfd_check", .only_with = "vfio_pci_ioeventfd_handler", .on_demand = true,
+	  .candidates = {
+		{ .func = "__vfio_pci_memory_enabled", .fentry = "memory_enabled_exit",
+		  .kprobe = "memory_enabled_exit_kp" },
+	} },
+	{ .name = "memory_lock_wait", .kind = VT_OP_TRACEPOINT, .candidates = {
 		/* 5.19+: 16edd9b511a1 "locking: Add lock contention tracepoints";
 		 * the programs are named after the two tracepoints. */
-		{ "lock:contention_begin/end", "contention_begin", "contention_end" },
+		{ .func = "lock:contention_begin/end", .fentry = "contention_begin",
+		  .fexit = "contention_end" },
 	} },
-	{ "config_write", VT_OP_FUNCTION, true, false, NULL, {
-		{ "vfio_basic_config_write", "config_write_entry", "config_write_exit",
-		  "config_write_entry_kp", "config_write_exit_kp" },
+	{ .name = "config_write", .vfio = true, .candidates = {
+		{ .func = "vfio_basic_config_write", .fentry = "config_write_entry",
+		  .fexit = "config_write_exit", .kprobe = "config_write_entry_kp",
+		  .kretprobe = "config_write_exit_kp" },
 	} },
-	{ "reset", VT_OP_FUNCTION, true, false, NULL, {
+	{ .name = "reset", .vfio = true, .candidates = {
 		/* 5.15+: the vfio_pci_core split (7fa005caa35e) */
-		{ "vfio_pci_core_ioctl", "ioctl_entry", "ioctl_exit", "ioctl_entry_kp", "ioctl_exit_kp" },
+		{ .func = "vfio_pci_core_ioctl", .fentry = "ioctl_entry", .fexit = "ioctl_exit",
+		  .kprobe = "ioctl_entry_kp", .kretprobe = "ioctl_exit_kp" },
 	} },
-	{ "memory_enable", VT_OP_FUNCTION, true, false, NULL, {
-		{ "vfio_pci_memory_lock_and_enable", "lock_and_enable", NULL, "lock_and_enable_kp", NULL },
+	{ .name = "memory_enable", .vfio = true, .candidates = {
+		{ .func = "vfio_pci_memory_lock_and_enable", .fentry = "lock_and_enable",
+		  .kprobe = "lock_and_enable_kp" },
 	} },
-	{ "memory_restore", VT_OP_FUNCTION, true, false, NULL, {
-		{ "vfio_pci_memory_unlock_and_restore", "unlock_and_restore", NULL,
-		  "unlock_and_restore_kp", NULL },
+	{ .name = "memory_restore", .vfio = true, .candidates = {
+		{ .func = "vfio_pci_memory_unlock_and_restore", .fentry = "unlock_and_restore",
+		  .kprobe = "unlock_and_restore_kp" },
 	} },
 	/* A freed device instance is forgotten (its slot stays with its PCI
 	 * address), so freed memory is not taken for it. */
-	{ "device_free", VT_OP_FUNCTION, false, false, NULL, {
+	{ .name = "device_free", .candidates = {
 		/* 6.1+: the vfio_device release callback */
-		{ "vfio_pci_core_release_dev", "device_release", NULL, "device_release_kp", NULL },
+		{ .func = "vfio_pci_core_release_dev", .fentry = "device_release",
+		  .kprobe = "device_release_kp" },
 		/* 5.15 to 6.0 */
-		{ "vfio_pci_core_uninit_device", "device_uninit", NULL, "device_uninit_kp", NULL },
+		{ .func = "vfio_pci_core_uninit_device", .fentry = "device_uninit",
+		  .kprobe = "device_uninit_kp" },
 	} },
-	{ "zap", VT_OP_FUNCTION, false, false, NULL, {
+	{ .name = "zap", .candidates = {
 		/* 6.10+, 6.6.134+: aac6db75a9fc "vfio/pci: Use unmap_mapping_range()" */
-		{ "unmap_mapping_range", "unmap_mapping_entry", "unmap_mapping_exit",
-		  "unmap_mapping_entry_kp", "unmap_mapping_exit_kp", "vfio_device.inode" },
+		{ .func = "unmap_mapping_range", .fentry = "unmap_mapping_entry",
+		  .fexit = "unmap_mapping_exit", .kprobe = "unmap_mapping_entry_kp",
+		  .kretprobe = "unmap_mapping_exit_kp", .requires = "vfio_device.inode" },
 		/* 5.8 to 6.9: vma_list */
-		{ "vfio_pci_zap_and_vma_lock", "zap_vma_list_entry", "zap_vma_list_exit",
-		  "zap_vma_list_entry_kp", "zap_vma_list_exit_kp" },
+		{ .func = "vfio_pci_zap_and_vma_lock", .fentry = "zap_vma_list_entry",
+		  .fexit = "zap_vma_list_exit", .kprobe = "zap_vma_list_entry_kp",
+		  .kretprobe = "zap_vma_list_exit_kp" },
 	} },
-	{ "zap_vma", VT_OP_FUNCTION, false, false, "vfio_pci_zap_and_vma_lock", {
-		{ "zap_vma_ptes", "zap_vma_ptes_entry", NULL, "zap_vma_ptes_entry_kp", NULL },
+	{ .name = "zap_vma", .only_with = "vfio_pci_zap_and_vma_lock", .candidates = {
+		{ .func = "zap_vma_ptes", .fentry = "zap_vma_ptes_entry",
+		  .kprobe = "zap_vma_ptes_entry_kp" },
 	} },
-	{ "pin", VT_OP_FUNCTION, false, false, NULL, {
-		{ "vfio_pin_pages_remote", "pin_type1_entry", "pin_type1_exit", "pin_type1_entry_kp",
-		  "pin_exit_kp" },
+	{ .name = "pin", .candidates = {
+		{ .func = "vfio_pin_pages_remote", .fentry = "pin_type1_entry",
+		  .fexit = "pin_type1_exit", .kprobe = "pin_type1_entry_kp",
+		  .kretprobe = "pin_exit_kp" },
 	} },
-	{ "unpin", VT_OP_FUNCTION, false, false, NULL, {
-		{ "vfio_unpin_pages_remote", "unpin_type1", NULL, "unpin_type1_kp", NULL },
+	{ .name = "unpin", .candidates = {
+		{ .func = "vfio_unpin_pages_remote", .fentry = "unpin_type1",
+		  .kprobe = "unpin_type1_kp" },
 	} },
-	{ "pin_iommufd", VT_OP_FUNCTION, false, false, NULL, {
+	{ .name = "pin_iommufd", .candidates = {
 		/* 6.2+: IOMMU_IOAS_MAP */
-		{ "iommufd_ioas_map", "pin_iommufd_entry", "pin_iommufd_exit", "pin_iommufd_entry_kp",
-		  "pin_iommufd_exit_kp" },
+		{ .func = "iommufd_ioas_map", .fentry = "pin_iommufd_entry",
+		  .fexit = "pin_iommufd_exit", .kprobe = "pin_iommufd_entry_kp",
+		  .kretprobe = "pin_iommufd_exit_kp" },
 	} },
 	/* The kprobe twin would need the arguments at return: fentry only. */
-	{ "pin_iommufd_pages", VT_OP_FUNCTION, false, false, "iommufd_ioas_map", {
-		{ "do_update_pinned", "iommufd_pinned", NULL, NULL, NULL },
+	{ .name = "pin_iommufd_pages", .only_with = "iommufd_ioas_map", .candidates = {
+		{ .func = "do_update_pinned", .fentry = "iommufd_pinned" },
 	} },
-	{ "pin_mdev", VT_OP_FUNCTION, false, false, NULL, {
-		{ "vfio_pin_pages", "pin_mdev_entry", "pin_mdev_exit", "pin_mdev_entry_kp",
-		  "pin_mdev_exit_kp" },
+	{ .name = "pin_mdev", .candidates = {
+		{ .func = "vfio_pin_pages", .fentry = "pin_mdev_entry", .fexit = "pin_mdev_exit",
+		  .kprobe = "pin_mdev_entry_kp", .kretprobe = "pin_mdev_exit_kp" },
 	} },
-	{ "unpin_mdev", VT_OP_FUNCTION, false, false, NULL, {
-		{ "vfio_unpin_pages", "unpin_mdev", NULL, "unpin_mdev_kp", NULL },
+	{ .name = "unpin_mdev", .candidates = {
+		{ .func = "vfio_unpin_pages", .fentry = "unpin_mdev", .kprobe = "unpin_mdev_kp" },
 	} },
 	/* `vfio-trace lockdep`: the generic lock functions, fentry only (a kretprobe
 	 * on every lock operation of the host would cost too much). The *_nested
 	 * variants exist only on CONFIG_DEBUG_LOCK_ALLOC kernels. */
-	{ "lock:down_read", VT_OP_FUNCTION, false, true, NULL, {
-		{ "down_read", "lo_down_read" },
+	{ .name = "lock:down_read", .lockdep = true, .candidates = {
+		{ .func = "down_read", .fentry = "lo_down_read" },
 	} },
-	{ "lock:down_read_nested", VT_OP_FUNCTION, false, true, NULL, {
-		{ "down_read_nested", "lo_down_read_nested" },
+	{ .name = "lock:down_read_nested", .lockdep = true, .candidates = {
+		{ .func = "down_read_nested", .fentry = "lo_down_read_nested" },
 	} },
-	{ "lock:down_read_killable", VT_OP_FUNCTION, false, true, NULL, {
-		{ "down_read_killable", "lo_down_read_killable" },
+	{ .name = "lock:down_read_killable", .lockdep = true, .candidates = {
+		{ .func = "down_read_killable", .fentry = "lo_down_read_killable" },
 	} },
-	{ "lock:down_read_interruptible", VT_OP_FUNCTION, false, true, NULL, {
-		{ "down_read_interruptible", "lo_down_read_interruptible" },
+	{ .name = "lock:down_read_interruptible", .lockdep = true, .candidates = {
+		{ .func = "down_read_interruptible", .fentry = "lo_down_read_interruptible" },
 	} },
-	{ "lock:down_read_killable_nested", VT_OP_FUNCTION, false, true, NULL, {
-		{ "down_read_killable_nested", "lo_down_read_killable_nested" },
+	{ .name = "lock:down_read_killable_nested", .lockdep = true, .candidates = {
+		{ .func = "down_read_killable_nested", .fentry = "lo_down_read_killable_nested" },
 	} },
-	{ "lock:down_read_trylock", VT_OP_FUNCTION, false, true, NULL, {
-		{ "down_read_trylock", "lo_down_read_trylock" },
+	{ .name = "lock:down_read_trylock", .lockdep = true, .candidates = {
+		{ .func = "down_read_trylock", .fentry = "lo_down_read_trylock" },
 	} },
-	{ "lock:down_write", VT_OP_FUNCTION, false, true, NULL, {
-		{ "down_write", "lo_down_write" },
+	{ .name = "lock:down_write", .lockdep = true, .candidates = {
+		{ .func = "down_write", .fentry = "lo_down_write" },
 	} },
-	{ "lock:down_write_nested", VT_OP_FUNCTION, false, true, NULL, {
-		{ "down_write_nested", "lo_down_write_nested" },
+	{ .name = "lock:down_write_nested", .lockdep = true, .candidates = {
+		{ .func = "down_write_nested", .fentry = "lo_down_write_nested" },
 	} },
-	{ "lock:_down_write_nest_lock", VT_OP_FUNCTION, false, true, NULL, {
-		{ "_down_write_nest_lock", "lo_down_write_nest_lock" },
+	{ .name = "lock:_down_write_nest_lock", .lockdep = true, .candidates = {
+		{ .func = "_down_write_nest_lock", .fentry = "lo_down_write_nest_lock" },
 	} },
-	{ "lock:down_write_killable", VT_OP_FUNCTION, false, true, NULL, {
-		{ "down_write_killable", "lo_down_write_killable" },
+	{ .name = "lock:down_write_killable", .lockdep = true, .candidates = {
+		{ .func = "down_write_killable", .fentry = "lo_down_write_killable" },
 	} },
-	{ "lock:down_write_killable_nested", VT_OP_FUNCTION, false, true, NULL, {
-		{ "down_write_killable_nested", "lo_down_write_killable_nested" },
+	{ .name = "lock:down_write_killable_nested", .lockdep = true, .candidates = {
+		{ .func = "down_write_killable_nested", .fentry = "lo_down_write_killable_nested" },
 	} },
-	{ "lock:down_write_trylock", VT_OP_FUNCTION, false, true, NULL, {
-		{ "down_write_trylock", "lo_down_write_trylock" },
+	{ .name = "lock:down_write_trylock", .lockdep = true, .candidates = {
+		{ .func = "down_write_trylock", .fentry = "lo_down_write_trylock" },
 	} },
-	{ "lock:up_read", VT_OP_FUNCTION, false, true, NULL, {
-		{ "up_read", "lo_up_read" },
+	{ .name = "lock:up_read", .lockdep = true, .candidates = {
+		{ .func = "up_read", .fentry = "lo_up_read" },
 	} },
-	{ "lock:up_write", VT_OP_FUNCTION, false, true, NULL, {
-		{ "up_write", "lo_up_write" },
+	{ .name = "lock:up_write", .lockdep = true, .candidates = {
+		{ .func = "up_write", .fentry = "lo_up_write" },
 	} },
-	{ "lock:downgrade_write", VT_OP_FUNCTION, false, true, NULL, {
-		{ "downgrade_write", "lo_downgrade_write" },
+	{ .name = "lock:downgrade_write", .lockdep = true, .candidates = {
+		{ .func = "downgrade_write", .fentry = "lo_downgrade_write" },
 	} },
-	{ "lock:mutex_lock", VT_OP_FUNCTION, false, true, NULL, {
-		{ "mutex_lock", "lo_mutex_lock" },
+	{ .name = "lock:mutex_lock", .lockdep = true, .candidates = {
+		{ .func = "mutex_lock", .fentry = "lo_mutex_lock" },
 	} },
-	{ "lock:mutex_lock_nested", VT_OP_FUNCTION, false, true, NULL, {
-		{ "mutex_lock_nested", "lo_mutex_lock_nested" },
+	{ .name = "lock:mutex_lock_nested", .lockdep = true, .candidates = {
+		{ .func = "mutex_lock_nested", .fentry = "lo_mutex_lock_nested" },
 	} },
-	{ "lock:_mutex_lock_nest_lock", VT_OP_FUNCTION, false, true, NULL, {
-		{ "_mutex_lock_nest_lock", "lo_mutex_lock_nest_lock" },
+	{ .name = "lock:_mutex_lock_nest_lock", .lockdep = true, .candidates = {
+		{ .func = "_mutex_lock_nest_lock", .fentry = "lo_mutex_lock_nest_lock" },
 	} },
-	{ "lock:mutex_lock_interruptible", VT_OP_FUNCTION, false, true, NULL, {
-		{ "mutex_lock_interruptible", "lo_mutex_lock_interruptible" },
+	{ .name = "lock:mutex_lock_interruptible", .lockdep = true, .candidates = {
+		{ .func = "mutex_lock_interruptible", .fentry = "lo_mutex_lock_interruptible" },
 	} },
-	{ "lock:mutex_lock_killable", VT_OP_FUNCTION, false, true, NULL, {
-		{ "mutex_lock_killable", "lo_mutex_lock_killable" },
+	{ .name = "lock:mutex_lock_killable", .lockdep = true, .candidates = {
+		{ .func = "mutex_lock_killable", .fentry = "lo_mutex_lock_killable" },
 	} },
-	{ "lock:mutex_lock_interruptible_nested", VT_OP_FUNCTION, false, true, NULL, {
-		{ "mutex_lock_interruptible_nested", "lo_mutex_lock_interruptible_nested" },
+	{ .name = "lock:mutex_lock_interruptible_nested", .lockdep = true, .candidates = {
+		{ .func = "mutex_lock_interruptible_nested",
+		  .fentry = "lo_mutex_lock_interruptible_nested" },
 	} },
-	{ "lock:mutex_lock_killable_nested", VT_OP_FUNCTION, false, true, NULL, {
-		{ "mutex_lock_killable_nested", "lo_mutex_lock_killable_nested" },
+	{ .name = "lock:mutex_lock_killable_nested", .lockdep = true, .candidates = {
+		{ .func = "mutex_lock_killable_nested", .fentry = "lo_mutex_lock_killable_nested" },
 	} },
-	{ "lock:mutex_trylock", VT_OP_FUNCTION, false, true, NULL, {
-		{ "mutex_trylock", "lo_mutex_trylock" },
+	{ .name = "lock:mutex_trylock", .lockdep = true, .candidates = {
+		{ .func = "mutex_trylock", .fentry = "lo_mutex_trylock" },
 	} },
-	{ "lock:mutex_unlock", VT_OP_FUNCTION, false, true, NULL, {
-		{ "mutex_unlock", "lo_mutex_unlock" },
+	{ .name = "lock:mutex_unlock", .lockdep = true, .candidates = {
+		{ .func = "mutex_unlock", .fentry = "lo_mutex_unlock" },
 	} },
 };
 /* clang-format on */

@@ -4,7 +4,8 @@
  * functions, newest kernel first. The first candidate the running kernel has
  * wins, attached with fentry/fexit when it has BTF and fentry loads, else with
  * kprobe/kretprobe when it is in kallsyms, else the operation is reported
- * unavailable with the reason.
+ * unavailable with the reason. The lock contention operation is a pair of
+ * tracepoints instead, attached with tp_btf.
  */
 #ifndef VT_PROBES_H
 #define VT_PROBES_H
@@ -16,18 +17,19 @@
 
 struct vt_probe_set;
 
-/* Decides every operation's probe and sets the programs' autoload; call after
- * open and before load. @force_kprobes is --kprobes; @lockdep adds the generic
- * lock hooks of `vfio-trace lockdep`. */
 /* Every kernel function a probe may attach to, NULL-terminated: the kallsyms
  * entries probe selection looks up. */
 const char *const *vt_probes_functions(void);
+/* Decides every operation's probe and sets the programs' autoload; call after
+ * open and before load. @force_kprobes is --kprobes; @lockdep adds the generic
+ * lock hooks of `vfio-trace lockdep`. 0 or -errno. */
 int vt_probes_select(struct vt_probe_set **out, struct bpf_object *obj, struct vt_kernel *k,
 		     bool force_kprobes, bool lockdep);
-/* Attaches what was selected but the on-demand probes; failures become "not
- * attached" lines, not errors. */
+/* Attaches what was selected but the on-demand probes, which become pending;
+ * a failure is no error but an "attach failed" reason in its report line. */
 void vt_probes_attach(struct vt_probe_set *set);
-/* An on-demand probe is selected and neither attached nor declined yet. */
+/* True after vt_probes_attach() while an on-demand probe is selected and
+ * neither attached nor declined yet. */
 bool vt_probes_pending(const struct vt_probe_set *set);
 /* Attaches the pending on-demand probes: how many, or -EIO if one failed (its
  * report line says why). */
@@ -36,14 +38,17 @@ int vt_probes_attach_on_demand(struct vt_probe_set *set);
 void vt_probes_decline_on_demand(struct vt_probe_set *set, const char *why);
 /* The coverage report; valid until vt_probes_free. */
 const struct vt_probe_report *vt_probes_report(const struct vt_probe_set *set);
-/* Number of vfio operations (not counting the lock tracepoints) attached. */
+/* How many operations on the core vfio-pci functions, those whose absence
+ * means no vfio-pci, are attached; the others (zaps, pins, the lock
+ * tracepoints, ...) are not counted. */
 int vt_probes_vfio_attached(const struct vt_probe_set *set);
-/* True when no vfio-pci function exists at all: vfio-pci is not loaded. */
+/* True when none of the core vfio-pci functions could be selected: vfio-pci
+ * is not loaded, or cannot be probed at all (the report says why). */
 bool vt_probes_no_vfio(const struct vt_probe_set *set);
 /* The modules that attached fentry programs keep loaded (a trampoline holds a
  * reference, so rmmod says "in use"), as "a, b" in @buf; returns how many. */
 int vt_probes_pinned_modules(const struct vt_probe_set *set, char *buf, size_t len);
-/* Detaches every link. Safe on NULL. */
+/* Detaches every link and frees @set. Safe on NULL. */
 void vt_probes_free(struct vt_probe_set *set);
 
 #endif

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The layout of include/vfio_trace.h, checked at build time. The BPF programs
+ * write these bytes and user space reads them, each compiled by its own
+ * compiler (clang -target bpf, and the host's cc): nothing makes the two agree
+ * but the header itself. So every struct's size and every field's offset and
+ * size are written out below by hand from the fixed-width fields: a field
+ * added, removed, reordered or resized fails the build here, and whoever
+ * changes the header updates this file on purpose, knowing that the BPF side
+ * and every user-space reader of these bytes change with it.
+ *
+ * Every struct is also checked to be free of implicit padding (its size is the
+ * sum of its members' sizes). Where a compiler pads, the layout follows the
+ * ABI's alignment rules (i386 aligns a __u64 member to 4 bytes, the BPF target
+ * to 8), and the padding bytes of a map key are hashed and compared like the
+ * rest, so every writer would have to zero them. The one explicit pad field,
+ * vt_edge_key.pad, rounds that key to eight bytes; it counts as a member.
+ *
+ * This file only asserts: it emits no code and no data.
+ */
+#include <stddef.h>
+#include "vfio_trace.h"
+
+#define VT_SIZEOF_FIELD(type, field) sizeof(((type *)0)->field)
+
+#define VT_ABI_SIZE(type, size) \
+	_Static_assert(sizeof(type) == (size), #type ": size changed")
+
+/* A field at @off of @size bytes (arrays: the whole array). */
+#define VT_ABI_FIELD(type, field, off, size)					\
+	_Static_assert(offsetof(type, field) == (off), #type "." #field ": moved");	\
+	_Static_assert(VT_SIZEOF_FIELD(type, field) == (size), #type "." #field ": resized")
+
+/* @members_size: the sum of the members' own sizes, M(field) + ... */
+#define VT_ABI_NO_PADDING(type, members_size)				\
+	_Static_assert(sizeof(type) == (members_size),				\
+		       #type ": implicit padding, or a member left out of the sum")
+
+/* Constants that size arrays in the structs below, or the BPF side's shared
+ * globals (targ_bdfs, lost) and maps (pin_stats): changing one changes the
+ * layout as surely as a field does. */
+_Static_assert(VT_HIST_SLOTS == 33, "VT_HIST_SLOTS changed");
+_Static_assert(VT_BDF_LEN == 16, "VT_BDF_LEN changed");
+_Static_assert(VT_COMM_LEN == 16, "VT_COMM_LEN changed");
+_Static_assert(VT_MAX_BDF_FILTERS == 8, "VT_MAX_BDF_FILTERS changed");
+_Static_assert(VT_MAX_BARS == 6, "VT_MAX_BARS changed");
+_Static_assert(VT_BAR_SLOTS == 7, "VT_BAR_SLOTS changed");
+_Static_assert(VT_FAULT_RESULT_MAX == 5, "enum vt_fault_result changed");
+_Static_assert(VT_ORDER_MAX == 5, "enum vt_fault_order changed");
+_Static_assert(VT_MODE_MAX == 2, "enum vt_lock_mode changed");
+_Static_assert(VT_PATH_MAX == 6, "enum vt_lock_path changed");
+_Static_assert(VT_ZAP_REASON_MAX == 4, "enum vt_zap_reason changed");
+_Static_assert(VT_PIN_PATH_MAX == 3, "enum vt_pin_path changed");
+_Static_assert(VT_ACCESS_KIND_MAX == 3, "enum vt_access_kind changed");
+_Static_assert(VT_LOST_MAX == 11, "enum vt_lost_reason changed");
+/* Not array sizes on the BPF side, but values stored in the fields below
+ * (vt_trace_event.kind, vt_edge_key.from_class and .to_class) that user space
+ * indexes its tables with. */
+_Static_assert(VT_EV_KIND_MAX == 5, "enum vt_event_kind changed");
+_Static_assert(VT_LC_MAX == 5, "enum vt_lock_class changed");
+_Static_assert(VT_LC_MAX <= 256 && VT_MODE_MAX <= 256, "a lock class or mode must fit a __u8");
+/* bpf/lock_order.bpf.h masks a depth with VT_LOCK_DEPTH - 1. */
+_Static_assert(VT_LOCK_DEPTH > 0 && (VT_LOCK_DEPTH & (VT_LOCK_DEPTH - 1)) == 0,
+	       "VT_LOCK_DEPTH must be a power of two");
+
+/* Key of the edges map: eight bytes, two of them the explicit pad. */
+VT_ABI_SIZE(struct vt_edge_key, 8);
+VT_ABI_FIELD(struct vt_edge_key, from_class, 0, 1);
+VT_ABI_FIELD(struct vt_edge_key, from_mode, 1, 1);
+VT_ABI_FIELD(struct vt_edge_key, to_class, 2, 1);
+VT_ABI_FIELD(struct vt_edge_key, to_mode, 3, 1);
+VT_ABI_FIELD(struct vt_edge_key, same_device, 4, 1);
+VT_ABI_FIELD(struct vt_edge_key, direct, 5, 1);
+VT_ABI_FIELD(struct vt_edge_key, pad, 6, 2);
+#define M(field) VT_SIZEOF_FIELD(struct vt_edge_key, field)
+VT_ABI_NO_PADDING(struct vt_edge_key,
+		  M(from_class) + M(from_mode) + M(to_class) + M(to_mode) + M(same_device) +
+		  M(direct) + M(pad));
+#undef M
+
+VT_ABI_SIZE(struct vt_edge, 48);
+VT_ABI_FIELD(struct vt_edge, count, 0, 8);
+VT_ABI_FIELD(struct vt_edge, first_ns, 8, 8);
+VT_ABI_FIELD(struct vt_edge, stack_id, 16, 8);
+VT_ABI_FIELD(struct vt_edge, pid, 24, 4);
+VT_ABI_FIELD(struct vt_edge, tid, 28, 4);
+VT_ABI_FIELD(struct vt_edge, comm, 32, 16);
+#define M(field) VT_SIZEOF_FIELD(struct vt_edge, field)
+VT_ABI_NO_PADDING(struct vt_edge,
+		  M(count) + M(first_ns) + M(stack_id) + M(pid) + M(tid) + M(comm));
+#undef M
+
+VT_ABI_SIZE(struct vt_hist, 280);
+VT_ABI_FIELD(struct vt_hist, slots, 0, 264);
+VT_ABI_FIELD(struct vt_hist, count, 264, 8);
+VT_ABI_FIELD(struct vt_hist, sum_ns, 272, 8);
+#define M(field) VT_SIZEOF_FIELD(struct vt_hist, field)
+VT_ABI_NO_PADDING(struct vt_hist, M(slots) + M(count) + M(sum_ns));
+#undef M
+
+VT_ABI_SIZE(struct vt_disable_record, 32);
+VT_ABI_FIELD(struct vt_disable_record, ts_ns, 0, 8);
+VT_ABI_FIELD(struct vt_disable_record, pid, 8, 4);
+VT_ABI_FIELD(struct vt_disable_record, tid, 12, 4);
+VT_ABI_FIELD(struct vt_disable_record, comm, 16, 16);
+#define M(field) VT_SIZEOF_FIELD(struct vt_disable_record, field)
+VT_ABI_NO_PADDING(struct vt_disable_record, M(ts_ns) + M(pid) + M(tid) + M(comm));
+#undef M
+
+VT_ABI_SIZE(struct vt_device_info, 184);
+VT_ABI_FIELD(struct vt_device_info, bdf, 0, 16);
+VT_ABI_FIELD(struct vt_device_info, vendor, 16, 4);
+VT_ABI_FIELD(struct vt_device_info, device_id, 20, 4);
+VT_ABI_FIELD(struct vt_device_info, memory_lock, 24, 8);
+VT_ABI_FIELD(struct vt_device_info, first_seen_ns, 32, 8);
+VT_ABI_FIELD(struct vt_device_info, traced, 40, 4);
+VT_ABI_FIELD(struct vt_device_info, bindings, 44, 4);
+VT_ABI_FIELD(struct vt_device_info, vdev, 48, 8);
+VT_ABI_FIELD(struct vt_device_info, last_disable, 56, 32);
+VT_ABI_FIELD(struct vt_device_info, bar_start, 88, 48);
+VT_ABI_FIELD(struct vt_device_info, bar_end, 136, 48);
+#define M(field) VT_SIZEOF_FIELD(struct vt_device_info, field)
+VT_ABI_NO_PADDING(struct vt_device_info,
+		  M(bdf) + M(vendor) + M(device_id) + M(memory_lock) + M(first_seen_ns) +
+		  M(traced) + M(bindings) + M(vdev) + M(last_disable) + M(bar_start) +
+		  M(bar_end));
+#undef M
+
+VT_ABI_SIZE(struct vt_device_stats, 6304);
+VT_ABI_FIELD(struct vt_device_stats, faults, 0, 280);		/* [7][5] */
+VT_ABI_FIELD(struct vt_device_stats, fault_orders, 280, 40);
+VT_ABI_FIELD(struct vt_device_stats, fault_ns, 320, 1400);
+VT_ABI_FIELD(struct vt_device_stats, contentions, 1720, 16);
+VT_ABI_FIELD(struct vt_device_stats, wait_ns, 1736, 560);
+VT_ABI_FIELD(struct vt_device_stats, hold_ns, 2296, 3360);		/* [2][6] */
+VT_ABI_FIELD(struct vt_device_stats, vma_lock_contentions, 5656, 8);
+VT_ABI_FIELD(struct vt_device_stats, vma_lock_wait_ns, 5664, 280);
+VT_ABI_FIELD(struct vt_device_stats, zaps, 5944, 32);
+VT_ABI_FIELD(struct vt_device_stats, zap_vmas, 5976, 8);
+VT_ABI_FIELD(struct vt_device_stats, zap_ns, 5984, 280);
+VT_ABI_FIELD(struct vt_device_stats, accesses, 6264, 24);
+VT_ABI_FIELD(struct vt_device_stats, memory_disables, 6288, 8);
+VT_ABI_FIELD(struct vt_device_stats, memory_enables, 6296, 8);
+#define M(field) VT_SIZEOF_FIELD(struct vt_device_stats, field)
+VT_ABI_NO_PADDING(struct vt_device_stats,
+		  M(faults) + M(fault_orders) + M(fault_ns) + M(contentions) + M(wait_ns) +
+		  M(hold_ns) + M(vma_lock_contentions) + M(vma_lock_wait_ns) + M(zaps) +
+		  M(zap_vmas) + M(zap_ns) + M(accesses) + M(memory_disables) +
+		  M(memory_enables));
+#undef M
+
+VT_ABI_SIZE(struct vt_bdf_key, 16);
+VT_ABI_FIELD(struct vt_bdf_key, bdf, 0, 16);
+#define M(field) VT_SIZEOF_FIELD(struct vt_bdf_key, field)
+VT_ABI_NO_PADDING(struct vt_bdf_key, M(bdf));
+#undef M
+
+VT_ABI_SIZE(struct vt_device, 6488);
+VT_ABI_FIELD(struct vt_device, info, 0, 184);
+VT_ABI_FIELD(struct vt_device, stats, 184, 6304);
+#define M(field) VT_SIZEOF_FIELD(struct vt_device, field)
+VT_ABI_NO_PADDING(struct vt_device, M(info) + M(stats));
+#undef M
+
+VT_ABI_SIZE(struct vt_pin_stats, 320);
+VT_ABI_FIELD(struct vt_pin_stats, calls, 0, 8);
+VT_ABI_FIELD(struct vt_pin_stats, pages, 8, 8);
+VT_ABI_FIELD(struct vt_pin_stats, errors, 16, 8);
+VT_ABI_FIELD(struct vt_pin_stats, unpin_calls, 24, 8);
+VT_ABI_FIELD(struct vt_pin_stats, unpinned_pages, 32, 8);
+VT_ABI_FIELD(struct vt_pin_stats, pin_ns, 40, 280);
+#define M(field) VT_SIZEOF_FIELD(struct vt_pin_stats, field)
+VT_ABI_NO_PADDING(struct vt_pin_stats,
+		  M(calls) + M(pages) + M(errors) + M(unpin_calls) + M(unpinned_pages) +
+		  M(pin_ns));
+#undef M
+
+VT_ABI_SIZE(struct vt_pin_proc_key, 8);
+VT_ABI_FIELD(struct vt_pin_proc_key, tgid, 0, 4);
+VT_ABI_FIELD(struct vt_pin_proc_key, path, 4, 4);
+#define M(field) VT_SIZEOF_FIELD(struct vt_pin_proc_key, field)
+VT_ABI_NO_PADDING(struct vt_pin_proc_key, M(tgid) + M(path));
+#undef M
+
+VT_ABI_SIZE(struct vt_pin_proc, 48);
+VT_ABI_FIELD(struct vt_pin_proc, comm, 0, 16);
+VT_ABI_FIELD(struct vt_pin_proc, calls, 16, 8);
+VT_ABI_FIELD(struct vt_pin_proc, pages, 24, 8);
+VT_ABI_FIELD(struct vt_pin_proc, errors, 32, 8);
+VT_ABI_FIELD(struct vt_pin_proc, sum_ns, 40, 8);
+#define M(field) VT_SIZEOF_FIELD(struct vt_pin_proc, field)
+VT_ABI_NO_PADDING(struct vt_pin_proc, M(comm) + M(calls) + M(pages) + M(errors) + M(sum_ns));
+#undef M
+
+VT_ABI_SIZE(struct vt_trace_event, 104);
+VT_ABI_FIELD(struct vt_trace_event, ts_ns, 0, 8);
+VT_ABI_FIELD(struct vt_trace_event, pid, 8, 4);
+VT_ABI_FIELD(struct vt_trace_event, tid, 12, 4);
+VT_ABI_FIELD(struct vt_trace_event, kind, 16, 4);
+VT_ABI_FIELD(struct vt_trace_event, bar, 20, 4);
+VT_ABI_FIELD(struct vt_trace_event, offset, 24, 8);
+VT_ABI_FIELD(struct vt_trace_event, value, 32, 8);
+VT_ABI_FIELD(struct vt_trace_event, comm, 40, 16);
+VT_ABI_FIELD(struct vt_trace_event, bdf, 56, 16);
+VT_ABI_FIELD(struct vt_trace_event, disabled_ts_ns, 72, 8);
+VT_ABI_FIELD(struct vt_trace_event, disabled_pid, 80, 4);
+VT_ABI_FIELD(struct vt_trace_event, disabled_tid, 84, 4);
+VT_ABI_FIELD(struct vt_trace_event, disabled_comm, 88, 16);
+#define M(field) VT_SIZEOF_FIELD(struct vt_trace_event, field)
+VT_ABI_NO_PADDING(struct vt_trace_event,
+		  M(ts_ns) + M(pid) + M(tid) + M(kind) + M(bar) + M(offset) + M(value) +
+		  M(comm) + M(bdf) + M(disabled_ts_ns) + M(disabled_pid) + M(disabled_tid) +
+		  M(disabled_comm));
+#undef M
