@@ -43,9 +43,10 @@ static __always_inline bool vt_bdf_allowed(const char *bdf)
 	return false;
 }
 
-static __always_inline void vt_register_lock(__u64 addr, __u64 vdev, enum vt_lock_class class)
+static __always_inline void vt_register_lock(__u64 addr, __u64 vdev, __u32 slot,
+					    enum vt_lock_class class)
 {
-	struct vt_lock_owner owner = { .vdev = vdev, .class = class };
+	struct vt_lock_owner owner = { .vdev = vdev, .class = class, .slot = slot };
 
 	if (addr && bpf_map_update_elem(&locks, &addr, &owner, BPF_ANY))
 		vt_lost(VT_LOST_LOCK_MAP_FULL);
@@ -149,11 +150,11 @@ static __noinline int vt_device_learn(vt_vdev_t *vdev, __u32 *slot_out)
 	__sync_fetch_and_add(&dev->info.bindings, 1);
 	vt_device_read_bars(dev, pdev);
 
-	vt_register_lock(dev->info.memory_lock, key, VT_LC_MEMORY_LOCK);
-	vt_register_lock(vt_vma_lock_addr(vdev), key, VT_LC_VMA_LOCK);
-	vt_register_lock(vt_igate_addr(vdev), key, VT_LC_IGATE);
+	vt_register_lock(dev->info.memory_lock, key, slot, VT_LC_MEMORY_LOCK);
+	vt_register_lock(vt_vma_lock_addr(vdev), key, slot, VT_LC_VMA_LOCK);
+	vt_register_lock(vt_igate_addr(vdev), key, slot, VT_LC_IGATE);
 	inode = vt_device_inode(vdev);
-	vt_register_lock(vt_i_mmap_rwsem_addr(inode), key, VT_LC_I_MMAP_RWSEM);
+	vt_register_lock(vt_i_mmap_rwsem_addr(inode), key, slot, VT_LC_I_MMAP_RWSEM);
 	if (inode && bpf_map_update_elem(&inodes, &inode, &key, BPF_ANY))
 		vt_lost(VT_LOST_DEVICE_MAP_FULL);
 	/* Last: from here probes count into the slot. */

@@ -20,7 +20,7 @@
 
 struct vt_held {
 	__u64 lock[VT_LOCK_DEPTH];
-	__u64 vdev[VT_LOCK_DEPTH];
+	__u32 slot[VT_LOCK_DEPTH];
 	__u8 class[VT_LOCK_DEPTH];
 	__u8 mode[VT_LOCK_DEPTH];
 	__u32 depth;
@@ -40,23 +40,38 @@ struct {
 	__type(value, struct vt_edge);
 } edges SEC(".maps") __weak;
 
+/* Where a new edge is built: with its stack it is too big for the BPF stack. */
 struct {
-	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
-	__uint(max_entries, VT_MAX_EDGES);
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, 127 * sizeof(__u64));
-} edge_stacks SEC(".maps") __weak;
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vt_edge);
+} edge_scratch SEC(".maps") __weak;
 
 static const struct vt_held vt_zero_held;
 
-/* The class of a lock address and the device it belongs to, if tracked. */
-static __always_inline int vt_lock_class(__u64 lock, __u64 *vdev)
+/* include/linux/sched.h: the same value since 2.6. Set for the length of
+ * direct reclaim (memalloc_noreclaim_save() in __perform_reclaim()) and for
+ * kswapd, which is where lockdep holds its fs_reclaim map; a few other
+ * paths also set it to keep an allocation from recursing into reclaim. */
+#define VT_PF_MEMALLOC 0x00000800
+
+static __always_inline bool vt_in_reclaim(void)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+
+	return BPF_CORE_READ(task, flags) & VT_PF_MEMALLOC;
+}
+
+/* The class of a lock address and the slot of the device it belongs to, if
+ * tracked. */
+static __always_inline int vt_lock_class(__u64 lock, __u32 *slot)
 {
 	struct vt_lock_owner *owner = bpf_map_lookup_elem(&locks, &lock);
 
-	*vdev = 0;
+	*slot = VT_NO_SLOT;
 	if (owner) {
-		*vdev = owner->vdev;
+		*slot = owner->slot;
 		return owner->class < VT_LC_MAX ? owner->class : -1;
 	}
 	if (lock == vt_current_mmap_lock_addr())
@@ -64,40 +79,67 @@ static __always_inline int vt_lock_class(__u64 lock, __u64 *vdev)
 	return -1;
 }
 
-static __always_inline void vt_add_edge(void *ctx, struct vt_held *h, __u32 i, int class,
-					__u32 mode, __u64 vdev)
+/* The first sighting of an edge: who, when, and the kernel stack, kept with
+ * the edge itself (bpf_get_stack into its entry), so no stack can be lost to
+ * a shared map's full or colliding bucket; one the kernel cannot walk is
+ * counted. */
+static __always_inline void vt_edge_first(void *ctx, const struct vt_edge_key *key)
 {
-	struct vt_edge_key key = {};
-	struct vt_edge *edge, fresh = {};
-	__u64 pid_tgid;
+	__u32 zero = 0;
+	struct vt_edge *fresh = bpf_map_lookup_elem(&edge_scratch, &zero), *edge;
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	long n;
 
-	if (i >= VT_LOCK_DEPTH)
+	if (!fresh)
 		return;
-	key.from_class = h->class[i];
-	key.from_mode = h->mode[i];
-	key.to_class = class;
-	key.to_mode = mode;
-	key.same_device = vdev && h->vdev[i] == vdev;
-	key.direct = i + 1 == h->depth;
-	edge = bpf_map_lookup_elem(&edges, &key);
-	if (edge) {
-		__sync_fetch_and_add(&edge->count, 1);
-		return;
-	}
-	pid_tgid = bpf_get_current_pid_tgid();
-	fresh.count = 1;
-	fresh.first_ns = bpf_ktime_get_ns();
-	fresh.stack_id = bpf_get_stackid(ctx, &edge_stacks, 0);
-	fresh.pid = pid_tgid >> 32;
-	fresh.tid = (__u32)pid_tgid;
-	bpf_get_current_comm(fresh.comm, sizeof(fresh.comm));
-	if (bpf_map_update_elem(&edges, &key, &fresh, BPF_NOEXIST)) {
-		edge = bpf_map_lookup_elem(&edges, &key);
+	fresh->count = 1;
+	fresh->first_ns = bpf_ktime_get_ns();
+	fresh->pid = pid_tgid >> 32;
+	fresh->tid = (__u32)pid_tgid;
+	bpf_get_current_comm(fresh->comm, sizeof(fresh->comm));
+	n = bpf_get_stack(ctx, fresh->stack, sizeof(fresh->stack), 0);
+	fresh->nframes = n > 0 ? n / sizeof(__u64) : 0;
+	if (n <= 0)
+		vt_lost(VT_LOST_EDGE_STACK);
+	if (bpf_map_update_elem(&edges, key, fresh, BPF_NOEXIST)) {
+		/* Another CPU added it a moment ago, or the map is full. */
+		edge = bpf_map_lookup_elem(&edges, key);
 		if (edge)
 			__sync_fetch_and_add(&edge->count, 1);
 		else
 			vt_lost(VT_LOST_EDGE_MAP_FULL);
 	}
+}
+
+static __always_inline void vt_edge_seen(void *ctx, __u32 from_class, __u32 from_mode,
+					 __u32 from_slot, __u32 class, __u32 mode, __u32 slot,
+					 bool direct)
+{
+	struct vt_edge_key key = {};
+	struct vt_edge *edge;
+
+	key.from_class = from_class;
+	key.from_mode = from_mode;
+	key.from_slot = from_slot;
+	key.to_class = class;
+	key.to_mode = mode;
+	key.to_slot = slot;
+	key.same_device = slot != VT_NO_SLOT && from_slot == slot;
+	key.direct = direct;
+	edge = bpf_map_lookup_elem(&edges, &key);
+	if (edge)
+		__sync_fetch_and_add(&edge->count, 1);
+	else
+		vt_edge_first(ctx, &key);
+}
+
+static __always_inline void vt_add_edge(void *ctx, struct vt_held *h, __u32 i, int class,
+					__u32 mode, __u32 slot)
+{
+	if (i >= VT_LOCK_DEPTH)
+		return;
+	vt_edge_seen(ctx, h->class[i], h->mode[i], h->slot[i], class, mode, slot,
+		     i + 1 == h->depth);
 }
 
 /* Removes entry @i, closing the gap. */
@@ -109,7 +151,7 @@ static __always_inline void vt_held_remove(struct vt_held *h, __u64 i, __u64 dep
 		if (j >= depth)
 			break;
 		h->lock[j - 1] = h->lock[j];
-		h->vdev[j - 1] = h->vdev[j];
+		h->slot[j - 1] = h->slot[j];
 		h->class[j - 1] = h->class[j];
 		h->mode[j - 1] = h->mode[j];
 	}
@@ -118,15 +160,19 @@ static __always_inline void vt_held_remove(struct vt_held *h, __u64 i, __u64 dep
 
 static __always_inline int vt_lock_acquired(void *ctx, void *lock, __u32 mode, bool trylock)
 {
-	__u32 tid = vt_tid();
+	__u32 tid = vt_tid(), slot;
 	struct vt_held *h;
-	__u64 vdev;
 	__u64 i, depth;	/* 64-bit: see vt_hist_add() */
 	int class;
 
-	class = vt_lock_class((__u64)lock, &vdev);
+	class = vt_lock_class((__u64)lock, &slot);
 	if (class < 0 || !vt_task_allowed())
 		return 0;
+	/* Taken inside reclaim: fs_reclaim -> this lock, as lockdep sees it
+	 * when the reclaim path takes it. Like lockdep, not for a trylock. */
+	if (!trylock && vt_in_reclaim())
+		vt_edge_seen(ctx, VT_LC_FS_RECLAIM, VT_MODE_WRITE, VT_NO_SLOT, class, mode, slot,
+			     true);
 	h = bpf_map_lookup_elem(&held, &tid);
 	if (!h) {
 		if (bpf_map_update_elem(&held, &tid, &vt_zero_held, BPF_NOEXIST) &&
@@ -156,7 +202,7 @@ static __always_inline int vt_lock_acquired(void *ctx, void *lock, __u32 mode, b
 		for (i = 0; i < VT_LOCK_DEPTH; i++) {
 			if (i >= depth)
 				break;
-			vt_add_edge(ctx, h, i, class, mode, vdev);
+			vt_add_edge(ctx, h, i, class, mode, slot);
 		}
 	}
 	if (depth >= VT_LOCK_DEPTH) {
@@ -174,7 +220,7 @@ static __always_inline int vt_lock_acquired(void *ctx, void *lock, __u32 mode, b
 	asm volatile("" : "+r"(depth));
 	i = depth & (VT_LOCK_DEPTH - 1);
 	h->lock[i] = (__u64)lock;
-	h->vdev[i] = vdev;
+	h->slot[i] = slot;
 	h->class[i] = class;
 	h->mode[i] = mode;
 	h->depth = depth + 1;

@@ -67,7 +67,7 @@ struct {
 struct vt_lock_owner {
 	__u64 vdev;
 	__u32 class;	/* enum vt_lock_class; mmap_lock is found through current->mm */
-	__u32 pad;
+	__u32 slot;	/* the device's slot in the devices array */
 };
 
 /* Lock address -> device. Contention tracepoints fire for every lock in the

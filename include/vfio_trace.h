@@ -120,6 +120,9 @@ enum vt_lost_reason {
 	 * Counted by the kernel per program (recursion_misses), summed here by
 	 * user space. */
 	VT_LOST_PROG_MISSED,
+	/* lockdep mode: an edge is kept without its first stack (the kernel
+	 * could not walk it) */
+	VT_LOST_EDGE_STACK,
 	VT_LOST_MAX,
 };
 
@@ -133,10 +136,17 @@ enum vt_lock_class {
 	VT_LC_MEMORY_LOCK,	/* &vdev->memory_lock */
 	VT_LC_I_MMAP_RWSEM,	/* &mapping->i_mmap_rwsem of the vfio device inode (6.10+) */
 	VT_LC_IGATE,		/* &vdev->igate: interrupt setup */
+	/* Not a lock: reclaim, as lockdep models it. Held while a task is in
+	 * direct reclaim or is kswapd (PF_MEMALLOC); "taken" by an allocation
+	 * that may enter direct reclaim. */
+	VT_LC_FS_RECLAIM,
 	VT_LC_MAX,
 };
 
 #define VT_LOCK_DEPTH 8		/* a power of two (bpf/lock_order.bpf.h masks with it) */
+
+/* The slot of a lock that belongs to no device (mmap_lock, fs_reclaim). */
+#define VT_NO_SLOT 0xffffffffU
 
 /* An ordering edge: @to was acquired while @from was held, by one thread. */
 struct vt_edge_key {
@@ -147,15 +157,25 @@ struct vt_edge_key {
 	__u8 same_device;	/* both locks belong to one vfio device */
 	__u8 direct;		/* @from was the innermost tracked lock held */
 	__u8 pad[2];
+	__u32 from_slot;	/* the device slot of each lock, or VT_NO_SLOT */
+	__u32 to_slot;
 };
+
+/* Frames kept of an edge's first stack: the lock call and its callers, after
+ * the few frames of vfio-trace's own program and trampoline at the top. */
+#define VT_EDGE_STACK_DEPTH 48
 
 struct vt_edge {
 	__u64 count;
 	__u64 first_ns;
-	__s64 stack_id;		/* kernel stack of the first sighting, or < 0 */
 	__u32 pid;
 	__u32 tid;
 	char comm[VT_COMM_LEN];
+	__u32 nframes;		/* of stack; 0 when it could not be taken (counted lost) */
+	__u32 pad;
+	/* The kernel stack of the first sighting, innermost first, stored with
+	 * the edge: no shared stack map whose buckets could collide. */
+	__u64 stack[VT_EDGE_STACK_DEPTH];
 };
 
 struct vt_hist {

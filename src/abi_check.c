@@ -52,19 +52,19 @@ _Static_assert(VT_PATH_MAX == 6, "enum vt_lock_path changed");
 _Static_assert(VT_ZAP_REASON_MAX == 4, "enum vt_zap_reason changed");
 _Static_assert(VT_PIN_PATH_MAX == 3, "enum vt_pin_path changed");
 _Static_assert(VT_ACCESS_KIND_MAX == 3, "enum vt_access_kind changed");
-_Static_assert(VT_LOST_MAX == 11, "enum vt_lost_reason changed");
+_Static_assert(VT_LOST_MAX == 12, "enum vt_lost_reason changed");
 /* Not array sizes on the BPF side, but values stored in the fields below
  * (vt_trace_event.kind, vt_edge_key.from_class and .to_class) that user space
  * indexes its tables with. */
 _Static_assert(VT_EV_KIND_MAX == 5, "enum vt_event_kind changed");
-_Static_assert(VT_LC_MAX == 5, "enum vt_lock_class changed");
+_Static_assert(VT_LC_MAX == 6, "enum vt_lock_class changed");
 _Static_assert(VT_LC_MAX <= 256 && VT_MODE_MAX <= 256, "a lock class or mode must fit a __u8");
 /* bpf/lock_order.bpf.h masks a depth with VT_LOCK_DEPTH - 1. */
 _Static_assert(VT_LOCK_DEPTH > 0 && (VT_LOCK_DEPTH & (VT_LOCK_DEPTH - 1)) == 0,
 	       "VT_LOCK_DEPTH must be a power of two");
 
-/* Key of the edges map: eight bytes, two of them the explicit pad. */
-VT_ABI_SIZE(struct vt_edge_key, 8);
+/* Key of the edges map: sixteen bytes, two of them the explicit pad. */
+VT_ABI_SIZE(struct vt_edge_key, 16);
 VT_ABI_FIELD(struct vt_edge_key, from_class, 0, 1);
 VT_ABI_FIELD(struct vt_edge_key, from_mode, 1, 1);
 VT_ABI_FIELD(struct vt_edge_key, to_class, 2, 1);
@@ -72,22 +72,27 @@ VT_ABI_FIELD(struct vt_edge_key, to_mode, 3, 1);
 VT_ABI_FIELD(struct vt_edge_key, same_device, 4, 1);
 VT_ABI_FIELD(struct vt_edge_key, direct, 5, 1);
 VT_ABI_FIELD(struct vt_edge_key, pad, 6, 2);
+VT_ABI_FIELD(struct vt_edge_key, from_slot, 8, 4);
+VT_ABI_FIELD(struct vt_edge_key, to_slot, 12, 4);
 #define M(field) VT_SIZEOF_FIELD(struct vt_edge_key, field)
 VT_ABI_NO_PADDING(struct vt_edge_key,
 		  M(from_class) + M(from_mode) + M(to_class) + M(to_mode) + M(same_device) +
-		  M(direct) + M(pad));
+		  M(direct) + M(pad) + M(from_slot) + M(to_slot));
 #undef M
 
-VT_ABI_SIZE(struct vt_edge, 48);
+_Static_assert(VT_EDGE_STACK_DEPTH == 48, "VT_EDGE_STACK_DEPTH changed");
+VT_ABI_SIZE(struct vt_edge, 432);
 VT_ABI_FIELD(struct vt_edge, count, 0, 8);
 VT_ABI_FIELD(struct vt_edge, first_ns, 8, 8);
-VT_ABI_FIELD(struct vt_edge, stack_id, 16, 8);
-VT_ABI_FIELD(struct vt_edge, pid, 24, 4);
-VT_ABI_FIELD(struct vt_edge, tid, 28, 4);
-VT_ABI_FIELD(struct vt_edge, comm, 32, 16);
+VT_ABI_FIELD(struct vt_edge, pid, 16, 4);
+VT_ABI_FIELD(struct vt_edge, tid, 20, 4);
+VT_ABI_FIELD(struct vt_edge, comm, 24, 16);
+VT_ABI_FIELD(struct vt_edge, nframes, 40, 4);
+VT_ABI_FIELD(struct vt_edge, pad, 44, 4);
+VT_ABI_FIELD(struct vt_edge, stack, 48, 384);
 #define M(field) VT_SIZEOF_FIELD(struct vt_edge, field)
-VT_ABI_NO_PADDING(struct vt_edge,
-		  M(count) + M(first_ns) + M(stack_id) + M(pid) + M(tid) + M(comm));
+VT_ABI_NO_PADDING(struct vt_edge, M(count) + M(first_ns) + M(pid) + M(tid) + M(comm) +
+		  M(nframes) + M(pad) + M(stack));
 #undef M
 
 VT_ABI_SIZE(struct vt_hist, 280);

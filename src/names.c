@@ -126,6 +126,7 @@ const char *vt_lost_reason_name(int r)
 		[VT_LOST_LOCK_DEPTH] = "lock_depth",
 		[VT_LOST_EDGE_MAP_FULL] = "edge_map_full",
 		[VT_LOST_PROG_MISSED] = "prog_missed",
+		[VT_LOST_EDGE_STACK] = "edge_stack",
 	};
 	_Static_assert(ARRAY_SIZE(names) == VT_LOST_MAX, "lost reason names");
 	return lookup(names, ARRAY_SIZE(names), r);
@@ -156,6 +157,7 @@ const char *vt_lock_class_name(int c)
 		[VT_LC_MEMORY_LOCK] = "&vdev->memory_lock",
 		[VT_LC_I_MMAP_RWSEM] = "&mapping->i_mmap_rwsem",
 		[VT_LC_IGATE] = "&vdev->igate",
+		[VT_LC_FS_RECLAIM] = "fs_reclaim",
 	};
 	_Static_assert(ARRAY_SIZE(names) == VT_LC_MAX, "lock class names");
 	return lookup(names, ARRAY_SIZE(names), c);
@@ -164,7 +166,7 @@ const char *vt_lock_class_name(int c)
 const char *vt_edge_device_name(const struct vt_edge_key *k)
 {
 	/* Only edges between two per-device locks can say same or other. */
-	if (k->from_class == VT_LC_MMAP_LOCK || k->to_class == VT_LC_MMAP_LOCK)
+	if (k->from_slot == VT_NO_SLOT || k->to_slot == VT_NO_SLOT)
 		return "-";
 	return k->same_device ? "same" : "other";
 }

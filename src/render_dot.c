@@ -3,7 +3,6 @@
  * (names.c), but they are quoted and escaped all the same: DOT IDs in double
  * quotes take any text but an unescaped quote. */
 #include <errno.h>
-#include <stdbool.h>
 #include "render_dot.h"
 
 static void put_id(FILE *f, const char *s)
@@ -17,14 +16,20 @@ static void put_id(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-/* from -> to is one step of a reported cycle. */
-static bool on_cycle(const struct vt_lock_cycles *c, int from, int to)
+/* The colour of from -> to: red on a cycle of real lock instances, orange on
+ * one of classes only (lockdep would report it), none off cycles. */
+static const char *cycle_colour(const struct vt_lock_cycles *c, int from, int to)
 {
+	const char *colour = NULL;
+
 	for (int i = 0; i < c->n; i++)
-		for (int k = 0; k + 1 < c->items[i].len; k++)
-			if (c->items[i].classes[k] == from && c->items[i].classes[k + 1] == to)
-				return true;
-	return false;
+		for (int k = 0; k < c->items[i].len; k++)
+			if (c->items[i].classes[k] == from && c->items[i].classes[k + 1] == to) {
+				if (c->items[i].instances)
+					return "red";
+				colour = "orange";
+			}
+	return colour;
 }
 
 static const char *mode_letter(int mode)
@@ -40,7 +45,8 @@ int render_dot(FILE *f, const struct vt_snapshot *snap, const struct vt_lock_cyc
 		return -EINVAL;
 	fputs("digraph lock_order {\n"
 	      "\tgraph [label=\"vfio-trace lockdep: B acquired while A held (A -> B); "
-	      "red: on a cycle, dashed: same device\", labelloc=t, fontsize=11];\n"
+	      "red: on a cycle, orange: on a cycle of classes only, dashed: same device\", "
+	      "labelloc=t, fontsize=11];\n"
 	      "\tnode [shape=box, fontname=\"monospace\"];\n"
 	      "\tedge [fontname=\"monospace\", fontsize=10];\n", f);
 	for (size_t i = 0; i < snap->nedges; i++) {
@@ -61,16 +67,18 @@ int render_dot(FILE *f, const struct vt_snapshot *snap, const struct vt_lock_cyc
 	for (size_t i = 0; i < snap->nedges; i++) {
 		const struct vt_lock_edge *e = &snap->edges[i];
 		const struct vt_edge_key *k = &e->key;
-		bool cyc = on_cycle(cycles, k->from_class, k->to_class);
+		const char *colour = cycle_colour(cycles, k->from_class, k->to_class);
 
 		fputc('\t', f);
 		put_id(f, vt_lock_class_name(k->from_class));
 		fputs(" -> ", f);
 		put_id(f, vt_lock_class_name(k->to_class));
-		fprintf(f, " [label=\"%s->%s x%llu%s\"%s%s];\n", mode_letter(k->from_mode),
+		fprintf(f, " [label=\"%s->%s x%llu%s\"", mode_letter(k->from_mode),
 			mode_letter(k->to_mode), (unsigned long long)e->val.count,
-			k->direct ? "" : " (indirect)", cyc ? ", color=red, penwidth=2" : "",
-			k->same_device ? ", style=dashed" : "");
+			k->direct ? "" : " (indirect)");
+		if (colour)
+			fprintf(f, ", color=%s, penwidth=2", colour);
+		fputs(k->same_device ? ", style=dashed];\n" : "];\n", f);
 	}
 	fputs("}\n", f);
 	return ferror(f) ? -EIO : 0;

@@ -12,8 +12,9 @@
 #include "snapshot.h"
 
 /* One node per lock class, one arrow per edge of @snap (held -> acquired,
- * labelled with the modes and the count). Edges on a cycle are red and
- * bold; edges between two locks of one device are dashed. */
+ * labelled with the modes and the count). Edges on a cycle are bold: red
+ * where it closes on real lock instances, orange where only on classes;
+ * edges between two locks of one device are dashed. */
 int render_dot(FILE *f, const struct vt_snapshot *snap, const struct vt_lock_cycles *cycles);
 
 /* render_dot() in the shape textfile_write() takes: arg is a struct

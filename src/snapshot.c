@@ -348,3 +348,11 @@ const char *snapshot_edge_frame(const struct vt_lock_edge *e, const char *frame)
 	frame += strnlen(frame, (size_t)(end - frame)) + 1;
 	return frame < end ? frame : NULL;
 }
+
+const struct vt_dev_snapshot *snapshot_device_at_slot(const struct vt_snapshot *s, __u32 slot)
+{
+	for (size_t i = 0; slot != VT_NO_SLOT && i < s->ndevs; i++)
+		if (s->devs[i].slot == slot)
+			return &s->devs[i];
+	return NULL;
+}

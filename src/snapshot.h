@@ -24,6 +24,7 @@ struct vt_dev_snapshot {
 	struct vt_device_info info;
 	struct vt_device_stats stats;
 	unsigned int instances;		/* bindings seen: >1 after unbind/rebind */
+	__u32 slot;			/* the BPF side's slot: lock-order edges name it */
 };
 
 struct vt_proc_snapshot {
@@ -94,6 +95,9 @@ int snapshot_diff(struct vt_snapshot *out, const struct vt_snapshot *cur,
 /* Deep copy; returns 0, -EINVAL or -ENOMEM. */
 int snapshot_copy(struct vt_snapshot *out, const struct vt_snapshot *in);
 void snapshot_free(struct vt_snapshot *s);
+
+/* The device in the BPF side's @slot, or NULL (VT_NO_SLOT, or not in @s). */
+const struct vt_dev_snapshot *snapshot_device_at_slot(const struct vt_snapshot *s, __u32 slot);
 
 /* The next frame name after @frame in e->frames, or NULL after the last;
  * snapshot_edge_frame(e, NULL) is the first. */

@@ -72,6 +72,7 @@ static int read_devices(struct vt_tracer *t, struct vt_snapshot *s)
 		d->info = val->info;
 		d->stats = val->stats;
 		d->instances = val->info.bindings ? val->info.bindings : 1;
+		d->slot = slot;
 	}
 	free(val);
 	return 0;
@@ -148,8 +149,6 @@ static int read_probes(struct vt_tracer *t, struct vt_snapshot *s)
 	return 0;
 }
 
-#define VT_STACK_DEPTH 127
-
 /* Functions are never this long: an address this far past the last symbol is
  * not in kallsyms at all (the BPF program and its trampoline). */
 #define VT_MAX_FUNC_OFFSET 0x10000
@@ -200,18 +199,13 @@ static int add_frame(struct vt_lock_edge *e, size_t *cap, const char *sym)
  */
 static int read_stack(struct vt_tracer *t, struct vt_lock_edge *e)
 {
-	__u64 ips[VT_STACK_DEPTH];
-	__u32 key = e->val.stack_id;
+	const __u64 *ips = e->val.stack;
+	int i, err, n = e->val.nframes < VT_EDGE_STACK_DEPTH ? e->val.nframes : VT_EDGE_STACK_DEPTH;
 	char sym[256], last[256] = "";
 	bool dropped = true, named = false;
 	size_t cap = 0;
-	int i, err;
 
-	if (e->val.stack_id < 0)
-		return 0;
-	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.edge_stacks), &key, ips))
-		return errno == ENOENT ? 0 : -errno;
-	for (i = 0; i < VT_STACK_DEPTH && ips[i]; i++) {
+	for (i = 0; i < n; i++) {
 		long long off = vt_kernel_symbolize(t->kernel, ips[i], sym, sizeof(sym));
 
 		named |= off >= 0;
@@ -225,7 +219,7 @@ static int read_stack(struct vt_tracer *t, struct vt_lock_edge *e)
 		if (err)
 			return err;
 	}
-	for (i = 0; !named && i < VT_STACK_DEPTH && ips[i]; i++) {
+	for (i = 0; !named && i < n; i++) {
 		snprintf(sym, sizeof(sym), "0x%llx", (unsigned long long)ips[i]);
 		err = add_frame(e, &cap, sym);
 		if (err)

@@ -67,7 +67,7 @@ static void test_lost_reasons(void **state)
 	static const char *const n[] = { "ringbuf_full", "device_map_full",
 					 "lock_map_full", "task_map_full",
 					 "proc_map_full", "missed_start", "nested", "missed_end",
-					 "lock_depth", "edge_map_full", "prog_missed" };
+					 "lock_depth", "edge_map_full", "prog_missed", "edge_stack" };
 	check_names(&(struct expect){ vt_lost_reason_name, VT_LOST_MAX, n });
 }
 
