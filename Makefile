@@ -68,7 +68,7 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all clean deps test unit demo bench format check-format
+.PHONY: all clean deps test unit demo bench format check-format modules
 
 all: $(OUTPUT)/vfio-trace $(OUTPUT)/vfio-workload $(OUTPUT)/vt-bpf-progs
 
@@ -121,6 +121,11 @@ unit: $(OUTPUT)/tests/unit-tests
 # Every Debian package the build, the demo, the tests and the benchmarks use.
 deps:
 	$(Q)tools/install-deps
+
+# The test bed's fixture modules (tests/modules/) against the headers of the
+# guest's Debian kernel; tests/modules/build downloads them into .cache/.
+modules:
+	$(Q)tests/modules/build
 
 test: all $(OUTPUT)/tests/unit-tests
 	$(Q)tests/run
