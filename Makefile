@@ -70,7 +70,7 @@ endif
 .SECONDARY:
 .PHONY: all clean deps test unit demo bench format check-format modules
 
-all: $(OUTPUT)/vfio-trace $(OUTPUT)/vfio-workload $(OUTPUT)/vt-bpf-progs
+all: $(OUTPUT)/vfio-trace $(OUTPUT)/vfio-workload $(OUTPUT)/vt-bpf-progs $(OUTPUT)/vt-mmap-read
 
 $(OUTPUT)/bpf/%.bpf.o: bpf/%.bpf.c | $(OUTPUT)/bpf
 	$(call msg,BPF,$@)
@@ -103,6 +103,12 @@ $(OUTPUT)/vfio-workload: $(WORKLOAD_SRCS) | $(OUTPUT)
 $(OUTPUT)/vt-bpf-progs: tools/vt-bpf-progs.c | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) -O2 -g -std=gnu11 -Wall -Wextra $(WERROR_FLAGS) -static $< $(STATIC_LIBS) -o $@
+
+# Test bed helper: reads a file through a mapping, so that reclaim meets mapped
+# file pages in the guest (tests/vm/scenarios/lockseed-basic.sh).
+$(OUTPUT)/vt-mmap-read: tools/vt-mmap-read.c | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O2 -g -std=gnu11 -Wall -Wextra $(WERROR_FLAGS) -static $< -o $@
 
 $(OUTPUT)/tests/unit/%.o: tests/unit/%.c | $(OUTPUT)/tests/unit $(SKEL)
 	$(call msg,CC,$@)
