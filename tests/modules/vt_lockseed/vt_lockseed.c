@@ -14,6 +14,12 @@
  * the same cycle on kernels without CONFIG_LOCKDEP; this module is its ground
  * truth on the VM test bed (tests/vm/scenarios/lockseed-basic.sh).
  *
+ * Reclaim does not deadlock on it: its first rmap walk only tries the lock
+ * and keeps a page whose mapping is locked. But those pages cannot be freed
+ * while a trigger holds the lock. On the test bed, with little free memory and
+ * a mapped file as nearly the only reclaimable memory, a trigger on that file
+ * made its own allocation call the OOM killer.
+ *
  * Its lock is a mutex: the allocation sleeps, so a spinlock is out, and a
  * driver's own lock of this kind is usually a mutex (vfio-pci's vma_lock and
  * igate are). On a kernel without lockdep, mutex_lock() is an out-of-line
@@ -35,8 +41,9 @@
  *   lock_addr  the address of vt_lockseed_lock, as /proc/kallsyms prints it
  *              (16 hex digits, no 0x)
  *
- * Unloading is safe at any time: debugfs_remove_recursive() waits for
- * writers still inside trigger_write() before the module text goes away.
+ * Unloading is safe: while one of its files is open, debugfs holds a
+ * reference on the module (fops->owner), so rmmod cannot run under a writer;
+ * after debugfs_remove_recursive() no new open succeeds.
  */
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
