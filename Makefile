@@ -68,9 +68,9 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all clean deps test unit demo bench format check-format
+.PHONY: all clean deps test unit demo bench format check-format modules
 
-all: $(OUTPUT)/vfio-trace $(OUTPUT)/vfio-workload $(OUTPUT)/vt-bpf-progs
+all: $(OUTPUT)/vfio-trace $(OUTPUT)/vfio-workload $(OUTPUT)/vt-bpf-progs $(OUTPUT)/vt-mmap-read
 
 $(OUTPUT)/bpf/%.bpf.o: bpf/%.bpf.c | $(OUTPUT)/bpf
 	$(call msg,BPF,$@)
@@ -104,6 +104,12 @@ $(OUTPUT)/vt-bpf-progs: tools/vt-bpf-progs.c | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) -O2 -g -std=gnu11 -Wall -Wextra $(WERROR_FLAGS) -static $< $(STATIC_LIBS) -o $@
 
+# Test bed helper: reads a file through a mapping, so that reclaim meets mapped
+# file pages in the guest (tests/vm/scenarios/lockseed-basic.sh).
+$(OUTPUT)/vt-mmap-read: tools/vt-mmap-read.c | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O2 -g -std=gnu11 -Wall -Wextra $(WERROR_FLAGS) -static $< -o $@
+
 $(OUTPUT)/tests/unit/%.o: tests/unit/%.c | $(OUTPUT)/tests/unit $(SKEL)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -Itests/unit -c $< -o $@
@@ -121,6 +127,11 @@ unit: $(OUTPUT)/tests/unit-tests
 # Every Debian package the build, the demo, the tests and the benchmarks use.
 deps:
 	$(Q)tools/install-deps
+
+# The test bed's fixture modules (tests/modules/) against the headers of the
+# guest's Debian kernel; tests/modules/build downloads them into .cache/.
+modules:
+	$(Q)tests/modules/build
 
 test: all $(OUTPUT)/tests/unit-tests
 	$(Q)tests/run

@@ -101,6 +101,34 @@ vt_ksyms() {
 	' /proc/kallsyms
 }
 
+# Modules that tests/modules/build made for this kernel: the fixtures
+# (tests/modules/*) and the Debian modules loaded beside them. None is loaded
+# at boot; the directory is empty when they were not built.
+VT_EXTRA_MODULES=/lib/modules/vt/extra
+
+# vt_insmod NAME [PARAM=VALUE...]: load $VT_EXTRA_MODULES/NAME.ko unless a
+# module of that name is loaded already.
+vt_insmod() {
+	local name=$1
+	shift
+	grep -q "^$name " /proc/modules && return 0
+	if [ ! -f "$VT_EXTRA_MODULES/$name.ko" ]; then
+		echo "vt_insmod: no $name.ko in the guest (tests/modules/build $VT_KERNEL makes it)"
+		return 1
+	fi
+	insmod "$VT_EXTRA_MODULES/$name.ko" "$@"
+}
+
+# vt_lockseed_load: the vt_lockseed fixture loaded and its debugfs files at
+# $VT_LOCKSEED (trigger, count, lock_addr). Mounts debugfs if the init did not.
+VT_LOCKSEED=/sys/kernel/debug/vt_lockseed
+vt_lockseed_load() {
+	if ! grep -q ' /sys/kernel/debug debugfs ' /proc/mounts; then
+		mount -t debugfs debugfs /sys/kernel/debug || return 1
+	fi
+	vt_insmod vt_lockseed && [ -w "$VT_LOCKSEED/trigger" ]
+}
+
 # vt_json_get FILE PATH: print the value at PATH in a JSON file, where PATH is
 # keys and array indexes joined by dots ("probes.0.name"). Strings come out
 # unquoted, objects and arrays as raw JSON. Exits 1 if PATH is absent.

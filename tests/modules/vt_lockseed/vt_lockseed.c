@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vt_lockseed: a test fixture that reproduces, on demand, the lock order of
+ * the "seeds' bug" (shared/research/anchors.md §A.3, §A.7): a driver takes a
+ * lock of its own, then the i_mmap_rwsem of a file mapping for writing, and
+ * allocates with GFP_KERNEL under both:
+ *
+ *   vt_lockseed_lock (mutex) -> mapping->i_mmap_rwsem (write) -> page allocator
+ *
+ * An allocation that may sleep may enter direct reclaim, and reclaim walks
+ * the reverse map of file pages under i_mmap_rwsem (read). So lockdep knows
+ * the order fs_reclaim -> i_mmap_rwsem and reports this module's
+ * i_mmap_rwsem -> fs_reclaim as a cycle. vfio-trace's lockdep mode is to see
+ * the same cycle on kernels without CONFIG_LOCKDEP; this module is its ground
+ * truth on the VM test bed (tests/vm/scenarios/lockseed-basic.sh).
+ *
+ * Reclaim does not deadlock on it: its first rmap walk only tries the lock
+ * and keeps a page whose mapping is locked. But those pages cannot be freed
+ * while a trigger holds the lock. On the test bed, with little free memory and
+ * a mapped file as nearly the only reclaimable memory, a trigger on that file
+ * made its own allocation call the OOM killer.
+ *
+ * Its lock is a mutex: the allocation sleeps, so a spinlock is out, and a
+ * driver's own lock of this kind is usually a mutex (vfio-pci's vma_lock and
+ * igate are). On a kernel without lockdep, mutex_lock() is an out-of-line
+ * function that vfio-trace's lock-order probes attach to, and the
+ * i_mmap_rwsem beside it is the rwsem half, so one trigger shows both
+ * families. The lock is static but still named in /proc/kallsyms (a module's
+ * local symbols are listed there, as "d vt_lockseed_lock [vt_lockseed]"),
+ * which is what `vfio-trace --lock vt_lockseed_lock` resolves.
+ *
+ * debugfs (/sys/kernel/debug/vt_lockseed/):
+ *   trigger    write a path: open the file (outside the lock, so that the
+ *              path walk adds no lock of its own under the mutex), then
+ *              mutex -> i_mmap_lock_write(file->f_mapping) -> alloc_pages(
+ *              GFP_KERNEL, order 2) -> free -> release in reverse. Each
+ *              trigger that completed the sequence adds one to count; a
+ *              failed one (no such file, no memory) returns the error and
+ *              does not count.
+ *   count      completed triggers since the module was loaded
+ *   lock_addr  the address of vt_lockseed_lock, as /proc/kallsyms prints it
+ *              (16 hex digits, no 0x)
+ *
+ * Unloading is safe: while one of its files is open, debugfs holds a
+ * reference on the module (fops->owner), so rmmod cannot run under a writer;
+ * after debugfs_remove_recursive() no new open succeeds.
+ */
+#include <linux/atomic.h>
+#include <linux/debugfs.h>
+#include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/gfp.h>
+#include <linux/limits.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+/* Four pages: small, but above order 0, like a driver's table. */
+#define VT_LOCKSEED_ORDER 2
+
+static DEFINE_MUTEX(vt_lockseed_lock);
+static atomic_t vt_lockseed_count = ATOMIC_INIT(0);
+static struct dentry *vt_lockseed_dir;
+
+/* The seeds' order, nothing else: lock, i_mmap_rwsem, an allocation that may reclaim. */
+static int vt_lockseed_run(struct address_space *mapping)
+{
+	struct page *pages;
+
+	mutex_lock(&vt_lockseed_lock);
+	i_mmap_lock_write(mapping);
+	pages = alloc_pages(GFP_KERNEL, VT_LOCKSEED_ORDER);
+	if (pages)
+		__free_pages(pages, VT_LOCKSEED_ORDER);
+	i_mmap_unlock_write(mapping);
+	mutex_unlock(&vt_lockseed_lock);
+	return pages ? 0 : -ENOMEM;
+}
+
+static ssize_t trigger_write(struct file *file, const char __user *ubuf, size_t len, loff_t *ppos)
+{
+	struct file *target;
+	char *buf, *path;
+	int err;
+
+	if (len == 0 || len >= PATH_MAX)
+		return -EINVAL;
+	buf = memdup_user_nul(ubuf, len);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	path = strim(buf); /* echo's newline */
+	if (*path == '\0') {
+		err = -EINVAL;
+		goto out_free;
+	}
+
+	target = filp_open(path, O_RDONLY | O_LARGEFILE, 0);
+	if (IS_ERR(target)) {
+		err = PTR_ERR(target);
+		goto out_free;
+	}
+	err = vt_lockseed_run(target->f_mapping);
+	if (!err)
+		atomic_inc(&vt_lockseed_count);
+	filp_close(target, NULL);
+out_free:
+	kfree(buf);
+	return err ? err : len;
+}
+
+static const struct file_operations trigger_fops = {
+	.owner = THIS_MODULE,
+	.write = trigger_write,
+	.llseek = noop_llseek,
+};
+
+static int count_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "%d\n", atomic_read(&vt_lockseed_count));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(count);
+
+/* %px: the real address, to compare with /proc/kallsyms (%p would hash it). */
+static int lock_addr_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "%px\n", &vt_lockseed_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(lock_addr);
+
+static int __init vt_lockseed_init(void)
+{
+	vt_lockseed_dir = debugfs_create_dir("vt_lockseed", NULL);
+	if (IS_ERR(vt_lockseed_dir))
+		return PTR_ERR(vt_lockseed_dir); /* no debugfs in this kernel */
+	debugfs_create_file("trigger", 0200, vt_lockseed_dir, NULL, &trigger_fops);
+	debugfs_create_file("count", 0444, vt_lockseed_dir, NULL, &count_fops);
+	debugfs_create_file("lock_addr", 0400, vt_lockseed_dir, NULL, &lock_addr_fops);
+	return 0;
+}
+
+static void __exit vt_lockseed_exit(void)
+{
+	debugfs_remove_recursive(vt_lockseed_dir);
+}
+
+module_init(vt_lockseed_init);
+module_exit(vt_lockseed_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("vfio-trace fixture: mutex -> i_mmap_rwsem -> GFP_KERNEL allocation, on demand");
