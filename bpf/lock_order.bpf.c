@@ -8,36 +8,36 @@
  */
 #include "lock_order.bpf.h"
 
-/* void f(lock, ...): acquired on return. */
-#define VT_ACQUIRE(name, mode)						\
+/* void f(lock, ...): acquired on return. @kind: VT_RWSEM or VT_MUTEX. */
+#define VT_ACQUIRE(name, mode, kind)					\
 	SEC("fexit")							\
 	int BPF_PROG(name, void *lock)					\
 	{								\
-		return vt_lock_acquired(ctx, lock, mode, false);	\
+		return vt_lock_acquired(ctx, lock, mode, false, kind);	\
 	}
 
 /* int f(lock): 0 when acquired (killable, interruptible). */
-#define VT_ACQUIRE_INT(name, mode)					\
+#define VT_ACQUIRE_INT(name, mode, kind)				\
 	SEC("fexit")							\
 	int BPF_PROG(name, void *lock, int ret)				\
 	{								\
-		return ret ? 0 : vt_lock_acquired(ctx, lock, mode, false); \
+		return ret ? 0 : vt_lock_acquired(ctx, lock, mode, false, kind); \
 	}
 
 /* int f(lock, subclass): 0 when acquired. */
-#define VT_ACQUIRE_INT2(name, mode)					\
+#define VT_ACQUIRE_INT2(name, mode, kind)				\
 	SEC("fexit")							\
 	int BPF_PROG(name, void *lock, unsigned int subclass, int ret)	\
 	{								\
-		return ret ? 0 : vt_lock_acquired(ctx, lock, mode, false); \
+		return ret ? 0 : vt_lock_acquired(ctx, lock, mode, false, kind); \
 	}
 
 /* int f(lock): 1 when acquired. */
-#define VT_TRYLOCK(name, mode)						\
+#define VT_TRYLOCK(name, mode, kind)					\
 	SEC("fexit")							\
 	int BPF_PROG(name, void *lock, int ret)				\
 	{								\
-		return ret == 1 ? vt_lock_acquired(ctx, lock, mode, true) : 0; \
+		return ret == 1 ? vt_lock_acquired(ctx, lock, mode, true, kind) : 0; \
 	}
 
 #define VT_RELEASE(name)						\
@@ -47,32 +47,51 @@
 		return vt_lock_released(lock);				\
 	}
 
-VT_ACQUIRE(lo_down_read, VT_MODE_READ)
-VT_ACQUIRE(lo_down_read_nested, VT_MODE_READ)
-VT_ACQUIRE_INT(lo_down_read_killable, VT_MODE_READ)
-VT_ACQUIRE_INT(lo_down_read_interruptible, VT_MODE_READ)
-VT_ACQUIRE_INT2(lo_down_read_killable_nested, VT_MODE_READ)
-VT_TRYLOCK(lo_down_read_trylock, VT_MODE_READ)
-VT_ACQUIRE(lo_down_write, VT_MODE_WRITE)
-VT_ACQUIRE(lo_down_write_nested, VT_MODE_WRITE)
-VT_ACQUIRE(lo_down_write_nest_lock, VT_MODE_WRITE)
-VT_ACQUIRE_INT(lo_down_write_killable, VT_MODE_WRITE)
-VT_ACQUIRE_INT2(lo_down_write_killable_nested, VT_MODE_WRITE)
-VT_TRYLOCK(lo_down_write_trylock, VT_MODE_WRITE)
+VT_ACQUIRE(lo_down_read, VT_MODE_READ, VT_RWSEM)
+VT_ACQUIRE(lo_down_read_nested, VT_MODE_READ, VT_RWSEM)
+VT_ACQUIRE_INT(lo_down_read_killable, VT_MODE_READ, VT_RWSEM)
+VT_ACQUIRE_INT(lo_down_read_interruptible, VT_MODE_READ, VT_RWSEM)
+VT_ACQUIRE_INT2(lo_down_read_killable_nested, VT_MODE_READ, VT_RWSEM)
+VT_TRYLOCK(lo_down_read_trylock, VT_MODE_READ, VT_RWSEM)
+VT_ACQUIRE(lo_down_write, VT_MODE_WRITE, VT_RWSEM)
+VT_ACQUIRE(lo_down_write_nested, VT_MODE_WRITE, VT_RWSEM)
+VT_ACQUIRE(lo_down_write_nest_lock, VT_MODE_WRITE, VT_RWSEM)
+VT_ACQUIRE_INT(lo_down_write_killable, VT_MODE_WRITE, VT_RWSEM)
+VT_ACQUIRE_INT2(lo_down_write_killable_nested, VT_MODE_WRITE, VT_RWSEM)
+VT_TRYLOCK(lo_down_write_trylock, VT_MODE_WRITE, VT_RWSEM)
 VT_RELEASE(lo_up_read)
 VT_RELEASE(lo_up_write)
-VT_ACQUIRE(lo_mutex_lock, VT_MODE_WRITE)
-VT_ACQUIRE(lo_mutex_lock_nested, VT_MODE_WRITE)
-VT_ACQUIRE(lo_mutex_lock_nest_lock, VT_MODE_WRITE)
-VT_ACQUIRE_INT(lo_mutex_lock_interruptible, VT_MODE_WRITE)
-VT_ACQUIRE_INT(lo_mutex_lock_killable, VT_MODE_WRITE)
-VT_ACQUIRE_INT2(lo_mutex_lock_interruptible_nested, VT_MODE_WRITE)
-VT_ACQUIRE_INT2(lo_mutex_lock_killable_nested, VT_MODE_WRITE)
-VT_TRYLOCK(lo_mutex_trylock, VT_MODE_WRITE)
+VT_ACQUIRE(lo_mutex_lock, VT_MODE_WRITE, VT_MUTEX)
+VT_ACQUIRE(lo_mutex_lock_nested, VT_MODE_WRITE, VT_MUTEX)
+VT_ACQUIRE(lo_mutex_lock_nest_lock, VT_MODE_WRITE, VT_MUTEX)
+VT_ACQUIRE_INT(lo_mutex_lock_interruptible, VT_MODE_WRITE, VT_MUTEX)
+VT_ACQUIRE_INT(lo_mutex_lock_killable, VT_MODE_WRITE, VT_MUTEX)
+VT_ACQUIRE_INT2(lo_mutex_lock_interruptible_nested, VT_MODE_WRITE, VT_MUTEX)
+VT_ACQUIRE_INT2(lo_mutex_lock_killable_nested, VT_MODE_WRITE, VT_MUTEX)
+VT_TRYLOCK(lo_mutex_trylock, VT_MODE_WRITE, VT_MUTEX)
 VT_RELEASE(lo_mutex_unlock)
 
 SEC("fentry")
 int BPF_PROG(lo_downgrade_write, void *lock)
 {
 	return vt_lock_downgraded(lock);
+}
+
+/* Allocations that may enter direct reclaim, while tracked locks are held:
+ * lock -> fs_reclaim. Where lockdep's fs_reclaim_acquire() exists only with
+ * CONFIG_LOCKDEP, these tracepoints exist everywhere; they fire after the
+ * allocation, which is when the order was already taken. Page allocations
+ * and kmalloc() (kmem_cache_alloc() of a driver's own cache is not seen). */
+SEC("tp_btf/mm_page_alloc")
+int BPF_PROG(mm_page_alloc, struct page *page, unsigned int order, gfp_t gfp)
+{
+	return vt_reclaim_possible(ctx, gfp);
+}
+
+/* gfp is the fifth argument since 2.6 (6.2 added a sixth, the node). */
+SEC("tp_btf/kmalloc")
+int BPF_PROG(kmalloc, unsigned long call_site, const void *ptr, size_t req, size_t alloc,
+	     gfp_t gfp)
+{
+	return vt_reclaim_possible(ctx, gfp);
 }

@@ -56,34 +56,75 @@ static const struct vt_held vt_zero_held;
  * paths also set it to keep an allocation from recursing into reclaim. */
 #define VT_PF_MEMALLOC 0x00000800
 
-static __always_inline bool vt_in_reclaim(void)
+/* Scopes in which an allocation may not recurse into the file system or I/O
+ * (memalloc_nofs_save(), memalloc_noio_save()): current_gfp_context() then
+ * clears __GFP_FS, and lockdep takes no fs_reclaim. Same values since 4.12. */
+#define VT_PF_MEMALLOC_NOFS 0x00040000
+#define VT_PF_MEMALLOC_NOIO 0x00080000
+/* include/linux/gfp_types.h: the same bits since 4.4 (d0164adc89f6 "mm,
+ * page_alloc: distinguish between being unable to sleep, unwilling to sleep
+ * and avoiding waking kswapd"), #defines up to 6.9 and an enum since. */
+#define VT_GFP_FS 0x80U
+#define VT_GFP_DIRECT_RECLAIM 0x400U
+
+static __always_inline __u32 vt_task_flags(void)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 
-	return BPF_CORE_READ(task, flags) & VT_PF_MEMALLOC;
+	return BPF_CORE_READ(task, flags);
+}
+
+static __always_inline bool vt_in_reclaim(void)
+{
+	return vt_task_flags() & VT_PF_MEMALLOC;
+}
+
+/* The two kinds of lock the hooks see. */
+#define VT_MUTEX false
+#define VT_RWSEM true
+
+/*
+ * An i_mmap_rwsem of any file mapping, as a class, like lockdep's
+ * &mapping->i_mmap_rwsem: reclaim takes it for whatever file it walks. An
+ * rwsem at that offset in an address_space whose host inode points back to
+ * the mapping. Two reads per untracked rwsem acquisition on the host, in
+ * this investigation mode only.
+ */
+static __always_inline bool vt_is_i_mmap_rwsem(__u64 lock)
+{
+	struct address_space *mapping;
+	struct inode *host;
+
+	mapping = (void *)(lock - bpf_core_field_offset(struct address_space, i_mmap_rwsem));
+	host = BPF_CORE_READ(mapping, host);
+	return host && (__u64)BPF_CORE_READ(host, i_mapping) == (__u64)mapping;
 }
 
 /* The class of a lock address and the slot of the device it belongs to, if
  * tracked. */
-static __always_inline int vt_lock_class(__u64 lock, __u32 *slot)
+static __always_inline int vt_lock_class(__u64 lock, bool rwsem, __u32 *slot)
 {
 	struct vt_lock_owner *owner = bpf_map_lookup_elem(&locks, &lock);
 
 	*slot = VT_NO_SLOT;
 	if (owner) {
 		*slot = owner->slot;
-		return owner->class < VT_LC_MAX ? owner->class : -1;
+		return owner->class < VT_LC_ALL ? owner->class : -1;
 	}
+	if (!rwsem)
+		return -1;
 	if (lock == vt_current_mmap_lock_addr())
 		return VT_LC_MMAP_LOCK;
+	if (vt_is_i_mmap_rwsem(lock))
+		return VT_LC_I_MMAP_RWSEM;
 	return -1;
 }
 
 /* The first sighting of an edge: who, when, and the kernel stack, kept with
  * the edge itself (bpf_get_stack into its entry), so no stack can be lost to
  * a shared map's full or colliding bucket; one the kernel cannot walk is
- * counted. */
-static __always_inline void vt_edge_first(void *ctx, const struct vt_edge_key *key)
+ * counted. Once per edge, so a subprogram, not inlined at every call site. */
+static __noinline int vt_edge_first(void *ctx, const struct vt_edge_key *key)
 {
 	__u32 zero = 0;
 	struct vt_edge *fresh = bpf_map_lookup_elem(&edge_scratch, &zero), *edge;
@@ -91,7 +132,7 @@ static __always_inline void vt_edge_first(void *ctx, const struct vt_edge_key *k
 	long n;
 
 	if (!fresh)
-		return;
+		return 0;
 	fresh->count = 1;
 	fresh->first_ns = bpf_ktime_get_ns();
 	fresh->pid = pid_tgid >> 32;
@@ -109,6 +150,7 @@ static __always_inline void vt_edge_first(void *ctx, const struct vt_edge_key *k
 		else
 			vt_lost(VT_LOST_EDGE_MAP_FULL);
 	}
+	return 0;
 }
 
 static __always_inline void vt_edge_seen(void *ctx, __u32 from_class, __u32 from_mode,
@@ -142,6 +184,32 @@ static __always_inline void vt_add_edge(void *ctx, struct vt_held *h, __u32 i, i
 		     i + 1 == h->depth);
 }
 
+/*
+ * An edge from each of the first @depth held locks to the one being taken.
+ * Written out, not a loop: 6.1's verifier refuses a loop whose body ends in
+ * a call (it sees a back-edge through the call's fall-through; 6.3 lifted
+ * that), and an edge's first sighting is one, which clang will not unroll.
+ */
+#define VT_EDGE_FROM(k)							\
+	do {								\
+		if ((k) < depth)					\
+			vt_add_edge(ctx, h, (k), class, mode, slot);	\
+	} while (0)
+
+static __always_inline void vt_add_edges(void *ctx, struct vt_held *h, __u64 depth, int class,
+					 __u32 mode, __u32 slot)
+{
+	_Static_assert(VT_LOCK_DEPTH == 8, "one VT_EDGE_FROM per held lock");
+	VT_EDGE_FROM(0);
+	VT_EDGE_FROM(1);
+	VT_EDGE_FROM(2);
+	VT_EDGE_FROM(3);
+	VT_EDGE_FROM(4);
+	VT_EDGE_FROM(5);
+	VT_EDGE_FROM(6);
+	VT_EDGE_FROM(7);
+}
+
 /* Removes entry @i, closing the gap. */
 static __always_inline void vt_held_remove(struct vt_held *h, __u64 i, __u64 depth)
 {
@@ -158,14 +226,15 @@ static __always_inline void vt_held_remove(struct vt_held *h, __u64 i, __u64 dep
 	h->depth = depth - 1;
 }
 
-static __always_inline int vt_lock_acquired(void *ctx, void *lock, __u32 mode, bool trylock)
+static __always_inline int vt_lock_acquired(void *ctx, void *lock, __u32 mode, bool trylock,
+					    bool rwsem)
 {
 	__u32 tid = vt_tid(), slot;
 	struct vt_held *h;
 	__u64 i, depth;	/* 64-bit: see vt_hist_add() */
 	int class;
 
-	class = vt_lock_class((__u64)lock, &slot);
+	class = vt_lock_class((__u64)lock, rwsem, &slot);
 	if (class < 0 || !vt_task_allowed())
 		return 0;
 	/* Taken inside reclaim: fs_reclaim -> this lock, as lockdep sees it
@@ -198,13 +267,8 @@ static __always_inline int vt_lock_acquired(void *ctx, void *lock, __u32 mode, b
 			break;
 		}
 	}
-	if (!trylock) {
-		for (i = 0; i < VT_LOCK_DEPTH; i++) {
-			if (i >= depth)
-				break;
-			vt_add_edge(ctx, h, i, class, mode, slot);
-		}
-	}
+	if (!trylock)
+		vt_add_edges(ctx, h, depth, class, mode, slot);
 	if (depth >= VT_LOCK_DEPTH) {
 		/* Deeper than we keep: forget the outermost, the likeliest leftover. */
 		vt_lost(VT_LOST_LOCK_DEPTH);
@@ -261,6 +325,27 @@ static __always_inline int vt_lock_downgraded(void *lock)
 	for (i = 0; i < VT_LOCK_DEPTH; i++)
 		if (i < h->depth && h->lock[i] == (__u64)lock)
 			h->mode[i] = VT_MODE_READ;
+	return 0;
+}
+
+/* An allocation with @gfp that may enter direct reclaim and its fs part, as
+ * lockdep's fs_reclaim_acquire() decides (__need_reclaim() and __GFP_FS
+ * after current_gfp_context()): every tracked lock held -> fs_reclaim. */
+static __always_inline int vt_reclaim_possible(void *ctx, gfp_t gfp)
+{
+	__u32 tid, flags;
+	struct vt_held *h;
+
+	if ((gfp & (VT_GFP_DIRECT_RECLAIM | VT_GFP_FS)) != (VT_GFP_DIRECT_RECLAIM | VT_GFP_FS))
+		return 0;
+	tid = vt_tid();
+	h = bpf_map_lookup_elem(&held, &tid);
+	if (!h || !h->depth)
+		return 0;
+	flags = vt_task_flags();
+	if (flags & (VT_PF_MEMALLOC | VT_PF_MEMALLOC_NOFS | VT_PF_MEMALLOC_NOIO))
+		return 0;
+	vt_add_edges(ctx, h, h->depth, VT_LC_FS_RECLAIM, VT_MODE_WRITE, VT_NO_SLOT);
 	return 0;
 }
 

@@ -64,12 +64,6 @@ struct {
 	__type(value, struct vt_device);
 } devices SEC(".maps") __weak;
 
-struct vt_lock_owner {
-	__u64 vdev;
-	__u32 class;	/* enum vt_lock_class; mmap_lock is found through current->mm */
-	__u32 slot;	/* the device's slot in the devices array */
-};
-
 /* Lock address -> device. Contention tracepoints fire for every lock in the
  * system; this lookup is the filter, before any other work. */
 struct {

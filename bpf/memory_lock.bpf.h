@@ -24,6 +24,20 @@
 #define VT_VFIO_DEVICE_PCI_HOT_RESET 0x3b71
 #define VT_VFIO_DEVICE_IOEVENTFD 0x3b74
 
+/* Which of our paths the thread waiting for memory_lock is on: its open
+ * bracket, when it is for this device. */
+static __always_inline void vt_count_waiter_path(struct vt_device *dev, __u64 vdev)
+{
+	struct vt_hold *hold = vt_hold_current();
+	__u32 path = VT_PATH_MAX;
+
+	if (hold && hold->vdev == vdev && hold->path < VT_PATH_MAX)
+		path = hold->path;
+	/* The bound again, for the verifier. */
+	if (path <= VT_PATH_MAX)
+		__sync_fetch_and_add(&dev->stats.contention_paths[path], 1);
+}
+
 static __always_inline int vt_wait_begin(__u64 lock, __u32 flags)
 {
 	struct vt_lock_owner *owner = bpf_map_lookup_elem(&locks, &lock);
@@ -58,12 +72,15 @@ static __always_inline int vt_wait_begin(__u64 lock, __u32 flags)
 		/* A leftover from a wait whose end we missed: start over. */
 		bpf_map_update_elem(&waits, &tid, &wait, BPF_ANY);
 	}
-	if (wait.class == VT_LC_MEMORY_LOCK && wait.mode == VT_MODE_WRITE)
-		__sync_fetch_and_add(&dev->stats.contentions[VT_MODE_WRITE], 1);
-	else if (wait.class == VT_LC_MEMORY_LOCK)
-		__sync_fetch_and_add(&dev->stats.contentions[VT_MODE_READ], 1);
-	else
+	if (wait.class != VT_LC_MEMORY_LOCK) {
 		__sync_fetch_and_add(&dev->stats.vma_lock_contentions, 1);
+		return 0;
+	}
+	if (wait.mode == VT_MODE_WRITE)
+		__sync_fetch_and_add(&dev->stats.contentions[VT_MODE_WRITE], 1);
+	else
+		__sync_fetch_and_add(&dev->stats.contentions[VT_MODE_READ], 1);
+	vt_count_waiter_path(dev, owner->vdev);
 	return 0;
 }
 

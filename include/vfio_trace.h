@@ -143,10 +143,23 @@ enum vt_lock_class {
 	VT_LC_MAX,
 };
 
+/* Locks of the user's own (`lockdep --lock SYMBOL`) are classes
+ * VT_LC_MAX, VT_LC_MAX + 1, ...: VT_LC_ALL classes in all. */
+#define VT_MAX_USER_LOCKS 8
+#define VT_LC_ALL (VT_LC_MAX + VT_MAX_USER_LOCKS)
+
 #define VT_LOCK_DEPTH 8		/* a power of two (bpf/lock_order.bpf.h masks with it) */
 
 /* The slot of a lock that belongs to no device (mmap_lock, fs_reclaim). */
 #define VT_NO_SLOT 0xffffffffU
+
+/* Value of the locks map, keyed by a lock's address: a device's locks, filed
+ * by the BPF side as it learns the device, and --lock symbols, by user space. */
+struct vt_lock_owner {
+	__u64 vdev;		/* 0 for a --lock symbol */
+	__u32 class;		/* enum vt_lock_class, or VT_LC_MAX + i for --lock i */
+	__u32 slot;		/* the device's slot, or VT_NO_SLOT */
+};
 
 /* An ordering edge: @to was acquired while @from was held, by one thread. */
 struct vt_edge_key {
@@ -228,6 +241,12 @@ struct vt_device_stats {
 	__u64 accesses[VT_ACCESS_KIND_MAX];
 	__u64 memory_disables;
 	__u64 memory_enables;
+
+	/* memory_lock contentions by the path the waiter was on: read waits
+	 * come from faults and BAR access, write waits from config writes,
+	 * resets and MSI setup; [VT_PATH_MAX] counts a waiter on no traced
+	 * path (runtime PM, a path vfio-trace does not bracket). */
+	__u64 contention_paths[VT_PATH_MAX + 1];
 };
 
 /* Key of bdf_slots: a device's PCI address, as dev_name() spells it. */

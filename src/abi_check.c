@@ -58,7 +58,7 @@ _Static_assert(VT_LOST_MAX == 12, "enum vt_lost_reason changed");
  * indexes its tables with. */
 _Static_assert(VT_EV_KIND_MAX == 5, "enum vt_event_kind changed");
 _Static_assert(VT_LC_MAX == 6, "enum vt_lock_class changed");
-_Static_assert(VT_LC_MAX <= 256 && VT_MODE_MAX <= 256, "a lock class or mode must fit a __u8");
+_Static_assert(VT_LC_ALL <= 256 && VT_MODE_MAX <= 256, "a lock class or mode must fit a __u8");
 /* bpf/lock_order.bpf.h masks a depth with VT_LOCK_DEPTH - 1. */
 _Static_assert(VT_LOCK_DEPTH > 0 && (VT_LOCK_DEPTH & (VT_LOCK_DEPTH - 1)) == 0,
 	       "VT_LOCK_DEPTH must be a power of two");
@@ -93,6 +93,14 @@ VT_ABI_FIELD(struct vt_edge, stack, 48, 384);
 #define M(field) VT_SIZEOF_FIELD(struct vt_edge, field)
 VT_ABI_NO_PADDING(struct vt_edge, M(count) + M(first_ns) + M(pid) + M(tid) + M(comm) +
 		  M(nframes) + M(pad) + M(stack));
+#undef M
+
+VT_ABI_SIZE(struct vt_lock_owner, 16);
+VT_ABI_FIELD(struct vt_lock_owner, vdev, 0, 8);
+VT_ABI_FIELD(struct vt_lock_owner, class, 8, 4);
+VT_ABI_FIELD(struct vt_lock_owner, slot, 12, 4);
+#define M(field) VT_SIZEOF_FIELD(struct vt_lock_owner, field)
+VT_ABI_NO_PADDING(struct vt_lock_owner, M(vdev) + M(class) + M(slot));
 #undef M
 
 VT_ABI_SIZE(struct vt_hist, 280);
@@ -131,7 +139,7 @@ VT_ABI_NO_PADDING(struct vt_device_info,
 		  M(bar_end));
 #undef M
 
-VT_ABI_SIZE(struct vt_device_stats, 6304);
+VT_ABI_SIZE(struct vt_device_stats, 6360);
 VT_ABI_FIELD(struct vt_device_stats, faults, 0, 280);		/* [7][5] */
 VT_ABI_FIELD(struct vt_device_stats, fault_orders, 280, 40);
 VT_ABI_FIELD(struct vt_device_stats, fault_ns, 320, 1400);
@@ -146,12 +154,13 @@ VT_ABI_FIELD(struct vt_device_stats, zap_ns, 5984, 280);
 VT_ABI_FIELD(struct vt_device_stats, accesses, 6264, 24);
 VT_ABI_FIELD(struct vt_device_stats, memory_disables, 6288, 8);
 VT_ABI_FIELD(struct vt_device_stats, memory_enables, 6296, 8);
+VT_ABI_FIELD(struct vt_device_stats, contention_paths, 6304, 56);	/* [VT_PATH_MAX + 1] */
 #define M(field) VT_SIZEOF_FIELD(struct vt_device_stats, field)
 VT_ABI_NO_PADDING(struct vt_device_stats,
 		  M(faults) + M(fault_orders) + M(fault_ns) + M(contentions) + M(wait_ns) +
 		  M(hold_ns) + M(vma_lock_contentions) + M(vma_lock_wait_ns) + M(zaps) +
 		  M(zap_vmas) + M(zap_ns) + M(accesses) + M(memory_disables) +
-		  M(memory_enables));
+		  M(memory_enables) + M(contention_paths));
 #undef M
 
 VT_ABI_SIZE(struct vt_bdf_key, 16);
@@ -160,9 +169,9 @@ VT_ABI_FIELD(struct vt_bdf_key, bdf, 0, 16);
 VT_ABI_NO_PADDING(struct vt_bdf_key, M(bdf));
 #undef M
 
-VT_ABI_SIZE(struct vt_device, 6488);
+VT_ABI_SIZE(struct vt_device, 6544);
 VT_ABI_FIELD(struct vt_device, info, 0, 184);
-VT_ABI_FIELD(struct vt_device, stats, 184, 6304);
+VT_ABI_FIELD(struct vt_device, stats, 184, 6360);
 #define M(field) VT_SIZEOF_FIELD(struct vt_device, field)
 VT_ABI_NO_PADDING(struct vt_device, M(info) + M(stats));
 #undef M

@@ -19,7 +19,7 @@ static const char usage_text[] =
 "       vfio-trace export --textfile-dir DIR [--interval S] [OPTIONS]\n"
 "                                                 Prometheus textfile for node_exporter\n"
 "       vfio-trace probes [OPTIONS]               which kernel functions are traced, how\n"
-"       vfio-trace lockdep [--duration S] [-j] [--dot FILE]\n"
+"       vfio-trace lockdep [--duration S] [-j] [--dot FILE] [--lock SYMBOL]\n"
 "                                                 the order mmap_lock, vma_lock, memory_lock,\n"
 "                                                 i_mmap_rwsem and igate are really taken in\n"
 "\n"
@@ -36,6 +36,8 @@ static const char usage_text[] =
 "      --interval S       export: seconds between writes (default 15)\n"
 "      --count N          export: stop after N writes\n"
 "      --dot FILE         lockdep: also write the graph as Graphviz DOT to FILE\n"
+"      --lock SYMBOL      lockdep: also track this global lock, a mutex or rwsem by\n"
+"                         its name in /proc/kallsyms (repeatable, up to 8)\n"
 "      --wait             if vfio-pci is not loaded yet, wait for it, then attach\n"
 "      --max-devices N    room for N devices (default 256); more are counted lost\n"
 "      --max-threads N    room for N threads inside traced calls at once (default\n"
@@ -171,6 +173,7 @@ enum {
 	OPT_COUNT,
 	OPT_WAIT,
 	OPT_DOT,
+	OPT_LOCK,
 	OPT_MAX_DEVICES,
 	OPT_MAX_THREADS,
 };
@@ -190,6 +193,7 @@ static const struct option long_options[] = {
 	{ "count", required_argument, NULL, OPT_COUNT },
 	{ "wait", no_argument, NULL, OPT_WAIT },
 	{ "dot", required_argument, NULL, OPT_DOT },
+	{ "lock", required_argument, NULL, OPT_LOCK },
 	{ "max-devices", required_argument, NULL, OPT_MAX_DEVICES },
 	{ "max-threads", required_argument, NULL, OPT_MAX_THREADS },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -266,6 +270,16 @@ static int parse_option(int opt, const char *arg, struct vt_options *o, bool *in
 			return fail(err, errlen, "--dot needs a file name, not '%.40s'", arg);
 		o->dot_path = arg;
 		return 0;
+	case OPT_LOCK:
+		if (o->nlocks >= VT_MAX_USER_LOCKS)
+			return fail(err, errlen, "too many --lock symbols (at most %d)",
+				    VT_MAX_USER_LOCKS);
+		if (!arg[0] || strlen(arg) >= VT_LOCK_NAME_LEN ||
+		    strspn(arg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.") !=
+			    strlen(arg))
+			return fail(err, errlen, "invalid --lock symbol '%.40s' (a kallsyms name)", arg);
+		o->locks[o->nlocks++] = arg;
+		return 0;
 	case OPT_MAX_DEVICES:
 		if (vt_parse_ulong(arg, 1, VT_MAX_DEVICES_LIMIT, &o->max_devices))
 			return fail(err, errlen, "invalid --max-devices '%.40s' (1 to %d)", arg,
@@ -324,6 +338,8 @@ static int check_combination(struct vt_options *o, bool interval_set, char *err,
 		return fail(err, errlen, "--textfile-dir only goes with export");
 	if (o->dot_path && o->command != VT_CMD_LOCKDEP)
 		return fail(err, errlen, "--dot only goes with lockdep");
+	if (o->nlocks && o->command != VT_CMD_LOCKDEP)
+		return fail(err, errlen, "--lock only goes with lockdep");
 	if (o->wait && o->command == VT_CMD_PROBES)
 		return fail(err, errlen, "--wait does not go with probes");
 	if (o->command != VT_CMD_SUMMARY && interval_set)

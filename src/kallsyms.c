@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +9,8 @@
 struct vt_ksym {
 	char *name;
 	char *module;	/* "" for vmlinux */
-	__u64 addr;	/* text symbols only; 0 where kptr_restrict hides addresses */
+	__u64 addr;	/* 0 where kptr_restrict hides addresses */
+	bool text;	/* a function: only these name stack frames */
 };
 
 struct vt_kallsyms {
@@ -29,7 +31,7 @@ static int name_cmp(const void *a, const void *b)
 }
 
 static int add_sym(struct vt_kallsyms *ks, size_t *cap, const char *name, const char *module,
-		   __u64 addr)
+		   __u64 addr, bool text)
 {
 	struct vt_ksym *s;
 
@@ -46,6 +48,7 @@ static int add_sym(struct vt_kallsyms *ks, size_t *cap, const char *name, const 
 	s->name = strdup(name);
 	s->module = strdup(module);
 	s->addr = addr;
+	s->text = text;
 	if (!s->name || !s->module) {
 		free(s->name);
 		free(s->module);
@@ -80,9 +83,8 @@ static int parse(struct vt_kallsyms *ks, FILE *f, const char **wanted, size_t nw
 		} else {
 			module = "";
 		}
-		/* Only text symbols are useful to name stack frames. */
-		if (add_sym(ks, &cap, name, module,
-			    (type[0] == 't' || type[0] == 'T') ? strtoull(addr, NULL, 16) : 0))
+		if (add_sym(ks, &cap, name, module, strtoull(addr, NULL, 16),
+			    type[0] == 't' || type[0] == 'T'))
 			return -ENOMEM;
 	}
 	if (ks->n)	/* qsort and bsearch take no NULL array, even empty */
@@ -152,6 +154,26 @@ const char *vt_kallsyms_module(const struct vt_kallsyms *ks, const char *name)
 	return s ? s->module : NULL;
 }
 
+int vt_kallsyms_address(const struct vt_kallsyms *ks, const char *name, __u64 *addr)
+{
+	struct vt_ksym key = { .name = (char *)name };
+	const struct vt_ksym *s;
+
+	if (!ks || !name || !ks->n)
+		return -ENOENT;
+	s = bsearch(&key, ks->syms, ks->n, sizeof(*ks->syms), ksym_cmp);
+	if (!s)
+		return -ENOENT;
+	/* bsearch finds any of equal names: they sit side by side. */
+	if ((s > ks->syms && !strcmp(s[-1].name, name)) ||
+	    (s + 1 < ks->syms + ks->n && !strcmp(s[1].name, name)))
+		return -ENOTUNIQ;
+	if (!s->addr)
+		return -EACCES;
+	*addr = s->addr;
+	return 0;
+}
+
 static int addr_cmp(const void *a, const void *b)
 {
 	__u64 x = (*(struct vt_ksym *const *)a)->addr, y = (*(struct vt_ksym *const *)b)->addr;
@@ -167,7 +189,7 @@ static int build_addr_index(struct vt_kallsyms *ks)
 	if (!ks->by_addr)
 		return -ENOMEM;
 	for (i = 0; i < ks->n; i++)
-		if (ks->syms[i].addr)
+		if (ks->syms[i].addr && ks->syms[i].text)
 			ks->by_addr[ks->nby_addr++] = &ks->syms[i];
 	qsort(ks->by_addr, ks->nby_addr, sizeof(*ks->by_addr), addr_cmp);
 	return 0;

@@ -20,6 +20,10 @@ void vt_kallsyms_free(struct vt_kallsyms *ks);
 size_t vt_kallsyms_count(const struct vt_kallsyms *ks);
 /* The module that defines @name, "" for vmlinux, NULL if absent. */
 const char *vt_kallsyms_module(const struct vt_kallsyms *ks, const char *name);
+/* The address of the symbol @name (any type: a lock is data). 0, -ENOENT,
+ * -ENOTUNIQ when several symbols have that name (static ones in different
+ * files or modules), or -EACCES when kptr_restrict hides the addresses. */
+int vt_kallsyms_address(const struct vt_kallsyms *ks, const char *name, __u64 *addr);
 /* "function+0xoff [module]" for a text address, or the bare address when no
  * text symbol is at or below it (or kptr_restrict hid the addresses).
  * Returns the offset, or -1 for a bare address. */

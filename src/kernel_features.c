@@ -272,6 +272,11 @@ int vt_kernel_try_tp_btf(struct vt_kernel *k, const char *tp)
 	return try_tracing_load(BPF_TRACE_RAW_TP, id, 0);
 }
 
+int vt_kernel_ksym_address(struct vt_kernel *k, const char *name, __u64 *addr)
+{
+	return vt_kallsyms_address(k->ksyms, name, addr);
+}
+
 long long vt_kernel_symbolize(struct vt_kernel *k, __u64 addr, char *buf, size_t len)
 {
 	return vt_kallsyms_symbolize(k->ksyms, addr, buf, len);

@@ -50,5 +50,8 @@ int vt_kernel_try_tp_btf(struct vt_kernel *k, const char *tp);
  * symbol (@symbols NULL): with a subset, an address is named after the
  * nearest loaded symbol below it. */
 long long vt_kernel_symbolize(struct vt_kernel *k, __u64 addr, char *buf, size_t len);
+/* The address of the symbol @name, loaded with every symbol (vt_kernel_open
+ * with NULL): as vt_kallsyms_address(). */
+int vt_kernel_ksym_address(struct vt_kernel *k, const char *name, __u64 *addr);
 
 #endif

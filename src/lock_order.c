@@ -8,9 +8,9 @@
 
 struct walk {
 	const struct vt_snapshot *snap;
-	bool adj[VT_LC_MAX][VT_LC_MAX];
-	bool on_path[VT_LC_MAX];
-	int path[VT_LC_MAX];
+	bool adj[VT_LC_ALL][VT_LC_ALL];
+	bool on_path[VT_LC_ALL];
+	int path[VT_LC_ALL];
 	struct vt_lock_cycles *out;
 };
 
@@ -98,7 +98,7 @@ static void walk_from(struct walk *w, int start, int node, int depth)
 	w->on_path[node] = true;
 	if (depth > 0 && w->adj[node][start])
 		add_cycle(w, w->path, depth + 1);
-	for (next = start + 1; next < VT_LC_MAX; next++)
+	for (next = start + 1; next < VT_LC_ALL; next++)
 		if (w->adj[node][next] && !w->on_path[next])
 			walk_from(w, start, next, depth + 1);
 	w->on_path[node] = false;
@@ -127,11 +127,11 @@ void vt_lock_cycles_find(const struct vt_snapshot *s, struct vt_lock_cycles *out
 	for (size_t i = 0; i < s->nedges; i++) {
 		const struct vt_edge_key *k = &s->edges[i].key;
 
-		if (k->from_class < VT_LC_MAX && k->to_class < VT_LC_MAX &&
+		if (k->from_class < VT_LC_ALL && k->to_class < VT_LC_ALL &&
 		    k->from_class != k->to_class)
 			w.adj[k->from_class][k->to_class] = true;
 	}
-	for (int start = 0; start < VT_LC_MAX; start++) {
+	for (int start = 0; start < VT_LC_ALL; start++) {
 		if (self_nesting(s, start)) {
 			int one[1] = { start };
 

@@ -18,7 +18,7 @@
 
 #define VT_MAX_CYCLES 16
 /* A simple cycle visits each class once. */
-#define VT_MAX_CYCLE_LEN VT_LC_MAX
+#define VT_MAX_CYCLE_LEN VT_LC_ALL
 
 struct vt_lock_cycle {
 	int len;			/* steps, 1 for a lock taken in itself */

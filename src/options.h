@@ -34,6 +34,8 @@ struct vt_options {
 	double duration_s;		/* 0: until SIGINT/SIGTERM */
 	const char *textfile_dir;
 	const char *dot_path;		/* lockdep --dot FILE */
+	const char *locks[VT_MAX_USER_LOCKS];	/* lockdep --lock SYMBOL */
+	unsigned int nlocks;
 	unsigned long max_devices;	/* 0: the BPF object's default */
 	unsigned long max_threads;	/* 0: the BPF object's default */
 };

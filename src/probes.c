@@ -20,7 +20,8 @@ struct vt_candidate {
 
 enum vt_op_kind {
 	VT_OP_FUNCTION,
-	VT_OP_TRACEPOINT,	/* func is the tracepoint; fentry/fexit are tp_btf programs */
+	VT_OP_TRACEPOINT,	/* func names the tracepoint(s); fentry (and fexit, for a
+				 * begin/end pair) are tp_btf programs named after them */
 };
 
 #define VT_MAX_CANDIDATES 3
@@ -225,6 +226,17 @@ static const struct vt_operation operations[] = {
 	{ .name = "lock:mutex_unlock", .lockdep = true, .candidates = {
 		{ .func = "mutex_unlock", .fentry = "lo_mutex_unlock" },
 	} },
+	/* lock -> fs_reclaim: allocations that may enter direct reclaim. The
+	 * other way, fs_reclaim -> lock, needs no probe: the lock hooks read
+	 * the task's PF_MEMALLOC. The programs are named after the tracepoints. */
+	{ .name = "lock:fs_reclaim_pages", .lockdep = true, .kind = VT_OP_TRACEPOINT,
+	  .candidates = {
+		{ .func = "kmem:mm_page_alloc", .fentry = "mm_page_alloc" },
+	} },
+	{ .name = "lock:fs_reclaim_kmalloc", .lockdep = true, .kind = VT_OP_TRACEPOINT,
+	  .candidates = {
+		{ .func = "kmem:kmalloc", .fentry = "kmalloc" },
+	} },
 };
 /* clang-format on */
 
@@ -295,8 +307,13 @@ static int choose_tracepoint(struct vt_probe_set *set, size_t i, struct vt_kerne
 	int err;
 
 	st->function = c->func;
-	if (!vt_kernel_has_tracepoint(k, c->fentry) || !vt_kernel_has_tracepoint(k, c->fexit)) {
+	if (c->fexit && (!vt_kernel_has_tracepoint(k, c->fentry) ||
+			 !vt_kernel_has_tracepoint(k, c->fexit))) {
 		append_reason(st, "no %s tracepoints in this kernel (added in 5.19)", c->func);
+		return 0;
+	}
+	if (!vt_kernel_has_tracepoint(k, c->fentry)) {
+		append_reason(st, "no %s tracepoint with BTF in this kernel", c->func);
 		return 0;
 	}
 	err = vt_kernel_try_tp_btf(k, c->fentry);

@@ -39,7 +39,7 @@ static const char *mode_letter(int mode)
 
 int render_dot(FILE *f, const struct vt_snapshot *snap, const struct vt_lock_cycles *cycles)
 {
-	bool seen[VT_LC_MAX + 1] = { false };
+	bool seen[VT_LC_ALL + 1] = { false };
 
 	if (!f || !snap || !cycles || (snap->nedges && !snap->edges))
 		return -EINVAL;
@@ -54,13 +54,13 @@ int render_dot(FILE *f, const struct vt_snapshot *snap, const struct vt_lock_cyc
 		int ends[2] = { k->from_class, k->to_class };
 
 		for (int j = 0; j < 2; j++) {
-			int c = ends[j] < VT_LC_MAX ? ends[j] : VT_LC_MAX;
+			int c = ends[j] < VT_LC_ALL ? ends[j] : VT_LC_ALL;
 
 			if (seen[c])
 				continue;
 			seen[c] = true;
 			fputc('\t', f);
-			put_id(f, vt_lock_class_name(ends[j]));
+			put_id(f, snapshot_lock_name(snap, ends[j]));
 			fputs(";\n", f);
 		}
 	}
@@ -70,9 +70,9 @@ int render_dot(FILE *f, const struct vt_snapshot *snap, const struct vt_lock_cyc
 		const char *colour = cycle_colour(cycles, k->from_class, k->to_class);
 
 		fputc('\t', f);
-		put_id(f, vt_lock_class_name(k->from_class));
+		put_id(f, snapshot_lock_name(snap, k->from_class));
 		fputs(" -> ", f);
-		put_id(f, vt_lock_class_name(k->to_class));
+		put_id(f, snapshot_lock_name(snap, k->to_class));
 		fprintf(f, " [label=\"%s->%s x%llu%s\"", mode_letter(k->from_mode),
 			mode_letter(k->to_mode), (unsigned long long)e->val.count,
 			k->direct ? "" : " (indirect)");

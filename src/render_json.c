@@ -98,6 +98,9 @@ static void write_memory_lock(struct json_writer *w,
 			      const struct vt_device_stats *st)
 {
 	jw_begin_object(w, "memory_lock");
+	/* The last is "unknown": a waiter on no traced path. */
+	write_named_counters(w, "contentions_by_path", st->contention_paths, VT_PATH_MAX + 1,
+			     vt_lock_path_name);
 	for (int m = 0; m < VT_MODE_MAX; m++) {
 		jw_begin_object(w, vt_lock_mode_name(m));
 		jw_u64(w, "contentions", st->contentions[m]);

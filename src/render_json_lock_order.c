@@ -6,10 +6,11 @@
 #include "json_writer.h"
 #include "render_json.h"
 
-static void write_lock(struct json_writer *w, const char *key, int class, int mode)
+static void write_lock(struct json_writer *w, const struct vt_snapshot *snap, const char *key,
+		       int class, int mode)
 {
 	jw_begin_object(w, key);
-	jw_string(w, "class", vt_lock_class_name(class));
+	jw_string(w, "class", snapshot_lock_name(snap, class));
 	jw_string(w, "mode", vt_lock_mode_name(mode));
 	jw_end_object(w);
 }
@@ -50,8 +51,8 @@ static void write_edge(struct json_writer *w, const struct vt_snapshot *snap,
 	const struct vt_edge_key *k = &le->key;
 
 	jw_begin_object(w, NULL);
-	write_lock(w, "from", k->from_class, k->from_mode);
-	write_lock(w, "to", k->to_class, k->to_mode);
+	write_lock(w, snap, "from", k->from_class, k->from_mode);
+	write_lock(w, snap, "to", k->to_class, k->to_mode);
 	jw_u64(w, "count", le->val.count);
 	jw_string(w, "device", vt_edge_device_name(k));
 	write_device(w, "from_bdf", snap, k->from_slot);
@@ -69,7 +70,7 @@ static void write_cycle(struct json_writer *w, const struct vt_snapshot *snap,
 	jw_begin_object(w, NULL);
 	jw_begin_array(w, "classes");
 	for (int m = 0; m <= c->len; m++)
-		jw_string(w, NULL, vt_lock_class_name(c->classes[m]));
+		jw_string(w, NULL, snapshot_lock_name(snap, c->classes[m]));
 	jw_end_array(w);
 	jw_bool(w, "instances", c->instances);
 	write_device(w, "device", snap, c->slot);
@@ -78,8 +79,8 @@ static void write_cycle(struct json_writer *w, const struct vt_snapshot *snap,
 		const struct vt_lock_edge *le = &snap->edges[c->edges[k]];
 
 		jw_begin_object(w, NULL);
-		write_lock(w, "from", le->key.from_class, le->key.from_mode);
-		write_lock(w, "to", le->key.to_class, le->key.to_mode);
+		write_lock(w, snap, "from", le->key.from_class, le->key.from_mode);
+		write_lock(w, snap, "to", le->key.to_class, le->key.to_mode);
 		jw_u64(w, "count", le->val.count);
 		write_first(w, snap, le);
 		jw_end_object(w);

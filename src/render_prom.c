@@ -309,6 +309,14 @@ static const struct enum_counter lock_contentions = {
 	offsetof(struct vt_device_stats, contentions),
 };
 
+static const struct enum_counter lock_contention_paths = {
+	"vfio_trace_memory_lock_contentions_by_path_total",
+	"Acquisitions of vdev->memory_lock that had to wait, by the waiter's code path "
+	"(unknown: none vfio-trace traces).",
+	"path", VT_PATH_MAX + 1, vt_lock_path_name,
+	offsetof(struct vt_device_stats, contention_paths),
+};
+
 static const struct enum_counter vma_lock_contentions = {
 	"vfio_trace_vma_lock_contentions_total",
 	"Acquisitions of vdev->vma_lock that had to wait (kernels up to 6.9).",
@@ -487,6 +495,7 @@ int render_prom(FILE *f, const struct vt_snapshot *s)
 	write_enum_counter(f, s, &fault_orders);
 	write_fault_hist(f, s);
 	write_enum_counter(f, s, &lock_contentions);
+	write_enum_counter(f, s, &lock_contention_paths);
 	write_wait_hist(f, s);
 	write_hold_hist(f, s);
 	write_enum_counter(f, s, &vma_lock_contentions);

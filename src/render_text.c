@@ -155,6 +155,11 @@ static void print_wait_table(FILE *f, const struct vt_device_stats *st)
 				 : "-",
 			fmt_max_bucket(max, sizeof(max), w));
 	}
+	if (any_nonzero(st->contention_paths, VT_PATH_MAX + 1)) {
+		fputs("    waiters on: ", f);
+		print_nonzero(f, st->contention_paths, VT_PATH_MAX + 1, vt_lock_path_name);
+		fputc('\n', f);
+	}
 }
 
 static void print_hold_table(FILE *f, const struct vt_device_stats *st)

@@ -17,9 +17,9 @@ static const char *mode_word(int class, int mode)
 	return mode == VT_MODE_READ ? " (read)" : " (write)";
 }
 
-static void lock_name(char *buf, size_t len, int class, int mode)
+static void lock_name(const struct vt_snapshot *snap, char *buf, size_t len, int class, int mode)
 {
-	snprintf(buf, len, "%s%s", vt_lock_class_name(class), mode_word(class, mode));
+	snprintf(buf, len, "%s%s", snapshot_lock_name(snap, class), mode_word(class, mode));
 }
 
 static const char *first_by(char *buf, size_t len, const struct vt_edge *e)
@@ -39,13 +39,13 @@ static void print_stack(FILE *f, const struct vt_lock_edge *le)
 		fprintf(f, "        %s\n", frame);
 }
 
-static void print_edge(FILE *f, const struct vt_lock_edge *le)
+static void print_edge(FILE *f, const struct vt_snapshot *snap, const struct vt_lock_edge *le)
 {
 	const struct vt_edge_key *k = &le->key;
 	char from[64], to[64], by[48];
 
-	lock_name(from, sizeof(from), k->from_class, k->from_mode);
-	lock_name(to, sizeof(to), k->to_class, k->to_mode);
+	lock_name(snap, from, sizeof(from), k->from_class, k->from_mode);
+	lock_name(snap, to, sizeof(to), k->to_class, k->to_mode);
 	fprintf(f, "%-34s -> %-34s %9llu %6s  %s%s\n", from, to, (unsigned long long)le->val.count,
 		vt_edge_device_name(k), first_by(by, sizeof(by), &le->val),
 		k->direct ? "" : " (through another tracked lock)");
@@ -75,7 +75,7 @@ static void print_cycle(FILE *f, const struct vt_snapshot *snap, const struct vt
 {
 	fprintf(f, "Cycle (%s): ", c->instances ? "possible deadlock" : "class level only");
 	for (int m = 0; m <= c->len; m++)
-		fprintf(f, "%s%s", m ? " -> " : "", vt_lock_class_name(c->classes[m]));
+		fprintf(f, "%s%s", m ? " -> " : "", snapshot_lock_name(snap, c->classes[m]));
 	fputc('\n', f);
 	print_where(f, snap, c);
 	for (int k = 0; k < c->len; k++) {
@@ -83,8 +83,8 @@ static void print_cycle(FILE *f, const struct vt_snapshot *snap, const struct vt
 		__u64 at = le->val.first_ns > snap->started_ns ? le->val.first_ns - snap->started_ns : 0;
 		char from[64], to[64], by[48];
 
-		lock_name(from, sizeof(from), le->key.from_class, le->key.from_mode);
-		lock_name(to, sizeof(to), le->key.to_class, le->key.to_mode);
+		lock_name(snap, from, sizeof(from), le->key.from_class, le->key.from_mode);
+		lock_name(snap, to, sizeof(to), le->key.to_class, le->key.to_mode);
 		fprintf(f, "  %s -> %s: first by %s at %llu.%06llu s\n", from, to,
 			first_by(by, sizeof(by), &le->val), (unsigned long long)(at / 1000000000ULL),
 			(unsigned long long)(at % 1000000000ULL / 1000));
@@ -107,7 +107,7 @@ int render_text_lock_order(FILE *f, const struct vt_snapshot *snap,
 		fprintf(f, "%-34s    %-34s %9s %6s  %s\n", "A (held)", "B (acquired)", "COUNT",
 			"DEVICE", "FIRST BY");
 	for (size_t i = 0; i < snap->nedges; i++)
-		print_edge(f, &snap->edges[i]);
+		print_edge(f, snap, &snap->edges[i]);
 	fputc('\n', f);
 	if (!cycles->n)
 		fputs("No cycle among the tracked lock classes.\n", f);

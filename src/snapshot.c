@@ -31,7 +31,8 @@ _Static_assert(sizeof(struct vt_device_stats) ==
 	       MEMBER_SIZE(struct vt_device_stats, zap_ns) +
 	       MEMBER_SIZE(struct vt_device_stats, accesses) +
 	       MEMBER_SIZE(struct vt_device_stats, memory_disables) +
-	       MEMBER_SIZE(struct vt_device_stats, memory_enables),
+	       MEMBER_SIZE(struct vt_device_stats, memory_enables) +
+	       MEMBER_SIZE(struct vt_device_stats, contention_paths),
 	       "a vt_device_stats field is missing from diff_device_stats()");
 _Static_assert(sizeof(struct vt_pin_stats) == 5 * sizeof(__u64) +
 	       sizeof(struct vt_hist),
@@ -91,6 +92,7 @@ static void diff_device_stats(struct vt_device_stats *o,
 	diff_array(o->accesses, c->accesses, p->accesses, VT_ACCESS_KIND_MAX);
 	o->memory_disables = delta(c->memory_disables, p->memory_disables);
 	o->memory_enables = delta(c->memory_enables, p->memory_enables);
+	diff_array(o->contention_paths, c->contention_paths, p->contention_paths, VT_PATH_MAX + 1);
 }
 
 static void diff_pin_stats(struct vt_pin_stats *o, const struct vt_pin_stats *c,
@@ -355,4 +357,12 @@ const struct vt_dev_snapshot *snapshot_device_at_slot(const struct vt_snapshot *
 		if (s->devs[i].slot == slot)
 			return &s->devs[i];
 	return NULL;
+}
+
+const char *snapshot_lock_name(const struct vt_snapshot *s, int class)
+{
+	if (class >= VT_LC_MAX && (unsigned int)(class - VT_LC_MAX) < s->nuser_locks &&
+	    class < VT_LC_ALL)
+		return s->user_locks[class - VT_LC_MAX];
+	return vt_lock_class_name(class);
 }

@@ -61,6 +61,9 @@ struct vt_lock_edge {
 	size_t frames_len;	/* bytes of frames */
 };
 
+/* Room for a --lock symbol's name. */
+#define VT_LOCK_NAME_LEN 64
+
 struct vt_snapshot {
 	double wall_time;		/* seconds since the epoch, for -T and JSON */
 	/* CLOCK_MONOTONIC when taken; in a snapshot_diff() result, the length
@@ -78,6 +81,9 @@ struct vt_snapshot {
 	struct vt_probe_report *probes;	/* NULL when not read */
 	size_t nedges;
 	struct vt_lock_edge *edges;	/* lock-order mode only; sorted by key */
+	/* The classes of --lock symbols: VT_LC_MAX + i is user_locks[i]. */
+	unsigned int nuser_locks;
+	char user_locks[VT_MAX_USER_LOCKS][VT_LOCK_NAME_LEN];
 };
 
 /* The orders the snapshot promises, for whoever fills one. */
@@ -95,6 +101,10 @@ int snapshot_diff(struct vt_snapshot *out, const struct vt_snapshot *cur,
 /* Deep copy; returns 0, -EINVAL or -ENOMEM. */
 int snapshot_copy(struct vt_snapshot *out, const struct vt_snapshot *in);
 void snapshot_free(struct vt_snapshot *s);
+
+/* The name of lock class @class: lockdep's for the built-in ones, the symbol
+ * for a --lock one, "unknown" for anything else. */
+const char *snapshot_lock_name(const struct vt_snapshot *s, int class);
 
 /* The device in the BPF side's @slot, or NULL (VT_NO_SLOT, or not in @s). */
 const struct vt_dev_snapshot *snapshot_device_at_slot(const struct vt_snapshot *s, __u32 slot);

@@ -231,6 +231,34 @@ static int open_events(struct vt_tracer *t)
 	return t->events ? 0 : -errno;
 }
 
+/* --lock SYMBOL: each a class of its own, filed in the locks map like a
+ * device's locks, under no device. */
+static int register_user_locks(struct vt_tracer *t, char *why, size_t len)
+{
+	for (unsigned int i = 0; i < t->cfg.nlocks; i++) {
+		struct vt_lock_owner owner = { .class = VT_LC_MAX + i, .slot = VT_NO_SLOT };
+		const char *name = t->cfg.locks[i];
+		__u64 addr;
+		int err = vt_kernel_ksym_address(t->kernel, name, &addr);
+
+		if (err) {
+			snprintf(why, len, "--lock %s: %s", name,
+				 err == -ENOENT	   ? "no such symbol in /proc/kallsyms"
+				 : err == -ENOTUNIQ ? "several symbols have that name"
+				 : err == -EACCES   ? "kallsyms hides its address (needs CAP_SYSLOG, or "
+						      "kernel.kptr_restrict=0)"
+						    : strerror(-err));
+			return err;
+		}
+		if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.locks), &addr, &owner, BPF_ANY)) {
+			err = -errno;
+			snprintf(why, len, "--lock %s: %s", name, strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
 int vt_tracer_start(struct vt_tracer *t, const struct vt_tracer_config *cfg)
 {
 	struct env_switches sw;
@@ -289,6 +317,9 @@ int vt_tracer_start(struct vt_tracer *t, const struct vt_tracer_config *cfg)
 		snprintf(why, sizeof(why), "cannot prepare the device map: %s", strerror(-err));
 		goto fail_why;
 	}
+	err = register_user_locks(t, why, sizeof(why));
+	if (err)
+		goto fail_why;
 	err = open_events(t);
 	if (err) {
 		snprintf(why, sizeof(why), "cannot open the event ring buffer: %s", strerror(-err));

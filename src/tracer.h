@@ -22,6 +22,9 @@ struct vt_tracer_config {
 	/* Also hook the generic lock functions and keep the kernel's symbols
 	 * to name the stacks of lock-order edges (`vfio-trace lockdep`). */
 	bool lock_order;
+	/* With lock_order: global locks of the user's own, by kallsyms name. */
+	const char *locks[VT_MAX_USER_LOCKS];
+	unsigned int nlocks;
 	/* Say on stderr which modules fentry keeps loaded while attached. */
 	bool note_pinned_modules;
 	unsigned long max_devices;	/* 0: the BPF object's default */

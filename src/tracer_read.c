@@ -153,14 +153,16 @@ static int read_probes(struct vt_tracer *t, struct vt_snapshot *s)
  * not in kallsyms at all (the BPF program and its trampoline). */
 #define VT_MAX_FUNC_OFFSET 0x10000
 
-/* A frame of vfio-trace's own: a BPF program or a trampoline. Without
+/* A frame of vfio-trace's own: a BPF program, a trampoline, or the runner of
+ * a tracepoint's programs (bpf_trace_runN, for tp_btf). Without
  * bpf_jit_kallsyms they are in no symbol's range (a bare address, or one too
  * far past the last symbol); with it, the kernel lists them under [bpf]
  * (bpf_prog_<tag>_<name>, bpf_trampoline_<id>). */
 static bool own_frame(long long off, const char *sym)
 {
 	return off < 0 || off >= VT_MAX_FUNC_OFFSET || !strncmp(sym, "bpf_prog_", 9) ||
-	       !strncmp(sym, "bpf_trampoline_", 15) || strstr(sym, " [bpf]");
+	       !strncmp(sym, "bpf_trampoline_", 15) || strstr(sym, " [bpf]") ||
+	       !strncmp(sym, "bpf_trace_run", 13);
 }
 
 /* Same function: "f+0x38 [m]" and "f+0x5 [m]". */
@@ -277,6 +279,9 @@ int vt_tracer_snapshot(struct vt_tracer *t, struct vt_snapshot *s)
 		err = read_probes(t, s);
 	if (!err && t->cfg.lock_order)
 		err = read_edges(t, s);
+	for (unsigned int i = 0; i < t->cfg.nlocks; i++)
+		snprintf(s->user_locks[i], sizeof(s->user_locks[i]), "%s", t->cfg.locks[i]);
+	s->nuser_locks = t->cfg.nlocks;
 	if (err) {
 		snapshot_free(s);
 		return err;

@@ -27,6 +27,46 @@ case $rc in
 	;;
 esac
 
+# jq over a lockdep document: the edges from class $1 to class $2.
+edge_sel() { printf '.edges[] | select(.from.class == "%s" and .to.class == "%s")' "$1" "$2"; }
+
+# The seeds' bug, found without lockdep: vt_lockseed_lock -> i_mmap_rwsem ->
+# fs_reclaim taken by the fixture, fs_reclaim -> i_mmap_rwsem by reclaim, and
+# the cycle they close; none in the control window (same pressure, no trigger).
+check_seeds_cycle() {
+	local kernel=$1 g=$2 doc cycle='["&mapping->i_mmap_rwsem","fs_reclaim","&mapping->i_mmap_rwsem"]'
+	local reclaim_re='shrink_|try_to_unmap|rmap_walk|folio_referenced|kswapd|reclaim'
+	for doc in control lockdep; do
+		check_eq "$kernel seeds: lockdep $doc run exit status" "$(cat "$g/$doc.rc" 2>/dev/null)" 0
+		check_cmd "$kernel seeds: lockdep $doc run output is JSON" jq -e . "$g/$doc.json"
+	done
+	doc=$g/lockdep.json
+	check_gt "$kernel seeds: vt_lockseed_lock -> i_mmap_rwsem (write) seen" \
+		"$(jq "[$(edge_sel vt_lockseed_lock '&mapping->i_mmap_rwsem') | select(.to.mode == \"write\") | .count] | add // 0" "$doc")" 0
+	check_gt "$kernel seeds: its first stack is the fixture's" \
+		"$(jq "[$(edge_sel vt_lockseed_lock '&mapping->i_mmap_rwsem') | .first.stack[] | select(contains(\"[vt_lockseed]\"))] | length" "$doc")" 0
+	check_gt "$kernel seeds: i_mmap_rwsem -> fs_reclaim, first taken by the fixture" \
+		"$(jq "[$(edge_sel '&mapping->i_mmap_rwsem' fs_reclaim) | .first.stack[] | select(contains(\"[vt_lockseed]\"))] | length" "$doc")" 0
+	check_gt "$kernel seeds: fs_reclaim -> i_mmap_rwsem, with a reclaim stack" \
+		"$(jq "[$(edge_sel fs_reclaim '&mapping->i_mmap_rwsem') | .first.stack[] | select(test(\"$reclaim_re\"))] | length" "$doc")" 0
+	check_eq "$kernel seeds: the cycle i_mmap_rwsem -> fs_reclaim -> i_mmap_rwsem is reported, once" \
+		"$(jq -c "[.cycles[] | select(.classes == $cycle)] | length" "$doc")" 1
+	check_eq "$kernel seeds: the cycle closes on real lock instances" \
+		"$(jq -c "[.cycles[] | select(.classes == $cycle)][0].instances" "$doc")" true
+	check_eq "$kernel seeds: every step of the cycle has its first stack" \
+		"$(jq -c "[.cycles[] | select(.classes == $cycle)][0].steps | map(.first.stack | length > 0) | all" "$doc")" true
+	check_eq "$kernel seeds: nothing lost" \
+		"$(jq '.lost | [.lock_depth, .edge_map_full, .task_map_full, .edge_stack] | add' "$doc")" 0
+	# The control saw reclaim walk the file, and closed no cycle.
+	check_gt "$kernel seeds control: fs_reclaim -> i_mmap_rwsem seen without a trigger" \
+		"$(jq "[$(edge_sel fs_reclaim '&mapping->i_mmap_rwsem') | .count] | add // 0" "$g/control.json")" 0
+	check_eq "$kernel seeds control: no cycle without the fixture's trigger" \
+		"$(jq '.cycles | length' "$g/control.json")" 0
+	if command -v dot > /dev/null 2>&1; then
+		check_cmd "$kernel seeds: Graphviz draws the graph" dot -Tsvg -o "$g/lockdep.svg" "$g/lockdep.dot"
+	fi
+}
+
 # 320 MiB: enough for the kernel and the initramfs, little enough that the
 # scenario fills it quickly under TCG.
 rc=0
@@ -37,6 +77,7 @@ case $rc in
 	if [ -s "$out/guest/reclaim.txt" ]; then
 		echo "# $kernel lockseed, reclaim under pressure (vmstat: during the triggers; histograms: the whole pressure): $(tr '\n' ' ' <"$out/guest/reclaim.txt")"
 	fi
+	check_seeds_cycle "$kernel" "$out/guest"
 	;;
 esac
 e2e_finish

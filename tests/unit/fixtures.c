@@ -76,6 +76,9 @@ static void fill_device_a(struct vt_dev_snapshot *d)
 	st->accesses[VT_ACCESS_EIO] = 1;
 	st->memory_disables = 2;
 	st->memory_enables = 2;
+	st->contention_paths[VT_PATH_FAULT] = 2;
+	st->contention_paths[VT_PATH_BAR_RW] = 1;
+	st->contention_paths[VT_PATH_CONFIG_WRITE] = 1;
 	last->ts_ns = 123456789000ULL;
 	last->pid = 4242;
 	last->tid = 4243;

@@ -160,6 +160,11 @@ static void test_lockdep_dot(void **state)
 	assert_int_equal(o.command, VT_CMD_LOCKDEP);
 	assert_string_equal(o.dot_path, "out/g.dot");
 	assert_true(o.json);
+	assert_int_equal(parse("vfio-trace lockdep --lock vt_lockseed_lock --lock kvm_lock", &o,
+			       err, sizeof(err)), 0);
+	assert_int_equal(o.nlocks, 2);
+	assert_string_equal(o.locks[0], "vt_lockseed_lock");
+	assert_string_equal(o.locks[1], "kvm_lock");
 }
 
 static void test_rejections(void **state)
@@ -182,6 +187,10 @@ static void test_rejections(void **state)
 	expect_error("vfio-trace probes --dot g.dot", "--dot only goes with lockdep");
 	expect_error("vfio-trace lockdep --dot /tmp/", "--dot needs a file name");
 	expect_error("vfio-trace lockdep --dot", "needs an argument");
+	expect_error("vfio-trace --lock kvm_lock", "--lock only goes with lockdep");
+	expect_error("vfio-trace lockdep --lock 'a b'", "invalid --lock symbol");
+	expect_error("vfio-trace lockdep --lock a --lock b --lock c --lock d --lock e --lock f "
+		     "--lock g --lock h --lock i", "too many --lock");
 	expect_error("vfio-trace --max-devices 0", "invalid --max-devices");
 	expect_error("vfio-trace --max-devices 4097", "(1 to 4096)");
 	expect_error("vfio-trace --max-threads 1x", "invalid --max-threads");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The /proc/kallsyms parser: lookups by name, the wanted-names filter, and
  * naming addresses, with and without kptr_restrict. */
+#include <errno.h>
 #include <string.h>
 #include "tests.h"
 #include "kallsyms.h"
@@ -36,6 +37,28 @@ static void test_lookup(void **state)
 	assert_string_equal(vt_kallsyms_module(ks, "vfio_pci_bar_rw"), "vfio_pci_core");
 	assert_string_equal(vt_kallsyms_module(ks, "unmap_mapping_range"), "");
 	assert_null(vt_kallsyms_module(ks, "vfio_pci_mmap_huge_fault"));
+	vt_kallsyms_free(ks);
+}
+
+/* `lockdep --lock SYMBOL`: a lock is data, found by name; a name two
+ * modules use is refused, and so is an address kptr_restrict hid. */
+static void test_address(void **state)
+{
+	struct vt_kallsyms *ks = load(table, NULL), *twice, *hidden;
+	__u64 addr = 0;
+
+	assert_int_equal(vt_kallsyms_address(ks, "some_data", &addr), 0);
+	assert_int_equal(addr, 0xffffffff82000000ULL);
+	assert_int_equal(vt_kallsyms_address(ks, "vfio_pci_bar_rw", &addr), 0);
+	assert_int_equal(addr, 0xffffffffc0100200ULL);
+	assert_int_equal(vt_kallsyms_address(ks, "no_such_lock", &addr), -ENOENT);
+	twice = load("ffffffffc0000000 d the_lock\t[mod_a]\n"
+		     "ffffffffc1000000 d the_lock\t[mod_b]\n", NULL);
+	assert_int_equal(vt_kallsyms_address(twice, "the_lock", &addr), -ENOTUNIQ);
+	hidden = load("0000000000000000 d the_lock\t[mod_a]\n", NULL);
+	assert_int_equal(vt_kallsyms_address(hidden, "the_lock", &addr), -EACCES);
+	vt_kallsyms_free(twice);
+	vt_kallsyms_free(hidden);
 	vt_kallsyms_free(ks);
 }
 
@@ -108,6 +131,7 @@ int run_kallsyms_tests(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lookup),
+		cmocka_unit_test(test_address),
 		cmocka_unit_test(test_wanted_only),
 		cmocka_unit_test(test_symbolize),
 		cmocka_unit_test(test_hidden_addresses),

@@ -247,6 +247,31 @@ static void test_json(void **state)
 	snapshot_free(&s);
 }
 
+/* A --lock symbol is a class of its own, named by its symbol. */
+static void test_user_lock(void **state)
+{
+	const struct edge_spec spec[] = {
+		{ VT_LC_MAX, VT_MODE_WRITE, VT_LC_I_MMAP_RWSEM, VT_MODE_WRITE, NO, NO },
+	};
+	struct vt_lock_cycles c;
+	struct vt_snapshot s;
+	struct membuf m;
+
+	make_snapshot(&s, spec, 1);
+	s.nuser_locks = 1;
+	snprintf(s.user_locks[0], sizeof(s.user_locks[0]), "vt_lockseed_lock");
+	assert_string_equal(snapshot_lock_name(&s, VT_LC_MAX), "vt_lockseed_lock");
+	assert_string_equal(snapshot_lock_name(&s, VT_LC_MAX + 1), "unknown");
+	vt_lock_cycles_find(&s, &c);
+	assert_non_null(membuf_open(&m));
+	assert_int_equal(render_text_lock_order(m.f, &s, &c, 1.0), 0);
+	membuf_close(&m);
+	assert_non_null(strstr(m.buf, "\nvt_lockseed_lock (write)           -> "
+				      "&mapping->i_mmap_rwsem (write)"));
+	membuf_free(&m);
+	snapshot_free(&s);
+}
+
 /* A cycle in JSON: its classes, where it closes and each step's first
  * sighting. */
 static void test_json_cycle(void **state)
@@ -345,6 +370,7 @@ int run_lock_order_tests(void)
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_cycle),
+		cmocka_unit_test(test_user_lock),
 		cmocka_unit_test(test_dot),
 		cmocka_unit_test(test_diff_and_copy),
 	};

@@ -18,10 +18,14 @@
 #      must show reclaim walking the file's reverse map (folio_referenced > 0),
 #      unmapping its pages (try_to_unmap) and finding its i_mmap_rwsem held
 #      by a trigger (folio_referenced -1)
+#      Meanwhile `vfio-trace lockdep --lock vt_lockseed_lock` runs twice:
+#      over a window of the same pressure without a trigger (control.json),
+#      and over the triggers (lockdep.json, lockdep.dot). Each attaches and
+#      detaches while the readers are stopped (see the oops note below).
 #   4. rmmod, insmod again (count 0, one trigger counts 1), rmmod
 #   5. no warning, BUG, oops, OOM or stall in dmesg; no W/D/L/M/B taint
 # Usage: lockseed-basic [BASIC [PRESSURE]]   (defaults 10 and 100)
-# Writes: lock_addr.txt, kallsyms.txt, meminfo-*.txt, vmstat-{before,after}.txt,
+# Writes: control.json, lockdep.json, lockdep.dot, lock_addr.txt, kallsyms.txt, meminfo-*.txt, vmstat-{before,after}.txt,
 # folio_referenced.hist, try_to_unmap.hist, reclaim.txt ("counter delta" per
 # line, the histograms' sums last), reader.txt, dmesg.txt.
 # Meant for about 320 MiB of guest memory (run-vm --mem 320M): with the
@@ -113,9 +117,6 @@ dd if=/dev/zero of=/mnt/data bs=1M count=$DATA_MB 2>/dev/null || vt_die "cannot 
 dd if=/dev/zero of=/mnt/stream bs=1M count=$STREAM_MB 2>/dev/null || vt_die "cannot write /mnt/stream"
 sync
 echo 3 >/proc/sys/vm/drop_caches
-avail=$(awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo)
-hog_mb=$((avail / 1024 - LEFT_MB))
-[ "$hog_mb" -gt 0 ] || vt_die "only $avail kB available: nothing to fill"
 # Over the pressure: what folio_referenced() returned (> 0: reclaim walked a
 # mapped page's reverse map and found it used; -1: the walk found the rmap
 # lock, i_mmap_rwsem here, held) and who called try_to_unmap(). The probes go
@@ -129,6 +130,35 @@ hist_start folio_referenced 'r:vt_lockseed/folio_referenced folio_referenced ret
 	vt_fail "no histogram of folio_referenced's return"
 hist_start try_to_unmap 'p:vt_lockseed/try_to_unmap try_to_unmap' common_pid.execname ||
 	vt_fail "no histogram of try_to_unmap's callers"
+# lockdep_start NAME: `vfio-trace lockdep` into $VT_OUT/NAME.json, attached.
+lockdep_start() {
+	vfio-trace lockdep -j --lock vt_lockseed_lock --dot "$VT_OUT/$1.dot" \
+		>"$VT_OUT/$1.json" 2>"$VT_OUT/$1.err" &
+	eval "tracer_$1=\$!"
+	waited=0
+	until grep -q "Hit Ctrl-C" "$VT_OUT/$1.err" 2>/dev/null; do
+		kill -0 "$(eval echo "\$tracer_$1")" 2>/dev/null || { vt_fail "vfio-trace lockdep: $(cat "$VT_OUT/$1.err")"; return 1; }
+		[ $waited -lt 120 ] || { vt_fail "vfio-trace lockdep did not attach within 120 s"; return 1; }
+		sleep 1
+		waited=$((waited + 1))
+	done
+}
+lockdep_stop() {
+	local pid
+	pid=$(eval echo "\$tracer_$1")
+	kill -INT "$pid" 2>/dev/null
+	wait "$pid"
+	echo $? >"$VT_OUT/$1.rc"
+}
+
+# Both attach now, before the memory is filled (loading needs some) and
+# while reclaim is idle: `control` is stopped before the first trigger,
+# `lockdep` sees the triggers.
+lockdep_start control
+lockdep_start lockdep
+avail=$(awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo)
+hog_mb=$((avail / 1024 - LEFT_MB))
+[ "$hog_mb" -gt 0 ] || vt_die "only $avail kB available: nothing to fill"
 mkdir -p /hog
 mount -t tmpfs -o size=${hog_mb}m tmpfs /hog || vt_die "cannot mount the tmpfs hog"
 # tmpfs pages are swap-backed and there is no swap: they stay.
@@ -143,12 +173,25 @@ cat /proc/meminfo >"$VT_OUT/meminfo-hog.txt"
 # nothing it could reclaim while it held the file's i_mmap_rwsem, and the OOM
 # killer ran, killing the reader, then the shell writing the trigger.
 command -v vt-mmap-read >/dev/null || vt_die "no vt-mmap-read in the guest (make builds it)"
-rm -f /tmp/stop-reader
-vt-mmap-read /mnt/data /tmp/stop-reader >"$VT_OUT/reader.txt" 2>&1 &
-reader=$!
-(while [ ! -e /tmp/stop-reader ]; do cat /mnt/stream; done >/dev/null) &
-streamer=$!
-sleep 2 # the page cache fills and reclaim starts
+readers_start() {
+	rm -f /tmp/stop-reader
+	vt-mmap-read /mnt/data /tmp/stop-reader >>"$VT_OUT/reader.txt" 2>&1 &
+	reader=$!
+	(while [ ! -e /tmp/stop-reader ]; do cat /mnt/stream; done >/dev/null) &
+	streamer=$!
+	sleep 2 # the page cache fills and reclaim starts
+}
+readers_stop() {
+	touch /tmp/stop-reader
+	wait "$reader" || vt_fail "vt-mmap-read: $(cat "$VT_OUT/reader.txt")"
+	wait "$streamer"
+}
+# The control: the same pressure, reclaim walking the same file, no trigger.
+readers_start
+sleep 10	# under TCG, reclaim took a mapped page's rmap lock every second or so
+readers_stop
+lockdep_stop control
+readers_start
 
 cp /proc/vmstat "$VT_OUT/vmstat-before.txt"
 failed=0 i=0
@@ -159,9 +202,8 @@ while [ $i -lt "$PRESSURE" ]; do
 done
 cp /proc/vmstat "$VT_OUT/vmstat-after.txt"
 cat /proc/meminfo >"$VT_OUT/meminfo-pressure.txt"
-touch /tmp/stop-reader
-wait "$reader" || vt_fail "vt-mmap-read: $(cat "$VT_OUT/reader.txt")"
-wait "$streamer"
+readers_stop
+lockdep_stop lockdep
 rm -f /hog/fill
 umount /hog
 hist_stop folio_referenced ret
