@@ -23,6 +23,7 @@ struct vt_held {
 	__u32 slot[VT_LOCK_DEPTH];
 	__u8 class[VT_LOCK_DEPTH];
 	__u8 mode[VT_LOCK_DEPTH];
+	__u8 rwsem[VT_LOCK_DEPTH];	/* VT_RWSEM or VT_MUTEX */
 	__u32 depth;
 };
 
@@ -184,6 +185,69 @@ static __always_inline void vt_add_edge(void *ctx, struct vt_held *h, __u32 i, i
 		     i + 1 == h->depth);
 }
 
+/* Drops the entries vt_add_edges() found released (lock 0), keeping order. */
+static __always_inline void vt_held_compact(struct vt_held *h)
+{
+	__u64 i, n = 0, depth = h->depth;
+
+	for (i = 0; i < VT_LOCK_DEPTH; i++) {
+		__u64 j = n & (VT_LOCK_DEPTH - 1);
+
+		if (i >= depth)
+			break;
+		if (!h->lock[i])
+			continue;
+		h->lock[j] = h->lock[i];
+		h->slot[j] = h->slot[i];
+		h->class[j] = h->class[i];
+		h->mode[j] = h->mode[i];
+		h->rwsem[j] = h->rwsem[i];
+		n++;
+	}
+	h->depth = n;
+}
+
+/* include/linux/rwsem.h and kernel/locking/rwsem.c, mutex.c since 5.3: the
+ * low bits of an owner are flags; a writer sets bit 0 of count, each reader
+ * adds 1 << 8. */
+#define VT_OWNER_FLAGS 0x7UL
+#define VT_RWSEM_WRITER_LOCKED 0x1L
+#define VT_RWSEM_READER_SHIFT 8
+
+/*
+ * Entry @k is still held, as far as the lock itself says: a writer or a
+ * mutex owned by this task, or a reader count above zero. A release whose
+ * probe did not run would otherwise leave the entry behind, and every lock
+ * taken after it would be an edge from a lock no longer held. PREEMPT_RT's
+ * rt_mutex-based locks have no such fields: taken as held there.
+ */
+static __always_inline bool vt_still_held(struct vt_held *h, __u32 k)
+{
+	__u64 me = bpf_get_current_task(), owner;
+	long count;
+
+	if (k >= VT_LOCK_DEPTH)
+		return false;
+	if (h->rwsem[k]) {
+		struct rw_semaphore *sem = (void *)h->lock[k];
+
+		if (!bpf_core_field_exists(sem->owner))
+			return true;
+		count = BPF_CORE_READ(sem, count.counter);
+		if (h->mode[k] != VT_MODE_WRITE)
+			return (count >> VT_RWSEM_READER_SHIFT) > 0;
+		owner = BPF_CORE_READ(sem, owner.counter);
+		return (count & VT_RWSEM_WRITER_LOCKED) && (owner & ~VT_OWNER_FLAGS) == me;
+	} else {
+		struct mutex *m = (void *)h->lock[k];
+
+		if (!bpf_core_field_exists(m->owner))
+			return true;
+		owner = BPF_CORE_READ(m, owner.counter);
+		return (owner & ~VT_OWNER_FLAGS) == me;
+	}
+}
+
 /*
  * An edge from each of the first @depth held locks to the one being taken.
  * Written out, not a loop: 6.1's verifier refuses a loop whose body ends in
@@ -192,8 +256,12 @@ static __always_inline void vt_add_edge(void *ctx, struct vt_held *h, __u32 i, i
  */
 #define VT_EDGE_FROM(k)							\
 	do {								\
-		if ((k) < depth)					\
+		if ((k) >= depth)					\
+			break;						\
+		if (vt_still_held(h, (k)))				\
 			vt_add_edge(ctx, h, (k), class, mode, slot);	\
+		else							\
+			h->lock[(k)] = 0;	/* vt_held_compact() */	\
 	} while (0)
 
 static __always_inline void vt_add_edges(void *ctx, struct vt_held *h, __u64 depth, int class,
@@ -208,6 +276,7 @@ static __always_inline void vt_add_edges(void *ctx, struct vt_held *h, __u64 dep
 	VT_EDGE_FROM(5);
 	VT_EDGE_FROM(6);
 	VT_EDGE_FROM(7);
+	vt_held_compact(h);
 }
 
 /* Removes entry @i, closing the gap. */
@@ -220,6 +289,7 @@ static __always_inline void vt_held_remove(struct vt_held *h, __u64 i, __u64 dep
 			break;
 		h->lock[j - 1] = h->lock[j];
 		h->slot[j - 1] = h->slot[j];
+		h->rwsem[j - 1] = h->rwsem[j];
 		h->class[j - 1] = h->class[j];
 		h->mode[j - 1] = h->mode[j];
 	}
@@ -267,8 +337,10 @@ static __always_inline int vt_lock_acquired(void *ctx, void *lock, __u32 mode, b
 			break;
 		}
 	}
-	if (!trylock)
+	if (!trylock) {
 		vt_add_edges(ctx, h, depth, class, mode, slot);
+		depth = h->depth;
+	}
 	if (depth >= VT_LOCK_DEPTH) {
 		/* Deeper than we keep: forget the outermost, the likeliest leftover. */
 		vt_lost(VT_LOST_LOCK_DEPTH);
@@ -287,6 +359,7 @@ static __always_inline int vt_lock_acquired(void *ctx, void *lock, __u32 mode, b
 	h->slot[i] = slot;
 	h->class[i] = class;
 	h->mode[i] = mode;
+	h->rwsem[i] = rwsem;
 	h->depth = depth + 1;
 	return 0;
 }
