@@ -200,8 +200,7 @@ static void write_pins(struct json_writer *w, const struct vt_snapshot *s)
 	jw_end_array(w);
 }
 
-static void write_probes(struct json_writer *w,
-			 const struct vt_probe_report *probes)
+void render_json_write_probes(struct json_writer *w, const struct vt_probe_report *probes)
 {
 	if (!probes) {
 		jw_null(w, "probes");
@@ -250,7 +249,7 @@ int render_json(FILE *f, const struct vt_snapshot *snap)
 	write_named_counters(&w, "lost", snap->lost, VT_LOST_MAX,
 			     vt_lost_reason_name);
 	jw_u64(&w, "map_read_errors", snap->map_read_errors);
-	write_probes(&w, probes);
+	render_json_write_probes(&w, probes);
 	jw_end_object(&w);
 	return jw_finish(&w);
 }
@@ -264,7 +263,7 @@ int render_json_probes(FILE *f, const struct vt_snapshot *snap)
 		return -EINVAL;
 	jw_init(&w, f);
 	jw_begin_object(&w, NULL);
-	write_probes(&w, probes);
+	render_json_write_probes(&w, probes);
 	jw_string(&w, "per_thread_state", probes->task_storage ? "task_storage" : "hash");
 	jw_end_object(&w);
 	return jw_finish(&w);

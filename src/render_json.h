@@ -24,9 +24,15 @@ int render_json(FILE *f, const struct vt_snapshot *snap);
 int render_json_probes(FILE *f, const struct vt_snapshot *snap);
 
 /* `vfio-trace lockdep -j`: the edges of @snap seen in @seconds, each with its
- * whole first stack, and the cycles. */
+ * whole first stack, the cycles, the losses, and the probe report (which lock
+ * functions and fs_reclaim tracepoints this kernel gave). */
 int render_json_lock_order(FILE *f, const struct vt_snapshot *snap,
 			   const struct vt_lock_cycles *cycles, double seconds);
+
+/* The "probes" member of a document: the report, or null. For the JSON
+ * renderers, so each document shows it the same way. */
+struct json_writer;
+void render_json_write_probes(struct json_writer *w, const struct vt_probe_report *probes);
 
 /* Room for one event line: render_json_event_line() writes at most this. */
 #define VT_EVENT_JSON_MAX 768

@@ -112,6 +112,7 @@ int render_json_lock_order(FILE *f, const struct vt_snapshot *snap,
 	for (int r = 0; r < VT_LOST_MAX; r++)
 		jw_u64(&w, vt_lost_reason_name(r), snap->lost[r]);
 	jw_end_object(&w);
+	render_json_write_probes(&w, snap->probes);
 	jw_end_object(&w);
 	return jw_finish(&w);
 }

@@ -51,6 +51,8 @@ check_lockdep_run() {
 		"$(jq '[.edges[] | select(.from.class == "&mm->mmap_lock" and .to.class == "&vdev->memory_lock") | .count] | add // 0' "$g/lockdep.json")" 0
 	check_gt "$kernel lockdep: memory_lock taken for writing after something (zap or config write)" \
 		"$(jq '[.edges[] | select(.to.class == "&vdev->memory_lock" and .to.mode == "write") | .count] + [.edges[] | select(.from.class == "&vdev->memory_lock" and .from.mode == "write") | .count] | add // 0' "$g/lockdep.json")" 0
+	check_eq "$kernel lockdep: the report says fs_reclaim's allocation tracepoints are attached" \
+		"$(jq -c '[.probes[] | select(.operation | startswith("lock:fs_reclaim")) | .attached]' "$g/lockdep.json")" '[true,true]'
 	check_eq "$kernel lockdep: the DOT graph has every edge" \
 		"$(grep -c -- '" -> "' "$g/lockdep.dot")" "$(jq '.edges | length' "$g/lockdep.json")"
 	if command -v dot > /dev/null 2>&1; then
