@@ -41,11 +41,13 @@ LIB_OBJS := $(filter-out $(OUTPUT)/src/main.o,$(APP_OBJS))
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/unit/%.o,$(UNIT_SRCS))
 
-# The workload runs in the busybox guest: static, and without libbpf.
+# The workload runs in the busybox guest: static, and without libbpf. From
+# src/ it takes the JSON writer and whatever that needs, nothing more.
 WORKLOAD_SRCS := $(wildcard tools/vfio-workload/*.c)
+WORKLOAD_LIB_SRCS := src/json_writer.c
 WORKLOAD_OUT := $(OUTPUT)/workload
-WORKLOAD_OBJS := $(patsubst %.c,$(WORKLOAD_OUT)/%.o,$(WORKLOAD_SRCS))
-WORKLOAD_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -D_GNU_SOURCE -pthread -MMD -MP
+WORKLOAD_OBJS := $(patsubst %.c,$(WORKLOAD_OUT)/%.o,$(WORKLOAD_SRCS) $(WORKLOAD_LIB_SRCS))
+WORKLOAD_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -D_GNU_SOURCE -pthread -MMD -MP -Isrc
 
 ifeq ($(V),1)
 Q =

@@ -1,32 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The ground truth as one JSON object: the tests read it with jq on the host
- * and with vt_json_get in the guest, and compare vfio-trace's counts against
- * it, so a key once written keeps its name and meaning.
+ * The ground truth as one JSON object, written with the project's own JSON
+ * writer: the tests read it with jq on the host and with vt_json_get in the
+ * guest, and compare vfio-trace's counts against it, so a key once written
+ * keeps its name and meaning.
  */
+#include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+#include "json_writer.h"
 #include "workload.h"
-
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
 
 static void read_comm(char *buf, size_t len)
 {
@@ -40,103 +26,202 @@ static void read_comm(char *buf, size_t len)
 	}
 }
 
-static void json_write(FILE *f, const struct wl *w)
+static void write_counts(struct json_writer *jw, const struct wl *w, bool stress_mode)
+{
+	const struct truth *t = &w->t;
+
+	/* In stress mode the workers' faults are measured, not modelled. */
+	jw_bool(jw, "faults_exact", !stress_mode);
+	jw_begin_object(jw, "faults");
+	jw_u64(jw, "nopage", t->nopage + t->stress.faults);
+	jw_u64(jw, "sigbus", t->sigbus);
+	if (!stress_mode)
+		jw_u64(jw, "nopage_model", t->nopage_model);
+	jw_end_object(jw);
+
+	jw_u64(jw, "touches", t->touches);
+	jw_u64(jw, "sigbus", t->sigbus);
+	jw_u64(jw, "preads", t->preads);
+	jw_u64(jw, "pwrites", t->pwrites);
+	jw_u64(jw, "eio", t->eio);
+	jw_u64(jw, "memory_disables", t->memory_disables);
+	jw_u64(jw, "memory_enables", t->memory_enables);
+	jw_u64(jw, "resets", t->resets);
+	jw_u64(jw, "zaps_expected", t->zaps);
+	jw_u64(jw, "dma_map_bytes", t->dma_map_bytes);
+	jw_u64(jw, "pages_pinned", t->pages_pinned);
+	jw_u64(jw, "pages_unpinned", t->pages_unpinned);
+	jw_u64(jw, "dma_roundtrips", t->dma_roundtrips);
+	jw_bool(jw, "dma_ok", t->dma_ok);
+	jw_u64(jw, "ioas_maps", t->ioas_maps);
+	jw_u64(jw, "ioas_map_errors", t->ioas_map_errors);
+	jw_u64(jw, "ioas_unmaps", t->ioas_unmaps);
+	jw_u64(jw, "ioeventfd_writes_disabled", t->ioeventfd_writes_disabled);
+	jw_u64(jw, "ioeventfd_writes_enabled", t->ioeventfd_writes_enabled);
+}
+
+static void write_stress(struct json_writer *jw, const struct wl *w)
 {
 	const struct opts *o = w->o;
 	const struct truth *t = &w->t;
-	bool stress_mode = o->stress_s > 0;
-	struct utsname u;
-	char comm[64];
+	/* Each toggle is two PCI_COMMAND writes. */
+	double avg = t->stress.toggles ? t->stress.write_ms_total / (2.0 * t->stress.toggles) : 0;
 
-	read_comm(comm, sizeof(comm));
+	jw_begin_object(jw, "stress");
+	/* --stress as given, to the microsecond. */
+	jw_double(jw, "seconds", o->stress_s, 6);
+	jw_double(jw, "elapsed_s", t->stress.seconds, 3);
+	jw_u64(jw, "threads", o->threads);
+	jw_u64(jw, "toggle_us", o->toggle_us);
+	jw_u64(jw, "pause_us", o->pause_us);
+	jw_u64(jw, "toggles", t->stress.toggles);
+	jw_u64(jw, "touches", t->stress.touches);
+	jw_u64(jw, "sigbus", t->stress.sigbus);
+	jw_u64(jw, "preads", t->stress.preads);
+	jw_u64(jw, "eio", t->stress.eio);
+	jw_u64(jw, "faults", t->stress.faults);
+	jw_begin_object(jw, "command_write_ms");
+	jw_double(jw, "avg", avg, 3);
+	jw_double(jw, "max", t->stress.write_ms_max, 3);
+	jw_end_object(jw);
+	jw_end_object(jw);
+}
+
+/*
+ * What vfio-trace does not count: context for whoever reads a run's log, and
+ * the workload's own cross-checks, which the guest scenarios check.
+ */
+static void write_context(struct json_writer *jw, const struct wl *w)
+{
+	const struct opts *o = w->o;
+	const struct truth *t = &w->t;
+	struct utsname u;
+	char hex[8];
+
 	if (uname(&u) < 0)
 		snprintf(u.release, sizeof(u.release), "unknown");
+	jw_string(jw, "kernel", u.release);
+	snprintf(hex, sizeof(hex), "%04x", w->vendor);
+	jw_string(jw, "vendor", hex);
+	snprintf(hex, sizeof(hex), "%04x", w->devid);
+	jw_string(jw, "device", hex);
+	jw_u64(jw, "bar0_size", w->bar.size);
+	jw_i64(jw, "page_size", w->page);
+	jw_u64(jw, "iova", o->iova);
 
-	fprintf(f, "{\"mode\":\"%s\",\"bdf\":", stress_mode ? "stress" : "basic");
-	json_str(f, w->bdf);
-	fprintf(f, ",\"group\":%d,\"iommu\":\"%s\",\"cdev\":", w->group_no,
-		o->iommufd ? "iommufd" : "type1");
+	jw_u64(jw, "bar_reads_ok", t->bar_reads_ok);
+	jw_u64(jw, "bar_writes_ok", t->bar_writes_ok);
+	jw_u64(jw, "mmio_ops", t->mmio_ops);
+	jw_u64(jw, "config_reads", t->config_reads);
+	jw_u64(jw, "command_writes", t->command_writes);
+	jw_u64(jw, "other_faults", t->other_faults);
+
+	/* -1 where /proc/self/status could not be read. */
+	jw_begin_object(jw, "locked_vm_pages");
+	jw_i64(jw, "map_delta", t->locked_pinned);
+	jw_i64(jw, "unmap_delta", t->locked_unpinned);
+	jw_end_object(jw);
+	jw_u64(jw, "anomalies", t->anomalies);
+	jw_begin_object(jw, "pinned_vm_pages");
+	jw_i64(jw, "map_delta", t->pinvm_pinned);
+	jw_i64(jw, "unmap_delta", t->pinvm_unpinned);
+	jw_end_object(jw);
+	jw_string(jw, "pin_accounting", o->iommufd ? "VmPin" : "VmLck");
+
+	if (o->iommufd) {
+		jw_begin_object(jw, "iommufd");
+		jw_u64(jw, "ioas_id", w->ioas_id);
+		jw_u64(jw, "devid", w->iommufd_devid);
+		jw_u64(jw, "pt_id", w->hwpt_id);
+		jw_end_object(jw);
+	}
+	if (o->ioeventfds) {
+		jw_begin_object(jw, "ioeventfd");
+		jw_u64(jw, "bar", 0);
+		jw_u64(jw, "offset", IOEVENTFD_REG);
+		jw_u64(jw, "size", 4);
+		jw_u64(jw, "data", IOEVENTFD_DATA);
+		jw_bool(jw, "registered", t->ioeventfd.registered);
+		jw_bool(jw, "unregistered", t->ioeventfd.unregistered);
+		jw_u64(jw, "landed", t->ioeventfd.landed);
+		jw_u64(jw, "landed_late", t->ioeventfd.landed_late);
+		jw_u64(jw, "undrained", t->ioeventfd.undrained);
+		jw_bool(jw, "disabled_kept", t->ioeventfd.disabled_kept);
+		jw_u64(jw, "gap_us", IOEVENTFD_GAP_US);
+		jw_end_object(jw);
+	}
+}
+
+/* Counts of steps that did not run are 0, not the defaults that went unused. */
+static void write_params(struct json_writer *jw, const struct wl *w, bool stress_mode)
+{
+	const struct opts *o = w->o;
+
+	jw_begin_object(jw, "params");
+	jw_u64(jw, "touches", o->touches);
+	jw_u64(jw, "preads", o->preads);
+	jw_u64(jw, "disabled_touches", o->disabled_touches);
+	jw_u64(jw, "disabled_preads", o->disabled_preads);
+	jw_u64(jw, "disabled_pwrites", o->disabled_pwrites);
+	jw_u64(jw, "toggles", stress_mode ? 0 : o->toggles);
+	jw_u64(jw, "resets", o->resets);
+	jw_u64(jw, "dma_size", o->dma_size);
+	jw_u64(jw, "dma_bytes", o->no_dma ? 0 : o->dma_bytes);
+	jw_u64(jw, "dma_rounds", o->no_dma ? 0 : o->dma_rounds);
+	jw_u64(jw, "ioeventfds", o->ioeventfds);
+	jw_bool(jw, "iommufd", o->iommufd);
+	jw_end_object(jw);
+}
+
+static void write_timings(struct json_writer *jw, const struct truth *t)
+{
+	jw_begin_object(jw, "timings_ms");
+	jw_double(jw, "setup", t->ms.setup, 1);
+	jw_double(jw, "basic", t->ms.basic, 1);
+	jw_double(jw, "stress", t->ms.stress, 1);
+	jw_double(jw, "ioeventfd", t->ms.ioeventfd, 1);
+	jw_double(jw, "dma", t->ms.dma, 1);
+	jw_double(jw, "resets", t->ms.resets, 1);
+	jw_double(jw, "teardown", t->ms.teardown, 1);
+	jw_double(jw, "total", t->ms.total, 1);
+	jw_end_object(jw);
+}
+
+/* 0, or -1 with errno set. */
+static int report_write(FILE *f, const struct wl *w)
+{
+	const struct opts *o = w->o;
+	bool stress_mode = o->stress_s > 0;
+	struct json_writer jw;
+	char comm[64];
+	int err;
+
+	read_comm(comm, sizeof(comm));
+	jw_init(&jw, f);
+	jw_begin_object(&jw, NULL);
+	jw_string(&jw, "mode", stress_mode ? "stress" : "basic");
+	jw_string(&jw, "bdf", w->bdf);
+	jw_i64(&jw, "group", w->group_no);
+	jw_string(&jw, "iommu", o->iommufd ? "iommufd" : "type1");
 	if (o->iommufd)
-		json_str(f, w->cdev_path);
+		jw_string(&jw, "cdev", w->cdev_path);
 	else
-		fputs("null", f);
-	fprintf(f, ",\n");
-	fprintf(f, " \"faults_exact\":%s,\"faults\":{\"nopage\":%" PRIu64 ",\"sigbus\":%" PRIu64,
-		stress_mode ? "false" : "true", t->nopage + t->stress.faults, t->sigbus);
-	if (!stress_mode)
-		fprintf(f, ",\"nopage_model\":%" PRIu64, t->nopage_model);
-	fprintf(f, "},\n");
-	fprintf(f, " \"touches\":%" PRIu64 ",\"sigbus\":%" PRIu64 ",\"preads\":%" PRIu64
-		",\"pwrites\":%" PRIu64 ",\"eio\":%" PRIu64 ",\n",
-		t->touches, t->sigbus, t->preads, t->pwrites, t->eio);
-	fprintf(f, " \"memory_disables\":%" PRIu64 ",\"memory_enables\":%" PRIu64
-		",\"resets\":%" PRIu64 ",\"zaps_expected\":%" PRIu64 ",\n",
-		t->memory_disables, t->memory_enables, t->resets, t->zaps);
-	fprintf(f, " \"dma_map_bytes\":%" PRIu64 ",\"pages_pinned\":%" PRIu64
-		",\"pages_unpinned\":%" PRIu64 ",\"dma_roundtrips\":%" PRIu64 ",\"dma_ok\":%s,\n",
-		t->dma_map_bytes, t->pages_pinned, t->pages_unpinned, t->dma_roundtrips,
-		t->dma_ok ? "true" : "false");
-	fprintf(f, " \"ioas_maps\":%" PRIu64 ",\"ioas_map_errors\":%" PRIu64
-		",\"ioas_unmaps\":%" PRIu64 ",\n", t->ioas_maps, t->ioas_map_errors, t->ioas_unmaps);
-	fprintf(f, " \"ioeventfd_writes_disabled\":%" PRIu64 ",\"ioeventfd_writes_enabled\":%"
-		PRIu64 ",\n", t->ioeventfd_writes_disabled, t->ioeventfd_writes_enabled);
+		jw_null(&jw, "cdev");
+	write_counts(&jw, w, stress_mode);
 	if (stress_mode)
-		fprintf(f, " \"stress\":{\"seconds\":%g,\"elapsed_s\":%.3f,\"threads\":%lu,"
-			"\"toggle_us\":%lu,\"pause_us\":%lu,"
-			"\"toggles\":%" PRIu64 ",\"touches\":%" PRIu64 ",\"sigbus\":%" PRIu64
-			",\"preads\":%" PRIu64 ",\"eio\":%" PRIu64 ",\"faults\":%" PRIu64
-			",\"command_write_ms\":{\"avg\":%.3f,\"max\":%.3f}},\n",
-			o->stress_s, t->stress.seconds, o->threads, o->toggle_us, o->pause_us,
-			t->stress.toggles,
-			t->stress.touches, t->stress.sigbus, t->stress.preads, t->stress.eio,
-			t->stress.faults,
-			t->stress.toggles ? t->stress.write_ms_total / (2.0 * t->stress.toggles) : 0.0,
-			t->stress.write_ms_max);
-	fprintf(f, " \"pid\":%d,\"comm\":", (int)getpid());
-	json_str(f, comm);
-	fprintf(f, ",\n");
+		write_stress(&jw, w);
+	jw_i64(&jw, "pid", getpid());
+	jw_string(&jw, "comm", comm);
+	write_context(&jw, w);
+	write_params(&jw, w, stress_mode);
+	write_timings(&jw, &w->t);
+	jw_end_object(&jw);
 
-	/* Beyond the contract: context and cross-checks. */
-	fprintf(f, " \"kernel\":");
-	json_str(f, u.release);
-	fprintf(f, ",\"vendor\":\"%04x\",\"device\":\"%04x\",\"bar0_size\":%llu,"
-		"\"page_size\":%ld,\"iova\":%" PRIu64 ",\n",
-		w->vendor, w->devid, (unsigned long long)w->bar.size, w->page, o->iova);
-	fprintf(f, " \"bar_reads_ok\":%" PRIu64 ",\"bar_writes_ok\":%" PRIu64
-		",\"mmio_ops\":%" PRIu64 ",\"config_reads\":%" PRIu64
-		",\"command_writes\":%" PRIu64 ",\"other_faults\":%" PRIu64 ",\n",
-		t->bar_reads_ok, t->bar_writes_ok, t->mmio_ops, t->config_reads,
-		t->command_writes, t->other_faults);
-	fprintf(f, " \"locked_vm_pages\":{\"map_delta\":%" PRId64 ",\"unmap_delta\":%" PRId64 "},"
-		"\"anomalies\":%" PRIu64 ",\n", t->locked_pinned, t->locked_unpinned, t->anomalies);
-	fprintf(f, " \"pinned_vm_pages\":{\"map_delta\":%" PRId64 ",\"unmap_delta\":%" PRId64 "},"
-		"\"pin_accounting\":\"%s\",\n", t->pinvm_pinned, t->pinvm_unpinned,
-		o->iommufd ? "VmPin" : "VmLck");
-	if (o->iommufd)
-		fprintf(f, " \"iommufd\":{\"ioas_id\":%u,\"devid\":%u,\"pt_id\":%u},\n",
-			w->ioas_id, w->iommufd_devid, w->hwpt_id);
-	if (o->ioeventfds)
-		fprintf(f, " \"ioeventfd\":{\"bar\":0,\"offset\":%u,\"size\":4,\"data\":%u,"
-			"\"registered\":%s,\"unregistered\":%s,\"landed\":%" PRIu64
-			",\"landed_late\":%" PRIu64 ",\"undrained\":%" PRIu64
-			",\"disabled_kept\":%s,\"gap_us\":%d},\n",
-			IOEVENTFD_REG, IOEVENTFD_DATA, t->ioeventfd.registered ? "true" : "false",
-			t->ioeventfd.unregistered ? "true" : "false", t->ioeventfd.landed,
-			t->ioeventfd.landed_late, t->ioeventfd.undrained,
-			t->ioeventfd.disabled_kept ? "true" : "false", IOEVENTFD_GAP_US);
-	fprintf(f, " \"params\":{\"touches\":%lu,\"preads\":%lu,\"disabled_touches\":%lu,"
-		"\"disabled_preads\":%lu,\"disabled_pwrites\":%lu,\"toggles\":%lu,\"resets\":%lu,"
-		"\"dma_size\":%" PRIu64 ",\"dma_bytes\":%lu,\"dma_rounds\":%lu,"
-		"\"ioeventfds\":%lu,\"iommufd\":%s},\n",
-		o->touches, o->preads, o->disabled_touches, o->disabled_preads,
-		o->disabled_pwrites, stress_mode ? 0 : o->toggles, o->resets, o->dma_size,
-		o->no_dma ? 0 : o->dma_bytes, o->no_dma ? 0 : o->dma_rounds, o->ioeventfds,
-		o->iommufd ? "true" : "false");
-	fprintf(f, " \"timings_ms\":{\"setup\":%.1f,\"basic\":%.1f,\"stress\":%.1f,"
-		"\"ioeventfd\":%.1f,\"dma\":%.1f,\"resets\":%.1f,\"teardown\":%.1f,"
-		"\"total\":%.1f}}\n",
-		t->ms.setup, t->ms.basic, t->ms.stress, t->ms.ioeventfd, t->ms.dma, t->ms.resets,
-		t->ms.teardown, t->ms.total);
+	/* A failed write leaves stdio's errno; anything else is the writer's. */
+	err = jw_finish(&jw);
+	if (err && err != -EIO)
+		errno = -err;
+	return err ? -1 : 0;
 }
 
 /* To stdout, or atomically to @path (temporary file + rename). */
@@ -147,8 +232,7 @@ int report_emit(const struct wl *w, const char *path)
 	int fd;
 
 	if (!path) {
-		json_write(stdout, w);
-		if (fflush(stdout) != 0)
+		if (report_write(stdout, w) < 0 || fflush(stdout) != 0)
 			return sys_fail("write stdout");
 		return 0;
 	}
@@ -163,8 +247,7 @@ int report_emit(const struct wl *w, const char *path)
 		unlink(tmp);
 		return sys_fail("fdopen %s", tmp);
 	}
-	json_write(f, w);
-	if (fflush(f) != 0 || fsync(fd) < 0) {
+	if (report_write(f, w) < 0 || fflush(f) != 0 || fsync(fd) < 0) {
 		sys_fail("write %s", tmp);
 		fclose(f);
 		unlink(tmp);
