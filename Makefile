@@ -48,7 +48,13 @@ LIB_OBJS := $(filter-out $(OUTPUT)/src/main.o,$(APP_OBJS))
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/unit/%.o,$(UNIT_SRCS))
 
-WORKLOAD_SRCS := tools/vfio-workload.c $(wildcard tools/vfio-workload/*.c)
+# The workload runs in the busybox guest: static, and without libbpf. From
+# src/ it takes the JSON writer and whatever that needs, nothing more.
+WORKLOAD_SRCS := $(wildcard tools/vfio-workload/*.c)
+WORKLOAD_LIB_SRCS := src/json_writer.c src/utf8.c
+WORKLOAD_OUT := $(OUTPUT)/workload
+WORKLOAD_OBJS := $(patsubst %.c,$(WORKLOAD_OUT)/%.o,$(WORKLOAD_SRCS) $(WORKLOAD_LIB_SRCS))
+WORKLOAD_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -D_GNU_SOURCE -pthread -MMD -MP -Isrc
 
 # The C files `make format` formats and `make check-format` checks (.clang-format):
 # those git knows of (tracked, or new and not ignored) in these directories;
@@ -94,10 +100,16 @@ $(OUTPUT)/vfio-trace: $(APP_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(STATIC_LIBS) -o $@
 
-$(OUTPUT)/vfio-workload: $(WORKLOAD_SRCS) | $(OUTPUT)
+# One object per source, each with its .d, so a header change rebuilds what
+# includes it; the objects mirror the sources' paths under $(WORKLOAD_OUT).
+$(WORKLOAD_OUT)/%.o: %.c
 	$(call msg,CC,$@)
-	$(Q)$(CC) -O2 -g -std=gnu11 -Wall -Wextra $(WERROR_FLAGS) -MMD -MP -static -pthread \
-		$(WORKLOAD_SRCS) -o $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(WORKLOAD_CFLAGS) $(WERROR_FLAGS) -c $< -o $@
+
+$(OUTPUT)/vfio-workload: $(WORKLOAD_OBJS) | $(OUTPUT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) -static -pthread $^ -o $@
 
 # Test bed helper: lists loaded BPF programs in the busybox guest.
 $(OUTPUT)/vt-bpf-progs: tools/vt-bpf-progs.c | $(OUTPUT)
@@ -163,6 +175,7 @@ check-format:
 	printf '  %s\n' $$bad >&2; exit 1
 
 -include $(wildcard $(OUTPUT)/bpf/*.d $(OUTPUT)/src/*.d $(OUTPUT)/tests/unit/*.d $(OUTPUT)/*.d)
+-include $(WORKLOAD_OBJS:.o=.d)
 
 # ---------------------------------------------------------------------------
 # Fuzzing and sanitizer runs (tests/fuzz/README.md). Everything goes under
