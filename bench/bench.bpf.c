@@ -161,11 +161,11 @@ int BPF_PROG(lat_task_exit)
 /* Calls of each lock entry point, by enum vt_bench_lock_func. */
 __u64 lock_calls[VT_BENCH_LOCK_MAX];
 
-#define VT_BENCH_COUNT_PROG(fn)						\
-	SEC("fentry/" #fn)						\
-	int BPF_PROG(count_##fn)					\
-	{								\
+#define VT_BENCH_COUNT_PROG(fn)                                           \
+	SEC("fentry/" #fn)                                                \
+	int BPF_PROG(count_##fn)                                          \
+	{                                                                 \
 		__sync_fetch_and_add(&lock_calls[VT_BENCH_LOCK_##fn], 1); \
-		return 0;						\
+		return 0;                                                 \
 	}
 VT_BENCH_LOCK_FUNCS(VT_BENCH_COUNT_PROG)

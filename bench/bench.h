@@ -15,20 +15,20 @@
  * kernels with CONFIG_DEBUG_LOCK_ALLOC, such as the lockdep test-bed kernel;
  * the loader attaches those the running kernel has.
  */
-#define VT_BENCH_LOCK_FUNCS(X)			\
-	X(down_read)				\
-	X(down_read_nested)			\
-	X(down_read_trylock)			\
-	X(down_read_killable)			\
-	X(down_read_interruptible)		\
-	X(down_write)				\
-	X(down_write_nested)			\
-	X(down_write_trylock)			\
-	X(down_write_killable)			\
-	X(mutex_lock)				\
-	X(mutex_lock_nested)			\
-	X(mutex_trylock)			\
-	X(mutex_lock_interruptible)		\
+#define VT_BENCH_LOCK_FUNCS(X)      \
+	X(down_read)                \
+	X(down_read_nested)         \
+	X(down_read_trylock)        \
+	X(down_read_killable)       \
+	X(down_read_interruptible)  \
+	X(down_write)               \
+	X(down_write_nested)        \
+	X(down_write_trylock)       \
+	X(down_write_killable)      \
+	X(mutex_lock)               \
+	X(mutex_lock_nested)        \
+	X(mutex_trylock)            \
+	X(mutex_lock_interruptible) \
 	X(mutex_lock_killable)
 
 enum vt_bench_lock_func {

@@ -46,11 +46,13 @@ int main(void)
 		read++;
 	}
 	if (err != -ENOENT) {
-		fprintf(stderr, "vt-bench-bpfstats: cannot list BPF programs: %s\n", strerror(-err));
+		fprintf(stderr, "vt-bench-bpfstats: cannot list BPF programs: %s\n",
+			strerror(-err));
 		return 1;
 	}
 	if (failed && !read) {
-		fprintf(stderr, "vt-bench-bpfstats: %d programs could not be read (CAP_SYS_ADMIN?)\n",
+		fprintf(stderr,
+			"vt-bench-bpfstats: %d programs could not be read (CAP_SYS_ADMIN?)\n",
 			failed);
 		return 1;
 	}

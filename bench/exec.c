@@ -110,7 +110,7 @@ static unsigned long status_kb(pid_t pid, const char *field)
 struct stream {
 	int fd;
 	FILE *copy;
-	char line[4096];	/* the current line, for the ready match */
+	char line[4096]; /* the current line, for the ready match */
 	size_t len;
 	uint64_t lines, bytes;
 };
@@ -208,7 +208,8 @@ int main(int argc, char **argv)
 		close(errp[0]);
 		close(errp[1]);
 		execvp(argv[optind], argv + optind);
-		fprintf(stderr, "vt-bench-exec: cannot run %s: %s\n", argv[optind], strerror(errno));
+		fprintf(stderr, "vt-bench-exec: cannot run %s: %s\n", argv[optind],
+			strerror(errno));
 		_exit(127);
 	}
 	close(outp[1]);
@@ -216,7 +217,7 @@ int main(int argc, char **argv)
 	st[0].fd = outp[0];
 	st[1].fd = errp[0];
 	if (!ready_text)
-		ready = true;	/* nothing to wait for: the run is the whole command */
+		ready = true; /* nothing to wait for: the run is the whole command */
 
 	while (open_streams) {
 		struct pollfd pfd[2];
@@ -281,12 +282,11 @@ int main(int argc, char **argv)
 	if (!hwm)
 		hwm = (unsigned long)ru.ru_maxrss;
 	printf("run_ms=%.1f run_cpu_ms=%.2f hwm_kb=%lu rss_kb=%lu rss_anon_kb=%lu rss_file_kb=%lu"
-	       " stdout_lines=%" PRIu64
-	       " stdout_bytes=%" PRIu64 " exit=%d signal=%d total_cpu_ms=%.1f maxrss_kb=%ld\n",
+	       " stdout_lines=%" PRIu64 " stdout_bytes=%" PRIu64
+	       " exit=%d signal=%d total_cpu_ms=%.1f maxrss_kb=%ld\n",
 	       ready ? (double)(t_stop - t_ready) / 1e6 : -1.0,
 	       ready ? (double)(cpu_stop - cpu_ready) / 1e6 : -1.0, hwm, rss, rss_anon, rss_file,
-	       st[0].lines,
-	       st[0].bytes, WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+	       st[0].lines, st[0].bytes, WIFEXITED(status) ? WEXITSTATUS(status) : -1,
 	       WIFSIGNALED(status) ? WTERMSIG(status) : 0,
 	       (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
 		       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3,

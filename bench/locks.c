@@ -54,7 +54,7 @@ static void *work(void *arg)
 
 	if (pipe(fds))
 		w->err = errno;
-	pthread_barrier_wait(w->start);	/* even on error: main waits for everyone */
+	pthread_barrier_wait(w->start); /* even on error: main waits for everyone */
 	if (w->err)
 		return NULL;
 	for (i = 0; i < w->iterations; i++) {

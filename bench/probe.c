@@ -75,8 +75,8 @@ static int wait_for_signal(void)
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
-	if (sigprocmask(SIG_BLOCK, &block, &old) ||
-	    sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL)) {
+	if (sigprocmask(SIG_BLOCK, &block, &old) || sigaction(SIGINT, &sa, NULL) ||
+	    sigaction(SIGTERM, &sa, NULL)) {
 		perror("vt-bench-probe: signals");
 		return -1;
 	}
@@ -118,7 +118,8 @@ int main(int argc, char **argv)
 
 	skel = bench_bpf__open();
 	if (!skel) {
-		fprintf(stderr, "vt-bench-probe: cannot open the BPF object: %s\n", strerror(errno));
+		fprintf(stderr, "vt-bench-probe: cannot open the BPF object: %s\n",
+			strerror(errno));
 		return 1;
 	}
 	/* Load only the programs of this mode. */
@@ -159,20 +160,23 @@ int main(int argc, char **argv)
 	}
 
 	if (bench_bpf__load(skel)) {
-		fprintf(stderr, "vt-bench-probe: cannot load the BPF programs: %s\n", strerror(errno));
+		fprintf(stderr, "vt-bench-probe: cannot load the BPF programs: %s\n",
+			strerror(errno));
 		goto cleanup;
 	}
 
 	if (entry) {
 		if (kprobe) {
 			links[0] = bpf_program__attach_kprobe(entry, false, func);
-			links[1] = links[0] ? bpf_program__attach_kprobe(exit_prog, true, func) : NULL;
+			links[1] =
+				links[0] ? bpf_program__attach_kprobe(exit_prog, true, func) : NULL;
 		} else {
 			links[0] = bpf_program__attach(entry);
 			links[1] = links[0] ? bpf_program__attach(exit_prog) : NULL;
 		}
 		if (!links[0] || !links[1]) {
-			fprintf(stderr, "vt-bench-probe: cannot attach to %s: %s\n", func, strerror(errno));
+			fprintf(stderr, "vt-bench-probe: cannot attach to %s: %s\n", func,
+				strerror(errno));
 			goto cleanup;
 		}
 		nlinks = 2;
@@ -204,7 +208,8 @@ int main(int argc, char **argv)
 		for (i = 0; i < VT_BENCH_LOCK_MAX; i++) {
 			if (!attached_lock[i])
 				continue;
-			printf("%s %llu\n", lock_funcs[i], (unsigned long long)skel->bss->lock_calls[i]);
+			printf("%s %llu\n", lock_funcs[i],
+			       (unsigned long long)skel->bss->lock_calls[i]);
 			total += skel->bss->lock_calls[i];
 		}
 		printf("total %llu\n", (unsigned long long)total);

@@ -73,12 +73,12 @@ static void build_mix(__u64 start_ns)
 		} else {
 			int k = (r >> 32) % 8;
 
-			ev->kind = k < 5 ? VT_EV_EIO : k < 7 ? VT_EV_SIGBUS
-						       : VT_EV_IOEVENTFD_DROP;
+			ev->kind = k < 5 ? VT_EV_EIO : k < 7 ? VT_EV_SIGBUS : VT_EV_IOEVENTFD_DROP;
 			ev->bar = (r >> 36) % 6;
 			ev->offset = ((r >> 40) % (16 << 20)) & ~3ULL;
-			ev->value = ev->kind == VT_EV_EIO ? -5 :
-				    ev->kind == VT_EV_SIGBUS ? 2 : (__s64)(r >> 48);
+			ev->value = ev->kind == VT_EV_EIO      ? -5
+				    : ev->kind == VT_EV_SIGBUS ? 2
+							       : (__s64)(r >> 48);
 		}
 		/* The BPF side copies the device's last disable into every
 		 * event; one stream in eight began with memory already off. */

@@ -41,7 +41,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 
-#define EDU_ID 0x010000edu	/* edu's register 0: its identification */
+#define EDU_ID 0x010000edu /* edu's register 0: its identification */
 #define PAGE 4096
 
 struct dev {
@@ -229,15 +229,16 @@ static int eio_storm(struct dev *d, double seconds, int threads)
 	if (set_command(d, d->command | PCI_COMMAND_MEMORY))
 		return -1;
 	printf("mode=eio n=%" PRIu64 " ns=%" PRIu64 " per_op_ns=%.1f errors=%" PRIu64
-	       " threads=%d\n", eio, t1 - t0, eio ? (double)(t1 - t0) / (double)eio : 0.0,
-	       errors, threads);
+	       " threads=%d\n",
+	       eio, t1 - t0, eio ? (double)(t1 - t0) / (double)eio : 0.0, errors, threads);
 	return 0;
 }
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: vt-bench-vfio -b BDF [-g /dev/vfio/N] [-w WARMUP] pread|fault|zap N\n"
-			"       vt-bench-vfio -b BDF [-g /dev/vfio/N] eio SECONDS THREADS\n");
+	fprintf(stderr,
+		"usage: vt-bench-vfio -b BDF [-g /dev/vfio/N] [-w WARMUP] pread|fault|zap N\n"
+		"       vt-bench-vfio -b BDF [-g /dev/vfio/N] eio SECONDS THREADS\n");
 	return 2;
 }
 

@@ -22,7 +22,8 @@ int BPF_PROG(bar_rw_exit, vt_vdev_t *vdev, char *buf, size_t count, loff_t *ppos
 }
 
 SEC("kprobe")
-int BPF_KPROBE(bar_rw_entry_kp, vt_vdev_t *vdev, char *buf, size_t count, loff_t *ppos, bool iswrite)
+int BPF_KPROBE(bar_rw_entry_kp, vt_vdev_t *vdev, char *buf, size_t count, loff_t *ppos,
+	       bool iswrite)
 {
 	return vt_bar_rw_begin(vdev, ppos, iswrite);
 }

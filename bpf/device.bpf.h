@@ -44,7 +44,7 @@ static __always_inline bool vt_bdf_allowed(const char *bdf)
 }
 
 static __always_inline void vt_register_lock(__u64 addr, __u64 vdev, __u32 slot,
-					    enum vt_lock_class class)
+					     enum vt_lock_class class)
 {
 	struct vt_lock_owner owner = { .vdev = vdev, .class = class, .slot = slot };
 
@@ -177,7 +177,7 @@ static __always_inline int vt_device_forget(vt_vdev_t *vdev)
 		return 0;
 	dev = bpf_map_lookup_elem(&devices, slot);
 	if (dev && dev->info.vdev == key)
-		dev->info.vdev = 0;	/* threads' cached slots stop matching */
+		dev->info.vdev = 0; /* threads' cached slots stop matching */
 	bpf_map_delete_elem(&device_slots, &key);
 	addr = vt_memory_lock_addr(vdev);
 	bpf_map_delete_elem(&locks, &addr);

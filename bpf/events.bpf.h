@@ -12,8 +12,8 @@
 
 /* Stats are always counted first; the event is extra detail, and a full ring
  * buffer loses only the detail, counted as ringbuf_full. */
-static __always_inline void vt_emit(struct vt_device *dev, __u32 kind, __u32 bar,
-				    __u64 offset, __s64 value)
+static __always_inline void vt_emit(struct vt_device *dev, __u32 kind, __u32 bar, __u64 offset,
+				    __s64 value)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct vt_trace_event *e;
@@ -38,8 +38,10 @@ static __always_inline void vt_emit(struct vt_device *dev, __u32 kind, __u32 bar
 	e->disabled_pid = dev->info.last_disable.pid;
 	e->disabled_tid = dev->info.last_disable.tid;
 	__builtin_memcpy(e->disabled_comm, dev->info.last_disable.comm, sizeof(e->disabled_comm));
-	bpf_ringbuf_submit(e, bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= VT_EVENTS_WAKEUP_BYTES
-				 ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(e,
+			   bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= VT_EVENTS_WAKEUP_BYTES
+				   ? BPF_RB_FORCE_WAKEUP
+				   : BPF_RB_NO_WAKEUP);
 }
 
 #endif /* VT_EVENTS_BPF_H */

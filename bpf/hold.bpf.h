@@ -34,14 +34,14 @@ static __always_inline struct vt_hold *vt_hold_current(void)
 
 enum vt_hold_open_result {
 	VT_HOLD_OPENED,
-	VT_HOLD_EXISTS,		/* another bracket is open: *outer */
-	VT_HOLD_NO_ROOM,	/* no entry for this thread */
+	VT_HOLD_EXISTS,	 /* another bracket is open: *outer */
+	VT_HOLD_NO_ROOM, /* no entry for this thread */
 };
 
 /* Opens @hold unless a bracket of this thread is open. */
 static __always_inline enum vt_hold_open_result vt_hold_open(struct vt_task *task,
-								  struct vt_hold *hold,
-								  struct vt_hold **outer)
+							     struct vt_hold *hold,
+							     struct vt_hold **outer)
 {
 	__u32 tid;
 
@@ -82,9 +82,8 @@ static __always_inline void vt_hold_close(struct vt_hold *hold)
  * fault handler, which 6.12's page fault handler calls when not inlined)
  * join an open bracket of the same call instead.
  */
-static __always_inline void vt_hold_begin(struct vt_task *task, __u64 vdev, __u32 slot,
-					  __u32 path, __u32 mode, __u64 arg0, __u64 arg1,
-					  bool nestable)
+static __always_inline void vt_hold_begin(struct vt_task *task, __u64 vdev, __u32 slot, __u32 path,
+					  __u32 mode, __u64 arg0, __u64 arg1, bool nestable)
 {
 	__u64 now = bpf_ktime_get_ns();
 	struct vt_hold hold = {

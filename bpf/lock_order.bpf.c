@@ -9,42 +9,42 @@
 #include "lock_order.bpf.h"
 
 /* void f(lock, ...): acquired on return. @kind: VT_RWSEM or VT_MUTEX. */
-#define VT_ACQUIRE(name, mode, kind)					\
-	SEC("fexit")							\
-	int BPF_PROG(name, void *lock)					\
-	{								\
-		return vt_lock_acquired(ctx, lock, mode, false, kind);	\
+#define VT_ACQUIRE(name, mode, kind)                                   \
+	SEC("fexit")                                                   \
+	int BPF_PROG(name, void *lock)                                 \
+	{                                                              \
+		return vt_lock_acquired(ctx, lock, mode, false, kind); \
 	}
 
 /* int f(lock): 0 when acquired (killable, interruptible). */
-#define VT_ACQUIRE_INT(name, mode, kind)				\
-	SEC("fexit")							\
-	int BPF_PROG(name, void *lock, int ret)				\
-	{								\
+#define VT_ACQUIRE_INT(name, mode, kind)                                         \
+	SEC("fexit")                                                             \
+	int BPF_PROG(name, void *lock, int ret)                                  \
+	{                                                                        \
 		return ret ? 0 : vt_lock_acquired(ctx, lock, mode, false, kind); \
 	}
 
 /* int f(lock, subclass): 0 when acquired. */
-#define VT_ACQUIRE_INT2(name, mode, kind)				\
-	SEC("fexit")							\
-	int BPF_PROG(name, void *lock, unsigned int subclass, int ret)	\
-	{								\
+#define VT_ACQUIRE_INT2(name, mode, kind)                                        \
+	SEC("fexit")                                                             \
+	int BPF_PROG(name, void *lock, unsigned int subclass, int ret)           \
+	{                                                                        \
 		return ret ? 0 : vt_lock_acquired(ctx, lock, mode, false, kind); \
 	}
 
 /* int f(lock): 1 when acquired. */
-#define VT_TRYLOCK(name, mode, kind)					\
-	SEC("fexit")							\
-	int BPF_PROG(name, void *lock, int ret)				\
-	{								\
+#define VT_TRYLOCK(name, mode, kind)                                                 \
+	SEC("fexit")                                                                 \
+	int BPF_PROG(name, void *lock, int ret)                                      \
+	{                                                                            \
 		return ret == 1 ? vt_lock_acquired(ctx, lock, mode, true, kind) : 0; \
 	}
 
-#define VT_RELEASE(name)						\
-	SEC("fentry")							\
-	int BPF_PROG(name, void *lock)					\
-	{								\
-		return vt_lock_released(lock);				\
+#define VT_RELEASE(name)                       \
+	SEC("fentry")                          \
+	int BPF_PROG(name, void *lock)         \
+	{                                      \
+		return vt_lock_released(lock); \
 	}
 
 VT_ACQUIRE(lo_down_read, VT_MODE_READ, VT_RWSEM)
@@ -90,8 +90,7 @@ int BPF_PROG(mm_page_alloc, struct page *page, unsigned int order, gfp_t gfp)
 
 /* gfp is the fifth argument since 2.6 (6.2 added a sixth, the node). */
 SEC("tp_btf/kmalloc")
-int BPF_PROG(kmalloc, unsigned long call_site, const void *ptr, size_t req, size_t alloc,
-	     gfp_t gfp)
+int BPF_PROG(kmalloc, unsigned long call_site, const void *ptr, size_t req, size_t alloc, gfp_t gfp)
 {
 	return vt_reclaim_possible(ctx, gfp);
 }

@@ -23,14 +23,14 @@ struct vt_held {
 	__u32 slot[VT_LOCK_DEPTH];
 	__u8 class[VT_LOCK_DEPTH];
 	__u8 mode[VT_LOCK_DEPTH];
-	__u8 rwsem[VT_LOCK_DEPTH];	/* VT_RWSEM or VT_MUTEX */
+	__u8 rwsem[VT_LOCK_DEPTH]; /* VT_RWSEM or VT_MUTEX */
 	__u32 depth;
 };
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, VT_MAX_TASKS);
-	__type(key, __u32);		/* tid */
+	__type(key, __u32); /* tid */
 	__type(value, struct vt_held);
 } held SEC(".maps") __weak;
 
@@ -181,8 +181,8 @@ static __always_inline void vt_add_edge(void *ctx, struct vt_held *h, __u32 i, i
 {
 	if (i >= VT_LOCK_DEPTH)
 		return;
-	vt_edge_seen(ctx, h->class[i], h->mode[i], h->slot[i], class, mode, slot,
-		     i + 1 == h->depth);
+	vt_edge_seen(ctx, h->class[i], h -> mode[i], h -> slot[i], class, mode, slot,
+		     i + 1 == h -> depth);
 }
 
 /* Drops the entries vt_add_edges() found released (lock 0), keeping order. */
@@ -254,14 +254,14 @@ static __always_inline bool vt_still_held(struct vt_held *h, __u32 k)
  * a call (it sees a back-edge through the call's fall-through; 6.3 lifted
  * that), and an edge's first sighting is one, which clang will not unroll.
  */
-#define VT_EDGE_FROM(k)							\
-	do {								\
-		if ((k) >= depth)					\
-			break;						\
-		if (vt_still_held(h, (k)))				\
-			vt_add_edge(ctx, h, (k), class, mode, slot);	\
-		else							\
-			h->lock[(k)] = 0;	/* vt_held_compact() */	\
+#define VT_EDGE_FROM(k)                                              \
+	do {                                                         \
+		if ((k) >= depth)                                    \
+			break;                                       \
+		if (vt_still_held(h, (k)))                           \
+			vt_add_edge(ctx, h, (k), class, mode, slot); \
+		else                                                 \
+			h->lock[(k)] = 0; /* vt_held_compact() */    \
 	} while (0)
 
 static __always_inline void vt_add_edges(void *ctx, struct vt_held *h, __u64 depth, int class,
@@ -301,7 +301,7 @@ static __always_inline int vt_lock_acquired(void *ctx, void *lock, __u32 mode, b
 {
 	__u32 tid = vt_tid(), slot;
 	struct vt_held *h;
-	__u64 i, depth;	/* 64-bit: see vt_hist_add() */
+	__u64 i, depth; /* 64-bit: see vt_hist_add() */
 	int class;
 
 	class = vt_lock_class((__u64)lock, rwsem, &slot);
@@ -368,7 +368,7 @@ static __always_inline int vt_lock_released(void *lock)
 {
 	__u32 tid = vt_tid();
 	struct vt_held *h = bpf_map_lookup_elem(&held, &tid);
-	__u64 i, depth;	/* 64-bit: see vt_hist_add() */
+	__u64 i, depth; /* 64-bit: see vt_hist_add() */
 
 	if (!h || !h->depth)
 		return 0;

@@ -19,10 +19,10 @@
 #define VT_MAX_PIN_PROCS 1024
 
 /* Knobs, set by user space before load. */
-const volatile __u32 targ_tgid __weak = 0;		/* -p: only this process */
-const volatile __u32 targ_bdf_count __weak = 0;	/* -d: number of BDFs below */
+const volatile __u32 targ_tgid __weak = 0;	/* -p: only this process */
+const volatile __u32 targ_bdf_count __weak = 0; /* -d: number of BDFs below */
 const volatile char targ_bdfs[VT_MAX_BDF_FILTERS][VT_BDF_LEN] __weak = {};
-const volatile __u32 targ_emit_events __weak = 0;	/* ring buffer only when read */
+const volatile __u32 targ_emit_events __weak = 0; /* ring buffer only when read */
 
 /* Losses by enum vt_lost_reason; user space exports them. */
 __u64 lost[VT_LOST_MAX] __weak;
@@ -40,7 +40,6 @@ struct {
 	__type(key, struct vt_bdf_key);
 	__type(value, __u32);
 } bdf_slots SEC(".maps") __weak;
-
 
 /* Free slots, filled by user space after load: popping one is atomic without
  * the fetch-and-add return value, which needs 5.12's BPF ISA v3. */
@@ -85,14 +84,14 @@ struct {
 struct vt_hold {
 	__u64 vdev;
 	__u64 t_entry;
-	__u64 t_acquired;	/* entry, moved on by waits and zaps before the lock */
-	__u64 arg0;		/* per path: vmf, file position, old PCI_COMMAND */
-	__u64 arg1;		/* per path: fault order, iswrite */
-	__u32 path;		/* enum vt_lock_path */
-	__u32 mode;		/* enum vt_lock_mode */
-	__u32 nest;		/* the same call seen again one level down */
-	__u32 slot;		/* the device's slot in devices */
-	__u32 open;		/* task storage keeps the entry: this says it is in use */
+	__u64 t_acquired; /* entry, moved on by waits and zaps before the lock */
+	__u64 arg0;	  /* per path: vmf, file position, old PCI_COMMAND */
+	__u64 arg1;	  /* per path: fault order, iswrite */
+	__u32 path;	  /* enum vt_lock_path */
+	__u32 mode;	  /* enum vt_lock_mode */
+	__u32 nest;	  /* the same call seen again one level down */
+	__u32 slot;	  /* the device's slot in devices */
+	__u32 open;	  /* task storage keeps the entry: this says it is in use */
 	__u32 pad;
 };
 
@@ -107,7 +106,7 @@ const volatile __u32 targ_task_storage __weak = 0;
 
 struct vt_task {
 	struct vt_hold hold;
-	__u64 dev_vdev;		/* the last device this thread used, and its slot */
+	__u64 dev_vdev; /* the last device this thread used, and its slot */
 	__u32 dev_slot;
 	__u32 pad;
 };
@@ -122,7 +121,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, VT_MAX_TASKS);
-	__type(key, __u32);		/* tid */
+	__type(key, __u32); /* tid */
 	__type(value, struct vt_hold);
 } holds SEC(".maps") __weak;
 
@@ -131,14 +130,14 @@ struct vt_wait {
 	__u64 lock;
 	__u64 vdev;
 	__u64 ts;
-	__u32 class;	/* VT_LC_MEMORY_LOCK or VT_LC_VMA_LOCK */
+	__u32 class; /* VT_LC_MEMORY_LOCK or VT_LC_VMA_LOCK */
 	__u32 mode;
 };
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, VT_MAX_TASKS);
-	__type(key, __u32);		/* tid */
+	__type(key, __u32); /* tid */
 	__type(value, struct vt_wait);
 } waits SEC(".maps") __weak;
 
@@ -152,7 +151,7 @@ struct vt_zap_start {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, VT_MAX_TASKS);
-	__type(key, __u32);		/* tid */
+	__type(key, __u32); /* tid */
 	__type(value, struct vt_zap_start);
 } zaps_inflight SEC(".maps") __weak;
 
@@ -165,13 +164,13 @@ struct vt_pin_start {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, VT_MAX_TASKS);
-	__type(key, __u32);		/* tid */
+	__type(key, __u32); /* tid */
 	__type(value, struct vt_pin_start);
 } pins_inflight SEC(".maps") __weak;
 
 /* A thread inside an ioeventfd handler. */
 struct vt_ioeventfd_call {
-	__u64 ioeventfd;	/* struct vfio_pci_ioeventfd * */
+	__u64 ioeventfd; /* struct vfio_pci_ioeventfd * */
 	/* The __vfio_pci_memory_enabled() probe was live when the handler began:
 	 * it decides the drop, not the handler's exit (access.bpf.h). */
 	__u32 checked;
@@ -181,7 +180,7 @@ struct vt_ioeventfd_call {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, VT_MAX_TASKS);
-	__type(key, __u32);		/* tid */
+	__type(key, __u32); /* tid */
 	__type(value, struct vt_ioeventfd_call);
 } ioeventfds_inflight SEC(".maps") __weak;
 
@@ -239,7 +238,7 @@ static __always_inline void vt_want_ioeventfd_check(void)
 		return;
 	ioeventfd_check_asked = 1;
 	if (bpf_ringbuf_output(&requests, &req, sizeof(req), BPF_RB_FORCE_WAKEUP))
-		ioeventfd_check_asked = 0;	/* full: ask again next time */
+		ioeventfd_check_asked = 0; /* full: ask again next time */
 }
 
 /* The -p filter. */

@@ -117,7 +117,8 @@ static __always_inline int vt_config_write_begin(vt_vdev_t *vdev, int offset)
 {
 	if (offset != VT_PCI_COMMAND || !vt_task_allowed())
 		return 0;
-	vt_hold_begin_on(vdev, VT_PATH_CONFIG_WRITE, VT_MODE_WRITE, vt_virt_command(vdev), 0, false);
+	vt_hold_begin_on(vdev, VT_PATH_CONFIG_WRITE, VT_MODE_WRITE, vt_virt_command(vdev), 0,
+			 false);
 	return 0;
 }
 

@@ -16,8 +16,8 @@
 #define VT_VFIO_MAGIC 0x5646494f
 
 enum vt_zap_kind {
-	VT_ZAP_VMA_LIST,	/* up to 6.9: runs before memory_lock is taken */
-	VT_ZAP_INODE,		/* 6.10+: runs under the write lock */
+	VT_ZAP_VMA_LIST, /* up to 6.9: runs before memory_lock is taken */
+	VT_ZAP_INODE,	 /* 6.10+: runs under the write lock */
 };
 
 static __always_inline __u32 vt_zap_reason(struct vt_hold *hold, __u64 vdev)
@@ -25,14 +25,10 @@ static __always_inline __u32 vt_zap_reason(struct vt_hold *hold, __u64 vdev)
 	if (!hold || hold->vdev != vdev)
 		return VT_ZAP_OTHER;
 	switch (hold->path) {
-	case VT_PATH_CONFIG_WRITE:
-		return VT_ZAP_CONFIG_WRITE;
-	case VT_PATH_RESET:
-		return VT_ZAP_RESET;
-	case VT_PATH_HOT_RESET:
-		return VT_ZAP_HOT_RESET;
-	default:
-		return VT_ZAP_OTHER;
+	case VT_PATH_CONFIG_WRITE: return VT_ZAP_CONFIG_WRITE;
+	case VT_PATH_RESET: return VT_ZAP_RESET;
+	case VT_PATH_HOT_RESET: return VT_ZAP_HOT_RESET;
+	default: return VT_ZAP_OTHER;
 	}
 }
 

@@ -55,12 +55,12 @@ enum vt_lock_mode {
 
 /* The code path that held memory_lock. */
 enum vt_lock_path {
-	VT_PATH_FAULT,		/* BAR mmap fault, read */
-	VT_PATH_BAR_RW,		/* read()/write() on a BAR region, read */
-	VT_PATH_CONFIG_WRITE,	/* PCI_COMMAND write through the config region, write */
-	VT_PATH_RESET,		/* VFIO_DEVICE_RESET, write */
-	VT_PATH_HOT_RESET,	/* VFIO_DEVICE_PCI_HOT_RESET, write */
-	VT_PATH_MEMORY_ENABLE,	/* lock_and_enable ... unlock_and_restore: MSI setup, ROM, write */
+	VT_PATH_FAULT,	       /* BAR mmap fault, read */
+	VT_PATH_BAR_RW,	       /* read()/write() on a BAR region, read */
+	VT_PATH_CONFIG_WRITE,  /* PCI_COMMAND write through the config region, write */
+	VT_PATH_RESET,	       /* VFIO_DEVICE_RESET, write */
+	VT_PATH_HOT_RESET,     /* VFIO_DEVICE_PCI_HOT_RESET, write */
+	VT_PATH_MEMORY_ENABLE, /* lock_and_enable ... unlock_and_restore: MSI setup, ROM, write */
 	VT_PATH_MAX,
 };
 
@@ -75,13 +75,13 @@ enum vt_zap_reason {
 enum vt_pin_path {
 	VT_PIN_TYPE1,	/* VFIO_IOMMU_MAP_DMA: vfio_pin_pages_remote() */
 	VT_PIN_MDEV,	/* vfio_pin_pages(): emulated-IOMMU (mdev) devices */
-	VT_PIN_IOMMUFD,	/* iommufd IOAS map */
+	VT_PIN_IOMMUFD, /* iommufd IOAS map */
 	VT_PIN_PATH_MAX,
 };
 
 enum vt_access_kind {
-	VT_ACCESS_SIGBUS,	/* BAR mmap fault refused: SIGBUS to the task */
-	VT_ACCESS_EIO,		/* BAR read()/write() returned -EIO */
+	VT_ACCESS_SIGBUS,	  /* BAR mmap fault refused: SIGBUS to the task */
+	VT_ACCESS_EIO,		  /* BAR read()/write() returned -EIO */
 	VT_ACCESS_IOEVENTFD_DROP, /* ioeventfd write skipped while memory was off */
 	VT_ACCESS_KIND_MAX,
 };
@@ -91,8 +91,8 @@ enum vt_event_kind {
 	VT_EV_SIGBUS = VT_ACCESS_SIGBUS,
 	VT_EV_EIO = VT_ACCESS_EIO,
 	VT_EV_IOEVENTFD_DROP = VT_ACCESS_IOEVENTFD_DROP,
-	VT_EV_MEMORY_DISABLE,	/* a config write cleared PCI_COMMAND_MEMORY */
-	VT_EV_MEMORY_ENABLE,	/* a config write set it again */
+	VT_EV_MEMORY_DISABLE, /* a config write cleared PCI_COMMAND_MEMORY */
+	VT_EV_MEMORY_ENABLE,  /* a config write set it again */
 	VT_EV_KIND_MAX,
 };
 
@@ -105,15 +105,15 @@ enum vt_request {
 
 /* Everything that can be lost or dropped on the BPF side; counted, never silent. */
 enum vt_lost_reason {
-	VT_LOST_RINGBUF_FULL,	/* event not delivered; still counted in the stats */
+	VT_LOST_RINGBUF_FULL, /* event not delivered; still counted in the stats */
 	VT_LOST_DEVICE_MAP_FULL,
 	VT_LOST_LOCK_MAP_FULL,
-	VT_LOST_TASK_MAP_FULL,	/* per-thread start record could not be stored */
+	VT_LOST_TASK_MAP_FULL, /* per-thread start record could not be stored */
 	VT_LOST_PROC_MAP_FULL,
-	VT_LOST_MISSED_START,	/* an exit without its entry (attached mid-call) */
-	VT_LOST_NESTED,		/* a bracket opened while the thread was already in one */
-	VT_LOST_MISSED_END,	/* an entry whose exit never ran (replaced when seen) */
-	VT_LOST_LOCK_DEPTH,	/* lockdep mode: more tracked locks held than it keeps */
+	VT_LOST_MISSED_START, /* an exit without its entry (attached mid-call) */
+	VT_LOST_NESTED,	      /* a bracket opened while the thread was already in one */
+	VT_LOST_MISSED_END,   /* an entry whose exit never ran (replaced when seen) */
+	VT_LOST_LOCK_DEPTH,   /* lockdep mode: more tracked locks held than it keeps */
 	VT_LOST_EDGE_MAP_FULL,
 	/* Runs the kernel skipped: a program already running on this CPU (on
 	 * PREEMPT_RT, BPF programs are preemptible, so another task can hit it).
@@ -131,11 +131,11 @@ enum vt_lost_reason {
  * under its class; of those, the contention probes time memory_lock and
  * vma_lock only. */
 enum vt_lock_class {
-	VT_LC_MMAP_LOCK,	/* &mm->mmap_lock of the acquiring task */
-	VT_LC_VMA_LOCK,		/* &vdev->vma_lock (up to 6.9) */
-	VT_LC_MEMORY_LOCK,	/* &vdev->memory_lock */
-	VT_LC_I_MMAP_RWSEM,	/* &mapping->i_mmap_rwsem of the vfio device inode (6.10+) */
-	VT_LC_IGATE,		/* &vdev->igate: interrupt setup */
+	VT_LC_MMAP_LOCK,    /* &mm->mmap_lock of the acquiring task */
+	VT_LC_VMA_LOCK,	    /* &vdev->vma_lock (up to 6.9) */
+	VT_LC_MEMORY_LOCK,  /* &vdev->memory_lock */
+	VT_LC_I_MMAP_RWSEM, /* &mapping->i_mmap_rwsem of the vfio device inode (6.10+) */
+	VT_LC_IGATE,	    /* &vdev->igate: interrupt setup */
 	/* Not a lock: reclaim, as lockdep models it. Held while a task is in
 	 * direct reclaim or is kswapd (PF_MEMALLOC); "taken" by an allocation
 	 * that may enter direct reclaim. */
@@ -148,7 +148,7 @@ enum vt_lock_class {
 #define VT_MAX_USER_LOCKS 8
 #define VT_LC_ALL (VT_LC_MAX + VT_MAX_USER_LOCKS)
 
-#define VT_LOCK_DEPTH 8		/* a power of two (bpf/lock_order.bpf.h masks with it) */
+#define VT_LOCK_DEPTH 8 /* a power of two (bpf/lock_order.bpf.h masks with it) */
 
 /* The slot of a lock that belongs to no device (mmap_lock, fs_reclaim). */
 #define VT_NO_SLOT 0xffffffffU
@@ -156,21 +156,21 @@ enum vt_lock_class {
 /* Value of the locks map, keyed by a lock's address: a device's locks, filed
  * by the BPF side as it learns the device, and --lock symbols, by user space. */
 struct vt_lock_owner {
-	__u64 vdev;		/* 0 for a --lock symbol */
-	__u32 class;		/* enum vt_lock_class, or VT_LC_MAX + i for --lock i */
-	__u32 slot;		/* the device's slot, or VT_NO_SLOT */
+	__u64 vdev;  /* 0 for a --lock symbol */
+	__u32 class; /* enum vt_lock_class, or VT_LC_MAX + i for --lock i */
+	__u32 slot;  /* the device's slot, or VT_NO_SLOT */
 };
 
 /* An ordering edge: @to was acquired while @from was held, by one thread. */
 struct vt_edge_key {
 	__u8 from_class;
-	__u8 from_mode;		/* enum vt_lock_mode; mutexes count as write */
+	__u8 from_mode; /* enum vt_lock_mode; mutexes count as write */
 	__u8 to_class;
 	__u8 to_mode;
-	__u8 same_device;	/* both locks belong to one vfio device */
-	__u8 direct;		/* @from was the innermost tracked lock held */
+	__u8 same_device; /* both locks belong to one vfio device */
+	__u8 direct;	  /* @from was the innermost tracked lock held */
 	__u8 pad[2];
-	__u32 from_slot;	/* the device slot of each lock, or VT_NO_SLOT */
+	__u32 from_slot; /* the device slot of each lock, or VT_NO_SLOT */
 	__u32 to_slot;
 };
 
@@ -184,7 +184,7 @@ struct vt_edge {
 	__u32 pid;
 	__u32 tid;
 	char comm[VT_COMM_LEN];
-	__u32 nframes;		/* of stack; 0 when it could not be taken (counted lost) */
+	__u32 nframes; /* of stack; 0 when it could not be taken (counted lost) */
 	__u32 pad;
 	/* The kernel stack of the first sighting, innermost first, stored with
 	 * the edge: no shared stack map whose buckets could collide. */
@@ -206,14 +206,14 @@ struct vt_disable_record {
 };
 
 struct vt_device_info {
-	char bdf[VT_BDF_LEN];	/* dev_name() of the pci_dev, e.g. "0000:01:00.0" */
+	char bdf[VT_BDF_LEN]; /* dev_name() of the pci_dev, e.g. "0000:01:00.0" */
 	__u32 vendor;
 	__u32 device_id;
-	__u64 memory_lock;	/* &vdev->memory_lock, kernel address */
+	__u64 memory_lock; /* &vdev->memory_lock, kernel address */
 	__u64 first_seen_ns;
-	__u32 traced;		/* 1 unless excluded by the -d filter */
-	__u32 bindings;		/* driver bindings seen: >1 after unbind/rebind */
-	__u64 vdev;		/* the bound instance's kernel address; 0 once unbound */
+	__u32 traced;	/* 1 unless excluded by the -d filter */
+	__u32 bindings; /* driver bindings seen: >1 after unbind/rebind */
+	__u64 vdev;	/* the bound instance's kernel address; 0 once unbound */
 	struct vt_disable_record last_disable;
 	/* BAR resources as learned (up to 6.9 a fault's vm_pgoff is a PFN and
 	 * these tell the BAR without reading the pci_dev at every fault). */
@@ -235,7 +235,7 @@ struct vt_device_stats {
 	struct vt_hist vma_lock_wait_ns;
 
 	__u64 zaps[VT_ZAP_REASON_MAX];
-	__u64 zap_vmas;		/* VMAs zapped by the vma_list zap (kernels up to 6.9) */
+	__u64 zap_vmas; /* VMAs zapped by the vma_list zap (kernels up to 6.9) */
 	struct vt_hist zap_ns;
 
 	__u64 accesses[VT_ACCESS_KIND_MAX];
@@ -283,13 +283,13 @@ struct vt_pin_proc {
 };
 
 struct vt_trace_event {
-	__u64 ts_ns;		/* bpf_ktime_get_ns() */
+	__u64 ts_ns; /* bpf_ktime_get_ns() */
 	__u32 pid;
 	__u32 tid;
-	__u32 kind;		/* enum vt_event_kind */
-	__u32 bar;		/* VT_MAX_BARS when unknown */
-	__u64 offset;		/* offset in the BAR */
-	__s64 value;		/* fault return code, errno or the new PCI_COMMAND */
+	__u32 kind;   /* enum vt_event_kind */
+	__u32 bar;    /* VT_MAX_BARS when unknown */
+	__u64 offset; /* offset in the BAR */
+	__s64 value;  /* fault return code, errno or the new PCI_COMMAND */
 	char comm[VT_COMM_LEN];
 	char bdf[VT_BDF_LEN];
 	/* For accesses: the last memory disable on this device, if any. */

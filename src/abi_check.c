@@ -23,17 +23,16 @@
 
 #define VT_SIZEOF_FIELD(type, field) sizeof(((type *)0)->field)
 
-#define VT_ABI_SIZE(type, size) \
-	_Static_assert(sizeof(type) == (size), #type ": size changed")
+#define VT_ABI_SIZE(type, size) _Static_assert(sizeof(type) == (size), #type ": size changed")
 
 /* A field at @off of @size bytes (arrays: the whole array). */
-#define VT_ABI_FIELD(type, field, off, size)					\
-	_Static_assert(offsetof(type, field) == (off), #type "." #field ": moved");	\
+#define VT_ABI_FIELD(type, field, off, size)                                        \
+	_Static_assert(offsetof(type, field) == (off), #type "." #field ": moved"); \
 	_Static_assert(VT_SIZEOF_FIELD(type, field) == (size), #type "." #field ": resized")
 
 /* @members_size: the sum of the members' own sizes, M(field) + ... */
-#define VT_ABI_NO_PADDING(type, members_size)				\
-	_Static_assert(sizeof(type) == (members_size),				\
+#define VT_ABI_NO_PADDING(type, members_size)          \
+	_Static_assert(sizeof(type) == (members_size), \
 		       #type ": implicit padding, or a member left out of the sum")
 
 /* Constants that size arrays in the structs below, or the BPF side's shared
@@ -75,9 +74,9 @@ VT_ABI_FIELD(struct vt_edge_key, pad, 6, 2);
 VT_ABI_FIELD(struct vt_edge_key, from_slot, 8, 4);
 VT_ABI_FIELD(struct vt_edge_key, to_slot, 12, 4);
 #define M(field) VT_SIZEOF_FIELD(struct vt_edge_key, field)
-VT_ABI_NO_PADDING(struct vt_edge_key,
-		  M(from_class) + M(from_mode) + M(to_class) + M(to_mode) + M(same_device) +
-		  M(direct) + M(pad) + M(from_slot) + M(to_slot));
+VT_ABI_NO_PADDING(struct vt_edge_key, M(from_class) + M(from_mode) + M(to_class) + M(to_mode) +
+					      M(same_device) + M(direct) + M(pad) + M(from_slot) +
+					      M(to_slot));
 #undef M
 
 _Static_assert(VT_EDGE_STACK_DEPTH == 48, "VT_EDGE_STACK_DEPTH changed");
@@ -91,8 +90,8 @@ VT_ABI_FIELD(struct vt_edge, nframes, 40, 4);
 VT_ABI_FIELD(struct vt_edge, pad, 44, 4);
 VT_ABI_FIELD(struct vt_edge, stack, 48, 384);
 #define M(field) VT_SIZEOF_FIELD(struct vt_edge, field)
-VT_ABI_NO_PADDING(struct vt_edge, M(count) + M(first_ns) + M(pid) + M(tid) + M(comm) +
-		  M(nframes) + M(pad) + M(stack));
+VT_ABI_NO_PADDING(struct vt_edge, M(count) + M(first_ns) + M(pid) + M(tid) + M(comm) + M(nframes) +
+					  M(pad) + M(stack));
 #undef M
 
 VT_ABI_SIZE(struct vt_lock_owner, 16);
@@ -133,19 +132,19 @@ VT_ABI_FIELD(struct vt_device_info, last_disable, 56, 32);
 VT_ABI_FIELD(struct vt_device_info, bar_start, 88, 48);
 VT_ABI_FIELD(struct vt_device_info, bar_end, 136, 48);
 #define M(field) VT_SIZEOF_FIELD(struct vt_device_info, field)
-VT_ABI_NO_PADDING(struct vt_device_info,
-		  M(bdf) + M(vendor) + M(device_id) + M(memory_lock) + M(first_seen_ns) +
-		  M(traced) + M(bindings) + M(vdev) + M(last_disable) + M(bar_start) +
-		  M(bar_end));
+VT_ABI_NO_PADDING(struct vt_device_info, M(bdf) + M(vendor) + M(device_id) + M(memory_lock) +
+						 M(first_seen_ns) + M(traced) + M(bindings) +
+						 M(vdev) + M(last_disable) + M(bar_start) +
+						 M(bar_end));
 #undef M
 
 VT_ABI_SIZE(struct vt_device_stats, 6360);
-VT_ABI_FIELD(struct vt_device_stats, faults, 0, 280);		/* [7][5] */
+VT_ABI_FIELD(struct vt_device_stats, faults, 0, 280); /* [7][5] */
 VT_ABI_FIELD(struct vt_device_stats, fault_orders, 280, 40);
 VT_ABI_FIELD(struct vt_device_stats, fault_ns, 320, 1400);
 VT_ABI_FIELD(struct vt_device_stats, contentions, 1720, 16);
 VT_ABI_FIELD(struct vt_device_stats, wait_ns, 1736, 560);
-VT_ABI_FIELD(struct vt_device_stats, hold_ns, 2296, 3360);		/* [2][6] */
+VT_ABI_FIELD(struct vt_device_stats, hold_ns, 2296, 3360); /* [2][6] */
 VT_ABI_FIELD(struct vt_device_stats, vma_lock_contentions, 5656, 8);
 VT_ABI_FIELD(struct vt_device_stats, vma_lock_wait_ns, 5664, 280);
 VT_ABI_FIELD(struct vt_device_stats, zaps, 5944, 32);
@@ -154,13 +153,13 @@ VT_ABI_FIELD(struct vt_device_stats, zap_ns, 5984, 280);
 VT_ABI_FIELD(struct vt_device_stats, accesses, 6264, 24);
 VT_ABI_FIELD(struct vt_device_stats, memory_disables, 6288, 8);
 VT_ABI_FIELD(struct vt_device_stats, memory_enables, 6296, 8);
-VT_ABI_FIELD(struct vt_device_stats, contention_paths, 6304, 56);	/* [VT_PATH_MAX + 1] */
+VT_ABI_FIELD(struct vt_device_stats, contention_paths, 6304, 56); /* [VT_PATH_MAX + 1] */
 #define M(field) VT_SIZEOF_FIELD(struct vt_device_stats, field)
 VT_ABI_NO_PADDING(struct vt_device_stats,
 		  M(faults) + M(fault_orders) + M(fault_ns) + M(contentions) + M(wait_ns) +
-		  M(hold_ns) + M(vma_lock_contentions) + M(vma_lock_wait_ns) + M(zaps) +
-		  M(zap_vmas) + M(zap_ns) + M(accesses) + M(memory_disables) +
-		  M(memory_enables) + M(contention_paths));
+			  M(hold_ns) + M(vma_lock_contentions) + M(vma_lock_wait_ns) + M(zaps) +
+			  M(zap_vmas) + M(zap_ns) + M(accesses) + M(memory_disables) +
+			  M(memory_enables) + M(contention_paths));
 #undef M
 
 VT_ABI_SIZE(struct vt_bdf_key, 16);
@@ -185,8 +184,7 @@ VT_ABI_FIELD(struct vt_pin_stats, unpinned_pages, 32, 8);
 VT_ABI_FIELD(struct vt_pin_stats, pin_ns, 40, 280);
 #define M(field) VT_SIZEOF_FIELD(struct vt_pin_stats, field)
 VT_ABI_NO_PADDING(struct vt_pin_stats,
-		  M(calls) + M(pages) + M(errors) + M(unpin_calls) + M(unpinned_pages) +
-		  M(pin_ns));
+		  M(calls) + M(pages) + M(errors) + M(unpin_calls) + M(unpinned_pages) + M(pin_ns));
 #undef M
 
 VT_ABI_SIZE(struct vt_pin_proc_key, 8);
@@ -221,8 +219,8 @@ VT_ABI_FIELD(struct vt_trace_event, disabled_pid, 80, 4);
 VT_ABI_FIELD(struct vt_trace_event, disabled_tid, 84, 4);
 VT_ABI_FIELD(struct vt_trace_event, disabled_comm, 88, 16);
 #define M(field) VT_SIZEOF_FIELD(struct vt_trace_event, field)
-VT_ABI_NO_PADDING(struct vt_trace_event,
-		  M(ts_ns) + M(pid) + M(tid) + M(kind) + M(bar) + M(offset) + M(value) +
-		  M(comm) + M(bdf) + M(disabled_ts_ns) + M(disabled_pid) + M(disabled_tid) +
-		  M(disabled_comm));
+VT_ABI_NO_PADDING(struct vt_trace_event, M(ts_ns) + M(pid) + M(tid) + M(kind) + M(bar) + M(offset) +
+						 M(value) + M(comm) + M(bdf) + M(disabled_ts_ns) +
+						 M(disabled_pid) + M(disabled_tid) +
+						 M(disabled_comm));
 #undef M

@@ -13,47 +13,47 @@
 #define VT_EXPORT_DEFAULT_INTERVAL 15.0
 
 static const char usage_text[] =
-"Usage: vfio-trace [OPTIONS] [INTERVAL [COUNT]]   summary of vfio-pci memory_lock,\n"
-"                                                 faults, zaps and pins per device\n"
-"       vfio-trace events [OPTIONS]               stream of disabled-memory accesses\n"
-"       vfio-trace export --textfile-dir DIR [--interval S] [OPTIONS]\n"
-"                                                 Prometheus textfile for node_exporter\n"
-"       vfio-trace probes [OPTIONS]               which kernel functions are traced, how\n"
-"       vfio-trace lockdep [--duration S] [-j] [--dot FILE] [--lock SYMBOL]\n"
-"                                                 the order mmap_lock, vma_lock, memory_lock,\n"
-"                                                 i_mmap_rwsem and igate are really taken in\n"
-"\n"
-"  -d, --device BDF       only this device (repeatable, up to 8), e.g. 0000:01:00.0\n"
-"  -p, --pid PID          only this process\n"
-"  -k, --kprobes          use kprobes even where fentry works\n"
-"  -T, --timestamp        print a timestamp before each summary\n"
-"  -m, --milliseconds     histograms in milliseconds\n"
-"  -u, --microseconds     histograms in microseconds (default)\n"
-"  -n, --nanoseconds      histograms in nanoseconds\n"
-"  -j, --json             JSON: one document per summary, one line per event\n"
-"      --duration S       stop after S seconds (final summary, exit 0)\n"
-"      --textfile-dir DIR export: directory of node_exporter's textfile collector\n"
-"      --interval S       export: seconds between writes (default 15)\n"
-"      --count N          export: stop after N writes\n"
-"      --dot FILE         lockdep: also write the graph as Graphviz DOT to FILE\n"
-"      --lock SYMBOL      lockdep: also track this global lock, a mutex or rwsem by\n"
-"                         its name in /proc/kallsyms (repeatable, up to 8)\n"
-"      --wait             if vfio-pci is not loaded yet, wait for it, then attach\n"
-"      --max-devices N    room for N devices (default 256); more are counted lost\n"
-"      --max-threads N    room for N threads inside traced calls at once (default\n"
-"                         16384); more are counted lost\n"
-"  -v, --verbose          print libbpf's log\n"
-"  -V, --version          print the version\n"
-"  -h, --help             this help\n"
-"\n"
-"INTERVAL is in seconds; COUNT summaries are printed, then vfio-trace exits.\n"
-"Without INTERVAL it traces until Ctrl-C and prints one summary.\n"
-"\n"
-"Examples:\n"
-"  vfio-trace 1 10            ten one-second summaries\n"
-"  vfio-trace -d 0000:3b:00.0 -m\n"
-"  vfio-trace events -j       NDJSON of SIGBUS/EIO/ioeventfd drops\n"
-"  vfio-trace export --textfile-dir /var/lib/prometheus/node-exporter\n";
+	"Usage: vfio-trace [OPTIONS] [INTERVAL [COUNT]]   summary of vfio-pci memory_lock,\n"
+	"                                                 faults, zaps and pins per device\n"
+	"       vfio-trace events [OPTIONS]               stream of disabled-memory accesses\n"
+	"       vfio-trace export --textfile-dir DIR [--interval S] [OPTIONS]\n"
+	"                                                 Prometheus textfile for node_exporter\n"
+	"       vfio-trace probes [OPTIONS]               which kernel functions are traced, how\n"
+	"       vfio-trace lockdep [--duration S] [-j] [--dot FILE] [--lock SYMBOL]\n"
+	"                                                 the order mmap_lock, vma_lock, memory_lock,\n"
+	"                                                 i_mmap_rwsem and igate are really taken in\n"
+	"\n"
+	"  -d, --device BDF       only this device (repeatable, up to 8), e.g. 0000:01:00.0\n"
+	"  -p, --pid PID          only this process\n"
+	"  -k, --kprobes          use kprobes even where fentry works\n"
+	"  -T, --timestamp        print a timestamp before each summary\n"
+	"  -m, --milliseconds     histograms in milliseconds\n"
+	"  -u, --microseconds     histograms in microseconds (default)\n"
+	"  -n, --nanoseconds      histograms in nanoseconds\n"
+	"  -j, --json             JSON: one document per summary, one line per event\n"
+	"      --duration S       stop after S seconds (final summary, exit 0)\n"
+	"      --textfile-dir DIR export: directory of node_exporter's textfile collector\n"
+	"      --interval S       export: seconds between writes (default 15)\n"
+	"      --count N          export: stop after N writes\n"
+	"      --dot FILE         lockdep: also write the graph as Graphviz DOT to FILE\n"
+	"      --lock SYMBOL      lockdep: also track this global lock, a mutex or rwsem by\n"
+	"                         its name in /proc/kallsyms (repeatable, up to 8)\n"
+	"      --wait             if vfio-pci is not loaded yet, wait for it, then attach\n"
+	"      --max-devices N    room for N devices (default 256); more are counted lost\n"
+	"      --max-threads N    room for N threads inside traced calls at once (default\n"
+	"                         16384); more are counted lost\n"
+	"  -v, --verbose          print libbpf's log\n"
+	"  -V, --version          print the version\n"
+	"  -h, --help             this help\n"
+	"\n"
+	"INTERVAL is in seconds; COUNT summaries are printed, then vfio-trace exits.\n"
+	"Without INTERVAL it traces until Ctrl-C and prints one summary.\n"
+	"\n"
+	"Examples:\n"
+	"  vfio-trace 1 10            ten one-second summaries\n"
+	"  vfio-trace -d 0000:3b:00.0 -m\n"
+	"  vfio-trace events -j       NDJSON of SIGBUS/EIO/ioeventfd drops\n"
+	"  vfio-trace export --textfile-dir /var/lib/prometheus/node-exporter\n";
 
 void vt_cli_usage(FILE *f)
 {
@@ -85,8 +85,9 @@ static int parse_hex_field(const char **p, char sep, unsigned int min_digits,
 	while (isxdigit((unsigned char)*s)) {
 		if (++n > max_digits)
 			return -EINVAL;
-		*out = *out * 16 + (isdigit((unsigned char)*s) ? *s - '0'
-							      : tolower((unsigned char)*s) - 'a' + 10);
+		*out = *out * 16 + (isdigit((unsigned char)*s)
+					    ? *s - '0'
+					    : tolower((unsigned char)*s) - 'a' + 10);
 		s++;
 	}
 	if (n < min_digits || *s != sep)
@@ -204,7 +205,10 @@ static const struct option long_options[] = {
 
 static int parse_command(const char *word, enum vt_command *cmd)
 {
-	static const struct { const char *name; enum vt_command cmd; } commands[] = {
+	static const struct {
+		const char *name;
+		enum vt_command cmd;
+	} commands[] = {
 		{ "events", VT_CMD_EVENTS },
 		{ "export", VT_CMD_EXPORT },
 		{ "probes", VT_CMD_PROBES },
@@ -229,9 +233,11 @@ static int parse_option(int opt, const char *arg, struct vt_options *o, bool *in
 	switch (opt) {
 	case 'd':
 		if (o->nbdfs >= VT_MAX_BDF_FILTERS)
-			return fail(err, errlen, "too many -d devices (at most %d)", VT_MAX_BDF_FILTERS);
+			return fail(err, errlen, "too many -d devices (at most %d)",
+				    VT_MAX_BDF_FILTERS);
 		if (vt_parse_bdf(arg, o->bdfs[o->nbdfs]))
-			return fail(err, errlen, "invalid PCI address '%.40s' (want DDDD:BB:DD.F)", arg);
+			return fail(err, errlen, "invalid PCI address '%.40s' (want DDDD:BB:DD.F)",
+				    arg);
 		o->nbdfs++;
 		return 0;
 	case 'p':
@@ -250,7 +256,8 @@ static int parse_option(int opt, const char *arg, struct vt_options *o, bool *in
 	case 'h': o->help = true; return 0;
 	case OPT_DURATION:
 		if (vt_parse_seconds(arg, &o->duration_s))
-			return fail(err, errlen, "invalid duration '%.40s' (seconds, 0.001 to 86400)", arg);
+			return fail(err, errlen,
+				    "invalid duration '%.40s' (seconds, 0.001 to 86400)", arg);
 		return 0;
 	case OPT_TEXTFILE_DIR:
 		if (!arg[0])
@@ -259,12 +266,11 @@ static int parse_option(int opt, const char *arg, struct vt_options *o, bool *in
 		return 0;
 	case OPT_INTERVAL:
 		if (vt_parse_seconds(arg, &o->interval_s))
-			return fail(err, errlen, "invalid interval '%.40s' (seconds, 0.001 to 86400)", arg);
+			return fail(err, errlen,
+				    "invalid interval '%.40s' (seconds, 0.001 to 86400)", arg);
 		*interval_set = true;
 		return 0;
-	case OPT_WAIT:
-		o->wait = true;
-		return 0;
+	case OPT_WAIT: o->wait = true; return 0;
 	case OPT_DOT:
 		if (!arg[0] || arg[strlen(arg) - 1] == '/')
 			return fail(err, errlen, "--dot needs a file name, not '%.40s'", arg);
@@ -275,9 +281,11 @@ static int parse_option(int opt, const char *arg, struct vt_options *o, bool *in
 			return fail(err, errlen, "too many --lock symbols (at most %d)",
 				    VT_MAX_USER_LOCKS);
 		if (!arg[0] || strlen(arg) >= VT_LOCK_NAME_LEN ||
-		    strspn(arg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.") !=
+		    strspn(arg,
+			   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.") !=
 			    strlen(arg))
-			return fail(err, errlen, "invalid --lock symbol '%.40s' (a kallsyms name)", arg);
+			return fail(err, errlen, "invalid --lock symbol '%.40s' (a kallsyms name)",
+				    arg);
 		o->locks[o->nlocks++] = arg;
 		return 0;
 	case OPT_MAX_DEVICES:
@@ -294,10 +302,8 @@ static int parse_option(int opt, const char *arg, struct vt_options *o, bool *in
 		if (vt_parse_ulong(arg, 1, 1000000000UL, &o->count))
 			return fail(err, errlen, "invalid count '%.40s'", arg);
 		return 0;
-	case ':':
-		return fail(err, errlen, "option needs an argument");
-	default:
-		return fail(err, errlen, "unknown option (see --help)");
+	case ':': return fail(err, errlen, "option needs an argument");
+	default: return fail(err, errlen, "unknown option (see --help)");
 	}
 }
 
@@ -317,7 +323,8 @@ static int parse_positionals(int argc, char **argv, int first, struct vt_options
 		if (interval_set)
 			return fail(err, errlen, "interval given twice");
 		if (vt_parse_seconds(argv[first], &o->interval_s))
-			return fail(err, errlen, "invalid interval '%.40s' (seconds, 0.001 to 86400)",
+			return fail(err, errlen,
+				    "invalid interval '%.40s' (seconds, 0.001 to 86400)",
 				    argv[first]);
 	}
 	if (n == 2 && vt_parse_ulong(argv[first + 1], 1, 1000000000UL, &o->count))
@@ -364,11 +371,11 @@ int vt_cli_parse(int argc, char **argv, struct vt_options *o, char *err, size_t 
 	optind = 0;
 	opterr = 0;
 	for (at = 1; (opt = getopt_long(argc - first + 1, argv + first - 1, ":d:p:kTmunjvVh",
-					long_options, NULL)) != -1; at = optind) {
+					long_options, NULL)) != -1;
+	     at = optind) {
 		/* An unknown letter inside a cluster ("-Zk") leaves optind on
 		 * the cluster: name the letter, not the word before it. */
-		if (opt == '?' && (optind == at ||
-				   strncmp(argv[first - 1 + optind - 1], "--", 2)))
+		if (opt == '?' && (optind == at || strncmp(argv[first - 1 + optind - 1], "--", 2)))
 			return fail(err, errlen, "unknown option '-%c' (see --help)", optopt);
 		if (opt == '?')
 			return fail(err, errlen, "unknown option '%.40s' (see --help)",

@@ -9,7 +9,8 @@
 #include "render_text.h"
 #include "signals.h"
 
-#define LINE_MAX_BYTES (VT_EVENT_LINE_MAX > VT_EVENT_JSON_MAX ? VT_EVENT_LINE_MAX : VT_EVENT_JSON_MAX)
+#define LINE_MAX_BYTES \
+	(VT_EVENT_LINE_MAX > VT_EVENT_JSON_MAX ? VT_EVENT_LINE_MAX : VT_EVENT_JSON_MAX)
 
 /*
  * Lines are built straight into out[] and written with write(2) once per ring
@@ -49,7 +50,7 @@ static int on_event(void *arg, const struct vt_trace_event *ev)
 	struct events_ctx *ctx = arg;
 
 	if (sizeof(ctx->out) - ctx->len < LINE_MAX_BYTES && flush_events(ctx))
-		return ctx->write_error;	/* stops the poll */
+		return ctx->write_error; /* stops the poll */
 	if (ctx->o->json)
 		ctx->len += render_json_event_line(ctx->out + ctx->len, ev);
 	else
@@ -109,11 +110,13 @@ static int stream(void *arg, struct vt_tracer *t, __u64 deadline_ns)
 static int report_losses(void *arg, const struct vt_snapshot *last, const struct vt_snapshot *prev)
 {
 	if (last->lost[VT_LOST_RINGBUF_FULL])
-		fprintf(stderr, "vfio-trace: %llu events lost: ring buffer full (they are "
+		fprintf(stderr,
+			"vfio-trace: %llu events lost: ring buffer full (they are "
 			"still counted in the summary and export)\n",
 			(unsigned long long)last->lost[VT_LOST_RINGBUF_FULL]);
 	if (last->lost[VT_LOST_PROG_MISSED])
-		fprintf(stderr, "vfio-trace: %llu probe runs missed: the kernel skipped a "
+		fprintf(stderr,
+			"vfio-trace: %llu probe runs missed: the kernel skipped a "
 			"program already running on the same CPU\n",
 			(unsigned long long)last->lost[VT_LOST_PROG_MISSED]);
 	for (int r = 0; r < VT_LOST_MAX; r++)
@@ -126,7 +129,9 @@ static int report_losses(void *arg, const struct vt_snapshot *last, const struct
 int vt_cmd_events(const struct vt_options *o)
 {
 	static const struct vt_session_ops ops = {
-		.begin = begin, .tick = report_losses, .wait = stream,
+		.begin = begin,
+		.tick = report_losses,
+		.wait = stream,
 	};
 	static struct events_ctx ctx;
 	struct vt_session_plan plan;

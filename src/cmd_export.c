@@ -15,7 +15,7 @@
 
 struct export_ctx {
 	const struct vt_options *o;
-	int last_err;		/* of the last write: the exit code says it */
+	int last_err; /* of the last write: the exit code says it */
 };
 
 static int check_dir(const char *dir)

@@ -15,7 +15,7 @@
 static int begin(void *ctx, const struct vt_snapshot *first)
 {
 	fprintf(stderr, "Tracing the order of mmap_lock, vma_lock, memory_lock, i_mmap_rwsem and "
-		"igate... Hit Ctrl-C to end.\n");
+			"igate... Hit Ctrl-C to end.\n");
 	return VT_EXIT_OK;
 }
 

@@ -13,7 +13,8 @@ static int begin(void *ctx, const struct vt_snapshot *first)
 
 	fprintf(o->json ? stderr : stdout,
 		"Tracing vfio-pci memory_lock, faults, zaps and pins on %d functions... "
-		"Hit Ctrl-C to end.\n", first->probes->vfio_attached);
+		"Hit Ctrl-C to end.\n",
+		first->probes->vfio_attached);
 	fflush(stdout);
 	return VT_EXIT_OK;
 }

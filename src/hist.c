@@ -93,19 +93,16 @@ int format_ns_as_seconds(char *buf, size_t len, __u64 ns)
 
 	/* Integer arithmetic keeps the decimal exact: a double rounded to
 	 * fewer digits could print a bound below values the bucket holds. */
-	n = snprintf(frac, sizeof(frac), "%09llu",
-		     (unsigned long long)(ns % NSEC_PER_SEC));
+	n = snprintf(frac, sizeof(frac), "%09llu", (unsigned long long)(ns % NSEC_PER_SEC));
 	if (n < 0)
 		return -EINVAL;
 	while (n > 0 && frac[n - 1] == '0')
 		frac[--n] = '\0';
 
 	if (n)
-		n = snprintf(buf, len, "%llu.%s",
-			     (unsigned long long)(ns / NSEC_PER_SEC), frac);
+		n = snprintf(buf, len, "%llu.%s", (unsigned long long)(ns / NSEC_PER_SEC), frac);
 	else
-		n = snprintf(buf, len, "%llu",
-			     (unsigned long long)(ns / NSEC_PER_SEC));
+		n = snprintf(buf, len, "%llu", (unsigned long long)(ns / NSEC_PER_SEC));
 	if (n < 0 || (size_t)n >= len)
 		return -ENOSPC;
 	return 0;
@@ -150,8 +147,7 @@ static unsigned unit_shift(unsigned divisor)
 	return k;
 }
 
-static int fold_slots(const struct vt_hist *h, unsigned divisor,
-		      __u64 out[VT_HIST_SLOTS])
+static int fold_slots(const struct vt_hist *h, unsigned divisor, __u64 out[VT_HIST_SLOTS])
 {
 	unsigned k = unit_shift(divisor);
 	int last = -1;
@@ -182,8 +178,7 @@ static void print_stars(FILE *f, __u64 val, __u64 max, unsigned width)
 		fputc(i < stars ? '*' : ' ', f);
 }
 
-int print_log2_hist(FILE *f, const struct vt_hist *h, const char *unit_name,
-		    unsigned divisor)
+int print_log2_hist(FILE *f, const struct vt_hist *h, const char *unit_name, unsigned divisor)
 {
 	__u64 vals[VT_HIST_SLOTS], max = 0;
 	int idx_max, wide, width;
@@ -202,8 +197,8 @@ int print_log2_hist(FILE *f, const struct vt_hist *h, const char *unit_name,
 	wide = idx_max > 32;
 	width = wide ? 20 : 10;
 	stars = wide ? STARS_MAX / 2 : STARS_MAX;
-	fprintf(f, "%*s%-*s : count    distribution\n", wide ? 15 : 5, "",
-		wide ? 29 : 19, unit_name);
+	fprintf(f, "%*s%-*s : count    distribution\n", wide ? 15 : 5, "", wide ? 29 : 19,
+		unit_name);
 
 	for (int u = 0; u <= idx_max; u++) {
 		unsigned long long low = u ? 1ULL << u : 0;

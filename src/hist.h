@@ -54,7 +54,6 @@ int format_ns_as_seconds(char *buf, size_t len, __u64 ns);
  * is labelled with its nominal range. Prints nothing for an empty histogram.
  * Returns 0, -EINVAL or -EIO.
  */
-int print_log2_hist(FILE *f, const struct vt_hist *h, const char *unit_name,
-		    unsigned divisor);
+int print_log2_hist(FILE *f, const struct vt_hist *h, const char *unit_name, unsigned divisor);
 
 #endif

@@ -231,8 +231,7 @@ void jw_double(struct json_writer *w, const char *key, double v, int decimals)
 	fprintf(w->f, "%.*f", decimals, v);
 }
 
-void jw_string_n(struct json_writer *w, const char *key, const char *s,
-		 size_t maxlen)
+void jw_string_n(struct json_writer *w, const char *key, const char *s, size_t maxlen)
 {
 	if (w->err)
 		return;

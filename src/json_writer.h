@@ -16,7 +16,7 @@
 struct json_writer {
 	FILE *f;
 	int depth;
-	int err;			/* first error, 0 while all is well */
+	int err; /* first error, 0 while all is well */
 	unsigned char has_member[JW_MAX_DEPTH + 1];
 };
 
@@ -36,8 +36,7 @@ void jw_null(struct json_writer *w, const char *key);
 /* decimals after the point; NaN and infinities become null (JSON has none). */
 void jw_double(struct json_writer *w, const char *key, double v, int decimals);
 void jw_string(struct json_writer *w, const char *key, const char *s);
-void jw_string_n(struct json_writer *w, const char *key, const char *s,
-		 size_t maxlen);
+void jw_string_n(struct json_writer *w, const char *key, const char *s, size_t maxlen);
 
 /* Ends the document with a newline. Returns 0, -EINVAL if it is unbalanced,
  * -E2BIG if nested too deep, or -EIO on a write error. */

@@ -8,15 +8,15 @@
 
 struct vt_ksym {
 	char *name;
-	char *module;	/* "" for vmlinux */
-	__u64 addr;	/* 0 where kptr_restrict hides addresses */
-	bool text;	/* a function: only these name stack frames */
+	char *module; /* "" for vmlinux */
+	__u64 addr;   /* 0 where kptr_restrict hides addresses */
+	bool text;    /* a function: only these name stack frames */
 };
 
 struct vt_kallsyms {
-	struct vt_ksym *syms;		/* sorted by name */
+	struct vt_ksym *syms; /* sorted by name */
 	size_t n;
-	struct vt_ksym **by_addr;	/* text symbols sorted by address, built on demand */
+	struct vt_ksym **by_addr; /* text symbols sorted by address, built on demand */
 	size_t nby_addr;
 };
 
@@ -73,8 +73,8 @@ static int parse(struct vt_kallsyms *ks, FILE *f, const char **wanted, size_t nw
 		name = type ? strtok_r(NULL, " \t\n", &save) : NULL;
 		if (!name)
 			continue;
-		if (wanted && (!nwanted ||
-				!bsearch(&name, wanted, nwanted, sizeof(*wanted), name_cmp)))
+		if (wanted &&
+		    (!nwanted || !bsearch(&name, wanted, nwanted, sizeof(*wanted), name_cmp)))
 			continue;
 		module = strtok_r(NULL, " \t\n", &save);
 		if (module && module[0] == '[') {
@@ -87,7 +87,7 @@ static int parse(struct vt_kallsyms *ks, FILE *f, const char **wanted, size_t nw
 			    type[0] == 't' || type[0] == 'T'))
 			return -ENOMEM;
 	}
-	if (ks->n)	/* qsort and bsearch take no NULL array, even empty */
+	if (ks->n) /* qsort and bsearch take no NULL array, even empty */
 		qsort(ks->syms, ks->n, sizeof(*ks->syms), ksym_cmp);
 	return 0;
 }

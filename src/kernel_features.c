@@ -14,7 +14,7 @@
 
 struct vt_module_btf {
 	char name[64];
-	int fd;		/* kernel BTF object, for attach_btf_obj_fd */
+	int fd; /* kernel BTF object, for attach_btf_obj_fd */
 	struct btf *btf;
 };
 
@@ -48,7 +48,7 @@ static int load_module_btfs(struct vt_kernel *k)
 		fd = bpf_btf_get_fd_by_id(id);
 		if (fd < 0) {
 			if (errno == ENOENT)
-				continue;	/* unloaded meanwhile */
+				continue; /* unloaded meanwhile */
 			return -errno;
 		}
 		info.name = (__u64)(unsigned long)name;
@@ -85,8 +85,10 @@ int vt_kernel_open(struct vt_kernel **out, const char *const *symbols, char *why
 	k->vmlinux = btf__load_vmlinux_btf();
 	if (!k->vmlinux) {
 		err = -errno;
-		snprintf(why, why_len, "kernel has no BTF (/sys/kernel/btf/vmlinux: %s); "
-			 "vfio-trace needs CONFIG_DEBUG_INFO_BTF=y", strerror(-err));
+		snprintf(why, why_len,
+			 "kernel has no BTF (/sys/kernel/btf/vmlinux: %s); "
+			 "vfio-trace needs CONFIG_DEBUG_INFO_BTF=y",
+			 strerror(-err));
 		goto fail;
 	}
 	err = load_module_btfs(k);
@@ -225,9 +227,10 @@ bool vt_kernel_task_storage_usable(void)
 	/* Checked for kprobe programs: fentry programs get every helper that
 	 * kprobes get, so one answer serves both probe types. */
 	return libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) == 1 &&
-	       libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_task_storage_get, NULL) == 1 &&
-	       libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_get_current_task_btf,
-				       NULL) == 1;
+	       libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_task_storage_get, NULL) ==
+		       1 &&
+	       libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_get_current_task_btf, NULL) ==
+		       1;
 }
 
 bool vt_kernel_kprobes_supported(void)
@@ -239,8 +242,8 @@ bool vt_kernel_kprobes_supported(void)
 static int try_tracing_load(enum bpf_attach_type type, __u32 btf_id, int btf_obj_fd)
 {
 	const struct bpf_insn insns[] = {
-		{ .code = 0xb7, .dst_reg = 0, .imm = 0 },	/* r0 = 0 */
-		{ .code = 0x95 },				/* exit */
+		{ .code = 0xb7, .dst_reg = 0, .imm = 0 }, /* r0 = 0 */
+		{ .code = 0x95 },			  /* exit */
 	};
 	LIBBPF_OPTS(bpf_prog_load_opts, opts,
 		.expected_attach_type = type,

@@ -15,16 +15,15 @@ struct vt_kernel;
 
 /* Where a function's BTF lives: vmlinux or a module. */
 struct vt_btf_func {
-	char module[64];	/* "vmlinux" or the module name */
-	int btf_obj_fd;		/* 0 for vmlinux */
+	char module[64]; /* "vmlinux" or the module name */
+	int btf_obj_fd;	 /* 0 for vmlinux */
 	__u32 btf_id;
 };
 
 /* Loads vmlinux BTF and the BTF of every loaded module, and /proc/kallsyms:
  * only the NULL-terminated @symbols, or all of it when @symbols is NULL (to
  * symbolize addresses). Returns 0 or -errno; @why gets a one-line reason. */
-int vt_kernel_open(struct vt_kernel **out, const char *const *symbols, char *why,
-		   size_t why_len);
+int vt_kernel_open(struct vt_kernel **out, const char *const *symbols, char *why, size_t why_len);
 void vt_kernel_close(struct vt_kernel *k);
 
 /* 1 when @func has BTF (vmlinux first, then modules), and @out says where;

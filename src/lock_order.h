@@ -21,20 +21,20 @@
 #define VT_MAX_CYCLE_LEN VT_LC_ALL
 
 struct vt_lock_cycle {
-	int len;			/* steps, 1 for a lock taken in itself */
+	int len; /* steps, 1 for a lock taken in itself */
 	/* classes[0] -> classes[1] -> ... -> classes[len], which is classes[0] */
 	int classes[VT_MAX_CYCLE_LEN + 1];
 	/* Each step's edge in the snapshot: on the instances when the cycle
 	 * closes there, else the first seen of its class pair. */
 	size_t edges[VT_MAX_CYCLE_LEN];
-	bool instances;			/* it closes on real lock instances */
+	bool instances; /* it closes on real lock instances */
 	/* With instances: the device whose locks it goes through, or
 	 * VT_NO_SLOT when it takes no per-device lock. */
 	__u32 slot;
 };
 
 struct vt_lock_cycles {
-	int n;				/* the first VT_MAX_CYCLES found */
+	int n; /* the first VT_MAX_CYCLES found */
 	struct vt_lock_cycle items[VT_MAX_CYCLES];
 };
 

@@ -32,16 +32,11 @@ int main(int argc, char **argv)
 		return VT_EXIT_ERROR;
 	}
 	switch (o.command) {
-	case VT_CMD_EVENTS:
-		return vt_cmd_events(&o);
-	case VT_CMD_EXPORT:
-		return vt_cmd_export(&o);
-	case VT_CMD_PROBES:
-		return vt_cmd_probes(&o);
-	case VT_CMD_LOCKDEP:
-		return vt_cmd_lockdep(&o);
+	case VT_CMD_EVENTS: return vt_cmd_events(&o);
+	case VT_CMD_EXPORT: return vt_cmd_export(&o);
+	case VT_CMD_PROBES: return vt_cmd_probes(&o);
+	case VT_CMD_LOCKDEP: return vt_cmd_lockdep(&o);
 	case VT_CMD_SUMMARY:
-	default:
-		return vt_cmd_summary(&o);
+	default: return vt_cmd_summary(&o);
 	}
 }

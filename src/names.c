@@ -14,6 +14,9 @@ static const char *lookup(const char *const *names, size_t n, int v)
 	return names[v];
 }
 
+/* The tables one name a line, as they are read: clang-format would pack them
+ * into columns. */
+/* clang-format off */
 const char *vt_fault_result_name(int r)
 {
 	static const char *const names[] = {
@@ -162,6 +165,7 @@ const char *vt_lock_class_name(int c)
 	_Static_assert(ARRAY_SIZE(names) == VT_LC_MAX, "lock class names");
 	return lookup(names, ARRAY_SIZE(names), c);
 }
+/* clang-format on */
 
 const char *vt_edge_device_name(const struct vt_edge_key *k)
 {

@@ -20,20 +20,20 @@ enum vt_probe_mode {
 	VT_PROBE_TRACEPOINT,
 };
 
-const char *vt_fault_result_name(int r);	/* nopage sigbus oom fallback other */
-const char *vt_fault_order_name(int o);		/* page pmd pud other unknown */
-const char *vt_lock_mode_name(int m);		/* read write */
-const char *vt_lock_path_name(int p);		/* fault bar_rw config_write reset hot_reset memory_enable */
+const char *vt_fault_result_name(int r); /* nopage sigbus oom fallback other */
+const char *vt_fault_order_name(int o);	 /* page pmd pud other unknown */
+const char *vt_lock_mode_name(int m);	 /* read write */
+const char *vt_lock_path_name(int p); /* fault bar_rw config_write reset hot_reset memory_enable */
 /* The one mode each path holds memory_lock in: read for fault and bar_rw,
  * write for the others. Renderers show only these pairs. */
 int vt_lock_path_mode(int p);
-const char *vt_zap_reason_name(int r);		/* config_write reset hot_reset other */
-const char *vt_pin_path_name(int p);		/* type1 mdev iommufd */
-const char *vt_access_kind_name(int k);		/* sigbus eio ioeventfd_drop */
-const char *vt_event_kind_name(int k);		/* the access kinds, memory_disable, memory_enable */
-const char *vt_lost_reason_name(int r);		/* ringbuf_full device_map_full ... */
-const char *vt_lock_class_name(int c);		/* lockdep's names: "&vdev->memory_lock" ... */
-const char *vt_probe_mode_name(enum vt_probe_mode mode);	/* none fentry kprobe tracepoint */
+const char *vt_zap_reason_name(int r);	/* config_write reset hot_reset other */
+const char *vt_pin_path_name(int p);	/* type1 mdev iommufd */
+const char *vt_access_kind_name(int k); /* sigbus eio ioeventfd_drop */
+const char *vt_event_kind_name(int k);	/* the access kinds, memory_disable, memory_enable */
+const char *vt_lost_reason_name(int r); /* ringbuf_full device_map_full ... */
+const char *vt_lock_class_name(int c);	/* lockdep's names: "&vdev->memory_lock" ... */
+const char *vt_probe_mode_name(enum vt_probe_mode mode); /* none fentry kprobe tracepoint */
 /* Whether a lock-order edge joins two locks of one device: "same", "other",
  * or "-" when one side is not a per-device lock. */
 const char *vt_edge_device_name(const struct vt_edge_key *k);

@@ -6,7 +6,7 @@
 
 #include <stdbool.h>
 #include "vfio_trace.h"
-#include "render_text.h"	/* enum vt_unit */
+#include "render_text.h" /* enum vt_unit */
 
 enum vt_command {
 	VT_CMD_SUMMARY,
@@ -20,24 +20,24 @@ struct vt_options {
 	enum vt_command command;
 	char bdfs[VT_MAX_BDF_FILTERS][VT_BDF_LEN];
 	unsigned int nbdfs;
-	unsigned int pid;		/* 0: every process */
+	unsigned int pid; /* 0: every process */
 	bool kprobes;
 	bool verbose;
 	bool timestamp;
 	bool json;
 	bool help;
 	bool version;
-	bool wait;			/* --wait: until vfio-pci is loaded */
+	bool wait; /* --wait: until vfio-pci is loaded */
 	enum vt_unit unit;
-	double interval_s;		/* 0: one summary at the end */
-	unsigned long count;		/* 0: no limit */
-	double duration_s;		/* 0: until SIGINT/SIGTERM */
+	double interval_s;   /* 0: one summary at the end */
+	unsigned long count; /* 0: no limit */
+	double duration_s;   /* 0: until SIGINT/SIGTERM */
 	const char *textfile_dir;
-	const char *dot_path;		/* lockdep --dot FILE */
-	const char *locks[VT_MAX_USER_LOCKS];	/* lockdep --lock SYMBOL */
+	const char *dot_path;		      /* lockdep --dot FILE */
+	const char *locks[VT_MAX_USER_LOCKS]; /* lockdep --lock SYMBOL */
 	unsigned int nlocks;
-	unsigned long max_devices;	/* 0: the BPF object's default */
-	unsigned long max_threads;	/* 0: the BPF object's default */
+	unsigned long max_devices; /* 0: the BPF object's default */
+	unsigned long max_threads; /* 0: the BPF object's default */
 };
 
 /* Upper bounds of --max-devices and --max-threads: kernel memory, not BPF

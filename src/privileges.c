@@ -39,7 +39,8 @@ int vt_check_privileges(char *why, size_t why_len)
 	 * traced with fentry or read with CO-RE. It also covers CAP_BPF and
 	 * CAP_PERFMON on kernels older than 5.8 that lack them. */
 	if (!(caps & (1ULL << CAP_SYS_ADMIN))) {
-		snprintf(why, why_len, "missing capability CAP_SYS_ADMIN (needed to read vfio's "
+		snprintf(why, why_len,
+			 "missing capability CAP_SYS_ADMIN (needed to read vfio's "
 			 "module BTF); run as root");
 		return -EPERM;
 	}

@@ -20,7 +20,7 @@ struct vt_candidate {
 
 enum vt_op_kind {
 	VT_OP_FUNCTION,
-	VT_OP_TRACEPOINT,	/* func names the tracepoint(s); fentry (and fexit, for a
+	VT_OP_TRACEPOINT, /* func names the tracepoint(s); fentry (and fexit, for a
 				 * begin/end pair) are tp_btf programs named after them */
 };
 
@@ -28,9 +28,9 @@ enum vt_op_kind {
 
 struct vt_operation {
 	const char *name;
-	enum vt_op_kind kind;	/* VT_OP_FUNCTION unless the entry says otherwise */
-	bool vfio;		/* a vfio-pci function: its absence means no vfio-pci */
-	bool lockdep;		/* only for `vfio-trace lockdep` */
+	enum vt_op_kind kind; /* VT_OP_FUNCTION unless the entry says otherwise */
+	bool vfio;	      /* a vfio-pci function: its absence means no vfio-pci */
+	bool lockdep;	      /* only for `vfio-trace lockdep` */
 	/* Only wanted when another operation chose this function. */
 	const char *only_with;
 	struct vt_candidate candidates[VT_MAX_CANDIDATES];
@@ -258,9 +258,9 @@ const char *const *vt_probes_functions(void)
 }
 
 struct vt_choice {
-	const struct vt_candidate *cand;	/* NULL: unavailable */
+	const struct vt_candidate *cand; /* NULL: unavailable */
 	enum vt_probe_mode mode;
-	char module[64];			/* where an fentry target lives */
+	char module[64]; /* where an fentry target lives */
 	struct bpf_program *entry, *exit;
 	struct bpf_link *entry_link, *exit_link;
 };
@@ -269,12 +269,12 @@ struct vt_probe_set {
 	struct bpf_object *obj;
 	struct vt_choice choices[VT_NOPS];
 	struct vt_probe_status status[VT_NOPS];
-	struct vt_probe_status visible[VT_NOPS];	/* the report: status minus hidden */
+	struct vt_probe_status visible[VT_NOPS]; /* the report: status minus hidden */
 	struct vt_probe_report report;
 };
 
-__attribute__((format(printf, 2, 3)))
-static void append_reason(struct vt_probe_status *st, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void append_reason(struct vt_probe_status *st,
+								const char *fmt, ...)
 {
 	size_t len = strlen(st->reason);
 	va_list ap;
@@ -307,8 +307,8 @@ static int choose_tracepoint(struct vt_probe_set *set, size_t i, struct vt_kerne
 	int err;
 
 	st->function = c->func;
-	if (c->fexit && (!vt_kernel_has_tracepoint(k, c->fentry) ||
-			 !vt_kernel_has_tracepoint(k, c->fexit))) {
+	if (c->fexit &&
+	    (!vt_kernel_has_tracepoint(k, c->fentry) || !vt_kernel_has_tracepoint(k, c->fexit))) {
 		append_reason(st, "no %s tracepoints in this kernel (added in 5.19)", c->func);
 		return 0;
 	}
@@ -435,14 +435,16 @@ int vt_probes_select(struct vt_probe_set **out, struct bpf_object *obj, struct v
 			continue;
 		}
 		if (op->only_with && !chosen_function(set, op->only_with)) {
-			append_reason(st, "not needed: %s is not used on this kernel", op->only_with);
+			append_reason(st, "not needed: %s is not used on this kernel",
+				      op->only_with);
 			continue;
 		}
 		if (op->kind == VT_OP_TRACEPOINT) {
 			choose_tracepoint(set, i, k);
 		} else {
 			for (j = 0; j < VT_MAX_CANDIDATES && op->candidates[j].func; j++) {
-				if (choose_candidate(set, i, &op->candidates[j], k, force_kprobes)) {
+				if (choose_candidate(set, i, &op->candidates[j], k,
+						     force_kprobes)) {
 					set->choices[i].cand = &op->candidates[j];
 					break;
 				}
@@ -512,7 +514,7 @@ void vt_probes_attach(struct vt_probe_set *set)
 		if (operations[i].on_demand) {
 			set->status[i].on_demand = 1;
 			append_reason(&set->status[i], "on demand: once an ioeventfd is "
-				      "registered or fires");
+						       "registered or fires");
 			continue;
 		}
 		attach_choice(set, i);

@@ -48,7 +48,8 @@ int render_dot(FILE *f, const struct vt_snapshot *snap, const struct vt_lock_cyc
 	      "red: on a cycle, orange: on a cycle of classes only, dashed: same device\", "
 	      "labelloc=t, fontsize=11];\n"
 	      "\tnode [shape=box, fontname=\"monospace\"];\n"
-	      "\tedge [fontname=\"monospace\", fontsize=10];\n", f);
+	      "\tedge [fontname=\"monospace\", fontsize=10];\n",
+	      f);
 	for (size_t i = 0; i < snap->nedges; i++) {
 		const struct vt_edge_key *k = &snap->edges[i].key;
 		int ends[2] = { k->from_class, k->to_class };

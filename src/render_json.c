@@ -23,8 +23,7 @@ static void write_pci_id(struct json_writer *w, const char *key, __u32 id)
 
 /* {"count","sum_ns","buckets":[{"le_ns","count"}]}: non-empty slots only,
  * each with its own count; the open-ended last slot has "le_ns": null. */
-static void write_hist(struct json_writer *w, const char *key,
-		       const struct vt_hist *h)
+static void write_hist(struct json_writer *w, const char *key, const struct vt_hist *h)
 {
 	jw_begin_object(w, key);
 	jw_u64(w, "count", h->count);
@@ -48,8 +47,7 @@ static void write_hist(struct json_writer *w, const char *key,
 }
 
 /* {name(i): v[i]} for a counter array indexed by one enum */
-static void write_named_counters(struct json_writer *w, const char *key,
-				 const __u64 *v, int n,
+static void write_named_counters(struct json_writer *w, const char *key, const __u64 *v, int n,
 				 const char *(*name)(int))
 {
 	jw_begin_object(w, key);
@@ -79,13 +77,11 @@ static void write_faults(struct json_writer *w, const struct vt_device_stats *st
 		hist_merge(&all, &st->fault_ns[r]);
 
 	jw_begin_object(w, "faults");
-	write_named_counters(w, "by_result", by_result, VT_FAULT_RESULT_MAX,
-			     vt_fault_result_name);
+	write_named_counters(w, "by_result", by_result, VT_FAULT_RESULT_MAX, vt_fault_result_name);
 	jw_begin_object(w, "by_bar");
 	for (int b = 0; b < VT_BAR_SLOTS; b++)
-		write_named_counters(w, bar_key(b, buf, sizeof(buf)),
-				     st->faults[b], VT_FAULT_RESULT_MAX,
-				     vt_fault_result_name);
+		write_named_counters(w, bar_key(b, buf, sizeof(buf)), st->faults[b],
+				     VT_FAULT_RESULT_MAX, vt_fault_result_name);
 	jw_end_object(w);
 	jw_end_object(w);
 
@@ -94,8 +90,7 @@ static void write_faults(struct json_writer *w, const struct vt_device_stats *st
 	write_hist(w, "fault_latency_ns", &all);
 }
 
-static void write_memory_lock(struct json_writer *w,
-			      const struct vt_device_stats *st)
+static void write_memory_lock(struct json_writer *w, const struct vt_device_stats *st)
 {
 	jw_begin_object(w, "memory_lock");
 	/* The last is "unknown": a waiter on no traced path. */
@@ -123,16 +118,14 @@ static void write_memory_lock(struct json_writer *w,
 static void write_zaps(struct json_writer *w, const struct vt_device_stats *st)
 {
 	jw_begin_object(w, "zaps");
-	write_named_counters(w, "by_reason", st->zaps, VT_ZAP_REASON_MAX,
-			     vt_zap_reason_name);
+	write_named_counters(w, "by_reason", st->zaps, VT_ZAP_REASON_MAX, vt_zap_reason_name);
 	jw_u64(w, "vmas", st->zap_vmas);
 	write_hist(w, "latency_ns", &st->zap_ns);
 	jw_end_object(w);
 }
 
 /* A zero record means no disable was ever seen: pid 0 is not a vfio user. */
-static void write_last_disable(struct json_writer *w,
-			       const struct vt_disable_record *r)
+static void write_last_disable(struct json_writer *w, const struct vt_disable_record *r)
 {
 	if (!r->ts_ns && !r->pid) {
 		jw_null(w, "last_disable");
@@ -158,8 +151,8 @@ static void write_device(struct json_writer *w, const struct vt_dev_snapshot *d)
 	write_faults(w, st);
 	write_memory_lock(w, st);
 	write_zaps(w, st);
-	write_named_counters(w, "disabled_memory_accesses", st->accesses,
-			     VT_ACCESS_KIND_MAX, vt_access_kind_name);
+	write_named_counters(w, "disabled_memory_accesses", st->accesses, VT_ACCESS_KIND_MAX,
+			     vt_access_kind_name);
 	jw_u64(w, "memory_disables", st->memory_disables);
 	jw_u64(w, "memory_enables", st->memory_enables);
 	write_last_disable(w, &d->info.last_disable);
@@ -227,8 +220,7 @@ int render_json(FILE *f, const struct vt_snapshot *snap)
 	const struct vt_probe_report *probes = snap ? snap->probes : NULL;
 	struct json_writer w;
 
-	if (!f || !snap || (snap->ndevs && !snap->devs) ||
-	    (snap->nprocs && !snap->procs) ||
+	if (!f || !snap || (snap->ndevs && !snap->devs) || (snap->nprocs && !snap->procs) ||
 	    (probes && probes->n && !probes->items))
 		return -EINVAL;
 
@@ -246,8 +238,7 @@ int render_json(FILE *f, const struct vt_snapshot *snap)
 	jw_end_array(&w);
 
 	write_pins(&w, snap);
-	write_named_counters(&w, "lost", snap->lost, VT_LOST_MAX,
-			     vt_lost_reason_name);
+	write_named_counters(&w, "lost", snap->lost, VT_LOST_MAX, vt_lost_reason_name);
 	jw_u64(&w, "map_read_errors", snap->map_read_errors);
 	render_json_write_probes(&w, probes);
 	jw_end_object(&w);

@@ -32,8 +32,7 @@ static char *put_disabled_by(char *p, const struct vt_trace_event *ev)
 	p = jw_put_string(p, ev->disabled_comm, sizeof(ev->disabled_comm));
 	p = PUT_LIT(p, ",\"ns_before\":");
 	/* Timestamps from different CPUs can be a hair out of order. */
-	p = put_dec(p, ev->ts_ns >= ev->disabled_ts_ns ?
-		       ev->ts_ns - ev->disabled_ts_ns : 0);
+	p = put_dec(p, ev->ts_ns >= ev->disabled_ts_ns ? ev->ts_ns - ev->disabled_ts_ns : 0);
 	return PUT_LIT(p, "}");
 }
 

@@ -25,8 +25,8 @@ static void write_first(struct json_writer *w, const struct vt_snapshot *snap,
 	jw_u64(w, "pid", e->pid);
 	jw_u64(w, "tid", e->tid);
 	jw_string_n(w, "comm", e->comm, sizeof(e->comm));
-	jw_u64(w, "ns_after_start", e->first_ns > snap->started_ns ? e->first_ns - snap->started_ns
-								       : 0);
+	jw_u64(w, "ns_after_start",
+	       e->first_ns > snap->started_ns ? e->first_ns - snap->started_ns : 0);
 	jw_begin_array(w, "stack");
 	while ((frame = snapshot_edge_frame(le, frame)))
 		jw_string(w, NULL, frame);

@@ -21,7 +21,7 @@
 struct label {
 	const char *name;
 	const char *value;
-	size_t maxlen;		/* kernel strings (bdf) need not be terminated */
+	size_t maxlen; /* kernel strings (bdf) need not be terminated */
 };
 
 #define LABEL(n, v) ((struct label){ (n), (v), (size_t)-1 })
@@ -139,8 +139,8 @@ static char *labels_of(char *small, const struct label *l, int n)
 	return buf;
 }
 
-static void write_series(FILE *f, const char *name, const char *suffix,
-			 const struct label *l, int n, const char *le)
+static void write_series(FILE *f, const char *name, const char *suffix, const struct label *l,
+			 int n, const char *le)
 {
 	char small[LABELS_MAX], *labels;
 
@@ -159,8 +159,7 @@ static void write_series(FILE *f, const char *name, const char *suffix,
 		free(labels);
 }
 
-static void write_u64(FILE *f, const char *name, const struct label *l, int n,
-		      __u64 v)
+static void write_u64(FILE *f, const char *name, const struct label *l, int n, __u64 v)
 {
 	write_series(f, name, "", l, n, NULL);
 	fprintf(f, " %llu\n", (unsigned long long)v);
@@ -220,8 +219,7 @@ static void write_device_info(FILE *f, const struct vt_snapshot *s)
 	for (size_t i = 0; i < s->ndevs; i++) {
 		const struct vt_device_info *in = &s->devs[i].info;
 		char vendor[8], device[8];
-		struct label l[3] = { device_label(&s->devs[i]),
-				      LABEL("vendor", vendor),
+		struct label l[3] = { device_label(&s->devs[i]), LABEL("vendor", vendor),
 				      LABEL("device_id", device) };
 
 		snprintf(vendor, sizeof(vendor), "%04x", in->vendor & 0xffff);
@@ -243,8 +241,7 @@ static void write_faults(FILE *f, const struct vt_snapshot *s)
 	const char *name = "vfio_trace_mmap_faults_total";
 	char bar[16];
 
-	write_family(f, name, "counter",
-		     "Page faults on mmap()ed BARs, by BAR and fault result.");
+	write_family(f, name, "counter", "Page faults on mmap()ed BARs, by BAR and fault result.");
 	for (size_t i = 0; i < s->ndevs; i++) {
 		const struct vt_dev_snapshot *d = &s->devs[i];
 
@@ -265,20 +262,18 @@ static void write_faults(FILE *f, const struct vt_snapshot *s)
 struct enum_counter {
 	const char *name;
 	const char *help;
-	const char *label;	/* NULL for a plain per-device counter */
+	const char *label; /* NULL for a plain per-device counter */
 	int n;
 	const char *(*value_name)(int);
-	size_t offset;		/* of a __u64[n] in struct vt_device_stats */
+	size_t offset; /* of a __u64[n] in struct vt_device_stats */
 };
 
-static void write_enum_counter(FILE *f, const struct vt_snapshot *s,
-			       const struct enum_counter *c)
+static void write_enum_counter(FILE *f, const struct vt_snapshot *s, const struct enum_counter *c)
 {
 	write_family(f, c->name, "counter", c->help);
 	for (size_t i = 0; i < s->ndevs; i++) {
 		const struct vt_dev_snapshot *d = &s->devs[i];
-		const __u64 *v = (const __u64 *)((const char *)&d->stats +
-						 c->offset);
+		const __u64 *v = (const __u64 *)((const char *)&d->stats + c->offset);
 
 		if (!c->label) {
 			struct label l[1] = { device_label(d) };
@@ -287,8 +282,7 @@ static void write_enum_counter(FILE *f, const struct vt_snapshot *s,
 			continue;
 		}
 		for (int k = 0; k < c->n; k++) {
-			struct label l[2] = { device_label(d),
-					      LABEL(c->label, c->value_name(k)) };
+			struct label l[2] = { device_label(d), LABEL(c->label, c->value_name(k)) };
 
 			write_u64(f, c->name, l, 2, v[k]);
 		}
@@ -298,14 +292,18 @@ static void write_enum_counter(FILE *f, const struct vt_snapshot *s,
 static const struct enum_counter fault_orders = {
 	"vfio_trace_mmap_fault_orders_total",
 	"BAR mmap faults by mapping order; unknown before huge_fault (6.12).",
-	"order", VT_ORDER_MAX, vt_fault_order_name,
+	"order",
+	VT_ORDER_MAX,
+	vt_fault_order_name,
 	offsetof(struct vt_device_stats, fault_orders),
 };
 
 static const struct enum_counter lock_contentions = {
 	"vfio_trace_memory_lock_contentions_total",
 	"Acquisitions of vdev->memory_lock that had to wait.",
-	"mode", VT_MODE_MAX, vt_lock_mode_name,
+	"mode",
+	VT_MODE_MAX,
+	vt_lock_mode_name,
 	offsetof(struct vt_device_stats, contentions),
 };
 
@@ -313,35 +311,45 @@ static const struct enum_counter lock_contention_paths = {
 	"vfio_trace_memory_lock_contentions_by_path_total",
 	"Acquisitions of vdev->memory_lock that had to wait, by the waiter's code path "
 	"(unknown: none vfio-trace traces).",
-	"path", VT_PATH_MAX + 1, vt_lock_path_name,
+	"path",
+	VT_PATH_MAX + 1,
+	vt_lock_path_name,
 	offsetof(struct vt_device_stats, contention_paths),
 };
 
 static const struct enum_counter vma_lock_contentions = {
 	"vfio_trace_vma_lock_contentions_total",
 	"Acquisitions of vdev->vma_lock that had to wait (kernels up to 6.9).",
-	NULL, 1, NULL,
+	NULL,
+	1,
+	NULL,
 	offsetof(struct vt_device_stats, vma_lock_contentions),
 };
 
 static const struct enum_counter zaps = {
 	"vfio_trace_bar_zaps_total",
 	"Zaps of the BAR mmaps of a device, by the reason memory went away.",
-	"reason", VT_ZAP_REASON_MAX, vt_zap_reason_name,
+	"reason",
+	VT_ZAP_REASON_MAX,
+	vt_zap_reason_name,
 	offsetof(struct vt_device_stats, zaps),
 };
 
 static const struct enum_counter accesses = {
 	"vfio_trace_disabled_memory_accesses_total",
 	"BAR accesses refused while PCI_COMMAND_MEMORY was off, by outcome.",
-	"kind", VT_ACCESS_KIND_MAX, vt_access_kind_name,
+	"kind",
+	VT_ACCESS_KIND_MAX,
+	vt_access_kind_name,
 	offsetof(struct vt_device_stats, accesses),
 };
 
 static const struct enum_counter memory_disables = {
 	"vfio_trace_memory_disables_total",
 	"Config writes that cleared PCI_COMMAND_MEMORY.",
-	NULL, 1, NULL,
+	NULL,
+	1,
+	NULL,
 	offsetof(struct vt_device_stats, memory_disables),
 };
 
@@ -349,8 +357,7 @@ static void write_fault_hist(FILE *f, const struct vt_snapshot *s)
 {
 	const char *name = "vfio_trace_mmap_fault_duration_seconds";
 
-	write_family(f, name, "histogram",
-		     "Time to handle a BAR mmap fault, all results.");
+	write_family(f, name, "histogram", "Time to handle a BAR mmap fault, all results.");
 	for (size_t i = 0; i < s->ndevs; i++) {
 		struct label l[1] = { device_label(&s->devs[i]) };
 		struct vt_hist all = { 0 };
@@ -365,8 +372,7 @@ static void write_wait_hist(FILE *f, const struct vt_snapshot *s)
 {
 	const char *name = "vfio_trace_memory_lock_wait_seconds";
 
-	write_family(f, name, "histogram",
-		     "Time spent waiting for a contended vdev->memory_lock.");
+	write_family(f, name, "histogram", "Time spent waiting for a contended vdev->memory_lock.");
 	for (size_t i = 0; i < s->ndevs; i++)
 		for (int m = 0; m < VT_MODE_MAX; m++) {
 			struct label l[2] = { device_label(&s->devs[i]),
@@ -412,8 +418,8 @@ static void write_zap_hist(FILE *f, const struct vt_snapshot *s)
 }
 
 /* A per-path pin counter: field at offset in struct vt_pin_stats. */
-static void write_pin_counter(FILE *f, const struct vt_snapshot *s,
-			      const char *name, const char *help, size_t offset)
+static void write_pin_counter(FILE *f, const struct vt_snapshot *s, const char *name,
+			      const char *help, size_t offset)
 {
 	write_family(f, name, "counter", help);
 	for (int p = 0; p < VT_PIN_PATH_MAX; p++) {
@@ -431,14 +437,11 @@ static void write_pins(FILE *f, const struct vt_snapshot *s)
 	write_pin_counter(f, s, "vfio_trace_pin_calls_total",
 			  "Calls that pin guest memory for DMA, by pinning path.",
 			  offsetof(struct vt_pin_stats, calls));
-	write_pin_counter(f, s, "vfio_trace_pinned_pages_total",
-			  "Pages pinned for DMA.",
+	write_pin_counter(f, s, "vfio_trace_pinned_pages_total", "Pages pinned for DMA.",
 			  offsetof(struct vt_pin_stats, pages));
-	write_pin_counter(f, s, "vfio_trace_unpinned_pages_total",
-			  "Pages unpinned.",
+	write_pin_counter(f, s, "vfio_trace_unpinned_pages_total", "Pages unpinned.",
 			  offsetof(struct vt_pin_stats, unpinned_pages));
-	write_pin_counter(f, s, "vfio_trace_pin_errors_total",
-			  "Pin calls that failed.",
+	write_pin_counter(f, s, "vfio_trace_pin_errors_total", "Pin calls that failed.",
 			  offsetof(struct vt_pin_stats, errors));
 
 	write_family(f, hist, "histogram", "Time spent in one pin call.");
@@ -468,8 +471,7 @@ static void write_probes(FILE *f, const struct vt_probe_report *probes)
 
 	if (!probes || !probes->n)
 		return;
-	write_family(f, name, "gauge",
-		     "1 if the probe for an operation is attached, else 0.");
+	write_family(f, name, "gauge", "1 if the probe for an operation is attached, else 0.");
 	for (size_t i = 0; i < probes->n; i++) {
 		const struct vt_probe_status *p = &probes->items[i];
 		struct label l[3] = {
@@ -486,8 +488,7 @@ int render_prom(FILE *f, const struct vt_snapshot *s)
 {
 	const struct vt_probe_report *probes = s ? s->probes : NULL;
 
-	if (!f || !s || (s->ndevs && !s->devs) ||
-	    (probes && probes->n && !probes->items))
+	if (!f || !s || (s->ndevs && !s->devs) || (probes && probes->n && !probes->items))
 		return -EINVAL;
 
 	write_device_info(f, s);

@@ -23,18 +23,14 @@ struct unit {
 static struct unit unit_of(enum vt_unit u)
 {
 	switch (u) {
-	case VT_UNIT_NS:
-		return (struct unit){ "nsecs", 1 };
-	case VT_UNIT_MS:
-		return (struct unit){ "msecs", 1000000 };
+	case VT_UNIT_NS: return (struct unit){ "nsecs", 1 };
+	case VT_UNIT_MS: return (struct unit){ "msecs", 1000000 };
 	case VT_UNIT_US:
-	default:
-		return (struct unit){ "usecs", 1000 };
+	default: return (struct unit){ "usecs", 1000 };
 	}
 }
 
-static void print_hist_titled(FILE *f, const char *title,
-			      const struct vt_hist *h, struct unit u)
+static void print_hist_titled(FILE *f, const char *title, const struct vt_hist *h, struct unit u)
 {
 	if (hist_last_slot(h) < 0)
 		return;
@@ -43,16 +39,14 @@ static void print_hist_titled(FILE *f, const char *title,
 }
 
 /* "name N, name N" for the non-zero entries; returns how many were printed */
-static int print_nonzero(FILE *f, const __u64 *v, int n,
-			 const char *(*name)(int))
+static int print_nonzero(FILE *f, const __u64 *v, int n, const char *(*name)(int))
 {
 	int printed = 0;
 
 	for (int i = 0; i < n; i++) {
 		if (!v[i])
 			continue;
-		fprintf(f, "%s%s %llu", printed ? ", " : "", name(i),
-			(unsigned long long)v[i]);
+		fprintf(f, "%s%s %llu", printed ? ", " : "", name(i), (unsigned long long)v[i]);
 		printed++;
 	}
 	return printed;
@@ -111,8 +105,7 @@ static void print_fault_hists(FILE *f, const struct vt_device_stats *st,
 		return;
 	}
 	for (int r = 0; r < VT_FAULT_RESULT_MAX; r++) {
-		snprintf(title, sizeof(title), "fault latency, %s",
-			 vt_fault_result_name(r));
+		snprintf(title, sizeof(title), "fault latency, %s", vt_fault_result_name(r));
 		print_hist_titled(f, title, &st->fault_ns[r], u);
 	}
 }
@@ -141,18 +134,16 @@ static void print_wait_table(FILE *f, const struct vt_device_stats *st)
 {
 	char total[32], avg[32], max[40];
 
-	fprintf(f, "  %-12s%13s%13s%13s%13s\n", "memory_lock", "contentions",
-		"wait total", "wait avg", "wait max");
+	fprintf(f, "  %-12s%13s%13s%13s%13s\n", "memory_lock", "contentions", "wait total",
+		"wait avg", "wait max");
 	for (int m = 0; m < VT_MODE_MAX; m++) {
 		const struct vt_hist *w = &st->wait_ns[m];
 
 		if (!st->contentions[m] && !w->count)
 			continue;
 		fprintf(f, "    %-10s%13llu%13s%13s%13s\n", vt_lock_mode_name(m),
-			(unsigned long long)st->contentions[m],
-			fmt_time(total, w->sum_ns),
-			w->count ? fmt_time(avg, w->sum_ns / w->count)
-				 : "-",
+			(unsigned long long)st->contentions[m], fmt_time(total, w->sum_ns),
+			w->count ? fmt_time(avg, w->sum_ns / w->count) : "-",
 			fmt_max_bucket(max, sizeof(max), w));
 	}
 	if (any_nonzero(st->contention_paths, VT_PATH_MAX + 1)) {
@@ -166,30 +157,26 @@ static void print_hold_table(FILE *f, const struct vt_device_stats *st)
 {
 	char total[32], avg[32];
 
-	fprintf(f, "  %-18s%-6s%10s%13s%13s\n", "memory_lock hold", "mode",
-		"count", "total", "avg");
+	fprintf(f, "  %-18s%-6s%10s%13s%13s\n", "memory_lock hold", "mode", "count", "total",
+		"avg");
 	for (int m = 0; m < VT_MODE_MAX; m++)
 		for (int p = 0; p < VT_PATH_MAX; p++) {
 			const struct vt_hist *h = &st->hold_ns[m][p];
 
 			if (!h->count)
 				continue;
-			fprintf(f, "    %-16s%-6s%10llu%13s%13s\n",
-				vt_lock_path_name(p), vt_lock_mode_name(m),
-				(unsigned long long)h->count,
-				fmt_time(total, h->sum_ns),
-				fmt_time(avg, h->sum_ns / h->count));
+			fprintf(f, "    %-16s%-6s%10llu%13s%13s\n", vt_lock_path_name(p),
+				vt_lock_mode_name(m), (unsigned long long)h->count,
+				fmt_time(total, h->sum_ns), fmt_time(avg, h->sum_ns / h->count));
 		}
 }
 
-static void print_lock_hists(FILE *f, const struct vt_device_stats *st,
-			     struct unit u)
+static void print_lock_hists(FILE *f, const struct vt_device_stats *st, struct unit u)
 {
 	char title[64];
 
 	for (int m = 0; m < VT_MODE_MAX; m++) {
-		snprintf(title, sizeof(title), "memory_lock wait, %s",
-			 vt_lock_mode_name(m));
+		snprintf(title, sizeof(title), "memory_lock wait, %s", vt_lock_mode_name(m));
 		print_hist_titled(f, title, &st->wait_ns[m], u);
 	}
 	for (int m = 0; m < VT_MODE_MAX; m++)
@@ -217,8 +204,7 @@ static int hold_active(const struct vt_device_stats *st)
 	return 0;
 }
 
-static void print_memory_lock(FILE *f, const struct vt_device_stats *st,
-			      struct unit u)
+static void print_memory_lock(FILE *f, const struct vt_device_stats *st, struct unit u)
 {
 	if (wait_active(st))
 		print_wait_table(f, st);
@@ -227,8 +213,7 @@ static void print_memory_lock(FILE *f, const struct vt_device_stats *st,
 	print_lock_hists(f, st, u);
 }
 
-static void print_vma_lock(FILE *f, const struct vt_device_stats *st,
-			   struct unit u)
+static void print_vma_lock(FILE *f, const struct vt_device_stats *st, struct unit u)
 {
 	const struct vt_hist *w = &st->vma_lock_wait_ns;
 	char total[32], avg[32];
@@ -236,16 +221,14 @@ static void print_vma_lock(FILE *f, const struct vt_device_stats *st,
 	if (!st->vma_lock_contentions && !w->count)
 		return;
 	fprintf(f, "  vma_lock: %llu contentions, wait total %s, avg %s\n",
-		(unsigned long long)st->vma_lock_contentions,
-		fmt_time(total, w->sum_ns),
+		(unsigned long long)st->vma_lock_contentions, fmt_time(total, w->sum_ns),
 		w->count ? fmt_time(avg, w->sum_ns / w->count) : "-");
 	print_hist_titled(f, "vma_lock wait", w, u);
 }
 
 static void print_zaps(FILE *f, const struct vt_device_stats *st, struct unit u)
 {
-	if (!any_nonzero(st->zaps, VT_ZAP_REASON_MAX) && !st->zap_ns.count &&
-	    !st->zap_vmas)
+	if (!any_nonzero(st->zaps, VT_ZAP_REASON_MAX) && !st->zap_ns.count && !st->zap_vmas)
 		return;
 	fputs("  bar zaps: ", f);
 	if (!print_nonzero(f, st->zaps, VT_ZAP_REASON_MAX, vt_zap_reason_name))
@@ -264,19 +247,16 @@ static void print_memory_state(FILE *f, const struct vt_dev_snapshot *d)
 
 	if (any_nonzero(st->accesses, VT_ACCESS_KIND_MAX)) {
 		fputs("  accesses while memory off: ", f);
-		print_nonzero(f, st->accesses, VT_ACCESS_KIND_MAX,
-			      vt_access_kind_name);
+		print_nonzero(f, st->accesses, VT_ACCESS_KIND_MAX, vt_access_kind_name);
 		fputc('\n', f);
 	}
 	if (!st->memory_disables && !st->memory_enables)
 		return;
-	fprintf(f, "  memory disables %llu, enables %llu",
-		(unsigned long long)st->memory_disables,
+	fprintf(f, "  memory disables %llu, enables %llu", (unsigned long long)st->memory_disables,
 		(unsigned long long)st->memory_enables);
 	if (st->memory_disables && last->pid)
 		fprintf(f, ", last disable by %s[%u]",
-			printable(comm, sizeof(comm), last->comm, sizeof(last->comm)),
-			last->pid);
+			printable(comm, sizeof(comm), last->comm, sizeof(last->comm)), last->pid);
 	fputc('\n', f);
 }
 
@@ -288,8 +268,8 @@ static int stats_empty(const struct vt_device_stats *st)
 	return !memcmp(st, &zero, sizeof(zero));
 }
 
-static void print_device(FILE *f, const struct vt_dev_snapshot *d,
-			 const struct vt_render_opts *o, struct unit u)
+static void print_device(FILE *f, const struct vt_dev_snapshot *d, const struct vt_render_opts *o,
+			 struct unit u)
 {
 	const struct vt_device_stats *st = &d->stats;
 	char bdf[VT_BDF_LEN + 1];
@@ -299,8 +279,7 @@ static void print_device(FILE *f, const struct vt_dev_snapshot *d,
 		fprintf(f, "%s: no activity\n", bdf);
 		return;
 	}
-	fprintf(f, "%s (%04x:%04x)", bdf, d->info.vendor & 0xffff,
-		d->info.device_id & 0xffff);
+	fprintf(f, "%s (%04x:%04x)", bdf, d->info.vendor & 0xffff, d->info.device_id & 0xffff);
 	if (d->instances > 1)
 		fprintf(f, ", %u instances", d->instances);
 	fputc('\n', f);
@@ -315,8 +294,7 @@ static void print_device(FILE *f, const struct vt_dev_snapshot *d,
 
 static int pin_active(const struct vt_pin_stats *p)
 {
-	return p->calls || p->unpin_calls || p->pages || p->unpinned_pages ||
-	       p->errors;
+	return p->calls || p->unpin_calls || p->pages || p->unpinned_pages || p->errors;
 }
 
 static void print_pins(FILE *f, const struct vt_snapshot *s, struct unit u)
@@ -329,23 +307,19 @@ static void print_pins(FILE *f, const struct vt_snapshot *s, struct unit u)
 	if (!any)
 		return;
 
-	fprintf(f, "%-10s%9s%9s%9s%9s%9s%11s%11s\n", "pins", "calls", "pages",
-		"errors", "unpins", "unpinned", "total", "avg");
+	fprintf(f, "%-10s%9s%9s%9s%9s%9s%11s%11s\n", "pins", "calls", "pages", "errors", "unpins",
+		"unpinned", "total", "avg");
 	for (int p = 0; p < VT_PIN_PATH_MAX; p++) {
 		const struct vt_pin_stats *ps = &s->pins[p];
 		const struct vt_hist *h = &ps->pin_ns;
 
 		if (!pin_active(ps))
 			continue;
-		fprintf(f, "  %-8s%9llu%9llu%9llu%9llu%9llu%11s%11s\n",
-			vt_pin_path_name(p), (unsigned long long)ps->calls,
-			(unsigned long long)ps->pages,
-			(unsigned long long)ps->errors,
-			(unsigned long long)ps->unpin_calls,
-			(unsigned long long)ps->unpinned_pages,
-			fmt_time(total, h->sum_ns),
-			h->count ? fmt_time(avg, h->sum_ns / h->count)
-				 : "-");
+		fprintf(f, "  %-8s%9llu%9llu%9llu%9llu%9llu%11s%11s\n", vt_pin_path_name(p),
+			(unsigned long long)ps->calls, (unsigned long long)ps->pages,
+			(unsigned long long)ps->errors, (unsigned long long)ps->unpin_calls,
+			(unsigned long long)ps->unpinned_pages, fmt_time(total, h->sum_ns),
+			h->count ? fmt_time(avg, h->sum_ns / h->count) : "-");
 	}
 	for (int p = 0; p < VT_PIN_PATH_MAX; p++) {
 		snprintf(title, sizeof(title), "pin latency, %s", vt_pin_path_name(p));
@@ -390,20 +364,17 @@ static int print_top_procs(FILE *f, const struct vt_snapshot *s, unsigned top)
 	qsort(v, n, sizeof(*v), cmp_proc);
 
 	if (n)
-		fprintf(f, "  top pinning processes:\n    %-8s %-16s %-8s %8s %10s"
-			" %8s %11s\n", "PID", "COMM", "PATH", "CALLS", "PAGES",
-			"ERRORS", "TOTAL");
+		fprintf(f,
+			"  top pinning processes:\n    %-8s %-16s %-8s %8s %10s"
+			" %8s %11s\n",
+			"PID", "COMM", "PATH", "CALLS", "PAGES", "ERRORS", "TOTAL");
 	for (size_t i = 0; i < n && i < top; i++) {
 		const struct vt_proc_snapshot *p = v[i];
 
-		fprintf(f, "    %-8u %-16s %-8s %8llu %10llu %8llu %11s\n",
-			p->key.tgid,
-			printable(comm, sizeof(comm), p->val.comm,
-				  sizeof(p->val.comm)),
-			vt_pin_path_name((int)p->key.path),
-			(unsigned long long)p->val.calls,
-			(unsigned long long)p->val.pages,
-			(unsigned long long)p->val.errors,
+		fprintf(f, "    %-8u %-16s %-8s %8llu %10llu %8llu %11s\n", p->key.tgid,
+			printable(comm, sizeof(comm), p->val.comm, sizeof(p->val.comm)),
+			vt_pin_path_name((int)p->key.path), (unsigned long long)p->val.calls,
+			(unsigned long long)p->val.pages, (unsigned long long)p->val.errors,
 			fmt_time(total, p->val.sum_ns));
 	}
 	free(v);
@@ -420,8 +391,7 @@ static void print_lost(FILE *f, const struct vt_snapshot *s)
 		fputc('\n', f);
 	}
 	if (s->map_read_errors)
-		fprintf(f, "map read errors: %llu\n",
-			(unsigned long long)s->map_read_errors);
+		fprintf(f, "map read errors: %llu\n", (unsigned long long)s->map_read_errors);
 }
 
 static void print_timestamp(FILE *f, double wall_time)
@@ -435,8 +405,7 @@ static void print_timestamp(FILE *f, double wall_time)
 	fprintf(f, "%-8s\n", buf);
 }
 
-int render_text(FILE *f, const struct vt_snapshot *delta,
-		const struct vt_render_opts *opts)
+int render_text(FILE *f, const struct vt_snapshot *delta, const struct vt_render_opts *opts)
 {
 	/* bcc's latency tools default to usecs */
 	static const struct vt_render_opts defaults = { .unit = VT_UNIT_US };
@@ -444,8 +413,7 @@ int render_text(FILE *f, const struct vt_snapshot *delta,
 	struct unit u = unit_of(o->unit);
 	int err;
 
-	if (!f || !delta || (delta->ndevs && !delta->devs) ||
-	    (delta->nprocs && !delta->procs))
+	if (!f || !delta || (delta->ndevs && !delta->devs) || (delta->nprocs && !delta->procs))
 		return -EINVAL;
 
 	fputc('\n', f);
@@ -457,8 +425,7 @@ int render_text(FILE *f, const struct vt_snapshot *delta,
 		print_device(f, &delta->devs[i], o, u);
 
 	print_pins(f, delta, u);
-	err = print_top_procs(f, delta, o->top_procs ? o->top_procs
-						       : DEFAULT_TOP_PROCS);
+	err = print_top_procs(f, delta, o->top_procs ? o->top_procs : DEFAULT_TOP_PROCS);
 	if (err)
 		return err;
 	print_lost(f, delta);
@@ -488,7 +455,9 @@ int render_text_probes(FILE *f, const struct vt_snapshot *snap)
 
 		fprintf(f, "%-18s %-36s %-10s %-12s %s\n", shown(op, sizeof(op), s->operation),
 			shown(fn, sizeof(fn), s->function), vt_probe_mode_name(s->mode),
-			s->attached ? "attached" : s->on_demand ? "on-demand" : "unavailable",
+			s->attached    ? "attached"
+			: s->on_demand ? "on-demand"
+				       : "unavailable",
 			printable(reason, sizeof(reason), s->reason, sizeof(s->reason)));
 	}
 	fprintf(f, "\nper-thread state: %s\n",

@@ -19,10 +19,10 @@ enum vt_unit {
 };
 
 struct vt_render_opts {
-	enum vt_unit unit;	/* histogram unit: nsecs, usecs or msecs */
-	int timestamp;		/* -T: a %H:%M:%S line (local time) first */
-	int per_result;		/* one fault latency histogram per fault result */
-	unsigned top_procs;	/* pinning processes listed; 0 means 10 */
+	enum vt_unit unit;  /* histogram unit: nsecs, usecs or msecs */
+	int timestamp;	    /* -T: a %H:%M:%S line (local time) first */
+	int per_result;	    /* one fault latency histogram per fault result */
+	unsigned top_procs; /* pinning processes listed; 0 means 10 */
 };
 
 /* bcc-style summary of one interval (a snapshot_diff() result). Starts with a

@@ -12,8 +12,8 @@ int render_text_event_header(FILE *f)
 {
 	if (!f)
 		return -EINVAL;
-	fprintf(f, "%-11s %-12s %-14s %-3s %-10s %-7s %-16s %s\n", "TIME(s)",
-		"BDF", "EVENT", "BAR", "OFFSET", "PID", "COMM", "VALUE");
+	fprintf(f, "%-11s %-12s %-14s %-3s %-10s %-7s %-16s %s\n", "TIME(s)", "BDF", "EVENT", "BAR",
+		"OFFSET", "PID", "COMM", "VALUE");
 	return ferror(f) ? -EIO : 0;
 }
 
@@ -90,8 +90,7 @@ size_t render_text_event_line(char *line, const struct vt_trace_event *ev, __u64
 		p = put_sdec(p, ev->value);
 	}
 	if (ev->disabled_ts_ns) {
-		__u64 before = ev->ts_ns >= ev->disabled_ts_ns ?
-			       ev->ts_ns - ev->disabled_ts_ns : 0;
+		__u64 before = ev->ts_ns >= ev->disabled_ts_ns ? ev->ts_ns - ev->disabled_ts_ns : 0;
 
 		memcpy(p, " (memory off ", 13);
 		p = put_time(p + 13, before);

@@ -61,7 +61,8 @@ static void print_where(FILE *f, const struct vt_snapshot *snap, const struct vt
 
 	if (!c->instances)
 		fputs("  class level only: the locks it joins belong to different devices, so it "
-		      "cannot deadlock as seen (lockdep would report it)\n", f);
+		      "cannot deadlock as seen (lockdep would report it)\n",
+		      f);
 	else if (d)
 		fprintf(f, "  on the locks of %s\n",
 			printable(bdf, sizeof(bdf), d->info.bdf, sizeof(d->info.bdf)));
@@ -80,13 +81,15 @@ static void print_cycle(FILE *f, const struct vt_snapshot *snap, const struct vt
 	print_where(f, snap, c);
 	for (int k = 0; k < c->len; k++) {
 		const struct vt_lock_edge *le = &snap->edges[c->edges[k]];
-		__u64 at = le->val.first_ns > snap->started_ns ? le->val.first_ns - snap->started_ns : 0;
+		__u64 at = le->val.first_ns > snap->started_ns ? le->val.first_ns - snap->started_ns
+							       : 0;
 		char from[64], to[64], by[48];
 
 		lock_name(snap, from, sizeof(from), le->key.from_class, le->key.from_mode);
 		lock_name(snap, to, sizeof(to), le->key.to_class, le->key.to_mode);
 		fprintf(f, "  %s -> %s: first by %s at %llu.%06llu s\n", from, to,
-			first_by(by, sizeof(by), &le->val), (unsigned long long)(at / 1000000000ULL),
+			first_by(by, sizeof(by), &le->val),
+			(unsigned long long)(at / 1000000000ULL),
 			(unsigned long long)(at % 1000000000ULL / 1000));
 		print_stack(f, le);
 	}
@@ -113,9 +116,10 @@ int render_text_lock_order(FILE *f, const struct vt_snapshot *snap,
 		fputs("No cycle among the tracked lock classes.\n", f);
 	for (int j = 0; j < cycles->n; j++)
 		print_cycle(f, snap, &cycles->items[j]);
-	if (lost[VT_LOST_LOCK_DEPTH] || lost[VT_LOST_EDGE_MAP_FULL] || lost[VT_LOST_TASK_MAP_FULL] ||
-	    lost[VT_LOST_PROG_MISSED] || lost[VT_LOST_EDGE_STACK])
-		fprintf(f, "Lost: %llu acquisitions deeper than %d tracked locks, %llu edges (map "
+	if (lost[VT_LOST_LOCK_DEPTH] || lost[VT_LOST_EDGE_MAP_FULL] ||
+	    lost[VT_LOST_TASK_MAP_FULL] || lost[VT_LOST_PROG_MISSED] || lost[VT_LOST_EDGE_STACK])
+		fprintf(f,
+			"Lost: %llu acquisitions deeper than %d tracked locks, %llu edges (map "
 			"full), %llu first stacks, %llu threads (map full), %llu probe runs the "
 			"kernel skipped\n",
 			(unsigned long long)lost[VT_LOST_LOCK_DEPTH], VT_LOCK_DEPTH,

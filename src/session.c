@@ -10,7 +10,8 @@
 
 static void explain_no_vfio(void)
 {
-	fprintf(stderr, "vfio-trace: nothing to trace: no vfio-pci function is in this kernel's "
+	fprintf(stderr,
+		"vfio-trace: nothing to trace: no vfio-pci function is in this kernel's "
 		"BTF or kallsyms (is vfio-pci loaded?); `vfio-trace probes` lists what is missing\n");
 }
 
@@ -39,7 +40,8 @@ static int start(struct vt_tracer *t, const struct vt_session_plan *plan)
 			return VT_EXIT_NOTHING;
 		}
 		if (!said) {
-			fprintf(stderr, "vfio-trace: vfio-pci is not loaded; waiting for it (--wait)\n");
+			fprintf(stderr,
+				"vfio-trace: vfio-pci is not loaded; waiting for it (--wait)\n");
 			said = true;
 		}
 		while (!vt_exiting && !vfio_module_loaded())
@@ -76,8 +78,7 @@ static int wait_until(const struct vt_session_ops *ops, void *ctx, struct vt_tra
 	return VT_EXIT_OK;
 }
 
-int vt_session_run(const struct vt_session_plan *plan, const struct vt_session_ops *ops,
-		   void *ctx)
+int vt_session_run(const struct vt_session_plan *plan, const struct vt_session_ops *ops, void *ctx)
 {
 	struct vt_snapshot prev = {}, cur = {};
 	unsigned long ticks = 0;

@@ -14,20 +14,20 @@
 
 /* Exit codes, documented in the README. */
 #define VT_EXIT_OK 0
-#define VT_EXIT_ERROR 1		/* could not run: privileges, BTF, load, I/O */
-#define VT_EXIT_USAGE 2		/* bad command line */
-#define VT_EXIT_NOTHING 3	/* nothing to trace: vfio-pci is not loaded */
+#define VT_EXIT_ERROR 1	  /* could not run: privileges, BTF, load, I/O */
+#define VT_EXIT_USAGE 2	  /* bad command line */
+#define VT_EXIT_NOTHING 3 /* nothing to trace: vfio-pci is not loaded */
 
 struct vt_session_plan {
 	struct vt_tracer_config tracer;
-	bool wait_for_vfio;	/* --wait: until vfio-pci is loaded, then attach */
+	bool wait_for_vfio; /* --wait: until vfio-pci is loaded, then attach */
 	/* One snapshot, right after attaching, even without vfio-pci (which
 	 * then ends it with VT_EXIT_NOTHING): `vfio-trace probes`. */
 	bool report_only;
-	double interval_s;	/* 0: one snapshot at the end */
-	unsigned long count;	/* snapshots handed over; 0: no limit */
-	double duration_s;	/* 0: until SIGINT/SIGTERM */
-	bool tick_at_start;	/* hand over the first snapshot too (export) */
+	double interval_s;   /* 0: one snapshot at the end */
+	unsigned long count; /* snapshots handed over; 0: no limit */
+	double duration_s;   /* 0: until SIGINT/SIGTERM */
+	bool tick_at_start;  /* hand over the first snapshot too (export) */
 };
 
 /* What a command does; ctx is its own. Every callback returns 0 to go on, or
@@ -44,7 +44,6 @@ struct vt_session_ops {
 
 /* Runs the plan; returns a VT_EXIT_* code. Everything is detached and freed
  * on return, whatever happened. */
-int vt_session_run(const struct vt_session_plan *plan, const struct vt_session_ops *ops,
-		   void *ctx);
+int vt_session_run(const struct vt_session_plan *plan, const struct vt_session_ops *ops, void *ctx);
 
 #endif

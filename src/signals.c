@@ -43,7 +43,6 @@ void vt_sleep_until(__u64 deadline_ns)
 		.tv_nsec = deadline_ns % 1000000000ULL,
 	};
 
-	while (!vt_exiting &&
-	       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+	while (!vt_exiting && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
 		;
 }

@@ -18,24 +18,23 @@
  * reporting it as cumulative in interval output.
  */
 _Static_assert(sizeof(struct vt_device_stats) ==
-	       MEMBER_SIZE(struct vt_device_stats, faults) +
-	       MEMBER_SIZE(struct vt_device_stats, fault_orders) +
-	       MEMBER_SIZE(struct vt_device_stats, fault_ns) +
-	       MEMBER_SIZE(struct vt_device_stats, contentions) +
-	       MEMBER_SIZE(struct vt_device_stats, wait_ns) +
-	       MEMBER_SIZE(struct vt_device_stats, hold_ns) +
-	       MEMBER_SIZE(struct vt_device_stats, vma_lock_contentions) +
-	       MEMBER_SIZE(struct vt_device_stats, vma_lock_wait_ns) +
-	       MEMBER_SIZE(struct vt_device_stats, zaps) +
-	       MEMBER_SIZE(struct vt_device_stats, zap_vmas) +
-	       MEMBER_SIZE(struct vt_device_stats, zap_ns) +
-	       MEMBER_SIZE(struct vt_device_stats, accesses) +
-	       MEMBER_SIZE(struct vt_device_stats, memory_disables) +
-	       MEMBER_SIZE(struct vt_device_stats, memory_enables) +
-	       MEMBER_SIZE(struct vt_device_stats, contention_paths),
+		       MEMBER_SIZE(struct vt_device_stats, faults) +
+			       MEMBER_SIZE(struct vt_device_stats, fault_orders) +
+			       MEMBER_SIZE(struct vt_device_stats, fault_ns) +
+			       MEMBER_SIZE(struct vt_device_stats, contentions) +
+			       MEMBER_SIZE(struct vt_device_stats, wait_ns) +
+			       MEMBER_SIZE(struct vt_device_stats, hold_ns) +
+			       MEMBER_SIZE(struct vt_device_stats, vma_lock_contentions) +
+			       MEMBER_SIZE(struct vt_device_stats, vma_lock_wait_ns) +
+			       MEMBER_SIZE(struct vt_device_stats, zaps) +
+			       MEMBER_SIZE(struct vt_device_stats, zap_vmas) +
+			       MEMBER_SIZE(struct vt_device_stats, zap_ns) +
+			       MEMBER_SIZE(struct vt_device_stats, accesses) +
+			       MEMBER_SIZE(struct vt_device_stats, memory_disables) +
+			       MEMBER_SIZE(struct vt_device_stats, memory_enables) +
+			       MEMBER_SIZE(struct vt_device_stats, contention_paths),
 	       "a vt_device_stats field is missing from diff_device_stats()");
-_Static_assert(sizeof(struct vt_pin_stats) == 5 * sizeof(__u64) +
-	       sizeof(struct vt_hist),
+_Static_assert(sizeof(struct vt_pin_stats) == 5 * sizeof(__u64) + sizeof(struct vt_hist),
 	       "a vt_pin_stats field is missing from diff_pin_stats()");
 
 /* A counter that went down belongs to a device instance that went away (an
@@ -45,30 +44,27 @@ static __u64 delta(__u64 cur, __u64 prev)
 	return cur >= prev ? cur - prev : 0;
 }
 
-static void diff_array(__u64 *out, const __u64 *cur, const __u64 *prev,
-		       size_t n)
+static void diff_array(__u64 *out, const __u64 *cur, const __u64 *prev, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		out[i] = delta(cur[i], prev[i]);
 }
 
-static void diff_hist(struct vt_hist *out, const struct vt_hist *cur,
-		      const struct vt_hist *prev)
+static void diff_hist(struct vt_hist *out, const struct vt_hist *cur, const struct vt_hist *prev)
 {
 	diff_array(out->slots, cur->slots, prev->slots, VT_HIST_SLOTS);
 	out->count = delta(cur->count, prev->count);
 	out->sum_ns = delta(cur->sum_ns, prev->sum_ns);
 }
 
-static void diff_hists(struct vt_hist *out, const struct vt_hist *cur,
-		       const struct vt_hist *prev, size_t n)
+static void diff_hists(struct vt_hist *out, const struct vt_hist *cur, const struct vt_hist *prev,
+		       size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		diff_hist(&out[i], &cur[i], &prev[i]);
 }
 
-static void diff_device_stats(struct vt_device_stats *o,
-			      const struct vt_device_stats *c,
+static void diff_device_stats(struct vt_device_stats *o, const struct vt_device_stats *c,
 			      const struct vt_device_stats *p)
 {
 	diff_array(&o->faults[0][0], &c->faults[0][0], &p->faults[0][0],
@@ -81,8 +77,7 @@ static void diff_device_stats(struct vt_device_stats *o,
 	diff_hists(&o->hold_ns[0][0], &c->hold_ns[0][0], &p->hold_ns[0][0],
 		   VT_MODE_MAX * VT_PATH_MAX);
 
-	o->vma_lock_contentions = delta(c->vma_lock_contentions,
-					p->vma_lock_contentions);
+	o->vma_lock_contentions = delta(c->vma_lock_contentions, p->vma_lock_contentions);
 	diff_hist(&o->vma_lock_wait_ns, &c->vma_lock_wait_ns, &p->vma_lock_wait_ns);
 
 	diff_array(o->zaps, c->zaps, p->zaps, VT_ZAP_REASON_MAX);
@@ -310,8 +305,8 @@ int snapshot_copy(struct vt_snapshot *out, const struct vt_snapshot *in)
 
 	if (!out || !in || out == in)
 		return -EINVAL;
-	if ((in->ndevs && !in->devs) || (in->nprocs && !in->procs) ||
-	    (in->nedges && !in->edges) || (in->probes && in->probes->n && !in->probes->items))
+	if ((in->ndevs && !in->devs) || (in->nprocs && !in->procs) || (in->nedges && !in->edges) ||
+	    (in->probes && in->probes->n && !in->probes->items))
 		return -EINVAL;
 
 	tmp = *in;
@@ -319,8 +314,8 @@ int snapshot_copy(struct vt_snapshot *out, const struct vt_snapshot *in)
 	tmp.procs = dup_array(in->procs, in->nprocs, sizeof(*in->procs));
 	tmp.probes = in->probes ? copy_probes(in->probes) : NULL;
 	tmp.edges = copy_edges(in->edges, in->nedges);
-	if ((in->ndevs && !tmp.devs) || (in->nprocs && !tmp.procs) ||
-	    (in->probes && !tmp.probes) || (in->nedges && !tmp.edges)) {
+	if ((in->ndevs && !tmp.devs) || (in->nprocs && !tmp.procs) || (in->probes && !tmp.probes) ||
+	    (in->nedges && !tmp.edges)) {
 		snapshot_free(&tmp);
 		return -ENOMEM;
 	}

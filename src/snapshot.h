@@ -23,8 +23,8 @@ struct vt_dev_snapshot {
 	 * there counts in it. */
 	struct vt_device_info info;
 	struct vt_device_stats stats;
-	unsigned int instances;		/* bindings seen: >1 after unbind/rebind */
-	__u32 slot;			/* the BPF side's slot: lock-order edges name it */
+	unsigned int instances; /* bindings seen: >1 after unbind/rebind */
+	__u32 slot;		/* the BPF side's slot: lock-order edges name it */
 };
 
 struct vt_proc_snapshot {
@@ -34,21 +34,22 @@ struct vt_proc_snapshot {
 
 /* One line of the probe coverage report. */
 struct vt_probe_status {
-	const char *operation;	/* "fault", "memory_lock_wait", "zap", "pin", ...: static */
-	const char *function;	/* the function or tracepoint chosen, or the first candidate: static */
+	const char *operation; /* "fault", "memory_lock_wait", "zap", "pin", ...: static */
+	const char
+		*function; /* the function or tracepoint chosen, or the first candidate: static */
 	enum vt_probe_mode mode;
-	int attached;		/* 1 when attached */
-	int on_demand;		/* 1 while waiting to be attached when needed */
-	int hidden;		/* not part of this command's report */
-	char reason[160];	/* why this choice, or why nothing could attach */
+	int attached;	  /* 1 when attached */
+	int on_demand;	  /* 1 while waiting to be attached when needed */
+	int hidden;	  /* not part of this command's report */
+	char reason[160]; /* why this choice, or why nothing could attach */
 };
 
 struct vt_probe_report {
 	size_t n;
 	struct vt_probe_status *items;
-	int vfio_attached;	/* vfio operations attached (the lock tracepoints not counted) */
-	bool no_vfio;		/* no vfio-pci function exists: vfio-pci is not loaded */
-	bool task_storage;	/* per-thread state in task storage, not a tid hash */
+	int vfio_attached; /* vfio operations attached (the lock tracepoints not counted) */
+	bool no_vfio;	   /* no vfio-pci function exists: vfio-pci is not loaded */
+	bool task_storage; /* per-thread state in task storage, not a tid hash */
 };
 
 /* A lock-order edge (`vfio-trace lockdep`) with the first stack that took it,
@@ -57,30 +58,30 @@ struct vt_lock_edge {
 	struct vt_edge_key key;
 	struct vt_edge val;
 	unsigned int nframes;
-	char *frames;		/* nframes NUL-terminated names, back to back */
-	size_t frames_len;	/* bytes of frames */
+	char *frames;	   /* nframes NUL-terminated names, back to back */
+	size_t frames_len; /* bytes of frames */
 };
 
 /* Room for a --lock symbol's name. */
 #define VT_LOCK_NAME_LEN 64
 
 struct vt_snapshot {
-	double wall_time;		/* seconds since the epoch, for -T and JSON */
+	double wall_time; /* seconds since the epoch, for -T and JSON */
 	/* CLOCK_MONOTONIC when taken; in a snapshot_diff() result, the length
 	 * of the interval, and interval is set. */
 	__u64 mono_ns;
 	bool interval;
-	__u64 started_ns;		/* CLOCK_MONOTONIC when tracing began: the event clock's zero */
+	__u64 started_ns; /* CLOCK_MONOTONIC when tracing began: the event clock's zero */
 	size_t ndevs;
-	struct vt_dev_snapshot *devs;	/* sorted by info.bdf */
+	struct vt_dev_snapshot *devs; /* sorted by info.bdf */
 	struct vt_pin_stats pins[VT_PIN_PATH_MAX];
 	size_t nprocs;
-	struct vt_proc_snapshot *procs;	/* sorted by (tgid, path) */
+	struct vt_proc_snapshot *procs; /* sorted by (tgid, path) */
 	__u64 lost[VT_LOST_MAX];	/* BPF-side losses, enum vt_lost_reason */
 	__u64 map_read_errors;		/* user-side failures to read a map entry */
-	struct vt_probe_report *probes;	/* NULL when not read */
+	struct vt_probe_report *probes; /* NULL when not read */
 	size_t nedges;
-	struct vt_lock_edge *edges;	/* lock-order mode only; sorted by key */
+	struct vt_lock_edge *edges; /* lock-order mode only; sorted by key */
 	/* The classes of --lock symbols: VT_LC_MAX + i is user_locks[i]. */
 	unsigned int nuser_locks;
 	char user_locks[VT_MAX_USER_LOCKS][VT_LOCK_NAME_LEN];

@@ -45,8 +45,8 @@ static inline __u64 strscan_equal(__u64 x, unsigned char c)
  * that point, which the caller overwrites. Word loads are little-endian
  * here; elsewhere it copies nothing and the byte loop does it all.
  */
-static inline size_t strscan_copy(char *dst, const char *src, size_t n,
-				  __u64 (*flagged)(__u64), bool *at_nul)
+static inline size_t strscan_copy(char *dst, const char *src, size_t n, __u64 (*flagged)(__u64),
+				  bool *at_nul)
 {
 	size_t i = 0;
 

@@ -19,8 +19,7 @@
 
 static int plain_name(const char *name)
 {
-	return name && *name && !strchr(name, '/') && strcmp(name, ".") &&
-	       strcmp(name, "..");
+	return name && *name && !strchr(name, '/') && strcmp(name, ".") && strcmp(name, "..");
 }
 
 static int neg_errno(void)
@@ -41,8 +40,7 @@ static int open_tmp(int dfd, const char *name, char *tmp, size_t len)
 
 		if (r < 0 || (size_t)r >= len)
 			return -ENAMETOOLONG;
-		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-			    O_CLOEXEC, 0644);
+		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 		if (fd >= 0)
 			return fd;
 		if (errno != EEXIST)
@@ -91,8 +89,7 @@ static int write_tmp(int fd, int (*render)(FILE *, void *), void *arg)
 	return err;
 }
 
-int textfile_write(const char *dir, const char *name,
-		   int (*render)(FILE *f, void *arg), void *arg)
+int textfile_write(const char *dir, const char *name, int (*render)(FILE *f, void *arg), void *arg)
 {
 	char tmp[NAME_MAX + 1];
 	int dfd, fd, err;

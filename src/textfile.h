@@ -17,7 +17,6 @@
  * temporary file removed; a failure of the final directory fsync is reported
  * although the new file is in place by then.
  */
-int textfile_write(const char *dir, const char *name,
-		   int (*render)(FILE *f, void *arg), void *arg);
+int textfile_write(const char *dir, const char *name, int (*render)(FILE *f, void *arg), void *arg);
 
 #endif

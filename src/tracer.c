@@ -63,8 +63,12 @@ static void set_knobs(struct vfio_trace_bpf *skel, const struct vt_tracer_config
 	}
 	if (c->max_threads) {
 		struct bpf_map *per_thread[] = {
-			skel->maps.holds, skel->maps.waits, skel->maps.zaps_inflight,
-			skel->maps.pins_inflight, skel->maps.ioeventfds_inflight, skel->maps.held,
+			skel->maps.holds,
+			skel->maps.waits,
+			skel->maps.zaps_inflight,
+			skel->maps.pins_inflight,
+			skel->maps.ioeventfds_inflight,
+			skel->maps.held,
 		};
 
 		for (size_t k = 0; k < sizeof(per_thread) / sizeof(per_thread[0]); k++)
@@ -84,8 +88,8 @@ static void set_knobs(struct vfio_trace_bpf *skel, const struct vt_tracer_config
 
 	/* Only `events` reads the ring buffer: give it room for bursts (a SIGBUS
 	 * storm is tens of thousands a second), and the others one page. */
-	bpf_map__set_max_entries(skel->maps.events,
-				 want_events ? VT_EVENTS_RINGBUF_BYTES : (__u32)sysconf(_SC_PAGESIZE));
+	bpf_map__set_max_entries(skel->maps.events, want_events ? VT_EVENTS_RINGBUF_BYTES
+								: (__u32)sysconf(_SC_PAGESIZE));
 	bpf_map__set_max_entries(skel->maps.requests, (__u32)sysconf(_SC_PAGESIZE));
 }
 
@@ -104,7 +108,7 @@ static bool choose_thread_state(struct vt_kernel *k, bool force_hash)
 
 /* The test and diagnostic switches, checked before any slow work. */
 struct env_switches {
-	bool force_hash;	/* VFIO_TRACE_THREAD_STATE=hash */
+	bool force_hash; /* VFIO_TRACE_THREAD_STATE=hash */
 	/* VFIO_TRACE_IOEVENTFD_CHECK=never: ioeventfd drops are always decided
 	 * from the device's state (access.bpf.h), so that path is tested alone. */
 	bool never_check;
@@ -144,7 +148,8 @@ static int on_request(void *ctx, void *data, size_t size)
 static bool attach_check(struct vt_tracer *t)
 {
 	if (vt_probes_attach_on_demand(t->probes) < 0) {
-		fprintf(stderr, "vfio-trace: cannot attach to __vfio_pci_memory_enabled (`vfio-trace "
+		fprintf(stderr,
+			"vfio-trace: cannot attach to __vfio_pci_memory_enabled (`vfio-trace "
 			"probes` says why): ioeventfd drops are told from the device's state\n");
 		return false;
 	}
@@ -180,7 +185,7 @@ void vt_tracer_serve(struct vt_tracer *t)
 	t->requests = NULL;
 	if (attach_check(t))
 		fprintf(stderr, "vfio-trace: an ioeventfd is in use: now also probing "
-			"__vfio_pci_memory_enabled for its dropped writes\n");
+				"__vfio_pci_memory_enabled for its dropped writes\n");
 }
 
 void vt_tracer_wait_until(struct vt_tracer *t, __u64 deadline_ns)
@@ -243,11 +248,12 @@ static int register_user_locks(struct vt_tracer *t, char *why, size_t len)
 
 		if (err) {
 			snprintf(why, len, "--lock %s: %s", name,
-				 err == -ENOENT	   ? "no such symbol in /proc/kallsyms"
+				 err == -ENOENT	    ? "no such symbol in /proc/kallsyms"
 				 : err == -ENOTUNIQ ? "several symbols have that name"
-				 : err == -EACCES   ? "kallsyms hides its address (needs CAP_SYSLOG, or "
-						      "kernel.kptr_restrict=0)"
-						    : strerror(-err));
+				 : err == -EACCES
+					 ? "kallsyms hides its address (needs CAP_SYSLOG, or "
+					   "kernel.kptr_restrict=0)"
+					 : strerror(-err));
 			return err;
 		}
 		if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.locks), &addr, &owner, BPF_ANY)) {
@@ -278,9 +284,8 @@ int vt_tracer_start(struct vt_tracer *t, const struct vt_tracer_config *cfg)
 	if (err)
 		goto fail_why;
 	/* Lockdep mode names stack frames: it needs every symbol. */
-	err = vt_kernel_open(&t->kernel,
-			     cfg->lock_order ? NULL : vt_probes_functions(),
-			     why, sizeof(why));
+	err = vt_kernel_open(&t->kernel, cfg->lock_order ? NULL : vt_probes_functions(), why,
+			     sizeof(why));
 	if (err)
 		goto fail_why;
 
@@ -328,8 +333,10 @@ int vt_tracer_start(struct vt_tracer *t, const struct vt_tracer_config *cfg)
 	vt_probes_attach(t->probes);
 	arm_on_demand(t, &sw);
 	if (cfg->note_pinned_modules && vt_probes_pinned_modules(t->probes, why, sizeof(why)))
-		fprintf(stderr, "vfio-trace: note: while attached, %s cannot be unloaded (fentry holds "
-			"them; --kprobes does not)\n", why);
+		fprintf(stderr,
+			"vfio-trace: note: while attached, %s cannot be unloaded (fentry holds "
+			"them; --kprobes does not)\n",
+			why);
 	return 0;
 
 fail_why:

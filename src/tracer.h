@@ -14,11 +14,11 @@
 
 /* What to trace and how: built by each command from its options. */
 struct vt_tracer_config {
-	unsigned int pid;		/* 0: every process */
+	unsigned int pid; /* 0: every process */
 	char bdfs[VT_MAX_BDF_FILTERS][VT_BDF_LEN];
-	unsigned int nbdfs;		/* 0: every device */
-	bool force_kprobes;		/* kprobes even where fentry works */
-	bool verbose;			/* libbpf's log */
+	unsigned int nbdfs; /* 0: every device */
+	bool force_kprobes; /* kprobes even where fentry works */
+	bool verbose;	    /* libbpf's log */
 	/* Also hook the generic lock functions and keep the kernel's symbols
 	 * to name the stacks of lock-order edges (`vfio-trace lockdep`). */
 	bool lock_order;
@@ -27,8 +27,8 @@ struct vt_tracer_config {
 	unsigned int nlocks;
 	/* Say on stderr which modules fentry keeps loaded while attached. */
 	bool note_pinned_modules;
-	unsigned long max_devices;	/* 0: the BPF object's default */
-	unsigned long max_threads;	/* 0: the BPF object's default */
+	unsigned long max_devices; /* 0: the BPF object's default */
+	unsigned long max_threads; /* 0: the BPF object's default */
 	/* Each ring buffer event goes to on_event(event_ctx, ev); NULL: the
 	 * BPF side emits none. A non-zero return stops the poll and is
 	 * returned by it. */
@@ -44,10 +44,10 @@ struct ring_buffer;
 struct vt_tracer {
 	struct vt_tracer_config cfg;
 	struct vfio_trace_bpf *skel;
-	struct vt_kernel *kernel;	/* kept only to name stacks (lock_order) */
+	struct vt_kernel *kernel; /* kept only to name stacks (lock_order) */
 	struct vt_probe_set *probes;
-	__u64 started_ns;		/* CLOCK_MONOTONIC, the event clock */
-	bool task_storage;	/* per-thread state in task storage, not a tid hash */
+	__u64 started_ns;  /* CLOCK_MONOTONIC, the event clock */
+	bool task_storage; /* per-thread state in task storage, not a tid hash */
 	struct ring_buffer *events;
 	/* The BPF side's requests for on-demand probes, until they are served. */
 	struct ring_buffer *requests;

@@ -56,7 +56,7 @@ static int read_devices(struct vt_tracer *t, struct vt_snapshot *s)
 		prev = &key;
 		if (bpf_map_lookup_elem(slots_fd, &key, &slot) ||
 		    bpf_map_lookup_elem(fd, &slot, val)) {
-			if (errno != ENOENT)	/* deleted between the two calls: fine */
+			if (errno != ENOENT) /* deleted between the two calls: fine */
 				s->map_read_errors++;
 			continue;
 		}
@@ -119,7 +119,7 @@ static __u64 read_prog_misses(struct vt_tracer *t, __u64 *errors)
 		int fd = bpf_program__fd(prog);
 
 		if (fd < 0)
-			continue;	/* not loaded on this kernel */
+			continue; /* not loaded on this kernel */
 		if (bpf_obj_get_info_by_fd(fd, &info, &len))
 			(*errors)++;
 		else

@@ -9,7 +9,7 @@ static int is_cont(unsigned char c)
 size_t utf8_seq_len(const unsigned char *s, size_t n)
 {
 	unsigned char c = s[0];
-	unsigned char lo = 0x80, hi = 0xbf;	/* allowed range of byte 2 */
+	unsigned char lo = 0x80, hi = 0xbf; /* allowed range of byte 2 */
 	size_t len;
 
 	if (c < 0x80)
@@ -21,7 +21,7 @@ size_t utf8_seq_len(const unsigned char *s, size_t n)
 	else if (c >= 0xf0 && c <= 0xf4)
 		len = 4;
 	else
-		return 0;	/* continuation byte, overlong lead, or > U+10FFFF */
+		return 0; /* continuation byte, overlong lead, or > U+10FFFF */
 
 	/* Narrowed second bytes rule out overlong forms, UTF-16 surrogates
 	 * (U+D800..DFFF) and code points above U+10FFFF. */

@@ -23,12 +23,13 @@ int main(void)
 		if (bpf_prog_get_next_id(id, &id)) {
 			if (errno == ENOENT)
 				break;
-			fprintf(stderr, "vt-bpf-progs: BPF_PROG_GET_NEXT_ID: %s\n", strerror(errno));
+			fprintf(stderr, "vt-bpf-progs: BPF_PROG_GET_NEXT_ID: %s\n",
+				strerror(errno));
 			return 1;
 		}
 		fd = bpf_prog_get_fd_by_id(id);
 		if (fd < 0)
-			continue;	/* freed meanwhile */
+			continue; /* freed meanwhile */
 		if (!bpf_obj_get_info_by_fd(fd, &info, &len)) {
 			printf("%u %u %s\n", id, info.type, info.name);
 			n++;

@@ -38,9 +38,8 @@ static size_t chk_utf8(const unsigned char *s, size_t n)
 			return 0;
 		cp = cp << 6 | (s[i] & 0x3f);
 	}
-	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-	    (len == 4 && cp < 0x10000))
-		return 0;	/* overlong */
+	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000))
+		return 0; /* overlong */
 	if ((cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
 		return 0;
 	return len;
@@ -83,7 +82,7 @@ static int chk_hex4(struct chk *c, uint32_t *out)
 /* A string starting at the opening quote; start and len give its raw body. */
 static int chk_json_string(struct chk *c, size_t *start, size_t *len)
 {
-	c->i++;	/* the quote */
+	c->i++; /* the quote */
 	*start = c->i;
 	while (c->i < c->n) {
 		unsigned char ch = c->s[c->i];
@@ -102,9 +101,14 @@ static int chk_json_string(struct chk *c, size_t *start, size_t *len)
 			if (++c->i >= c->n)
 				return chk_fail(c, "json: truncated escape");
 			switch (c->s[c->i++]) {
-			case '"': case '\\': case '/': case 'b': case 'f':
-			case 'n': case 'r': case 't':
-				continue;
+			case '"':
+			case '\\':
+			case '/':
+			case 'b':
+			case 'f':
+			case 'n':
+			case 'r':
+			case 't': continue;
 			case 'u':
 				if (chk_hex4(c, &u))
 					return -1;
@@ -121,8 +125,7 @@ static int chk_json_string(struct chk *c, size_t *start, size_t *len)
 						return chk_fail(c, "json: bad surrogate pair");
 				}
 				continue;
-			default:
-				return chk_fail(c, "json: unknown escape");
+			default: return chk_fail(c, "json: unknown escape");
 			}
 		}
 		l = chk_utf8(c->s + c->i, c->n - c->i);
@@ -135,8 +138,8 @@ static int chk_json_string(struct chk *c, size_t *start, size_t *len)
 
 static void chk_ws(struct chk *c)
 {
-	while (c->i < c->n && (c->s[c->i] == ' ' || c->s[c->i] == '\t' ||
-			       c->s[c->i] == '\n' || c->s[c->i] == '\r'))
+	while (c->i < c->n && (c->s[c->i] == ' ' || c->s[c->i] == '\t' || c->s[c->i] == '\n' ||
+			       c->s[c->i] == '\r'))
 		c->i++;
 }
 
@@ -192,7 +195,7 @@ static int chk_json_object(struct chk *c, int depth)
 	size_t kstart[CHK_MAX_KEYS], klen[CHK_MAX_KEYS];
 	int nkeys = 0;
 
-	c->i++;	/* { */
+	c->i++; /* { */
 	chk_ws(c);
 	if (c->i < c->n && c->s[c->i] == '}') {
 		c->i++;
@@ -234,7 +237,7 @@ static int chk_json_object(struct chk *c, int depth)
 
 static int chk_json_array(struct chk *c, int depth)
 {
-	c->i++;	/* [ */
+	c->i++; /* [ */
 	chk_ws(c);
 	if (c->i < c->n && c->s[c->i] == ']') {
 		c->i++;
@@ -300,8 +303,7 @@ const char *json_check_line(const char *text, size_t n, size_t *where)
 
 static int prom_name_start(unsigned char ch)
 {
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' ||
-	       ch == ':';
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' || ch == ':';
 }
 
 static int prom_name_char(unsigned char ch)
@@ -314,11 +316,9 @@ static size_t prom_name(struct chk *c, int label)
 {
 	size_t from = c->i;
 
-	if (c->i >= c->n || !prom_name_start(c->s[c->i]) ||
-	    (label && c->s[c->i] == ':'))
+	if (c->i >= c->n || !prom_name_start(c->s[c->i]) || (label && c->s[c->i] == ':'))
 		return 0;
-	while (c->i < c->n && prom_name_char(c->s[c->i]) &&
-	       !(label && c->s[c->i] == ':'))
+	while (c->i < c->n && prom_name_char(c->s[c->i]) && !(label && c->s[c->i] == ':'))
 		c->i++;
 	return c->i - from;
 }
@@ -357,8 +357,7 @@ static int prom_label_value(struct chk *c, size_t eol)
 			return 0;
 		}
 		if (ch == '\\') {
-			if (c->i + 1 >= eol || !strchr("\\\"n", c->s[c->i + 1]) ||
-			    !c->s[c->i + 1])
+			if (c->i + 1 >= eol || !strchr("\\\"n", c->s[c->i + 1]) || !c->s[c->i + 1])
 				return chk_fail(c, "prom: bad escape in a label value");
 			c->i += 2;
 			continue;
@@ -398,8 +397,7 @@ static int prom_value(struct chk *c, size_t eol)
 	return 0;
 }
 
-static int prom_comment(struct chk *c, size_t eol, char *family,
-			       size_t famlen, int *family_is_hist)
+static int prom_comment(struct chk *c, size_t eol, char *family, size_t famlen, int *family_is_hist)
 {
 	size_t nstart, nlen;
 	int help;
@@ -436,8 +434,7 @@ static int prom_comment(struct chk *c, size_t eol, char *family,
 }
 
 /* The sample name belongs to the family of the last TYPE line. */
-static int prom_in_family(const unsigned char *name, size_t len,
-				 const char *family, int hist)
+static int prom_in_family(const unsigned char *name, size_t len, const char *family, int hist)
 {
 	size_t fl = strlen(family);
 	static const char *const suffixes[] = { "_bucket", "_sum", "_count" };
@@ -449,14 +446,12 @@ static int prom_in_family(const unsigned char *name, size_t len,
 	if (!hist)
 		return 0;
 	for (size_t k = 0; k < 3; k++)
-		if (len - fl == strlen(suffixes[k]) &&
-		    !memcmp(name + fl, suffixes[k], len - fl))
+		if (len - fl == strlen(suffixes[k]) && !memcmp(name + fl, suffixes[k], len - fl))
 			return 1;
 	return 0;
 }
 
-static int prom_sample(struct chk *c, size_t eol, const char *family,
-			      int family_is_hist)
+static int prom_sample(struct chk *c, size_t eol, const char *family, int family_is_hist)
 {
 	size_t nstart = c->i, nlen = prom_name(c, 0);
 

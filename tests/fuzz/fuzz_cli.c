@@ -165,8 +165,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (r1) {
 		check_error(err);
 		check_unknown_option(err, argv, argc);
-	}
-	else
+	} else
 		check_options(&o1, argv, argc);
 
 	/* getopt may have permuted argv; the answer must not change */
@@ -176,8 +175,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!r1 && (o1.command != o2.command || o1.nbdfs != o2.nbdfs ||
 		    memcmp(o1.bdfs, o2.bdfs, sizeof(o1.bdfs)) || o1.pid != o2.pid ||
 		    o1.interval_s != o2.interval_s || o1.count != o2.count ||
-		    o1.duration_s != o2.duration_s || o1.unit != o2.unit ||
-		    o1.json != o2.json || o1.help != o2.help))
+		    o1.duration_s != o2.duration_s || o1.unit != o2.unit || o1.json != o2.json ||
+		    o1.help != o2.help))
 		FAIL("second parse gave other options");
 
 	for (int i = 0; i < argc; i++)

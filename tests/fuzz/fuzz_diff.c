@@ -29,29 +29,26 @@ static __u64 expect(__u64 cur, __u64 prev)
 }
 
 static FUZZ_NO_COVERAGE void check_words(const char *what, const __u64 *out, const __u64 *cur,
-			const __u64 *prev, size_t n)
+					 const __u64 *prev, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		__u64 want = prev ? expect(cur[i], prev[i]) : cur[i];
 
 		if (out[i] != want)
-			FAIL("%s word %zu: got %llu, want %llu (cur %llu, prev %llu)",
-			     what, i, (unsigned long long)out[i],
-			     (unsigned long long)want, (unsigned long long)cur[i],
-			     prev ? (unsigned long long)prev[i] : 0ULL);
+			FAIL("%s word %zu: got %llu, want %llu (cur %llu, prev %llu)", what, i,
+			     (unsigned long long)out[i], (unsigned long long)want,
+			     (unsigned long long)cur[i], prev ? (unsigned long long)prev[i] : 0ULL);
 		if (out[i] > cur[i])
-			FAIL("%s word %zu: delta %llu above the counter %llu (wrapped)",
-			     what, i, (unsigned long long)out[i],
-			     (unsigned long long)cur[i]);
+			FAIL("%s word %zu: delta %llu above the counter %llu (wrapped)", what, i,
+			     (unsigned long long)out[i], (unsigned long long)cur[i]);
 	}
 }
 
 static FUZZ_NO_COVERAGE int strictly_sorted(const void *base, size_t n, size_t size,
-			   int (*cmp)(const void *, const void *))
+					    int (*cmp)(const void *, const void *))
 {
 	for (size_t i = 1; i < n; i++)
-		if (cmp((const char *)base + (i - 1) * size,
-			(const char *)base + i * size) >= 0)
+		if (cmp((const char *)base + (i - 1) * size, (const char *)base + i * size) >= 0)
 			return 0;
 	return 1;
 }
@@ -64,7 +61,7 @@ static FUZZ_NO_COVERAGE int valid(const struct vt_snapshot *s)
 
 /* Linear search: the oracle must not depend on bsearch or the sort order. */
 static FUZZ_NO_COVERAGE const struct vt_dev_snapshot *find_dev(const struct vt_snapshot *s,
-					      const struct vt_dev_snapshot *d)
+							       const struct vt_dev_snapshot *d)
 {
 	for (size_t i = 0; i < s->ndevs; i++)
 		if (!fuzz_cmp_bdf(&s->devs[i], d))
@@ -73,7 +70,7 @@ static FUZZ_NO_COVERAGE const struct vt_dev_snapshot *find_dev(const struct vt_s
 }
 
 static FUZZ_NO_COVERAGE const struct vt_proc_snapshot *find_proc(const struct vt_snapshot *s,
-						const struct vt_proc_snapshot *p)
+								 const struct vt_proc_snapshot *p)
 {
 	for (size_t i = 0; i < s->nprocs; i++)
 		if (!fuzz_cmp_proc(&s->procs[i], p))
@@ -81,9 +78,9 @@ static FUZZ_NO_COVERAGE const struct vt_proc_snapshot *find_proc(const struct vt
 	return NULL;
 }
 
-static void fin_snapshot(struct fin *in, struct vt_snapshot *s,
-			 struct vt_dev_snapshot *devs, struct vt_proc_snapshot *procs,
-			 const struct vt_snapshot *other, int sort_devs, int sort_procs)
+static void fin_snapshot(struct fin *in, struct vt_snapshot *s, struct vt_dev_snapshot *devs,
+			 struct vt_proc_snapshot *procs, const struct vt_snapshot *other,
+			 int sort_devs, int sort_procs)
 {
 	memset(s, 0, sizeof(*s));
 	fin_snapshot_globals(in, s);
@@ -110,8 +107,7 @@ static void fin_snapshot(struct fin *in, struct vt_snapshot *s,
 	if (sort_devs)
 		s->ndevs = fuzz_sort_unique(s->devs, s->ndevs, sizeof(*devs), fuzz_cmp_bdf);
 	if (sort_procs)
-		s->nprocs = fuzz_sort_unique(s->procs, s->nprocs, sizeof(*procs),
-					     fuzz_cmp_proc);
+		s->nprocs = fuzz_sort_unique(s->procs, s->nprocs, sizeof(*procs), fuzz_cmp_proc);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -136,8 +132,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FAIL("snapshot_diff returned %d on valid input", ret);
 
 	if (out.ndevs != cur.ndevs || out.nprocs != cur.nprocs)
-		FAIL("result has %zu devices and %zu processes, cur %zu and %zu",
-		     out.ndevs, out.nprocs, cur.ndevs, cur.nprocs);
+		FAIL("result has %zu devices and %zu processes, cur %zu and %zu", out.ndevs,
+		     out.nprocs, cur.ndevs, cur.nprocs);
 	if (out.mono_ns != expect(cur.mono_ns, prev.mono_ns))
 		FAIL("mono_ns %llu", (unsigned long long)out.mono_ns);
 	if (out.wall_time != cur.wall_time)
@@ -148,14 +144,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (memcmp(&d->info, &c->info, sizeof(d->info)) || d->instances != c->instances)
 			FAIL("device %zu: info or instances not cur's", i);
-		check_words("device stats", (const __u64 *)&d->stats,
-			    (const __u64 *)&c->stats, p ? (const __u64 *)&p->stats : NULL,
-			    FUZZ_STATS_WORDS);
+		check_words("device stats", (const __u64 *)&d->stats, (const __u64 *)&c->stats,
+			    p ? (const __u64 *)&p->stats : NULL, FUZZ_STATS_WORDS);
 	}
 	for (int k = 0; k < VT_PIN_PATH_MAX; k++)
 		check_words("pins", (const __u64 *)&out.pins[k], (const __u64 *)&cur.pins[k],
-			    (const __u64 *)&prev.pins[k],
-			    sizeof(out.pins[k]) / sizeof(__u64));
+			    (const __u64 *)&prev.pins[k], sizeof(out.pins[k]) / sizeof(__u64));
 	for (size_t i = 0; i < out.nprocs; i++) {
 		const struct vt_proc_snapshot *o = &out.procs[i], *c = &cur.procs[i];
 		const struct vt_proc_snapshot *p = find_proc(&prev, c);

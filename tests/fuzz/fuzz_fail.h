@@ -7,11 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define FAIL(...)                                                             \
-	do {                                                                  \
-		fprintf(stderr, FUZZ_NAME ": " __VA_ARGS__);                  \
-		fputc('\n', stderr);                                          \
-		abort();                                                      \
+#define FAIL(...)                                            \
+	do {                                                 \
+		fprintf(stderr, FUZZ_NAME ": " __VA_ARGS__); \
+		fputc('\n', stderr);                         \
+		abort();                                     \
 	} while (0)
 
 #endif

@@ -85,9 +85,7 @@ static inline void fin_kstr(struct fin *in, char *dst, size_t len)
 	size_t k;
 
 	switch (mode & 3) {
-	case 0:
-		fin_raw(in, dst, len);
-		break;
+	case 0: fin_raw(in, dst, len); break;
 	case 1: {
 		unsigned dom = (unsigned)fin_le(in, 2), bus = fin_u8(in);
 		unsigned dev = fin_u8(in) & 0x1f, fn = fin_u8(in) & 7;
@@ -153,8 +151,7 @@ static inline void fin_proc(struct fin *in, struct vt_proc_snapshot *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->key.tgid = (__u32)fin_le(in, 4);
-	p->key.path = fin_u8(in) < 0xf0 ? fin_u8(in) % VT_PIN_PATH_MAX
-					: (__u32)fin_le(in, 4);
+	p->key.path = fin_u8(in) < 0xf0 ? fin_u8(in) % VT_PIN_PATH_MAX : (__u32)fin_le(in, 4);
 	fin_kstr(in, p->val.comm, sizeof(p->val.comm));
 	p->val.calls = fin_value(in);
 	p->val.pages = fin_value(in);
@@ -203,8 +200,8 @@ static inline size_t fuzz_sort_unique(void *base, size_t n, size_t size,
  */
 static inline void fin_snapshot_globals(struct fin *in, struct vt_snapshot *s)
 {
-	s->wall_time = (double)(fin_le(in, 5) & ((1ULL << 34) - 1)) +
-		       (double)fin_le(in, 3) / (1 << 24);
+	s->wall_time =
+		(double)(fin_le(in, 5) & ((1ULL << 34) - 1)) + (double)fin_le(in, 3) / (1 << 24);
 	s->mono_ns = fin_value(in);
 	for (int p = 0; p < VT_PIN_PATH_MAX; p++)
 		fin_sparse(in, (__u64 *)&s->pins[p], sizeof(s->pins[p]) / sizeof(__u64));

@@ -50,8 +50,9 @@ static void check_symbolize(struct vt_kallsyms *ks, uint64_t addr)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const char *wanted[] = { "vfio_pci_mmap_fault", "vfio_pci_bar_rw", "unmap_mapping_range",
-				 "a", NULL, NULL };
+	const char *wanted[] = {
+		"vfio_pci_mmap_fault", "vfio_pci_bar_rw", "unmap_mapping_range", "a", NULL, NULL
+	};
 	char first[64] = "";
 	struct vt_kallsyms *all, *some;
 	size_t i, n, matched = 0;

@@ -35,39 +35,37 @@
 
 static char out_buf[OUT_SIZE];
 
-static void die(const char *what, const char *why, size_t where, const char *text,
-		size_t len)
+static void die(const char *what, const char *why, size_t where, const char *text, size_t len)
 {
 	size_t from = where > 60 ? where - 60 : 0;
 
-	fprintf(stderr, "fuzz_render: %s: %s at byte %zu of %zu, near:\n", what, why,
-		where, len);
+	fprintf(stderr, "fuzz_render: %s: %s at byte %zu of %zu, near:\n", what, why, where, len);
 	fwrite(text + from, 1, (where + 60 < len ? where + 60 : len) - from, stderr);
 	fputc('\n', stderr);
 	abort();
 }
 
 /* Runs one renderer into out_buf; returns the length written. */
-#define RENDER(what, call)                                                   \
-	({                                                                   \
-		FILE *f = fmemopen(out_buf, sizeof(out_buf), "w");           \
-		long len;                                                    \
-		int ret;                                                     \
-		if (!f)                                                      \
-			abort();                                             \
-		ret = (call);                                                \
-		fflush(f);                                                   \
-		len = ftell(f);                                              \
-		fclose(f);                                                   \
-		if (ret != 0) {                                              \
-			fprintf(stderr, "fuzz_render: %s returned %d\n", what, ret); \
-			abort();                                             \
-		}                                                            \
-		if (len < 0 || (size_t)len >= sizeof(out_buf) - 1) {         \
+#define RENDER(what, call)                                                            \
+	({                                                                            \
+		FILE *f = fmemopen(out_buf, sizeof(out_buf), "w");                    \
+		long len;                                                             \
+		int ret;                                                              \
+		if (!f)                                                               \
+			abort();                                                      \
+		ret = (call);                                                         \
+		fflush(f);                                                            \
+		len = ftell(f);                                                       \
+		fclose(f);                                                            \
+		if (ret != 0) {                                                       \
+			fprintf(stderr, "fuzz_render: %s returned %d\n", what, ret);  \
+			abort();                                                      \
+		}                                                                     \
+		if (len < 0 || (size_t)len >= sizeof(out_buf) - 1) {                  \
 			fprintf(stderr, "fuzz_render: %s: output too large\n", what); \
-			abort();                                             \
-		}                                                            \
-		(size_t)len;                                                 \
+			abort();                                                      \
+		}                                                                     \
+		(size_t) len;                                                         \
 	})
 
 static void check(const char *what, const char *(*checker)(const char *, size_t, size_t *),
@@ -108,10 +106,8 @@ static void fin_event(struct fin *in, struct vt_trace_event *ev)
 	ev->ts_ns = fin_value(in);
 	ev->pid = (__u32)fin_le(in, 4);
 	ev->tid = (__u32)fin_le(in, 4);
-	ev->kind = fin_u8(in) < 0xf0 ? fin_u8(in) % (VT_EV_KIND_MAX + 1)
-				     : (__u32)fin_le(in, 4);
-	ev->bar = fin_u8(in) < 0xf0 ? fin_u8(in) % (VT_MAX_BARS + 2)
-				    : (__u32)fin_le(in, 4);
+	ev->kind = fin_u8(in) < 0xf0 ? fin_u8(in) % (VT_EV_KIND_MAX + 1) : (__u32)fin_le(in, 4);
+	ev->bar = fin_u8(in) < 0xf0 ? fin_u8(in) % (VT_MAX_BARS + 2) : (__u32)fin_le(in, 4);
 	ev->offset = fin_value(in);
 	ev->value = (__s64)fin_value(in);
 	fin_kstr(in, ev->comm, sizeof(ev->comm));
@@ -125,8 +121,7 @@ static void fin_event(struct fin *in, struct vt_trace_event *ev)
 /* Probe names are C strings in the program, but test them with any bytes. */
 static char probe_names[MAX_PROBES][2][48];
 
-static void fin_probes(struct fin *in, struct vt_probe_report *r,
-		       struct vt_probe_status *items)
+static void fin_probes(struct fin *in, struct vt_probe_report *r, struct vt_probe_status *items)
 {
 	memset(r, 0, sizeof(*r));
 	r->n = fin_u8(in) % (MAX_PROBES + 1);

@@ -93,9 +93,8 @@ static void check_ulong(const char *s, unsigned long min, unsigned long max)
 	int r = vt_parse_ulong(s, min, max, &got), ok = s[0] != '\0';
 
 	for (const char *p = s; *p && ok; p++) {
-		if (!isdigit((unsigned char)*p) ||
-		    want > (~0UL - (unsigned long)(*p - '0')) / 10)
-			ok = 0;	/* not a digit, or too large for unsigned long */
+		if (!isdigit((unsigned char)*p) || want > (~0UL - (unsigned long)(*p - '0')) / 10)
+			ok = 0; /* not a digit, or too large for unsigned long */
 		else
 			want = want * 10 + (unsigned long)(*p - '0');
 	}
@@ -133,7 +132,10 @@ static void check_seconds(const char *s)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const unsigned long ranges[][2] = {
-		{ 1, 4194304 }, { 1, 1000000000UL }, { 0, ~0UL }, { 5, 5 },
+		{ 1, 4194304 },
+		{ 1, 1000000000UL },
+		{ 0, ~0UL },
+		{ 5, 5 },
 	};
 	unsigned long min, max;
 	uint8_t sel;

@@ -165,13 +165,19 @@ int fixture_snapshot(struct vt_snapshot *s)
 const struct vt_probe_report *fixture_probes(void)
 {
 	static struct vt_probe_status items[] = {
-		{ .operation = "fault", .function = "vfio_pci_mmap_huge_fault",
-		  .mode = VT_PROBE_FENTRY, .attached = 1,
+		{ .operation = "fault",
+		  .function = "vfio_pci_mmap_huge_fault",
+		  .mode = VT_PROBE_FENTRY,
+		  .attached = 1,
 		  .reason = "fentry: module BTF for vfio_pci_core" },
-		{ .operation = "memory_lock_wait", .function = "contention_begin",
-		  .mode = VT_PROBE_TRACEPOINT, .attached = 1,
+		{ .operation = "memory_lock_wait",
+		  .function = "contention_begin",
+		  .mode = VT_PROBE_TRACEPOINT,
+		  .attached = 1,
 		  .reason = "tp_btf with a lock address filter" },
-		{ .operation = "pin", .function = "vfio_pin_pages_remote", .mode = VT_PROBE_NONE,
+		{ .operation = "pin",
+		  .function = "vfio_pin_pages_remote",
+		  .mode = VT_PROBE_NONE,
 		  .reason = "not in kallsyms (vfio_iommu_type1 not loaded?)" },
 	};
 	static const struct vt_probe_report report = { .n = 3, .items = items, .vfio_attached = 1 };
@@ -213,7 +219,7 @@ void fixture_event_disable(struct vt_trace_event *ev)
 	ev->tid = 4243;
 	ev->kind = VT_EV_MEMORY_DISABLE;
 	ev->bar = VT_MAX_BARS;
-	ev->value = 0x0400;	/* PCI_COMMAND_INTX_DISABLE, memory off */
+	ev->value = 0x0400; /* PCI_COMMAND_INTX_DISABLE, memory off */
 	set_str(ev->comm, sizeof(ev->comm), "qemu-system-x86");
 	set_str(ev->bdf, sizeof(ev->bdf), FIX_A_BDF);
 }
@@ -227,7 +233,7 @@ void fixture_event_sigbus(struct vt_trace_event *ev)
 	ev->kind = VT_EV_SIGBUS;
 	ev->bar = 2;
 	ev->offset = 0x1000;
-	ev->value = 2;		/* VM_FAULT_SIGBUS */
+	ev->value = 2; /* VM_FAULT_SIGBUS */
 	set_str(ev->comm, sizeof(ev->comm), "qemu-system-x86");
 	set_str(ev->bdf, sizeof(ev->bdf), FIX_A_BDF);
 	ev->disabled_ts_ns = 2000000000ULL;
@@ -242,12 +248,27 @@ int fixture_event_odd(int i, struct vt_trace_event *ev)
 	 * next unit, exact halves of a tenth (which "%.1f" of the double rounds
 	 * either way), and past 2^53, where a double is no longer exact. */
 	static const __u64 before[] = {
-		0, 999, 1000, 1049, 1050, 1150, 999949, 999950, 1250000,
-		59999999999ULL, 150000000ULL, 3599950000000ULL, 5400000000000ULL,
-		(1ULL << 53) + 1, ~0ULL - 1,
+		0,
+		999,
+		1000,
+		1049,
+		1050,
+		1150,
+		999949,
+		999950,
+		1250000,
+		59999999999ULL,
+		150000000ULL,
+		3599950000000ULL,
+		5400000000000ULL,
+		(1ULL << 53) + 1,
+		~0ULL - 1,
 	};
 	static const char *const comms[] = {
-		"\x1b[31mred\x1b[0m", "\xc3\xa9t\xc3\xa9", "tab\there", "a\"b\\c",
+		"\x1b[31mred\x1b[0m",
+		"\xc3\xa9t\xc3\xa9",
+		"tab\there",
+		"a\"b\\c",
 	};
 	const int n = sizeof(before) / sizeof(before[0]);
 
@@ -268,7 +289,7 @@ int fixture_event_odd(int i, struct vt_trace_event *ev)
 		return 0;
 	}
 	switch (i - n) {
-	case 0:		/* nothing in range; a bdf and a comm without NUL */
+	case 0: /* nothing in range; a bdf and a comm without NUL */
 		ev->ts_ns = ~0ULL;
 		ev->pid = ev->disabled_pid = ~0U;
 		ev->kind = ~0U;
@@ -279,7 +300,7 @@ int fixture_event_odd(int i, struct vt_trace_event *ev)
 		memcpy(ev->bdf, "0000:3b:00.0-abc", sizeof(ev->bdf));
 		ev->disabled_ts_ns = ~0ULL;
 		break;
-	case 1:		/* an unknown kind is no access; memory came back on */
+	case 1: /* an unknown kind is no access; memory came back on */
 		ev->kind = VT_EV_KIND_MAX;
 		ev->bar = VT_MAX_BARS;
 		ev->value = 9223372036854775807LL;
@@ -332,8 +353,7 @@ static char *read_file(const char *path, size_t *len)
 
 	if (!f)
 		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
-	    fseek(f, 0, SEEK_SET) == 0) {
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
 		buf = malloc((size_t)n + 1);
 		if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n) {
 			buf[n] = '\0';
@@ -375,8 +395,8 @@ static void report_difference(const char *want, const char *got)
 		w--;
 		g--;
 	}
-	print_error("first difference at line %d:\n  golden: %.*s\n  actual: %.*s\n",
-		    line, (int)strcspn(w, "\n"), w, (int)strcspn(g, "\n"), g);
+	print_error("first difference at line %d:\n  golden: %.*s\n  actual: %.*s\n", line,
+		    (int)strcspn(w, "\n"), w, (int)strcspn(g, "\n"), g);
 }
 
 void assert_golden(const char *name, const char *text, size_t len)
@@ -396,7 +416,8 @@ void assert_golden(const char *name, const char *text, size_t len)
 	golden = read_file(path, &glen);
 	if (!golden)
 		fail_msg("cannot read %s (run from tests/unit; VT_UPDATE_GOLDEN=1 "
-			 "creates it)", path);
+			 "creates it)",
+			 path);
 	if (glen == len && !memcmp(golden, text, len)) {
 		free(golden);
 		return;
@@ -408,5 +429,6 @@ void assert_golden(const char *name, const char *text, size_t len)
 	report_difference(golden, text);
 	free(golden);
 	fail_msg("%s differs from the output, which is in %s; if the change is "
-		 "intended, rerun with VT_UPDATE_GOLDEN=1", path, actual);
+		 "intended, rerun with VT_UPDATE_GOLDEN=1",
+		 path, actual);
 }

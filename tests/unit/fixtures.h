@@ -13,14 +13,14 @@
 /* Device A, the busy one. */
 #define FIX_A_BDF "0000:3b:00.0"
 #define FIX_A_BAR0_NOPAGE 120
-#define FIX_A_FAULTS 166		/* all results, all BARs */
+#define FIX_A_FAULTS 166 /* all results, all BARs */
 #define FIX_A_READ_CONTENTIONS 3
-#define FIX_A_WAIT_READ_SUM_NS 132000	/* 5000 + 7000 + 120000 */
+#define FIX_A_WAIT_READ_SUM_NS 132000 /* 5000 + 7000 + 120000 */
 /* Device B: a few faults on an old kernel, and one 6 s zap (overflow slot). */
 #define FIX_B_BDF "0000:af:00.1"
 #define FIX_B_ZAP_NS 6000000000ULL
 
-#define FIX_WALL_TIME 1700000000.25	/* 2023-11-14 22:13:20 UTC */
+#define FIX_WALL_TIME 1700000000.25 /* 2023-11-14 22:13:20 UTC */
 #define FIX_MONO_NS 5000000000ULL
 
 /* Fills s (owning its arrays: snapshot_free() it). 0 or -ENOMEM. */

@@ -16,7 +16,8 @@ static int parse(const char *line, struct vt_options *o, char *err, size_t errle
 	char *save = NULL, *tok;
 
 	snprintf(buf, sizeof(buf), "%s", line);
-	for (tok = strtok_r(buf, " ", &save); tok && argc < MAX_ARGS; tok = strtok_r(NULL, " ", &save))
+	for (tok = strtok_r(buf, " ", &save); tok && argc < MAX_ARGS;
+	     tok = strtok_r(NULL, " ", &save))
 		argv[argc++] = tok;
 	argv[argc] = NULL;
 	return vt_cli_parse(argc, argv, o, err, errlen);
@@ -79,9 +80,10 @@ static void test_commands(void **state)
 	assert_int_equal(parse("vfio-trace export --textfile-dir /tmp", &o, err, sizeof(err)), 0);
 	assert_int_equal(o.command, VT_CMD_EXPORT);
 	assert_string_equal(o.textfile_dir, "/tmp");
-	assert_true(o.interval_s == 15);	/* node_exporter's usual scrape interval */
+	assert_true(o.interval_s == 15); /* node_exporter's usual scrape interval */
 	assert_int_equal(parse("vfio-trace export --textfile-dir /tmp --interval 2 --count 3", &o,
-			       err, sizeof(err)), 0);
+			       err, sizeof(err)),
+			 0);
 	assert_true(o.interval_s == 2);
 	assert_int_equal(o.count, 3);
 }
@@ -101,9 +103,9 @@ static void test_bdf_forms(void **state)
 
 	assert_int_equal(vt_parse_bdf("", out), -EINVAL);
 	assert_int_equal(vt_parse_bdf("0000:01:00", out), -EINVAL);
-	assert_int_equal(vt_parse_bdf("0000:01:20.0", out), -EINVAL);	/* device > 0x1f */
-	assert_int_equal(vt_parse_bdf("0000:01:00.8", out), -EINVAL);	/* function > 7 */
-	assert_int_equal(vt_parse_bdf("00000:01:00.0", out), -EINVAL);	/* domain > 4 digits */
+	assert_int_equal(vt_parse_bdf("0000:01:20.0", out), -EINVAL);  /* device > 0x1f */
+	assert_int_equal(vt_parse_bdf("0000:01:00.8", out), -EINVAL);  /* function > 7 */
+	assert_int_equal(vt_parse_bdf("00000:01:00.0", out), -EINVAL); /* domain > 4 digits */
 	assert_int_equal(vt_parse_bdf("0000:001:00.0", out), -EINVAL);
 	assert_int_equal(vt_parse_bdf("0000:01:00.0x", out), -EINVAL);
 	assert_int_equal(vt_parse_bdf("0000:01:00.", out), -EINVAL);
@@ -116,7 +118,8 @@ static void test_multiple_devices(void **state)
 	struct vt_options o;
 	char err[256];
 
-	assert_int_equal(parse("vfio-trace -d 01:00.0 --device 0000:02:00.1", &o, err, sizeof(err)), 0);
+	assert_int_equal(parse("vfio-trace -d 01:00.0 --device 0000:02:00.1", &o, err, sizeof(err)),
+			 0);
 	assert_int_equal(o.nbdfs, 2);
 	assert_string_equal(o.bdfs[0], "0000:01:00.0");
 	assert_string_equal(o.bdfs[1], "0000:02:00.1");
@@ -138,7 +141,7 @@ static void test_numbers(void **state)
 	assert_int_equal(vt_parse_seconds("inf", &s), -EINVAL);
 	assert_int_equal(vt_parse_seconds("1e3x", &s), -EINVAL);
 	assert_int_equal(vt_parse_seconds(" 1", &s), -EINVAL);
-	assert_int_equal(vt_parse_seconds("1e-300", &s), -EINVAL);	/* a busy loop */
+	assert_int_equal(vt_parse_seconds("1e-300", &s), -EINVAL); /* a busy loop */
 	assert_int_equal(vt_parse_seconds("0x1p3", &s), -EINVAL);
 	assert_int_equal(vt_parse_seconds("0.0001", &s), -EINVAL);
 	assert_int_equal(vt_parse_seconds("1.2.3", &s), -EINVAL);
@@ -155,13 +158,15 @@ static void test_lockdep_dot(void **state)
 	struct vt_options o;
 	char err[256];
 
-	assert_int_equal(parse("vfio-trace lockdep -j --dot out/g.dot --duration 2", &o, err,
-			       sizeof(err)), 0);
+	assert_int_equal(
+		parse("vfio-trace lockdep -j --dot out/g.dot --duration 2", &o, err, sizeof(err)),
+		0);
 	assert_int_equal(o.command, VT_CMD_LOCKDEP);
 	assert_string_equal(o.dot_path, "out/g.dot");
 	assert_true(o.json);
 	assert_int_equal(parse("vfio-trace lockdep --lock vt_lockseed_lock --lock kvm_lock", &o,
-			       err, sizeof(err)), 0);
+			       err, sizeof(err)),
+			 0);
 	assert_int_equal(o.nlocks, 2);
 	assert_string_equal(o.locks[0], "vt_lockseed_lock");
 	assert_string_equal(o.locks[1], "kvm_lock");
@@ -190,13 +195,15 @@ static void test_rejections(void **state)
 	expect_error("vfio-trace --lock kvm_lock", "--lock only goes with lockdep");
 	expect_error("vfio-trace lockdep --lock 'a b'", "invalid --lock symbol");
 	expect_error("vfio-trace lockdep --lock a --lock b --lock c --lock d --lock e --lock f "
-		     "--lock g --lock h --lock i", "too many --lock");
+		     "--lock g --lock h --lock i",
+		     "too many --lock");
 	expect_error("vfio-trace --max-devices 0", "invalid --max-devices");
 	expect_error("vfio-trace --max-devices 4097", "(1 to 4096)");
 	expect_error("vfio-trace --max-threads 1x", "invalid --max-threads");
 	expect_error("vfio-trace --max-threads 1048577", "(1 to 1048576)");
 	expect_error("vfio-trace -d 1:0.0 -d 2:0.0 -d 3:0.0 -d 4:0.0 -d 5:0.0 -d 6:0.0 -d 7:0.0 "
-		     "-d 8:0.0 -d 9:0.0", "too many -d");
+		     "-d 8:0.0 -d 9:0.0",
+		     "too many -d");
 }
 
 static void test_map_sizes(void **state)
@@ -205,10 +212,12 @@ static void test_map_sizes(void **state)
 	char err[256];
 
 	assert_int_equal(parse("vfio-trace", &o, err, sizeof(err)), 0);
-	assert_int_equal(o.max_devices, 0);	/* 0: the BPF object's sizes */
+	assert_int_equal(o.max_devices, 0); /* 0: the BPF object's sizes */
 	assert_int_equal(o.max_threads, 0);
 	assert_int_equal(parse("vfio-trace export --textfile-dir /t --max-devices 1 "
-			       "--max-threads 1048576", &o, err, sizeof(err)), 0);
+			       "--max-threads 1048576",
+			       &o, err, sizeof(err)),
+			 0);
 	assert_int_equal(o.max_devices, 1);
 	assert_int_equal(o.max_threads, 1048576);
 }

@@ -93,7 +93,7 @@ static void test_diff_counters_and_hists(void **state)
 
 	assert_true(p->out.lost[VT_LOST_RINGBUF_FULL] == 2);
 	assert_true(p->out.lost[VT_LOST_MISSED_START] == 0);
-	assert_true(p->out.mono_ns == 1000000000);	/* the interval length */
+	assert_true(p->out.mono_ns == 1000000000); /* the interval length */
 	assert_true(p->out.wall_time == FIX_WALL_TIME);
 }
 
@@ -185,7 +185,7 @@ static void test_copy_is_deep(void **state)
 	snapshot_free(&p->out);
 	assert_null(p->out.devs);
 	assert_int_equal(p->out.ndevs, 0);
-	snapshot_free(&p->out);		/* freeing twice is harmless */
+	snapshot_free(&p->out); /* freeing twice is harmless */
 	snapshot_free(NULL);
 }
 

@@ -63,7 +63,7 @@ static void test_le_every_slot(void **state)
 		secs = strtod(buf, &end);
 		assert_true(*end == '\0');
 		assert_true(secs >= (double)hi / 1e9);
-		assert_true(secs == (double)le / 1e9);	/* correctly rounded */
+		assert_true(secs == (double)le / 1e9); /* correctly rounded */
 		assert_true(secs > prev);
 		prev = secs;
 	}
@@ -134,7 +134,7 @@ static void test_cumulative_merge_total(void **state)
 	hist_record(&a, 1);
 	hist_record(&a, 1900);
 	hist_record(&b, 1900);
-	hist_record(&b, 10ULL * 1000000000);	/* overflow slot */
+	hist_record(&b, 10ULL * 1000000000); /* overflow slot */
 	hist_merge(&a, &b);
 
 	assert_true(a.count == 4);
@@ -156,8 +156,7 @@ static void test_cumulative_merge_total(void **state)
 	assert_true(hist_total(&b) == 0);
 }
 
-static char *print_hist(const struct vt_hist *h, const char *unit,
-			unsigned divisor, int *ret)
+static char *print_hist(const struct vt_hist *h, const char *unit, unsigned divisor, int *ret)
 {
 	struct membuf m;
 
@@ -178,7 +177,8 @@ static void test_print_nsecs(void **state)
 	hist_record(&h, 3);
 	out = print_hist(&h, "nsecs", 1, &ret);
 	assert_int_equal(ret, 0);
-	assert_string_equal(out,
+	assert_string_equal(
+		out,
 		"     nsecs               : count    distribution\n"
 		"         0 -> 1          : 2        |****************************************|\n"
 		"         2 -> 3          : 1        |********************                    |\n");
@@ -200,7 +200,8 @@ static void test_print_usecs_folds_slots(void **state)
 	hist_record(&h, 40000);
 	out = print_hist(&h, "usecs", 1000, &ret);
 	assert_int_equal(ret, 0);
-	assert_string_equal(out,
+	assert_string_equal(
+		out,
 		"     usecs               : count    distribution\n"
 		"         0 -> 1          : 6        |****************************************|\n"
 		"         2 -> 3          : 0        |                                        |\n"
@@ -217,10 +218,11 @@ static void test_print_msecs(void **state)
 	int ret;
 	char *out;
 
-	hist_record(&h, 2500000);	/* 2.5 ms: bcc's 2 ms -> "2 -> 3" */
+	hist_record(&h, 2500000); /* 2.5 ms: bcc's 2 ms -> "2 -> 3" */
 	out = print_hist(&h, "msecs", 1000000, &ret);
 	assert_int_equal(ret, 0);
-	assert_string_equal(out,
+	assert_string_equal(
+		out,
 		"     msecs               : count    distribution\n"
 		"         0 -> 1          : 0        |                                        |\n"
 		"         2 -> 3          : 1        |****************************************|\n");
@@ -235,7 +237,7 @@ static void test_print_huge_counts(void **state)
 
 	/* val * 40 would overflow 64 bits */
 	h.slots[0] = UINT64_MAX;
-	h.slots[1] = 1ULL << 63;	/* half of it, rounded up */
+	h.slots[1] = 1ULL << 63; /* half of it, rounded up */
 	out = print_hist(&h, "nsecs", 1, &ret);
 	assert_int_equal(ret, 0);
 	assert_non_null(strstr(out, ": 18446744073709551615 |*****"));

@@ -6,16 +6,15 @@
 #include "tests.h"
 #include "kallsyms.h"
 
-static const char table[] =
-	"ffffffff81000000 T _stext\n"
-	"ffffffff81100000 T unmap_mapping_range\n"
-	"ffffffff81100400 t helper_after\n"
-	"ffffffff82000000 D some_data\n"
-	"ffffffffc0100000 t vfio_pci_mmap_fault\t[vfio_pci_core]\n"
-	"ffffffffc0100200 T vfio_pci_bar_rw\t[vfio_pci_core]\n"
-	"garbage\n"
-	"\n"
-	"ffffffffc0200000 T only_two_fields\n";
+static const char table[] = "ffffffff81000000 T _stext\n"
+			    "ffffffff81100000 T unmap_mapping_range\n"
+			    "ffffffff81100400 t helper_after\n"
+			    "ffffffff82000000 D some_data\n"
+			    "ffffffffc0100000 t vfio_pci_mmap_fault\t[vfio_pci_core]\n"
+			    "ffffffffc0100200 T vfio_pci_bar_rw\t[vfio_pci_core]\n"
+			    "garbage\n"
+			    "\n"
+			    "ffffffffc0200000 T only_two_fields\n";
 
 static struct vt_kallsyms *load(const char *text, const char *const *wanted)
 {
@@ -33,7 +32,7 @@ static void test_lookup(void **state)
 {
 	struct vt_kallsyms *ks = load(table, NULL);
 
-	assert_int_equal(vt_kallsyms_count(ks), 7);	/* "garbage" and the blank line skipped */
+	assert_int_equal(vt_kallsyms_count(ks), 7); /* "garbage" and the blank line skipped */
 	assert_string_equal(vt_kallsyms_module(ks, "vfio_pci_bar_rw"), "vfio_pci_core");
 	assert_string_equal(vt_kallsyms_module(ks, "unmap_mapping_range"), "");
 	assert_null(vt_kallsyms_module(ks, "vfio_pci_mmap_huge_fault"));
@@ -53,7 +52,8 @@ static void test_address(void **state)
 	assert_int_equal(addr, 0xffffffffc0100200ULL);
 	assert_int_equal(vt_kallsyms_address(ks, "no_such_lock", &addr), -ENOENT);
 	twice = load("ffffffffc0000000 d the_lock\t[mod_a]\n"
-		     "ffffffffc1000000 d the_lock\t[mod_b]\n", NULL);
+		     "ffffffffc1000000 d the_lock\t[mod_b]\n",
+		     NULL);
 	assert_int_equal(vt_kallsyms_address(twice, "the_lock", &addr), -ENOTUNIQ);
 	hidden = load("0000000000000000 d the_lock\t[mod_a]\n", NULL);
 	assert_int_equal(vt_kallsyms_address(hidden, "the_lock", &addr), -EACCES);
@@ -94,7 +94,8 @@ static void test_hidden_addresses(void **state)
 {
 	/* kptr_restrict: every address reads as zero; names still work. */
 	struct vt_kallsyms *ks = load("0000000000000000 T unmap_mapping_range\n"
-				      "0000000000000000 t vfio_pci_bar_rw\t[vfio_pci_core]\n", NULL);
+				      "0000000000000000 t vfio_pci_bar_rw\t[vfio_pci_core]\n",
+				      NULL);
 	char buf[64];
 
 	assert_string_equal(vt_kallsyms_module(ks, "vfio_pci_bar_rw"), "vfio_pci_core");

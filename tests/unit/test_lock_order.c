@@ -14,7 +14,7 @@
 
 struct edge_spec {
 	int from, from_mode, to, to_mode;
-	__u32 from_slot, to_slot;	/* NO for global locks */
+	__u32 from_slot, to_slot; /* NO for global locks */
 };
 
 /* A snapshot of @n edges, sorted as the reader leaves them; edge i was first
@@ -34,7 +34,8 @@ static void make_snapshot(struct vt_snapshot *s, const struct edge_spec *spec, s
 		e->key.to_mode = spec[i].to_mode;
 		e->key.from_slot = spec[i].from_slot;
 		e->key.to_slot = spec[i].to_slot;
-		e->key.same_device = spec[i].from_slot != NO && spec[i].from_slot == spec[i].to_slot;
+		e->key.same_device =
+			spec[i].from_slot != NO && spec[i].from_slot == spec[i].to_slot;
 		e->val.first_ns = 1000000000ULL * (i + 1);
 		e->key.direct = 1;
 		e->val.count = 10 * (i + 1);
@@ -77,7 +78,7 @@ static void test_seeds_chain(void **state)
 	assert_int_equal(c.items[0].classes[1], VT_LC_FS_RECLAIM);
 	assert_int_equal(c.items[0].classes[2], VT_LC_I_MMAP_RWSEM);
 	assert_true(c.items[0].instances);
-	assert_int_equal(c.items[0].slot, NO);	/* global classes only */
+	assert_int_equal(c.items[0].slot, NO); /* global classes only */
 	assert_int_equal(s.edges[c.items[0].edges[0]].key.to_class, VT_LC_FS_RECLAIM);
 	assert_int_equal(s.edges[c.items[0].edges[1]].key.from_class, VT_LC_FS_RECLAIM);
 	snapshot_free(&s);
@@ -205,7 +206,8 @@ static void test_text(void **state)
 	assert_non_null(strstr(m.buf, "&vdev->memory_lock (write)"));
 	assert_non_null(strstr(m.buf, " same  task0[100]\n        frame0_0\n"));
 	assert_non_null(strstr(m.buf, " other  task1[101]\n        frame1_0\n        frame1_1\n"));
-	assert_non_null(strstr(m.buf,
+	assert_non_null(strstr(
+		m.buf,
 		"Cycle (possible deadlock): &vdev->memory_lock -> &vdev->igate -> "
 		"&vdev->memory_lock\n"
 		"  on the locks of 0000:00:03.0\n"
@@ -234,7 +236,8 @@ static void test_json(void **state)
 	assert_non_null(membuf_open(&m));
 	assert_int_equal(render_json_lock_order(m.f, &s, &c, 1.0), 0);
 	membuf_close(&m);
-	assert_string_equal(m.buf,
+	assert_string_equal(
+		m.buf,
 		"{\"duration_s\":1.000,\"edges\":[{\"from\":{\"class\":\"&mm->mmap_lock\","
 		"\"mode\":\"read\"},\"to\":{\"class\":\"&vdev->memory_lock\",\"mode\":\"read\"},"
 		"\"count\":10,\"device\":\"-\",\"from_bdf\":null,\"to_bdf\":null,\"direct\":true,"
@@ -290,12 +293,12 @@ static void test_json_cycle(void **state)
 	assert_non_null(membuf_open(&m));
 	assert_int_equal(render_json_lock_order(m.f, &s, &c, 1.0), 0);
 	membuf_close(&m);
-	assert_non_null(strstr(m.buf,
-		"\"cycles\":[{\"classes\":[\"&mapping->i_mmap_rwsem\",\"fs_reclaim\","
-		"\"&mapping->i_mmap_rwsem\"],\"instances\":true,\"device\":null,\"steps\":["
-		"{\"from\":{\"class\":\"&mapping->i_mmap_rwsem\",\"mode\":\"write\"},"
-		"\"to\":{\"class\":\"fs_reclaim\",\"mode\":\"write\"},\"count\":10,"
-		"\"first\":{\"pid\":100,"));
+	assert_non_null(strstr(
+		m.buf, "\"cycles\":[{\"classes\":[\"&mapping->i_mmap_rwsem\",\"fs_reclaim\","
+		       "\"&mapping->i_mmap_rwsem\"],\"instances\":true,\"device\":null,\"steps\":["
+		       "{\"from\":{\"class\":\"&mapping->i_mmap_rwsem\",\"mode\":\"write\"},"
+		       "\"to\":{\"class\":\"fs_reclaim\",\"mode\":\"write\"},\"count\":10,"
+		       "\"first\":{\"pid\":100,"));
 	membuf_free(&m);
 	snapshot_free(&s);
 }
@@ -320,14 +323,16 @@ static void test_dot(void **state)
 	assert_int_equal(render_dot(m.f, &s, &c), 0);
 	membuf_close(&m);
 	assert_true(!strncmp(m.buf, "digraph lock_order {\n", 21));
-	assert_non_null(strstr(m.buf, "\t\"&vdev->memory_lock\" -> \"&vdev->igate\" "
-				      "[label=\"W->W x10\", color=orange, penwidth=2, style=dashed];\n"));
+	assert_non_null(strstr(m.buf,
+			       "\t\"&vdev->memory_lock\" -> \"&vdev->igate\" "
+			       "[label=\"W->W x10\", color=orange, penwidth=2, style=dashed];\n"));
 	assert_non_null(strstr(m.buf, "\t\"&vdev->igate\" -> \"&vdev->memory_lock\" "
 				      "[label=\"W->R x20\", color=orange, penwidth=2];\n"));
 	assert_non_null(strstr(m.buf, "\t\"&mm->mmap_lock\" -> \"&vdev->memory_lock\" "
 				      "[label=\"R->R x30\"];\n"));
 	assert_non_null(strstr(m.buf, "\t\"&mm->mmap_lock\";\n"));
-	assert_null(strstr(strstr(m.buf, "\t\"&mm->mmap_lock\";\n") + 1, "\t\"&mm->mmap_lock\";\n"));
+	assert_null(
+		strstr(strstr(m.buf, "\t\"&mm->mmap_lock\";\n") + 1, "\t\"&mm->mmap_lock\";\n"));
 	assert_string_equal(m.buf + m.len - 2, "}\n");
 	membuf_free(&m);
 	snapshot_free(&s);

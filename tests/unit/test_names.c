@@ -20,8 +20,7 @@ static void check_names(const struct expect *e)
 
 static void test_fault_results(void **state)
 {
-	static const char *const n[] = { "nopage", "sigbus", "oom", "fallback",
-					 "other" };
+	static const char *const n[] = { "nopage", "sigbus", "oom", "fallback", "other" };
 	check_names(&(struct expect){ vt_fault_result_name, VT_FAULT_RESULT_MAX, n });
 }
 
@@ -34,7 +33,7 @@ static void test_fault_orders(void **state)
 static void test_lock_modes_and_paths(void **state)
 {
 	static const char *const m[] = { "read", "write" };
-	static const char *const p[] = { "fault", "bar_rw", "config_write",
+	static const char *const p[] = { "fault", "bar_rw",    "config_write",
 					 "reset", "hot_reset", "memory_enable" };
 	check_names(&(struct expect){ vt_lock_mode_name, VT_MODE_MAX, m });
 	check_names(&(struct expect){ vt_lock_path_name, VT_PATH_MAX, p });
@@ -42,8 +41,7 @@ static void test_lock_modes_and_paths(void **state)
 
 static void test_zap_reasons(void **state)
 {
-	static const char *const n[] = { "config_write", "reset", "hot_reset",
-					 "other" };
+	static const char *const n[] = { "config_write", "reset", "hot_reset", "other" };
 	check_names(&(struct expect){ vt_zap_reason_name, VT_ZAP_REASON_MAX, n });
 }
 
@@ -56,18 +54,18 @@ static void test_pin_paths(void **state)
 static void test_access_and_event_kinds(void **state)
 {
 	static const char *const a[] = { "sigbus", "eio", "ioeventfd_drop" };
-	static const char *const e[] = { "sigbus", "eio", "ioeventfd_drop",
-					 "memory_disable", "memory_enable" };
+	static const char *const e[] = { "sigbus", "eio", "ioeventfd_drop", "memory_disable",
+					 "memory_enable" };
 	check_names(&(struct expect){ vt_access_kind_name, VT_ACCESS_KIND_MAX, a });
 	check_names(&(struct expect){ vt_event_kind_name, VT_EV_KIND_MAX, e });
 }
 
 static void test_lost_reasons(void **state)
 {
-	static const char *const n[] = { "ringbuf_full", "device_map_full",
-					 "lock_map_full", "task_map_full",
-					 "proc_map_full", "missed_start", "nested", "missed_end",
-					 "lock_depth", "edge_map_full", "prog_missed", "edge_stack" };
+	static const char *const n[] = { "ringbuf_full",  "device_map_full", "lock_map_full",
+					 "task_map_full", "proc_map_full",   "missed_start",
+					 "nested",	  "missed_end",	     "lock_depth",
+					 "edge_map_full", "prog_missed",     "edge_stack" };
 	check_names(&(struct expect){ vt_lost_reason_name, VT_LOST_MAX, n });
 }
 
@@ -78,7 +76,7 @@ static void test_probe_modes(void **state)
 	assert_string_equal(vt_probe_mode_name(VT_PROBE_KPROBE), "kprobe");
 	assert_string_equal(vt_probe_mode_name(VT_PROBE_TRACEPOINT), "tracepoint");
 	assert_string_equal(vt_probe_mode_name((enum vt_probe_mode)4), "unknown");
-	assert_string_equal(vt_probe_mode_name((enum vt_probe_mode)-1), "unknown");
+	assert_string_equal(vt_probe_mode_name((enum vt_probe_mode) - 1), "unknown");
 }
 
 int run_names_tests(void)

@@ -116,20 +116,13 @@ static const char *json_value(const char *p, int depth)
 		return NULL;
 	p = ws(p);
 	switch (*p) {
-	case '{':
-		return json_members(p, '}', depth);
-	case '[':
-		return json_members(p, ']', depth);
-	case '"':
-		return json_string(p);
-	case 't':
-		return strncmp(p, "true", 4) ? NULL : p + 4;
-	case 'f':
-		return strncmp(p, "false", 5) ? NULL : p + 5;
-	case 'n':
-		return strncmp(p, "null", 4) ? NULL : p + 4;
-	default:
-		return json_number(p);
+	case '{': return json_members(p, '}', depth);
+	case '[': return json_members(p, ']', depth);
+	case '"': return json_string(p);
+	case 't': return strncmp(p, "true", 4) ? NULL : p + 4;
+	case 'f': return strncmp(p, "false", 5) ? NULL : p + 5;
+	case 'n': return strncmp(p, "null", 4) ? NULL : p + 4;
+	default: return json_number(p);
 	}
 }
 
@@ -151,8 +144,8 @@ static void assert_json_line(const char *text, size_t len)
 static void test_validator_rejects(void **state)
 {
 	static const char *const bad[] = {
-		"{\"a\":1,}\n", "{\"a\" 1}\n", "[1 2]\n", "\"\x01\"\n",
-		"\"\\x\"\n", "01\n", "1.\n", "NaN\n", "\"\xff\"\n", "{\"a\":1\n",
+		"{\"a\":1,}\n", "{\"a\" 1}\n", "[1 2]\n", "\"\x01\"\n", "\"\\x\"\n",
+		"01\n",		"1.\n",	       "NaN\n",	  "\"\xff\"\n", "{\"a\":1\n",
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -247,7 +240,7 @@ static void test_event_escaping(void **state)
 
 	fixture_event_sigbus(&ev);
 	memcpy(ev.comm, "\x01\x1f\"\\\x7f\xc3\xa9\xff\xe2\x82", 10);
-	memset(ev.comm + 10, 'z', sizeof(ev.comm) - 10);	/* no NUL */
+	memset(ev.comm + 10, 'z', sizeof(ev.comm) - 10); /* no NUL */
 	memcpy(ev.bdf, "\n\t/\xf0\x9f\x98\x80", 8);
 	ev.bdf[8] = '\0';
 	assert_non_null(membuf_open(&m));
@@ -289,17 +282,22 @@ static void test_utf8_seq_len(void **state)
 		const char *s;
 		size_t n, want;
 	} v[] = {
-		{ "a", 1, 1 }, { "\xc3\xa9", 2, 2 }, { "\xe2\x82\xac", 3, 3 },
-		{ "\xf0\x9f\x98\x80", 4, 4 }, { "\xc0\x80", 2, 0 },
-		{ "\xe0\x80\x80", 3, 0 }, { "\xed\xa0\x80", 3, 0 },
-		{ "\xf4\x90\x80\x80", 4, 0 }, { "\xe2\x82", 2, 0 },
-		{ "\x80", 1, 0 }, { "\xf5\x80\x80\x80", 4, 0 },
+		{ "a", 1, 1 },
+		{ "\xc3\xa9", 2, 2 },
+		{ "\xe2\x82\xac", 3, 3 },
+		{ "\xf0\x9f\x98\x80", 4, 4 },
+		{ "\xc0\x80", 2, 0 },
+		{ "\xe0\x80\x80", 3, 0 },
+		{ "\xed\xa0\x80", 3, 0 },
+		{ "\xf4\x90\x80\x80", 4, 0 },
+		{ "\xe2\x82", 2, 0 },
+		{ "\x80", 1, 0 },
+		{ "\xf5\x80\x80\x80", 4, 0 },
 		{ "\xc3\x28", 2, 0 },
 	};
 
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
-		assert_int_equal(utf8_seq_len((const unsigned char *)v[i].s, v[i].n),
-				 v[i].want);
+		assert_int_equal(utf8_seq_len((const unsigned char *)v[i].s, v[i].n), v[i].want);
 }
 
 static void test_writer_misuse(void **state)
@@ -310,7 +308,7 @@ static void test_writer_misuse(void **state)
 	assert_non_null(membuf_open(&m));
 	jw_init(&w, m.f);
 	jw_begin_object(&w, NULL);
-	assert_int_equal(jw_finish(&w), -EINVAL);	/* unclosed */
+	assert_int_equal(jw_finish(&w), -EINVAL); /* unclosed */
 
 	jw_init(&w, m.f);
 	for (int i = 0; i <= JW_MAX_DEPTH; i++)
@@ -356,14 +354,10 @@ static void test_bad_args(void **state)
 int run_render_json_tests(void)
 {
 	const struct CMUnitTest json[] = {
-		cmocka_unit_test(test_validator_rejects),
-		cmocka_unit_test(test_golden_cumulative),
-		cmocka_unit_test(test_golden_interval),
-		cmocka_unit_test(test_events_golden),
-		cmocka_unit_test(test_event_escaping),
-		cmocka_unit_test(test_events_odd),
-		cmocka_unit_test(test_utf8_seq_len),
-		cmocka_unit_test(test_writer_misuse),
+		cmocka_unit_test(test_validator_rejects), cmocka_unit_test(test_golden_cumulative),
+		cmocka_unit_test(test_golden_interval),	  cmocka_unit_test(test_events_golden),
+		cmocka_unit_test(test_event_escaping),	  cmocka_unit_test(test_events_odd),
+		cmocka_unit_test(test_utf8_seq_len),	  cmocka_unit_test(test_writer_misuse),
 		cmocka_unit_test(test_bad_args),
 	};
 

@@ -54,7 +54,7 @@ static void check_comment(struct checker *c, const char *line)
 	}
 	assert_int_equal(sscanf(line, "# TYPE %95s %255s", name, rest), 2);
 	assert_non_null(c->cur);
-	assert_string_equal(c->cur->name, name);	/* right after its HELP */
+	assert_string_equal(c->cur->name, name); /* right after its HELP */
 	assert_int_equal(c->cur->type[0], '\0');
 	snprintf(c->cur->type, sizeof(c->cur->type), "%s", rest);
 }
@@ -72,8 +72,8 @@ static int strip_suffix(char *name, const char *suffix)
 
 /* A histogram series: le strictly rising, counts never falling, +Inf last
  * and equal to _count. */
-static void check_hist_sample(struct checker *c, const char *suffix,
-			      const char *labels, unsigned long long v)
+static void check_hist_sample(struct checker *c, const char *suffix, const char *labels,
+			      unsigned long long v)
 {
 	char key[512];
 	const char *le = strstr(labels, "le=\"");
@@ -124,11 +124,10 @@ static void check_sample(struct checker *c, const char *line)
 	int n;
 
 	if (strchr(line, '{'))
-		n = sscanf(line, "%127[^{]{%511[^}]} %63s %7s", name, labels, value,
-			   extra);
+		n = sscanf(line, "%127[^{]{%511[^}]} %63s %7s", name, labels, value, extra);
 	else
 		n = sscanf(line, "%127s %63s %7s", name, value, extra) + 1;
-	assert_int_equal(n, 3);		/* no timestamp after the value */
+	assert_int_equal(n, 3); /* no timestamp after the value */
 
 	assert_non_null(c->cur);
 	assert_non_null(c->cur->type[0] ? c->cur : NULL);
@@ -233,8 +232,7 @@ static void test_structure(void **state)
 	s.probes = NULL;
 	out = render(&s, false, &len);
 	check_exposition(out);
-	assert_int_equal(count_lines_with(out, "vfio_trace_events_lost_total{"),
-			 VT_LOST_MAX);
+	assert_int_equal(count_lines_with(out, "vfio_trace_events_lost_total{"), VT_LOST_MAX);
 	assert_null(strstr(out, "probe_attached"));
 	free(out);
 	snapshot_free(&s);
@@ -290,17 +288,22 @@ static void test_known_samples(void **state)
 static void test_label_escaping(void **state)
 {
 	struct vt_dev_snapshot dev = { 0 };
-	struct vt_probe_status item = { .operation = "op\"1", .function = "fn\\x\ny",
-					.mode = VT_PROBE_KPROBE, .attached = 1 };
+	struct vt_probe_status item = {
+		.operation = "op\"1", .function = "fn\\x\ny", .mode = VT_PROBE_KPROBE, .attached = 1
+	};
 	struct vt_probe_report probes = { .n = 1, .items = &item };
 	struct vt_snapshot s = { .ndevs = 1, .devs = &dev, .probes = &probes };
 	size_t len;
 	char *out;
 
 	/* all VT_BDF_LEN bytes used, no NUL, and a byte that is not UTF-8 */
-	memcpy(dev.info.bdf, "a\"b\\c\nd\xff" "01234567", VT_BDF_LEN);
+	memcpy(dev.info.bdf,
+	       "a\"b\\c\nd\xff"
+	       "01234567",
+	       VT_BDF_LEN);
 	out = render(&s, false, &len);
-	assert_non_null(strstr(out, "device=\"a\\\"b\\\\c\\nd\xef\xbf\xbd" "01234567\""));
+	assert_non_null(strstr(out, "device=\"a\\\"b\\\\c\\nd\xef\xbf\xbd"
+				    "01234567\""));
 	assert_non_null(strstr(out, "operation=\"op\\\"1\",function=\"fn\\\\x\\ny\""));
 	check_exposition(out);
 	free(out);
@@ -328,10 +331,8 @@ static void test_errors(void **state)
 int run_render_prom_tests(void)
 {
 	const struct CMUnitTest prom[] = {
-		cmocka_unit_test(test_golden),
-		cmocka_unit_test(test_structure),
-		cmocka_unit_test(test_known_samples),
-		cmocka_unit_test(test_label_escaping),
+		cmocka_unit_test(test_golden),	      cmocka_unit_test(test_structure),
+		cmocka_unit_test(test_known_samples), cmocka_unit_test(test_label_escaping),
 		cmocka_unit_test(test_errors),
 	};
 

@@ -7,8 +7,7 @@
 #include "fixtures.h"
 #include "render_text.h"
 
-static char *render(const struct vt_snapshot *s, const struct vt_render_opts *o,
-		    size_t *len)
+static char *render(const struct vt_snapshot *s, const struct vt_render_opts *o, size_t *len)
 {
 	struct membuf m;
 
@@ -50,8 +49,9 @@ static void test_golden_default(void **state)
 /* A quiet device is one line; per-result histograms; msecs; -T. */
 static void test_golden_quiet_ms(void **state)
 {
-	struct vt_render_opts o = { .unit = VT_UNIT_MS, .timestamp = 1,
-				    .per_result = 1, .top_procs = 1 };
+	struct vt_render_opts o = {
+		.unit = VT_UNIT_MS, .timestamp = 1, .per_result = 1, .top_procs = 1
+	};
 	struct vt_snapshot s;
 	size_t len;
 	char *out;
@@ -65,7 +65,7 @@ static void test_golden_quiet_ms(void **state)
 	assert_non_null(strstr(out, "\n22:13:20\n"));
 	assert_non_null(strstr(out, "\n" FIX_B_BDF ": no activity\n"));
 	assert_null(strstr(out, "lost"));
-	assert_null(strstr(out, "5001"));	/* top_procs = 1 */
+	assert_null(strstr(out, "5001")); /* top_procs = 1 */
 	free(out);
 	snapshot_free(&s);
 }
@@ -136,7 +136,8 @@ static void test_probes(void **state)
 	assert_non_null(membuf_open(&m));
 	assert_int_equal(render_text_probes(m.f, &s), 0);
 	membuf_close(&m);
-	assert_string_equal(m.buf,
+	assert_string_equal(
+		m.buf,
 		"OPERATION          FUNCTION                             MODE       STATUS       REASON\n"
 		"fault              vfio_pci_mmap_huge_fault             fentry     attached     "
 		"fentry: module BTF for vfio_pci_core\n"
@@ -162,12 +163,9 @@ static void test_bad_args(void **state)
 int run_render_text_tests(void)
 {
 	const struct CMUnitTest text[] = {
-		cmocka_unit_test(test_golden_default),
-		cmocka_unit_test(test_golden_quiet_ms),
-		cmocka_unit_test(test_nsecs_and_empty),
-		cmocka_unit_test(test_events_golden),
-		cmocka_unit_test(test_events_odd),
-		cmocka_unit_test(test_probes),
+		cmocka_unit_test(test_golden_default),	cmocka_unit_test(test_golden_quiet_ms),
+		cmocka_unit_test(test_nsecs_and_empty), cmocka_unit_test(test_events_golden),
+		cmocka_unit_test(test_events_odd),	cmocka_unit_test(test_probes),
 		cmocka_unit_test(test_bad_args),
 	};
 

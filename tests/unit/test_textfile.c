@@ -23,7 +23,7 @@ static char *slurped;
 
 struct tmpdir {
 	char path[64];
-	char victim[96];	/* a file outside the directory */
+	char victim[96]; /* a file outside the directory */
 };
 
 static int setup(void **state)
@@ -171,8 +171,7 @@ static void test_missing_or_bad_dir(void **state)
 
 	/* a file where the directory should be */
 	assert_int_equal(textfile_write(t->path, NAME, render_str, "good\n"), 0);
-	assert_int_equal(textfile_write(target(t, NAME), NAME, render_str, "x"),
-			 -ENOTDIR);
+	assert_int_equal(textfile_write(target(t, NAME), NAME, render_str, "x"), -ENOTDIR);
 	assert_string_equal(slurp(target(t, NAME)), "good\n");
 }
 
@@ -237,8 +236,7 @@ static void plant_links(const struct tmpdir *t, unsigned from, unsigned to)
 	char link[160];
 
 	for (unsigned n = from; n < to; n++) {
-		snprintf(link, sizeof(link), "%s/." NAME ".%d.%u.tmp", t->path,
-			 (int)getpid(), n);
+		snprintf(link, sizeof(link), "%s/." NAME ".%d.%u.tmp", t->path, (int)getpid(), n);
 		assert_int_equal(symlink(t->victim, link), 0);
 	}
 }
@@ -259,8 +257,7 @@ static void test_planted_symlink_not_followed(void **state)
 	assert_int_equal(textfile_write(t->path, NAME, render_str, "safe\n"), 0);
 	assert_string_equal(slurp(target(t, NAME)), "safe\n");
 	assert_string_equal(slurp(t->victim), "victim\n");
-	snprintf(first, sizeof(first), "%s/." NAME ".%d.0.tmp", t->path,
-		 (int)getpid());
+	snprintf(first, sizeof(first), "%s/." NAME ".%d.0.tmp", t->path, (int)getpid());
 	assert_int_equal(lstat(first, &st), 0);
 	assert_true(S_ISLNK(st.st_mode));
 

@@ -13,81 +13,98 @@
 #include <unistd.h>
 #include "workload.h"
 
-#define DEFAULT_IOVA		0x100000ULL
-#define DEFAULT_DMA_SIZE	(4ULL << 20)
+#define DEFAULT_IOVA 0x100000ULL
+#define DEFAULT_DMA_SIZE (4ULL << 20)
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-"Usage: " PROG " [OPTIONS]\n"
-"\n"
-"Use a PCI device (qemu's edu) through VFIO like QEMU or DPDK would, and print\n"
-"what happened as one JSON object: the ground truth for vfio-trace's tests.\n"
-"\n"
-"Basic mode (default):\n"
-"  open container and group, MAP_DMA, mmap BAR0 and touch it, pread BAR0,\n"
-"  clear PCI_COMMAND.MEMORY (touches -> SIGBUS, BAR pread/pwrite -> EIO) and\n"
-"  set it again (--toggles times), ioeventfd writes (--ioeventfds), edu DMA\n"
-"  round trip through the IOMMU, VFIO_DEVICE_RESET (--resets times), UNMAP_DMA.\n"
-"  With --iommufd: /dev/iommu, an IOAS and the device's vfio cdev instead of\n"
-"  the container and group, and IOMMU_IOAS_MAP/UNMAP instead of MAP/UNMAP_DMA.\n"
-"Stress mode (--stress SECONDS): the memory disable/enable cycles are replaced\n"
-"  by THREADS threads touching the mmap, one thread preading BAR0, and the main\n"
-"  thread flipping PCI_COMMAND.MEMORY every TOGGLE_US microseconds.\n"
-"\n"
-"Device:\n"
-"  -b, --bdf BDF              PCI device, e.g. 0000:01:00.0\n"
-"  -g, --group /dev/vfio/N    its VFIO group (default: from --bdf; with neither,\n"
-"                             the only device bound to vfio-pci)\n"
-"      --iommufd              use iommufd and the vfio device cdev (Linux 6.6+\n"
-"                             with CONFIG_VFIO_DEVICE_CDEV and CONFIG_IOMMUFD)\n"
-"      --cdev PATH            the device's cdev (default: from sysfs,\n"
-"                             /dev/vfio/devices/vfioN)\n"
-"Counts (basic mode):\n"
-"      --touches N            BAR0 mmap touches after mmap (default 4)\n"
-"      --preads N             4-byte BAR0 preads (default 4)\n"
-"      --toggles N            memory disable/enable cycles (default 1)\n"
-"      --disabled-touches N   touches per cycle while disabled, SIGBUS (default 3)\n"
-"      --disabled-preads N    preads per cycle while disabled, EIO (default 3)\n"
-"      --disabled-pwrites N   pwrites per cycle while disabled, EIO (default 1)\n"
-"      --resets N             VFIO_DEVICE_RESETs, one touch after each (default 1)\n"
-"      --ioeventfds N         register an ioeventfd on edu's BAR0 liveness register,\n"
-"                             signal it N times with memory disabled (vfio drops\n"
-"                             each write) and N times enabled, remove it (default 0)\n"
-"      --ioeventfd-idle MS    wait MS between registering the ioeventfd and its\n"
-"                             first write, as a guest's driver kicks long after\n"
-"                             QEMU registered it (default 0)\n"
-"DMA:\n"
-"      --dma-size SIZE        bytes to MAP_DMA, K/M suffix (default 4M)\n"
-"      --iova ADDR            IOVA of the mapping (default 0x100000; edu needs\n"
-"                             IOVA + SIZE <= 0x10000000)\n"
-"      --dma-bytes N          bytes per edu transfer, <= %d (default %d)\n"
-"      --dma-rounds N         edu DMA round trips (default 1)\n"
-"      --no-dma               skip the edu DMA (for a device that is not edu)\n"
-"Stress:\n"
-"      --stress SECONDS       run stress mode for SECONDS (may be fractional)\n"
-"      --threads N            mmap touching threads (default 2)\n"
-"      --toggle-us US         microseconds between memory bit flips (default 200)\n"
-"      --pause-us US          spin this long after each touch or pread that reached\n"
-"                             the device (default 20; 0 = none). Back-to-back edu\n"
-"                             accesses starve qemu's timers under TCG.\n"
-"Output:\n"
-"      --json FILE            write the JSON to FILE atomically instead of stdout\n"
-"  -q, --quiet                no progress on stderr\n"
-"  -h, --help                 this text\n"
-"\n"
-"Exit: 0 done; 1 a VFIO or system step failed (one line on stderr names it);\n"
-"2 bad options; 3 done, JSON written, but the kernel did not behave as\n"
-"modelled (each case is printed as an 'anomaly' line on stderr); 4 this kernel\n"
-"lacks what --iommufd needs (no vfio cdev or no /dev/iommu).\n",
+		"Usage: " PROG " [OPTIONS]\n"
+		"\n"
+		"Use a PCI device (qemu's edu) through VFIO like QEMU or DPDK would, and print\n"
+		"what happened as one JSON object: the ground truth for vfio-trace's tests.\n"
+		"\n"
+		"Basic mode (default):\n"
+		"  open container and group, MAP_DMA, mmap BAR0 and touch it, pread BAR0,\n"
+		"  clear PCI_COMMAND.MEMORY (touches -> SIGBUS, BAR pread/pwrite -> EIO) and\n"
+		"  set it again (--toggles times), ioeventfd writes (--ioeventfds), edu DMA\n"
+		"  round trip through the IOMMU, VFIO_DEVICE_RESET (--resets times), UNMAP_DMA.\n"
+		"  With --iommufd: /dev/iommu, an IOAS and the device's vfio cdev instead of\n"
+		"  the container and group, and IOMMU_IOAS_MAP/UNMAP instead of MAP/UNMAP_DMA.\n"
+		"Stress mode (--stress SECONDS): the memory disable/enable cycles are replaced\n"
+		"  by THREADS threads touching the mmap, one thread preading BAR0, and the main\n"
+		"  thread flipping PCI_COMMAND.MEMORY every TOGGLE_US microseconds.\n"
+		"\n"
+		"Device:\n"
+		"  -b, --bdf BDF              PCI device, e.g. 0000:01:00.0\n"
+		"  -g, --group /dev/vfio/N    its VFIO group (default: from --bdf; with neither,\n"
+		"                             the only device bound to vfio-pci)\n"
+		"      --iommufd              use iommufd and the vfio device cdev (Linux 6.6+\n"
+		"                             with CONFIG_VFIO_DEVICE_CDEV and CONFIG_IOMMUFD)\n"
+		"      --cdev PATH            the device's cdev (default: from sysfs,\n"
+		"                             /dev/vfio/devices/vfioN)\n"
+		"Counts (basic mode):\n"
+		"      --touches N            BAR0 mmap touches after mmap (default 4)\n"
+		"      --preads N             4-byte BAR0 preads (default 4)\n"
+		"      --toggles N            memory disable/enable cycles (default 1)\n"
+		"      --disabled-touches N   touches per cycle while disabled, SIGBUS (default 3)\n"
+		"      --disabled-preads N    preads per cycle while disabled, EIO (default 3)\n"
+		"      --disabled-pwrites N   pwrites per cycle while disabled, EIO (default 1)\n"
+		"      --resets N             VFIO_DEVICE_RESETs, one touch after each (default 1)\n"
+		"      --ioeventfds N         register an ioeventfd on edu's BAR0 liveness register,\n"
+		"                             signal it N times with memory disabled (vfio drops\n"
+		"                             each write) and N times enabled, remove it (default 0)\n"
+		"      --ioeventfd-idle MS    wait MS between registering the ioeventfd and its\n"
+		"                             first write, as a guest's driver kicks long after\n"
+		"                             QEMU registered it (default 0)\n"
+		"DMA:\n"
+		"      --dma-size SIZE        bytes to MAP_DMA, K/M suffix (default 4M)\n"
+		"      --iova ADDR            IOVA of the mapping (default 0x100000; edu needs\n"
+		"                             IOVA + SIZE <= 0x10000000)\n"
+		"      --dma-bytes N          bytes per edu transfer, <= %d (default %d)\n"
+		"      --dma-rounds N         edu DMA round trips (default 1)\n"
+		"      --no-dma               skip the edu DMA (for a device that is not edu)\n"
+		"Stress:\n"
+		"      --stress SECONDS       run stress mode for SECONDS (may be fractional)\n"
+		"      --threads N            mmap touching threads (default 2)\n"
+		"      --toggle-us US         microseconds between memory bit flips (default 200)\n"
+		"      --pause-us US          spin this long after each touch or pread that reached\n"
+		"                             the device (default 20; 0 = none). Back-to-back edu\n"
+		"                             accesses starve qemu's timers under TCG.\n"
+		"Output:\n"
+		"      --json FILE            write the JSON to FILE atomically instead of stdout\n"
+		"  -q, --quiet                no progress on stderr\n"
+		"  -h, --help                 this text\n"
+		"\n"
+		"Exit: 0 done; 1 a VFIO or system step failed (one line on stderr names it);\n"
+		"2 bad options; 3 done, JSON written, but the kernel did not behave as\n"
+		"modelled (each case is printed as an 'anomaly' line on stderr); 4 this kernel\n"
+		"lacks what --iommufd needs (no vfio cdev or no /dev/iommu).\n",
 		EDU_DMA_MAX, 1024);
 }
 
 enum {
-	OPT_TOUCHES = 256, OPT_PREADS, OPT_DIS_TOUCHES, OPT_DIS_PREADS, OPT_DIS_PWRITES,
-	OPT_TOGGLES, OPT_RESETS, OPT_DMA_SIZE, OPT_IOVA, OPT_DMA_BYTES, OPT_DMA_ROUNDS,
-	OPT_NO_DMA, OPT_STRESS, OPT_THREADS, OPT_TOGGLE_US, OPT_PAUSE_US, OPT_JSON,
-	OPT_IOEVENTFDS, OPT_IOEVENTFD_IDLE, OPT_IOMMUFD, OPT_CDEV,
+	OPT_TOUCHES = 256,
+	OPT_PREADS,
+	OPT_DIS_TOUCHES,
+	OPT_DIS_PREADS,
+	OPT_DIS_PWRITES,
+	OPT_TOGGLES,
+	OPT_RESETS,
+	OPT_DMA_SIZE,
+	OPT_IOVA,
+	OPT_DMA_BYTES,
+	OPT_DMA_ROUNDS,
+	OPT_NO_DMA,
+	OPT_STRESS,
+	OPT_THREADS,
+	OPT_TOGGLE_US,
+	OPT_PAUSE_US,
+	OPT_JSON,
+	OPT_IOEVENTFDS,
+	OPT_IOEVENTFD_IDLE,
+	OPT_IOMMUFD,
+	OPT_CDEV,
 };
 
 static const struct option long_opts[] = {
@@ -145,9 +162,12 @@ static int parse_num(int c, const char *s, bool sizes, uint64_t max, uint64_t *o
 		unsigned shift = 0;
 
 		switch (*end) {
-		case 'k': case 'K': shift = 10; break;
-		case 'm': case 'M': shift = 20; break;
-		case 'g': case 'G': shift = 30; break;
+		case 'k':
+		case 'K': shift = 10; break;
+		case 'm':
+		case 'M': shift = 20; break;
+		case 'g':
+		case 'G': shift = 30; break;
 		default: goto bad;
 		}
 		end++;
@@ -246,7 +266,8 @@ int parse_args(int argc, char **argv, struct opts *o)
 			fprintf(stderr, PROG ": %s needs a value (see --help)\n", argv[optind - 1]);
 			return -1;
 		default:
-			fprintf(stderr, PROG ": unknown option '%s' (see --help)\n", argv[optind - 1]);
+			fprintf(stderr, PROG ": unknown option '%s' (see --help)\n",
+				argv[optind - 1]);
 			return -1;
 		}
 		if (r < 0)
@@ -259,19 +280,24 @@ int parse_args(int argc, char **argv, struct opts *o)
 
 	v = (uint64_t)sysconf(_SC_PAGESIZE);
 	if (o->dma_size == 0 || o->dma_size % v || o->iova % v) {
-		fprintf(stderr, PROG ": --dma-size and --iova must be non-zero multiples of %" PRIu64
-			"\n", v);
+		fprintf(stderr,
+			PROG ": --dma-size and --iova must be non-zero multiples of %" PRIu64 "\n",
+			v);
 		return -1;
 	}
 	if (!o->no_dma) {
 		if (o->iova + o->dma_size > EDU_IOVA_LIMIT || o->iova + o->dma_size < o->iova) {
-			fprintf(stderr, PROG ": --iova + --dma-size must be <= 0x%llx "
-				"(edu's 28-bit DMA mask)\n", EDU_IOVA_LIMIT);
+			fprintf(stderr,
+				PROG ": --iova + --dma-size must be <= 0x%llx "
+				     "(edu's 28-bit DMA mask)\n",
+				EDU_IOVA_LIMIT);
 			return -1;
 		}
 		if (o->dma_bytes == 0 || o->dma_bytes > o->dma_size / 2) {
-			fprintf(stderr, PROG ": --dma-bytes must be 1..%d and at most half of "
-				"--dma-size\n", EDU_DMA_MAX);
+			fprintf(stderr,
+				PROG ": --dma-bytes must be 1..%d and at most half of "
+				     "--dma-size\n",
+				EDU_DMA_MAX);
 			return -1;
 		}
 	}

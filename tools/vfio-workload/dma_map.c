@@ -57,8 +57,8 @@ static int dma_buffer(struct wl *w)
 {
 	void *buf;
 
-	buf = mmap(NULL, w->o->dma_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-		   -1, 0);
+	buf = mmap(NULL, w->o->dma_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		   0);
 	if (buf == MAP_FAILED)
 		return sys_fail("mmap DMA buffer");
 	w->dma_buf = buf;
@@ -153,8 +153,8 @@ static int dma_map_iommufd(struct wl *w)
 	w->t.ioas_maps++;
 	if (ioctl(w->iommufd, IOMMU_IOAS_MAP, &map) < 0) {
 		w->t.ioas_map_errors++;
-		return sys_fail("IOMMU_IOAS_MAP %" PRIu64 " bytes at IOVA 0x%" PRIx64,
-				o->dma_size, o->iova);
+		return sys_fail("IOMMU_IOAS_MAP %" PRIu64 " bytes at IOVA 0x%" PRIx64, o->dma_size,
+				o->iova);
 	}
 	lck1 = locked_pages(w);
 	pin1 = pinned_vm_pages(w);
@@ -199,7 +199,8 @@ static int dma_unmap_iommufd(struct wl *w)
 		anomaly(w, "IOMMU_IOAS_UNMAP unmapped %" PRIu64 " bytes, %" PRIu64 " were mapped",
 			(uint64_t)unmap.length, w->o->dma_size);
 	if (w->t.pinvm_unpinned >= 0 && (uint64_t)w->t.pinvm_unpinned != w->t.pages_unpinned)
-		anomaly(w, "IOMMU_IOAS_UNMAP of %" PRIu64 " pages lowered VmPin by %" PRId64 " pages",
+		anomaly(w,
+			"IOMMU_IOAS_UNMAP of %" PRIu64 " pages lowered VmPin by %" PRId64 " pages",
 			w->t.pages_unpinned, w->t.pinvm_unpinned);
 	note("IOMMU_IOAS_UNMAP: %" PRIu64 " pages unpinned", w->t.pages_unpinned);
 	return 0;

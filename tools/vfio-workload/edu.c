@@ -38,7 +38,8 @@ static int edu_transfer(struct wl *w, uint64_t src, uint64_t dst, uint32_t len, 
 		if (!(c & EDU_DMA_START))
 			return 0;
 		if (now_ms() > deadline)
-			return msg_fail("edu DMA 0x%" PRIx64 " -> 0x%" PRIx64 ": timed out (cmd 0x%x)",
+			return msg_fail("edu DMA 0x%" PRIx64 " -> 0x%" PRIx64
+					": timed out (cmd 0x%x)",
 					src, dst, c);
 		sleep_us(1000);
 	}

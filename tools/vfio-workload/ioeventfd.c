@@ -69,8 +69,10 @@ static int ioeventfd_kick(struct wl *w, uint64_t *counter)
 	if (n != sizeof(left))
 		return io_fail("read eventfd", n, sizeof(left));
 	w->t.ioeventfd.undrained++;
-	anomaly(w, "eventfd still held %" PRIu64 " after write(): vfio's ioeventfd handler "
-		"did not consume it", left);
+	anomaly(w,
+		"eventfd still held %" PRIu64 " after write(): vfio's ioeventfd handler "
+		"did not consume it",
+		left);
 	return 0;
 }
 
@@ -82,8 +84,10 @@ static int ioeventfd_sentinel(struct wl *w, uint32_t v)
 	if (edu_reg(w, IOEVENTFD_REG, true, &r) < 0 || edu_reg(w, IOEVENTFD_REG, false, &r) < 0)
 		return -1;
 	if (r != ~v)
-		anomaly(w, "edu liveness register reads 0x%08x after writing 0x%08x "
-			"(expected 0x%08x)", r, v, ~v);
+		anomaly(w,
+			"edu liveness register reads 0x%08x after writing 0x%08x "
+			"(expected 0x%08x)",
+			r, v, ~v);
 	return 0;
 }
 
@@ -124,8 +128,10 @@ int ioeventfds(struct wl *w)
 		return -1;
 	w->t.ioeventfd.disabled_kept = v == ~IOEVENTFD_SENTINEL;
 	if (!w->t.ioeventfd.disabled_kept)
-		anomaly(w, "an ioeventfd write reached edu while memory was disabled "
-			"(liveness reads 0x%08x, expected 0x%08x)", v, ~IOEVENTFD_SENTINEL);
+		anomaly(w,
+			"an ioeventfd write reached edu while memory was disabled "
+			"(liveness reads 0x%08x, expected 0x%08x)",
+			v, ~IOEVENTFD_SENTINEL);
 
 	/* With memory on: each write lands; wait until it shows. */
 	for (i = 0; i < n; i++) {
@@ -135,7 +141,7 @@ int ioeventfds(struct wl *w)
 		    ioeventfd_kick(w, &w->t.ioeventfd_writes_enabled) < 0)
 			return -1;
 		if (w->t.ioeventfd_writes_enabled == before)
-			continue;	/* not consumed: already an anomaly */
+			continue; /* not consumed: already an anomaly */
 		/* Inline in the handler, it has landed by now; deferred, soon. */
 		deadline = now_ms() + IOEVENTFD_LAND_MS;
 		for (late = false;; late = true) {
@@ -147,8 +153,10 @@ int ioeventfds(struct wl *w)
 				break;
 			}
 			if (now_ms() > deadline) {
-				anomaly(w, "ioeventfd write %lu with memory enabled never reached "
-					"edu (liveness reads 0x%08x)", i, v);
+				anomaly(w,
+					"ioeventfd write %lu with memory enabled never reached "
+					"edu (liveness reads 0x%08x)",
+					i, v);
 				break;
 			}
 			sleep_us(1000);

@@ -15,17 +15,17 @@
  * here, as include/uapi/linux/iommufd.h and vfio.h define it.
  */
 #ifndef IOMMU_IOAS_MAP
-#define IOMMUFD_TYPE		(';')
-#define IOMMUFD_CMD_IOAS_ALLOC	0x81
-#define IOMMUFD_CMD_IOAS_MAP	0x85
-#define IOMMUFD_CMD_IOAS_UNMAP	0x86
+#define IOMMUFD_TYPE (';')
+#define IOMMUFD_CMD_IOAS_ALLOC 0x81
+#define IOMMUFD_CMD_IOAS_MAP 0x85
+#define IOMMUFD_CMD_IOAS_UNMAP 0x86
 
 struct iommu_ioas_alloc {
 	__u32 size;
 	__u32 flags;
 	__u32 out_ioas_id;
 };
-#define IOMMU_IOAS_ALLOC	_IO(IOMMUFD_TYPE, IOMMUFD_CMD_IOAS_ALLOC)
+#define IOMMU_IOAS_ALLOC _IO(IOMMUFD_TYPE, IOMMUFD_CMD_IOAS_ALLOC)
 
 enum iommufd_ioas_map_flags {
 	IOMMU_IOAS_MAP_FIXED_IOVA = 1 << 0,
@@ -42,7 +42,7 @@ struct iommu_ioas_map {
 	__aligned_u64 length;
 	__aligned_u64 iova;
 };
-#define IOMMU_IOAS_MAP		_IO(IOMMUFD_TYPE, IOMMUFD_CMD_IOAS_MAP)
+#define IOMMU_IOAS_MAP _IO(IOMMUFD_TYPE, IOMMUFD_CMD_IOAS_MAP)
 
 struct iommu_ioas_unmap {
 	__u32 size;
@@ -50,7 +50,7 @@ struct iommu_ioas_unmap {
 	__aligned_u64 iova;
 	__aligned_u64 length;
 };
-#define IOMMU_IOAS_UNMAP	_IO(IOMMUFD_TYPE, IOMMUFD_CMD_IOAS_UNMAP)
+#define IOMMU_IOAS_UNMAP _IO(IOMMUFD_TYPE, IOMMUFD_CMD_IOAS_UNMAP)
 #endif
 
 #ifndef VFIO_DEVICE_BIND_IOMMUFD
@@ -60,14 +60,14 @@ struct vfio_device_bind_iommufd {
 	__s32 iommufd;
 	__u32 out_devid;
 };
-#define VFIO_DEVICE_BIND_IOMMUFD	_IO(VFIO_TYPE, VFIO_BASE + 18)
+#define VFIO_DEVICE_BIND_IOMMUFD _IO(VFIO_TYPE, VFIO_BASE + 18)
 
 struct vfio_device_attach_iommufd_pt {
 	__u32 argsz;
 	__u32 flags;
 	__u32 pt_id;
 };
-#define VFIO_DEVICE_ATTACH_IOMMUFD_PT	_IO(VFIO_TYPE, VFIO_BASE + 19)
+#define VFIO_DEVICE_ATTACH_IOMMUFD_PT _IO(VFIO_TYPE, VFIO_BASE + 19)
 #endif
 
 #endif

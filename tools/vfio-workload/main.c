@@ -134,9 +134,9 @@ out:
 
 	if (report_emit(&w, o.json_path) < 0)
 		return EXIT_FAIL;
-	note("done in %.0f ms: %" PRIu64 " touches, %" PRIu64 " faults, %" PRIu64 " SIGBUS, %"
-	     PRIu64 " EIO, %" PRIu64 " zaps expected%s", w.t.ms.total, w.t.touches,
-	     w.t.nopage + w.t.stress.faults, w.t.sigbus, w.t.eio, w.t.zaps,
-	     w.t.anomalies ? ", ANOMALIES (see above)" : "");
+	note("done in %.0f ms: %" PRIu64 " touches, %" PRIu64 " faults, %" PRIu64
+	     " SIGBUS, %" PRIu64 " EIO, %" PRIu64 " zaps expected%s",
+	     w.t.ms.total, w.t.touches, w.t.nopage + w.t.stress.faults, w.t.sigbus, w.t.eio,
+	     w.t.zaps, w.t.anomalies ? ", ANOMALIES (see above)" : "");
 	return w.t.anomalies ? EXIT_ANOMALY : 0;
 }

@@ -61,7 +61,7 @@ int resolve_device(struct wl *w)
 	int count, g = -1;
 
 	if (o->bdf_arg) {
-		if (strlen(o->bdf_arg) == 7)	/* BB:DD.F */
+		if (strlen(o->bdf_arg) == 7) /* BB:DD.F */
 			snprintf(w->bdf, sizeof(w->bdf), "0000:%s", o->bdf_arg);
 		else
 			snprintf(w->bdf, sizeof(w->bdf), "%s", o->bdf_arg);
@@ -82,12 +82,12 @@ int resolve_device(struct wl *w)
 	if (!w->bdf[0] && o->group_arg) {
 		snprintf(dir, sizeof(dir), "/sys/kernel/iommu_groups/%d/devices", w->group_no);
 		if (single_bdf_in(dir, w->bdf, sizeof(w->bdf), &count) < 0)
-			return msg_fail("%s: expected exactly one device, found %d; pass --bdf", dir,
-					count);
+			return msg_fail("%s: expected exactly one device, found %d; pass --bdf",
+					dir, count);
 	}
 	if (!w->bdf[0]) {
-		if (single_bdf_in("/sys/bus/pci/drivers/vfio-pci", w->bdf, sizeof(w->bdf),
-				  &count) < 0)
+		if (single_bdf_in("/sys/bus/pci/drivers/vfio-pci", w->bdf, sizeof(w->bdf), &count) <
+		    0)
 			return msg_fail("no --bdf or --group, and %d devices are bound to vfio-pci",
 					count);
 	}
@@ -140,7 +140,8 @@ int find_cdev(struct wl *w)
 		w->unsupported = true;
 		return msg_fail("--iommufd: not supported by this kernel: %s has no vfio device "
 				"cdev (%s/vfioN/dev is missing; the cdev needs Linux 6.6+ with "
-				"CONFIG_VFIO_DEVICE_CDEV)", w->bdf, dir);
+				"CONFIG_VFIO_DEVICE_CDEV)",
+				w->bdf, dir);
 	}
 	return msg_fail("--iommufd: %s has %d vfio cdevs; pass --cdev", w->bdf, found);
 }

@@ -41,7 +41,8 @@ int vfio_open(struct wl *w)
 		return sys_fail("VFIO_GROUP_GET_STATUS");
 	if (!(status.flags & VFIO_GROUP_FLAGS_VIABLE))
 		return msg_fail("VFIO_GROUP_GET_STATUS: group %d is not viable "
-				"(bind every device in it to vfio-pci)", w->group_no);
+				"(bind every device in it to vfio-pci)",
+				w->group_no);
 	if (ioctl(w->group, VFIO_GROUP_SET_CONTAINER, &w->container) < 0)
 		return sys_fail("VFIO_GROUP_SET_CONTAINER");
 	if (ioctl(w->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU) < 0)
@@ -129,8 +130,8 @@ int device_setup(struct wl *w)
 	if (w->bar.size < (uint64_t)w->page)
 		return msg_fail("VFIO_DEVICE_GET_REGION_INFO: BAR0 is only %llu bytes",
 				(unsigned long long)w->bar.size);
-	note("device %s, %s: %u regions, %u irqs, BAR0 %llu KiB at region offset 0x%llx",
-	     w->bdf, w->o->iommufd ? w->cdev_path : w->group_path, info.num_regions, info.num_irqs,
+	note("device %s, %s: %u regions, %u irqs, BAR0 %llu KiB at region offset 0x%llx", w->bdf,
+	     w->o->iommufd ? w->cdev_path : w->group_path, info.num_regions, info.num_irqs,
 	     (unsigned long long)w->bar.size >> 10, (unsigned long long)w->bar.offset);
 
 	if (cfg_read16(w, PCI_VENDOR_ID, &w->vendor, "pread PCI_VENDOR_ID") < 0 ||
@@ -138,8 +139,8 @@ int device_setup(struct wl *w)
 	    cfg_read16(w, PCI_COMMAND, &cmd, "pread PCI_COMMAND") < 0)
 		return -1;
 	if (!w->o->no_dma && (w->vendor != EDU_VENDOR || w->devid != EDU_DEVICE))
-		return msg_fail("%s is %04x:%04x, not qemu edu (1234:11e8); pass --no-dma",
-				w->bdf, w->vendor, w->devid);
+		return msg_fail("%s is %04x:%04x, not qemu edu (1234:11e8); pass --no-dma", w->bdf,
+				w->vendor, w->devid);
 	w->cmd = cmd | PCI_COMMAND_MEMORY;
 	w->mem_disabled = !(cmd & PCI_COMMAND_MEMORY);
 	note("PCI_COMMAND 0x%04x", cmd);

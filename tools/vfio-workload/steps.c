@@ -23,7 +23,8 @@ int touch_enabled(struct wl *w, unsigned long n, const char *when)
 		if (bar_access(w, off, false, &v))
 			return msg_fail("BAR0 touch %s: SIGBUS with memory enabled", when);
 		if (off == EDU_REG_ID && !w->o->no_dma && v != EDU_ID_VALUE)
-			anomaly(w, "edu ID register reads 0x%08x, expected 0x%08x", v, EDU_ID_VALUE);
+			anomaly(w, "edu ID register reads 0x%08x, expected 0x%08x", v,
+				EDU_ID_VALUE);
 	}
 	return 0;
 }
@@ -36,7 +37,8 @@ static void touch_disabled(struct wl *w, unsigned long n)
 	for (i = 0; i < n; i++) {
 		w->t.touches++;
 		if (!bar_access(w, EDU_REG_ID, false, &v))
-			anomaly(w, "BAR0 touch with memory disabled did not raise SIGBUS (read 0x%08x)",
+			anomaly(w,
+				"BAR0 touch with memory disabled did not raise SIGBUS (read 0x%08x)",
 				v);
 	}
 }
@@ -88,7 +90,8 @@ int preads_enabled(struct wl *w, unsigned long n)
 		if (eio)
 			return msg_fail("pread BAR0: EIO with memory enabled");
 		if (off == EDU_REG_ID && !w->o->no_dma && v != EDU_ID_VALUE)
-			anomaly(w, "pread of edu ID gives 0x%08x, expected 0x%08x", v, EDU_ID_VALUE);
+			anomaly(w, "pread of edu ID gives 0x%08x, expected 0x%08x", v,
+				EDU_ID_VALUE);
 	}
 	return 0;
 }

@@ -38,7 +38,7 @@ static void pause_us(unsigned long us)
 struct worker {
 	_Alignas(64) pthread_t tid;
 	bool started;
-	volatile uint32_t *bar;	/* touch workers */
+	volatile uint32_t *bar; /* touch workers */
 	int fd;			/* pread worker */
 	uint64_t offset;
 	unsigned long pause_us;
@@ -48,7 +48,7 @@ struct worker {
 	uint64_t preads;
 	uint64_t reads_ok;
 	uint64_t eio;
-	int err;		/* pread worker: errno of an unexpected failure */
+	int err; /* pread worker: errno of an unexpected failure */
 };
 
 static void *touch_worker(void *arg)
@@ -57,7 +57,7 @@ static void *touch_worker(void *arg)
 	uint64_t f0, touches = 0;
 	uint32_t v;
 
-	warm_up();	/* keep this thread's stack faults out of its count */
+	warm_up(); /* keep this thread's stack faults out of its count */
 	f0 = thread_faults();
 
 	while (!atomic_load_explicit(&stress_stop, memory_order_relaxed)) {
@@ -193,10 +193,9 @@ int stress(struct wl *w)
 
 	if (ret == 0 && w->mem_disabled)
 		ret = set_memory(w, true);
-	note("stress: %.2f s, %" PRIu64 " toggles, %" PRIu64 " touches, %" PRIu64 " SIGBUS, %"
-	     PRIu64 " preads, %" PRIu64 " EIO; PCI_COMMAND writes took up to %.1f ms",
+	note("stress: %.2f s, %" PRIu64 " toggles, %" PRIu64 " touches, %" PRIu64
+	     " SIGBUS, %" PRIu64 " preads, %" PRIu64 " EIO; PCI_COMMAND writes took up to %.1f ms",
 	     w->t.stress.seconds, w->t.stress.toggles, w->t.stress.touches, w->t.stress.sigbus,
 	     w->t.stress.preads, w->t.stress.eio, w->t.stress.write_ms_max);
 	return ret;
 }
-

@@ -23,8 +23,10 @@ void cleanup(struct wl *w)
 	if (w->efd >= 0) {
 		if (w->t.ioeventfd.registered && !w->t.ioeventfd.unregistered && w->device >= 0) {
 			struct vfio_device_ioeventfd ie = {
-				.argsz = sizeof(ie), .flags = VFIO_DEVICE_IOEVENTFD_32,
-				.offset = w->bar.offset + IOEVENTFD_REG, .data = IOEVENTFD_DATA,
+				.argsz = sizeof(ie),
+				.flags = VFIO_DEVICE_IOEVENTFD_32,
+				.offset = w->bar.offset + IOEVENTFD_REG,
+				.data = IOEVENTFD_DATA,
 				.fd = -1,
 			};
 
@@ -40,7 +42,9 @@ void cleanup(struct wl *w)
 	}
 	if (w->dma_mapped && w->iommufd >= 0) {
 		struct iommu_ioas_unmap unmap = {
-			.size = sizeof(unmap), .ioas_id = w->ioas_id, .iova = w->o->iova,
+			.size = sizeof(unmap),
+			.ioas_id = w->ioas_id,
+			.iova = w->o->iova,
 			.length = w->o->dma_size,
 		};
 
@@ -48,7 +52,9 @@ void cleanup(struct wl *w)
 		w->dma_mapped = false;
 	} else if (w->dma_mapped) {
 		struct vfio_iommu_type1_dma_unmap unmap = {
-			.argsz = sizeof(unmap), .iova = w->o->iova, .size = w->o->dma_size,
+			.argsz = sizeof(unmap),
+			.iova = w->o->iova,
+			.size = w->o->dma_size,
 		};
 
 		ioctl(w->container, VFIO_IOMMU_UNMAP_DMA, &unmap);
@@ -69,4 +75,3 @@ void cleanup(struct wl *w)
 		w->dma_buf = NULL;
 	}
 }
-

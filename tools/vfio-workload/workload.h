@@ -16,36 +16,36 @@
 
 #define PROG "vfio-workload"
 
-#define EXIT_FAIL	1	/* a VFIO or system step failed */
-#define EXIT_USAGE	2	/* bad command line */
-#define EXIT_ANOMALY	3	/* ran to the end, but the kernel did not behave as modelled */
-#define EXIT_UNSUPPORTED 4	/* this kernel lacks what the options ask for (--iommufd) */
+#define EXIT_FAIL 1	   /* a VFIO or system step failed */
+#define EXIT_USAGE 2	   /* bad command line */
+#define EXIT_ANOMALY 3	   /* ran to the end, but the kernel did not behave as modelled */
+#define EXIT_UNSUPPORTED 4 /* this kernel lacks what the options ask for (--iommufd) */
 
 /*
  * qemu's edu device (docs/specs/edu.rst in qemu).  Registers are 32-bit
  * (or 64-bit from 0x80 on); all of them live in BAR0's first page, so every
  * access this program makes goes to that one page.
  */
-#define EDU_VENDOR		0x1234
-#define EDU_DEVICE		0x11e8
-#define EDU_REG_ID		0x00	/* reads 0x010000ed */
-#define EDU_ID_VALUE		0x010000edu
-#define EDU_REG_LIVENESS	0x04	/* reads back the inverse of what was written */
-#define EDU_REG_DMA_SRC		0x80
-#define EDU_REG_DMA_DST		0x88
-#define EDU_REG_DMA_CNT		0x90
-#define EDU_REG_DMA_CMD		0x98
-#define EDU_DMA_START		0x1	/* set to start; edu clears it when done */
-#define EDU_DMA_TO_RAM		0x2	/* direction: 0 = RAM -> edu, 1 = edu -> RAM */
-#define EDU_DMA_BUF		0x40000	/* edu's 4 KiB internal buffer */
+#define EDU_VENDOR 0x1234
+#define EDU_DEVICE 0x11e8
+#define EDU_REG_ID 0x00 /* reads 0x010000ed */
+#define EDU_ID_VALUE 0x010000edu
+#define EDU_REG_LIVENESS 0x04 /* reads back the inverse of what was written */
+#define EDU_REG_DMA_SRC 0x80
+#define EDU_REG_DMA_DST 0x88
+#define EDU_REG_DMA_CNT 0x90
+#define EDU_REG_DMA_CMD 0x98
+#define EDU_DMA_START 0x1   /* set to start; edu clears it when done */
+#define EDU_DMA_TO_RAM 0x2  /* direction: 0 = RAM -> edu, 1 = edu -> RAM */
+#define EDU_DMA_BUF 0x40000 /* edu's 4 KiB internal buffer */
 /*
  * QEMU 7.2's edu aborts the whole emulator on a transfer that ends exactly
  * at the end of its 4 KiB buffer (an off-by-one in edu_check_range), so stay
  * in the first half.
  */
-#define EDU_DMA_MAX		2048
+#define EDU_DMA_MAX 2048
 /* edu's default dma_mask is 28 bits: larger IOVAs are silently clamped. */
-#define EDU_IOVA_LIMIT		(1ULL << 28)
+#define EDU_IOVA_LIMIT (1ULL << 28)
 
 /*
  * --ioeventfds: the ioeventfd writes IOEVENTFD_DATA to edu's liveness
@@ -54,13 +54,13 @@
  * write with memory on, the workload writes a sentinel of its own there, so a
  * read back tells which of the two wrote last.
  */
-#define IOEVENTFD_REG		EDU_REG_LIVENESS
-#define IOEVENTFD_DATA		0x10efd00du
-#define IOEVENTFD_SENTINEL	0x5e000000u
+#define IOEVENTFD_REG EDU_REG_LIVENESS
+#define IOEVENTFD_DATA 0x10efd00du
+#define IOEVENTFD_SENTINEL 0x5e000000u
 /* Between two eventfd writes while memory is disabled (see ioeventfd_kick). */
-#define IOEVENTFD_GAP_US	1000
+#define IOEVENTFD_GAP_US 1000
 /* How long an enabled write may take to land before it is an anomaly. */
-#define IOEVENTFD_LAND_MS	2000
+#define IOEVENTFD_LAND_MS 2000
 
 struct opts {
 	const char *bdf_arg;
@@ -78,46 +78,46 @@ struct opts {
 	unsigned long resets;
 	unsigned long dma_rounds;
 	unsigned long dma_bytes;
-	double stress_s;		/* 0: basic mode */
+	double stress_s; /* 0: basic mode */
 	unsigned long threads;
 	unsigned long toggle_us;
 	unsigned long pause_us;
-	unsigned long ioeventfds;	/* eventfd writes with memory off, and as many with it on */
-	unsigned long ioeventfd_idle_ms;	/* from registering it to its first write */
-	bool iommufd;			/* /dev/iommu + the vfio cdev instead of container/group */
+	unsigned long ioeventfds; /* eventfd writes with memory off, and as many with it on */
+	unsigned long ioeventfd_idle_ms; /* from registering it to its first write */
+	bool iommufd;			 /* /dev/iommu + the vfio cdev instead of container/group */
 	bool no_dma;
 	bool quiet;
 };
 
 /* What happened.  Only the main thread writes this; workers have their own. */
 struct truth {
-	uint64_t touches;		/* BAR mmap touches (32-bit loads), any outcome */
-	uint64_t sigbus;		/* SIGBUS caught in the handler, all threads */
-	uint64_t preads;		/* pread() calls on BAR0, any outcome */
-	uint64_t pwrites;		/* pwrite() calls on BAR0, any outcome */
-	uint64_t eio;			/* BAR0 pread/pwrite calls that failed with EIO */
+	uint64_t touches; /* BAR mmap touches (32-bit loads), any outcome */
+	uint64_t sigbus;  /* SIGBUS caught in the handler, all threads */
+	uint64_t preads;  /* pread() calls on BAR0, any outcome */
+	uint64_t pwrites; /* pwrite() calls on BAR0, any outcome */
+	uint64_t eio;	  /* BAR0 pread/pwrite calls that failed with EIO */
 	uint64_t bar_reads_ok;
 	uint64_t bar_writes_ok;
-	uint64_t nopage;		/* successful faults measured around BAR accesses */
-	uint64_t nopage_model;		/* faults the model says those accesses must take */
-	uint64_t other_faults;		/* faults measured around accesses that raised SIGBUS */
-	uint64_t mmio_ops;		/* edu register accesses for DMA (not counted as touches) */
+	uint64_t nopage;       /* successful faults measured around BAR accesses */
+	uint64_t nopage_model; /* faults the model says those accesses must take */
+	uint64_t other_faults; /* faults measured around accesses that raised SIGBUS */
+	uint64_t mmio_ops;     /* edu register accesses for DMA (not counted as touches) */
 	uint64_t config_reads;
-	uint64_t command_writes;	/* every successful PCI_COMMAND write */
-	uint64_t memory_disables;	/* COMMAND writes that cleared MEMORY */
-	uint64_t memory_enables;	/* COMMAND writes that set MEMORY after it was clear */
+	uint64_t command_writes;  /* every successful PCI_COMMAND write */
+	uint64_t memory_disables; /* COMMAND writes that cleared MEMORY */
+	uint64_t memory_enables;  /* COMMAND writes that set MEMORY after it was clear */
 	uint64_t resets;
-	uint64_t zaps;			/* memory_disables + resets */
+	uint64_t zaps; /* memory_disables + resets */
 	uint64_t dma_map_bytes;
 	uint64_t pages_pinned;
 	uint64_t pages_unpinned;
-	int64_t locked_pinned;		/* VmLck delta across MAP_DMA, in pages */
-	int64_t locked_unpinned;	/* VmLck delta across UNMAP_DMA, in pages */
-	int64_t pinvm_pinned;		/* VmPin delta across the map, in pages */
-	int64_t pinvm_unpinned;		/* VmPin delta across the unmap, in pages */
-	uint64_t ioas_maps;		/* IOMMU_IOAS_MAP ioctls issued (--iommufd) */
+	int64_t locked_pinned;	 /* VmLck delta across MAP_DMA, in pages */
+	int64_t locked_unpinned; /* VmLck delta across UNMAP_DMA, in pages */
+	int64_t pinvm_pinned;	 /* VmPin delta across the map, in pages */
+	int64_t pinvm_unpinned;	 /* VmPin delta across the unmap, in pages */
+	uint64_t ioas_maps;	 /* IOMMU_IOAS_MAP ioctls issued (--iommufd) */
 	uint64_t ioas_map_errors;
-	uint64_t ioas_unmaps;		/* IOMMU_IOAS_UNMAP ioctls that succeeded */
+	uint64_t ioas_unmaps; /* IOMMU_IOAS_UNMAP ioctls that succeeded */
 	/*
 	 * eventfd writes the kernel consumed (so each ran vfio's ioeventfd
 	 * handler once) while memory was disabled, and while it was enabled.
@@ -125,26 +125,26 @@ struct truth {
 	uint64_t ioeventfd_writes_disabled;
 	uint64_t ioeventfd_writes_enabled;
 	struct {
-		uint64_t landed;	/* enabled writes seen in the register */
-		uint64_t landed_late;	/* ... only after the write() returned */
-		uint64_t undrained;	/* writes the kernel did not consume */
-		bool registered;	/* VFIO_DEVICE_IOEVENTFD succeeded */
-		bool unregistered;	/* ... and the fd -1 form removed it */
-		bool disabled_kept;	/* no disabled write reached the register */
+		uint64_t landed;      /* enabled writes seen in the register */
+		uint64_t landed_late; /* ... only after the write() returned */
+		uint64_t undrained;   /* writes the kernel did not consume */
+		bool registered;      /* VFIO_DEVICE_IOEVENTFD succeeded */
+		bool unregistered;    /* ... and the fd -1 form removed it */
+		bool disabled_kept;   /* no disabled write reached the register */
 	} ioeventfd;
 	uint64_t dma_roundtrips;
 	bool dma_ok;
 	uint64_t anomalies;
 	struct {
-		double seconds;		/* measured length of the toggle loop */
-		uint64_t toggles;	/* complete disable + enable cycles */
+		double seconds;	  /* measured length of the toggle loop */
+		uint64_t toggles; /* complete disable + enable cycles */
 		uint64_t touches;
 		uint64_t sigbus;
 		uint64_t preads;
 		uint64_t eio;
-		uint64_t faults;	/* measured, not exact: see faults_exact */
-		double write_ms_total;	/* time spent in PCI_COMMAND writes */
-		double write_ms_max;	/* (memory_lock write side, and the zap) */
+		uint64_t faults;       /* measured, not exact: see faults_exact */
+		double write_ms_total; /* time spent in PCI_COMMAND writes */
+		double write_ms_max;   /* (memory_lock write side, and the zap) */
 	} stress;
 	struct {
 		double setup, basic, stress, ioeventfd, dma, resets, teardown, total;
@@ -156,29 +156,29 @@ struct wl {
 	char bdf[64];
 	char group_path[PATH_MAX];
 	int group_no;
-	char cdev_path[PATH_MAX];	/* --iommufd: /dev/vfio/devices/vfioN */
+	char cdev_path[PATH_MAX]; /* --iommufd: /dev/vfio/devices/vfioN */
 	int container;
 	int group;
 	int device;
-	int iommufd;		/* --iommufd: /dev/iommu */
+	int iommufd; /* --iommufd: /dev/iommu */
 	uint32_t ioas_id;
-	uint32_t iommufd_devid;	/* from VFIO_DEVICE_BIND_IOMMUFD */
+	uint32_t iommufd_devid; /* from VFIO_DEVICE_BIND_IOMMUFD */
 	uint32_t hwpt_id;	/* from VFIO_DEVICE_ATTACH_IOMMUFD_PT */
 	int efd;		/* --ioeventfds: the eventfd */
 	struct vfio_region_info bar;
 	struct vfio_region_info cfg;
 	uint16_t vendor;
 	uint16_t devid;
-	uint16_t cmd;		/* PCI_COMMAND with MEMORY set, written back on restore */
+	uint16_t cmd; /* PCI_COMMAND with MEMORY set, written back on restore */
 	bool mem_disabled;
 	long page;
 	uint8_t *dma_buf;
 	bool dma_mapped;
 	volatile uint8_t *bar_map;
 	size_t bar_len;
-	bool populated;		/* model: BAR page mapped in our page tables */
-	bool model_known;	/* false after stress: the workers may have refaulted it */
-	bool unsupported;	/* set-up failed for want of kernel support: EXIT_UNSUPPORTED */
+	bool populated;	  /* model: BAR page mapped in our page tables */
+	bool model_known; /* false after stress: the workers may have refaulted it */
+	bool unsupported; /* set-up failed for want of kernel support: EXIT_UNSUPPORTED */
 	struct truth t;
 };
 
