@@ -88,7 +88,7 @@ check_lockdep_run() {
 	done <<< "$edges"
 	check_gt "$kernel lockdep oracle: edges compared" "$n" 0
 	# Lockdep's own edges among the classes vfio-trace tracks that it missed.
-	local tracked='&mm->mmap_lock|&vdev->vma_lock|&vdev->memory_lock|&mapping->i_mmap_rwsem|&vdev->igate'
+	local tracked='&mm->mmap_lock|&vdev->vma_lock|&vdev->memory_lock|&mapping->i_mmap_rwsem|&vdev->igate|fs_reclaim'
 	local missed
 	missed=$(awk -F'\t' -v t="$tracked" 'BEGIN { n = split(t, a, "|"); for (i = 1; i <= n; i++) k[a[i]] = 1 }
 		($1 in k) && ($2 in k) && $1 != $2' "$graph" | while IFS=$'\t' read -r from to; do
