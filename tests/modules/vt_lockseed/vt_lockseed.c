@@ -38,6 +38,8 @@
  *              failed one (no such file, no memory) returns the error and
  *              does not count.
  *   count      completed triggers since the module was loaded
+ *   alloc      write anything: the trigger's allocation alone, under no lock
+ *              (the control of the same memory pressure); not counted
  *   lock_addr  the address of vt_lockseed_lock, as /proc/kallsyms prints it
  *              (16 hex digits, no 0x)
  *
@@ -110,6 +112,25 @@ out_free:
 	return err ? err : len;
 }
 
+/* The control: the same allocation, under no lock. With it the test makes
+ * the same memory pressure without the seeds' order, and vfio-trace must find
+ * no cycle then. */
+static ssize_t alloc_write(struct file *file, const char __user *ubuf, size_t len, loff_t *ppos)
+{
+	struct page *pages = alloc_pages(GFP_KERNEL, VT_LOCKSEED_ORDER);
+
+	if (!pages)
+		return -ENOMEM;
+	__free_pages(pages, VT_LOCKSEED_ORDER);
+	return len;
+}
+
+static const struct file_operations alloc_fops = {
+	.owner = THIS_MODULE,
+	.write = alloc_write,
+	.llseek = noop_llseek,
+};
+
 static const struct file_operations trigger_fops = {
 	.owner = THIS_MODULE,
 	.write = trigger_write,
@@ -137,6 +158,7 @@ static int __init vt_lockseed_init(void)
 	if (IS_ERR(vt_lockseed_dir))
 		return PTR_ERR(vt_lockseed_dir); /* no debugfs in this kernel */
 	debugfs_create_file("trigger", 0200, vt_lockseed_dir, NULL, &trigger_fops);
+	debugfs_create_file("alloc", 0200, vt_lockseed_dir, NULL, &alloc_fops);
 	debugfs_create_file("count", 0444, vt_lockseed_dir, NULL, &count_fops);
 	debugfs_create_file("lock_addr", 0400, vt_lockseed_dir, NULL, &lock_addr_fops);
 	return 0;

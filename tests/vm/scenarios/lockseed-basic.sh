@@ -19,7 +19,8 @@
 #      unmapping its pages (try_to_unmap) and finding its i_mmap_rwsem held
 #      by a trigger (folio_referenced -1)
 #      Meanwhile `vfio-trace lockdep --lock vt_lockseed_lock` runs twice:
-#      over a window of the same pressure without a trigger (control.json),
+#      over the same pressure and the triggers' allocations without their
+#      locks (the fixture's alloc file: control.json),
 #      and over the triggers (lockdep.json, lockdep.dot). Each attaches and
 #      detaches while the readers are stopped (see the oops note below).
 #   4. rmmod, insmod again (count 0, one trigger counts 1), rmmod
@@ -188,7 +189,14 @@ readers_stop() {
 }
 # The control: the same pressure, reclaim walking the same file, no trigger.
 readers_start
-sleep 10	# under TCG, reclaim took a mapped page's rmap lock every second or so
+# The control: the triggers' allocations, as many and as often, without the
+# fixture's locks around them.
+i=0
+while [ $i -lt "$PRESSURE" ]; do
+	echo 1 >"$D/alloc" || vt_fail "the control allocation failed"
+	i=$((i + 1))
+	usleep 20000
+done
 readers_stop
 lockdep_stop control
 readers_start
