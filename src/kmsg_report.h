@@ -195,7 +195,7 @@ struct vt_kmsg_parser;
 /* The report is valid during the call only. */
 typedef void (*vt_kmsg_report_fn)(const struct vt_kmsg_report *r, void *ctx);
 
-/* NULL when out of memory (one allocation of about 500 KiB). */
+/* NULL when out of memory (one allocation of about 380 KiB). */
 struct vt_kmsg_parser *vt_kmsg_new(vt_kmsg_report_fn fn, void *ctx);
 void vt_kmsg_free(struct vt_kmsg_parser *p);
 /* One /dev/kmsg record as read(2) returns it, or one or more lines of dmesg
