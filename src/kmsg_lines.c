@@ -93,6 +93,9 @@ enum vt_kmsg_kind kline_title(const char *s, bool after_banner)
 	struct vt_kmsg_task t;
 	bool cut = false;
 
+	/* Every line is asked: most start with none of the titles' letters. */
+	if (!s[0] || !strchr("W[IBwN", s[0]))
+		return VT_KMSG_KIND_MAX;
 	for (size_t i = 0; i < sizeof(lockdep_titles) / sizeof(lockdep_titles[0]); i++)
 		if (!strcmp(s, lockdep_titles[i].title))
 			return lockdep_titles[i].kind;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
 #include "kmsg_record.h"
+#include "strscan.h"
 
 /* The line being built: the stored form, cut at VT_KMSG_LINE_MAX - 1. */
 struct line_buf {
@@ -71,6 +72,24 @@ static void put_byte(struct line_buf *b, unsigned char c)
 	b->len += n;
 }
 
+/* The bytes stored as they are: printable ASCII but the backslash. */
+static __u64 escaped_bytes(__u64 x)
+{
+	return strscan_unprintable(x) | strscan_equal(x, '\\');
+}
+
+/* s[0..n): whole words of plain text at once (most of a log is), the rest
+ * byte by byte. Returns how many bytes of s were plain and copied. */
+static size_t put_plain(struct line_buf *b, const char *s, size_t n)
+{
+	size_t room = sizeof(b->text) - 1 - b->len, k;
+	bool at_nul;
+
+	k = strscan_copy(b->text + b->len, s, n < room ? n : room, escaped_bytes, &at_nul);
+	b->len += k;
+	return k;
+}
+
 static void emit(struct line_buf *b)
 {
 	b->text[b->len] = '\0';
@@ -138,8 +157,12 @@ static size_t parse_kmsg_header(const char *raw, size_t n, struct vt_kmsg_line *
 static void decode_kmsg_message(struct line_buf *b, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+		unsigned char c;
 
+		i += put_plain(b, s + i, n - i);
+		if (i == n)
+			break;
+		c = (unsigned char)s[i];
 		if (c == '\\' && i + 1 < n && s[i + 1] == 'x') {
 			int hi = i + 2 < n ? hex_value(s[i + 2]) : -1;
 			int lo = i + 3 < n ? hex_value(s[i + 3]) : -1;
@@ -258,8 +281,11 @@ static void decode_text_line(struct vt_kmsg_decoder *d, struct line_buf *b, cons
 message:
 	if (end > p && end[-1] == '\r')
 		end--;
-	for (; p < end; p++)
-		put_byte(b, (unsigned char)*p);
+	while (p < end) {
+		p += put_plain(b, p, (size_t)(end - p));
+		if (p < end)
+			put_byte(b, (unsigned char)*p++);
+	}
 	emit(b);
 }
 
