@@ -49,6 +49,7 @@ struct vt_kmsg_parser {
 	bool ident_seen;	/* SEC_HEAD: the kernel ident line */
 	bool call_trace;	/* a "Call Trace:" of its last dump was seen */
 	bool frames;		/* ... and frames after it: a line of no dump's shape ends it */
+	unsigned foreign;	/* lines in a row that were someone else's */
 	bool has_holder;
 	struct vt_kmsg_task holder;	/* of the lock list being read */
 	struct vt_kmsg_chain_entry *entry;	/* being filled, NULL if dropped */
@@ -503,6 +504,7 @@ static void take_line(struct vt_kmsg_parser *p, const struct vt_kmsg_line *l)
 {
 	struct vt_kmsg_report *r = &p->r;
 
+	p->foreign = 0;
 	if (p->handed) {
 		p->stats.dropped++;
 		return;
@@ -542,6 +544,8 @@ static void interleave(struct vt_kmsg_parser *p)
 	p->stats.interleaved++;
 	if (!p->handed)
 		p->r.interleaved++;
+	if (++p->foreign == VT_KMSG_MAX_FOREIGN)
+		end_report(p, VT_KMSG_END_UNRELATED);
 }
 
 /* The pending banner opened no report: it was someone else's. */
@@ -595,6 +599,7 @@ static void begin_report(struct vt_kmsg_parser *p, enum vt_kmsg_kind kind,
 	p->handed = false;
 	p->want = WANT_NONE;
 	p->ident_seen = false;
+	p->foreign = 0;
 	p->call_trace = false;
 	p->frames = false;
 	p->has_holder = false;

@@ -23,6 +23,9 @@
  *    the locks once);
  *  - at a quiet gap: a line stamped VT_KMSG_QUIET_US or more after the
  *    report's last line;
+ *  - after VT_KMSG_MAX_FOREIGN lines in a row that are someone else's: a
+ *    report whose stack dump never comes (lockdep prints none when it has
+ *    no room left for stack traces) in a log without timestamps;
  *  - at vt_kmsg_flush(), which the reader calls when nothing more is coming
  *    for now (end of a saved log, or its poll() timed out);
  *  - at the limits: VT_KMSG_MAX_LINES lines or VT_KMSG_MAX_TEXT bytes of
@@ -63,6 +66,8 @@
  * list in one pass: lines of one report are milliseconds apart, seconds when
  * a slow console holds the printing task. */
 #define VT_KMSG_QUIET_US (5 * 1000000ULL)
+/* Other CPUs print while lockdep does, a few lines, not hundreds in a row. */
+#define VT_KMSG_MAX_FOREIGN 200
 
 enum vt_kmsg_kind {
 	VT_KMSG_CIRCULAR,	/* "WARNING: possible circular locking dependency detected" */
@@ -78,7 +83,8 @@ enum vt_kmsg_kind {
 
 enum vt_kmsg_end {
 	VT_KMSG_END_MARKER,	/* its own end marker (</TASK>, the "=====" of the lock list) */
-	VT_KMSG_END_UNRELATED,	/* a line that cannot be part of it, after its last stack dump */
+	VT_KMSG_END_UNRELATED,	/* a line that cannot be part of it, after its last stack
+				 * dump, or VT_KMSG_MAX_FOREIGN in a row before it */
 	VT_KMSG_END_NEXT,	/* another report began */
 	VT_KMSG_END_QUIET,	/* a line VT_KMSG_QUIET_US or more later */
 	VT_KMSG_END_FLUSH,	/* vt_kmsg_flush(): nothing more came */

@@ -564,6 +564,32 @@ static void feed_str(struct vt_kmsg_parser *p, const char *s)
 	vt_kmsg_feed(p, s, strlen(s));
 }
 
+/* A report whose dump never comes, in a log without timestamps (so no
+ * quiet gap): over after VT_KMSG_MAX_FOREIGN lines in a row not its own. */
+static void test_never_ends(void **state)
+{
+	struct got g = { 0 };
+	struct vt_kmsg_parser *p = vt_kmsg_new(collect, &g);
+	const struct vt_kmsg_stats *st = vt_kmsg_stats(p);
+	char line[128];
+
+	feed_str(p, "================================\n"
+		    "WARNING: inconsistent lock state\n"
+		    "6.12.15 #1 Not tainted\n"
+		    "--------------------------------\n");
+	for (int i = 0; i < VT_KMSG_MAX_FOREIGN + 50; i++) {
+		snprintf(line, sizeof(line), "eno1: link flap %d\n", i);
+		feed_str(p, line);
+	}
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.r[0]->end, VT_KMSG_END_UNRELATED);
+	assert_int_equal(g.r[0]->nlines, 4);
+	assert_int_equal(g.r[0]->interleaved, VT_KMSG_MAX_FOREIGN);
+	assert_int_equal(st->unrelated, 50);
+	vt_kmsg_free(p);
+	got_free(&g);
+}
+
 /* More of everything than a report keeps: cut, counted, still ended by its
  * own marker. */
 static void test_huge_arrays(void **state)
@@ -832,6 +858,7 @@ int run_kmsg_report_tests(void)
 		cmocka_unit_test(test_interleaved_kmsg),
 		cmocka_unit_test(test_interleaved_text),
 		cmocka_unit_test(test_cut_off),
+		cmocka_unit_test(test_never_ends),
 		cmocka_unit_test(test_huge_arrays),
 		cmocka_unit_test(test_huge_lines),
 		cmocka_unit_test(test_huge_text),
