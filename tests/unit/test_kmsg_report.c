@@ -71,6 +71,11 @@ static void feed_lines(struct vt_kmsg_parser *p, const char *buf, size_t len)
 	}
 }
 
+static void feed_str(struct vt_kmsg_parser *p, const char *s)
+{
+	vt_kmsg_feed(p, s, strlen(s));
+}
+
 /* The fixture kmsg/NAME, fed line by line, then flushed. */
 static struct vt_kmsg_parser *parse(const char *name, struct got *g)
 {
@@ -465,6 +470,52 @@ static void test_soft_lockup(void **state)
 	got_free(&g);
 }
 
+/* Real records of the 6.12 lockdep kernel of the test bed: its whole boot
+ * (tabs, KEY=VALUE lines, a multi-line record) holds no report; its SysRq d
+ * list, after a hung task's title, is that task's list of the system's locks
+ * (the "sysrq:" line before it someone else's). */
+static void test_real_6_12_records(void **state)
+{
+	static const char title[] = "INFO: task cat:111 blocked for more than 122 seconds.\n";
+	struct got g = { 0 };
+	struct vt_kmsg_parser *p = parse("boot-sysrq-6.12.kmsg", &g);
+	const struct vt_kmsg_stats *st = vt_kmsg_stats(p);
+	struct vt_kmsg_report *r;
+	size_t len, from;
+	char *buf;
+
+	assert_int_equal(g.n, 0);
+	assert_int_equal(st->decode.records, 457);
+	assert_int_equal(st->decode.dict_lines, 168);
+	assert_int_equal(st->decode.malformed + st->decode.bad_escapes + st->decode.lines_cut, 0);
+	assert_int_equal(st->unrelated, st->lines);
+	vt_kmsg_free(p);
+
+	p = vt_kmsg_new(collect, &g);
+	buf = slurp("kmsg/boot-sysrq-6.12.kmsg", &len);
+	from = (size_t)(strstr(buf, "6,443,11796060,-;sysrq: Show Locks Held") - buf);
+	feed_str(p, title);
+	feed_lines(p, buf + from, len - from);
+	vt_kmsg_flush(p);
+	assert_int_equal(g.n, 1);
+	r = g.r[0];
+	assert_int_equal(r->kind, VT_KMSG_HUNG_TASK);
+	assert_int_equal(r->end, VT_KMSG_END_MARKER);
+	assert_int_equal(r->interleaved, 1);
+	assert_int_equal(r->nheld, 6);
+	assert_held(&r->held[0], "sh", 109, 0, "sb_writers#4", "ksys_write+0x75/0x100");
+	assert_string_equal(r->held[0].lock.addr, "ff110000063e4428");
+	assert_held(&r->held[2], "sh", 109, 2, "rcu_read_lock", "debug_show_all_locks+0x36/0x1c0");
+	assert_held(&r->held[3], "cat", 110, 0, "&user->lock", "devkmsg_read+0x69/0x220");
+	assert_held(&r->held[5], "cat", 111, 1, "&ldata->atomic_read_lock",
+		    "n_tty_read+0x526/0x670");
+	assert_int_equal(r->nlocks, 5);
+	assert_int_equal(r->seq_last, 455);
+	free(buf);
+	vt_kmsg_free(p);
+	got_free(&g);
+}
+
 /* Records of other callers (one indented, as a frame would be), a process's
  * record, a splat title faked by a process, and a record lost: the same
  * report, the four counted, the loss marked. */
@@ -557,11 +608,6 @@ static void test_cut_off(void **state)
 	assert_int_equal(vt_kmsg_stats(p)->unrelated, 3);
 	vt_kmsg_free(p);
 	got_free(&g);
-}
-
-static void feed_str(struct vt_kmsg_parser *p, const char *s)
-{
-	vt_kmsg_feed(p, s, strlen(s));
 }
 
 /* A report whose dump never comes, in a log without timestamps (so no
@@ -855,6 +901,7 @@ int run_kmsg_report_tests(void)
 		cmocka_unit_test(test_hung_task),
 		cmocka_unit_test(test_hung_task_no_lockdep),
 		cmocka_unit_test(test_soft_lockup),
+		cmocka_unit_test(test_real_6_12_records),
 		cmocka_unit_test(test_interleaved_kmsg),
 		cmocka_unit_test(test_interleaved_text),
 		cmocka_unit_test(test_cut_off),
