@@ -188,11 +188,12 @@ check-format:
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 1
 FUZZ_OUT := $(OUTPUT)/fuzz
-FUZZ_NAMES := cli values render diff kallsyms
+FUZZ_NAMES := cli values render diff kallsyms kmsg
 FUZZ_BINS := $(patsubst %,$(FUZZ_OUT)/fuzz_%,$(FUZZ_NAMES))
 # The parsers, the snapshot model, the analyses and the renderers: no libbpf,
 # no kernel.
-FUZZ_SRCS := $(addprefix src/,cli.c hist.c kallsyms.c json_writer.c lock_order.c names.c render_dot.c \
+FUZZ_SRCS := $(addprefix src/,cli.c hist.c kallsyms.c kmsg_lines.c kmsg_record.c kmsg_report.c \
+	     json_writer.c lock_order.c names.c render_dot.c \
 	     render_json.c render_json_events.c render_json_lock_order.c render_prom.c \
 	     render_text.c render_text_events.c render_text_lock_order.c snapshot.c utf8.c)
 FUZZ_CFLAGS := -g -O2 -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter \

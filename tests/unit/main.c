@@ -28,6 +28,7 @@ int main(void)
 	failed += run_cli_tests();
 	failed += run_kallsyms_tests();
 	failed += run_lock_order_tests();
+	failed += run_kmsg_report_tests();
 
 	if (failed)
 		fprintf(stderr, "unit tests: %d failed\n", failed);

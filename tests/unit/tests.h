@@ -22,5 +22,6 @@ int run_textfile_tests(void);
 int run_cli_tests(void);
 int run_kallsyms_tests(void);
 int run_lock_order_tests(void);
+int run_kmsg_report_tests(void);
 
 #endif
