@@ -101,9 +101,9 @@ enum vt_kmsg_kind kline_title(const char *s, bool after_banner)
 			return lockdep_titles[i].kind;
 	/* Lockdep's other reports share the banner and the grammar; the title
 	 * is kept in the report. "BUG: Invalid wait context" is lockdep's too. */
-	if (after_banner && ((starts(s, "WARNING: ") && !starts(s, "WARNING: CPU: ")) ||
-			     starts(s, "[ BUG: Invalid wait context ]") ||
-			     starts(s, "BUG: Invalid wait context")))
+	if (after_banner &&
+	    ((starts(s, "WARNING: ") && !starts(s, "WARNING: CPU: ")) ||
+	     starts(s, "[ BUG: Invalid wait context ]") || starts(s, "BUG: Invalid wait context")))
 		return VT_KMSG_LOCKDEP_OTHER;
 	if (starts(s, "INFO: task ") && kline_hung_task(s, &t, &cut))
 		return VT_KMSG_HUNG_TASK;

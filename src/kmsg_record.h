@@ -29,10 +29,10 @@
 #define VT_KMSG_CALLER_LEN 16
 
 struct vt_kmsg_line {
-	const char *text;	/* stored form, NUL-terminated */
+	const char *text; /* stored form, NUL-terminated */
 	size_t len;
-	__u64 seq;		/* /dev/kmsg sequence number, when has_seq */
-	__u64 ts_us;		/* kernel timestamp, microseconds since boot, when has_ts */
+	__u64 seq;   /* /dev/kmsg sequence number, when has_seq */
+	__u64 ts_us; /* kernel timestamp, microseconds since boot, when has_ts */
 	bool has_seq;
 	bool has_ts;
 	/* Facility 0: printed by the kernel. A process writing to /dev/kmsg
@@ -40,19 +40,19 @@ struct vt_kmsg_line {
 	 * splat it fakes is never taken for the kernel's. Text without a
 	 * "<PRIO>" counts as the kernel's. */
 	bool kernel;
-	bool cut;		/* longer than VT_KMSG_LINE_MAX - 1 bytes stored */
-	char caller[VT_KMSG_CALLER_LEN];	/* "T<pid>" or "C<cpu>", "" when not printed */
+	bool cut;			 /* longer than VT_KMSG_LINE_MAX - 1 bytes stored */
+	char caller[VT_KMSG_CALLER_LEN]; /* "T<pid>" or "C<cpu>", "" when not printed */
 };
 
 /* Counted, never silent: what the decoder met that was not plain. */
 struct vt_kmsg_decode_stats {
-	__u64 records;		/* /dev/kmsg records */
-	__u64 text_lines;	/* lines of dmesg text (malformed records included) */
-	__u64 malformed;	/* started like a /dev/kmsg header but was not one: taken as text */
-	__u64 bad_escapes;	/* a "\x" in a record without two hex digits: kept as text */
-	__u64 lines_cut;	/* lines longer than VT_KMSG_LINE_MAX - 1 */
-	__u64 dict_lines;	/* " KEY=VALUE" lines of records, skipped */
-	__u64 continued;	/* unstamped lines given to the stamped record above them */
+	__u64 records;	   /* /dev/kmsg records */
+	__u64 text_lines;  /* lines of dmesg text (malformed records included) */
+	__u64 malformed;   /* started like a /dev/kmsg header but was not one: taken as text */
+	__u64 bad_escapes; /* a "\x" in a record without two hex digits: kept as text */
+	__u64 lines_cut;   /* lines longer than VT_KMSG_LINE_MAX - 1 */
+	__u64 dict_lines;  /* " KEY=VALUE" lines of records, skipped */
+	__u64 continued;   /* unstamped lines given to the stamped record above them */
 };
 
 /* What the decoder keeps from one call to the next. */
@@ -62,7 +62,7 @@ struct vt_kmsg_decoder {
 	 * indented as wide as the first line's prefix: such a line is that
 	 * record's. 0 when the last line was not a stamped text line. */
 	size_t cont_indent;
-	struct vt_kmsg_line cont;	/* the record's metadata, text unused */
+	struct vt_kmsg_line cont; /* the record's metadata, text unused */
 	/* The last line was a /dev/kmsg record's (or its KEY=VALUE lines):
 	 * " KEY=VALUE" is the record's too, even fed on its own. */
 	bool after_record;

@@ -11,14 +11,14 @@
 
 /* Where in its report the parser is: what the next lines are expected to be. */
 enum section {
-	SEC_HEAD,	/* lockdep: the kernel's ident line, up to the dashes */
-	SEC_DETAIL,	/* lockdep's other reports: their own words, up to a blank line */
-	SEC_BODY,	/* lockdep: tasks, locks, lock lists, scenarios */
-	SEC_CHAIN,	/* lockdep: "-> #N" entries and their frames */
-	SEC_CHAIN_OF,	/* lockdep: the line after "Chain exists of:" */
-	SEC_STACK,	/* the last stack dump: lockdep's "stack backtrace:", a soft lockup's */
-	SEC_HUNG,	/* blocked tasks and their stacks */
-	SEC_ALL_LOCKS,	/* "Showing all locks held in the system:", up to its "=====" */
+	SEC_HEAD,      /* lockdep: the kernel's ident line, up to the dashes */
+	SEC_DETAIL,    /* lockdep's other reports: their own words, up to a blank line */
+	SEC_BODY,      /* lockdep: tasks, locks, lock lists, scenarios */
+	SEC_CHAIN,     /* lockdep: "-> #N" entries and their frames */
+	SEC_CHAIN_OF,  /* lockdep: the line after "Chain exists of:" */
+	SEC_STACK,     /* the last stack dump: lockdep's "stack backtrace:", a soft lockup's */
+	SEC_HUNG,      /* blocked tasks and their stacks */
+	SEC_ALL_LOCKS, /* "Showing all locks held in the system:", up to its "=====" */
 };
 
 /* Which of the locks of a lockdep report the next print_lock() line is. */
@@ -30,10 +30,10 @@ enum want {
 
 /* What a line is to the open report. */
 enum verdict {
-	TAKE,		/* one of its lines */
-	TAKE_END,	/* its last line */
-	OTHERS,		/* someone else's, printed in the middle of it */
-	NOT_MINE,	/* someone else's after its last stack dump: it is over */
+	TAKE,	  /* one of its lines */
+	TAKE_END, /* its last line */
+	OTHERS,	  /* someone else's, printed in the middle of it */
+	NOT_MINE, /* someone else's after its last stack dump: it is over */
 };
 
 struct vt_kmsg_parser {
@@ -42,21 +42,21 @@ struct vt_kmsg_parser {
 	struct vt_kmsg_decoder decoder;
 	struct vt_kmsg_stats stats;
 
-	bool open;		/* a report is being read */
-	bool handed;		/* ... and was handed over at its limits: its lines are dropped */
+	bool open;   /* a report is being read */
+	bool handed; /* ... and was handed over at its limits: its lines are dropped */
 	enum section sec;
 	enum want want;
-	bool ident_seen;	/* SEC_HEAD: the kernel ident line */
-	bool call_trace;	/* a "Call Trace:" of its last dump was seen */
-	bool frames;		/* ... and frames after it: a line of no dump's shape ends it */
-	unsigned foreign;	/* lines in a row that were someone else's */
+	bool ident_seen;  /* SEC_HEAD: the kernel ident line */
+	bool call_trace;  /* a "Call Trace:" of its last dump was seen */
+	bool frames;	  /* ... and frames after it: a line of no dump's shape ends it */
+	unsigned foreign; /* lines in a row that were someone else's */
 	bool has_holder;
-	struct vt_kmsg_task holder;	/* of the lock list being read */
-	struct vt_kmsg_chain_entry *entry;	/* being filled, NULL if dropped */
+	struct vt_kmsg_task holder;	   /* of the lock list being read */
+	struct vt_kmsg_chain_entry *entry; /* being filled, NULL if dropped */
 
 	/* A "=====" not yet known to open a lockdep report: the next line says. */
 	bool banner;
-	bool banner_in_report;	/* met inside the open report: its interleaved if not */
+	bool banner_in_report; /* met inside the open report: its interleaved if not */
 	struct vt_kmsg_line banner_line;
 	char banner_text[VT_KMSG_LINE_MAX];
 
@@ -466,12 +466,9 @@ static enum verdict lockup_line(struct vt_kmsg_parser *p, const char *s)
 static enum verdict report_line(struct vt_kmsg_parser *p, const char *s)
 {
 	switch (p->r.kind) {
-	case VT_KMSG_HUNG_TASK:
-		return hung_line(p, s);
-	case VT_KMSG_SOFT_LOCKUP:
-		return lockup_line(p, s);
-	default:
-		return lockdep_line(p, s);
+	case VT_KMSG_HUNG_TASK: return hung_line(p, s);
+	case VT_KMSG_SOFT_LOCKUP: return lockup_line(p, s);
+	default: return lockdep_line(p, s);
 	}
 }
 
@@ -615,9 +612,7 @@ static void begin_report(struct vt_kmsg_parser *p, enum vt_kmsg_kind kind,
 		if (kline_soft_lockup(l->text, &task, &cut))
 			add_task(r, &task);
 		break;
-	default:
-		p->sec = SEC_HEAD;
-		break;
+	default: p->sec = SEC_HEAD; break;
 	}
 	if (cut)
 		r->truncated = true;
@@ -696,9 +691,7 @@ static void on_line(const struct vt_kmsg_line *l, void *ctx)
 	if (l->kernel && !(l->caller[0] && r->caller[0] && strcmp(l->caller, r->caller)))
 		v = report_line(p, l->text);
 	switch (v) {
-	case TAKE:
-		take_line(p, l);
-		break;
+	case TAKE: take_line(p, l); break;
 	case TAKE_END:
 		take_line(p, l);
 		end_report(p, VT_KMSG_END_MARKER);

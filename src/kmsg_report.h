@@ -54,14 +54,14 @@
 /* A comm is 15 bytes; escaped (\xNN) it may take four times that. */
 #define VT_KMSG_COMM_LEN 64
 #define VT_KMSG_TITLE_LEN 128
-#define VT_KMSG_MAX_TASKS 8		/* hung tasks of one check; the lockdep or lockup task */
-#define VT_KMSG_MAX_CHAIN 16		/* "-> #N" entries of a circular dependency */
-#define VT_KMSG_MAX_FRAMES 32		/* stack frames kept per chain entry */
-#define VT_KMSG_MAX_CLASSES 16		/* classes of "Chain exists of:" */
-#define VT_KMSG_MAX_LOCKS 32		/* distinct lock names mentioned */
-#define VT_KMSG_MAX_HELD 128		/* held locks listed */
-#define VT_KMSG_MAX_LINES 4096		/* lines of one report */
-#define VT_KMSG_MAX_TEXT (256 * 1024)	/* bytes of its text, with the NUL */
+#define VT_KMSG_MAX_TASKS 8	      /* hung tasks of one check; the lockdep or lockup task */
+#define VT_KMSG_MAX_CHAIN 16	      /* "-> #N" entries of a circular dependency */
+#define VT_KMSG_MAX_FRAMES 32	      /* stack frames kept per chain entry */
+#define VT_KMSG_MAX_CLASSES 16	      /* classes of "Chain exists of:" */
+#define VT_KMSG_MAX_LOCKS 32	      /* distinct lock names mentioned */
+#define VT_KMSG_MAX_HELD 128	      /* held locks listed */
+#define VT_KMSG_MAX_LINES 4096	      /* lines of one report */
+#define VT_KMSG_MAX_TEXT (256 * 1024) /* bytes of its text, with the NUL */
 /* Lockdep prints a report in one go with interrupts off, and khungtaskd its
  * list in one pass: lines of one report are milliseconds apart, seconds when
  * a slow console holds the printing task. */
@@ -70,25 +70,25 @@
 #define VT_KMSG_MAX_FOREIGN 200
 
 enum vt_kmsg_kind {
-	VT_KMSG_CIRCULAR,	/* "WARNING: possible circular locking dependency detected" */
-	VT_KMSG_RECURSIVE,	/* "WARNING: possible recursive locking detected" */
-	VT_KMSG_INCONSISTENT,	/* "WARNING: inconsistent lock state" */
-	VT_KMSG_IRQ_INVERSION,	/* "WARNING: possible irq lock inversion dependency detected" */
-	VT_KMSG_LOCKDEP_OTHER,	/* lockdep's other banners: safe -> unsafe order, bad unlock
+	VT_KMSG_CIRCULAR,      /* "WARNING: possible circular locking dependency detected" */
+	VT_KMSG_RECURSIVE,     /* "WARNING: possible recursive locking detected" */
+	VT_KMSG_INCONSISTENT,  /* "WARNING: inconsistent lock state" */
+	VT_KMSG_IRQ_INVERSION, /* "WARNING: possible irq lock inversion dependency detected" */
+	VT_KMSG_LOCKDEP_OTHER, /* lockdep's other banners: safe -> unsafe order, bad unlock
 				 * balance, held lock freed, suspicious RCU usage, ... */
-	VT_KMSG_HUNG_TASK,	/* "INFO: task NAME:PID blocked for more than N seconds." */
-	VT_KMSG_SOFT_LOCKUP,	/* "watchdog: BUG: soft lockup - CPU#N stuck for Ns! [NAME:PID]" */
+	VT_KMSG_HUNG_TASK,     /* "INFO: task NAME:PID blocked for more than N seconds." */
+	VT_KMSG_SOFT_LOCKUP,   /* "watchdog: BUG: soft lockup - CPU#N stuck for Ns! [NAME:PID]" */
 	VT_KMSG_KIND_MAX
 };
 
 enum vt_kmsg_end {
-	VT_KMSG_END_MARKER,	/* its own end marker (</TASK>, the "=====" of the lock list) */
-	VT_KMSG_END_UNRELATED,	/* a line that cannot be part of it, after its last stack
+	VT_KMSG_END_MARKER,    /* its own end marker (</TASK>, the "=====" of the lock list) */
+	VT_KMSG_END_UNRELATED, /* a line that cannot be part of it, after its last stack
 				 * dump, or VT_KMSG_MAX_FOREIGN in a row before it */
-	VT_KMSG_END_NEXT,	/* another report began */
-	VT_KMSG_END_QUIET,	/* a line VT_KMSG_QUIET_US or more later */
-	VT_KMSG_END_FLUSH,	/* vt_kmsg_flush(): nothing more came */
-	VT_KMSG_END_LIMIT,	/* VT_KMSG_MAX_LINES or VT_KMSG_MAX_TEXT reached */
+	VT_KMSG_END_NEXT,      /* another report began */
+	VT_KMSG_END_QUIET,     /* a line VT_KMSG_QUIET_US or more later */
+	VT_KMSG_END_FLUSH,     /* vt_kmsg_flush(): nothing more came */
+	VT_KMSG_END_LIMIT,     /* VT_KMSG_MAX_LINES or VT_KMSG_MAX_TEXT reached */
 	VT_KMSG_END_MAX
 };
 
@@ -98,25 +98,25 @@ enum vt_kmsg_end {
 struct vt_kmsg_task {
 	char comm[VT_KMSG_COMM_LEN];
 	int pid;
-	unsigned long long secs;	/* hung: blocked for; soft lockup: stuck for */
-	int cpu;			/* soft lockup: the CPU; a task named by
+	unsigned long long secs; /* hung: blocked for; soft lockup: stuck for */
+	int cpu;		 /* soft lockup: the CPU; a task named by
 					 * dump_stack()'s header: its CPU; else -1 */
 };
 
 /* A lock as print_lock() shows it: "ffff8880... (&vdev->memory_lock){++++}-{3:3},
  * at: vfio_basic_config_write+0x1a2/0x3c0 [vfio_pci_core]". */
 struct vt_kmsg_lock {
-	char name[VT_KMSG_NAME_LEN];	/* the class as printed, "#N" and "/N" included,
+	char name[VT_KMSG_NAME_LEN]; /* the class as printed, "#N" and "/N" included,
 					 * without "{usage}-{x:y}" */
-	char at[VT_KMSG_NAME_LEN];	/* where it was taken, "" if not printed */
-	char addr[20];			/* the instance's address as printed, "" if none */
+	char at[VT_KMSG_NAME_LEN];   /* where it was taken, "" if not printed */
+	char addr[20];		     /* the instance's address as printed, "" if none */
 };
 
 /* One line of a lock list: " #1: <lock>" under "2 locks held by NAME/PID:". */
 struct vt_kmsg_held {
-	char comm[VT_KMSG_COMM_LEN];	/* the holder */
+	char comm[VT_KMSG_COMM_LEN]; /* the holder */
 	int pid;
-	int depth;			/* the #N */
+	int depth; /* the #N */
 	struct vt_kmsg_lock lock;
 };
 
@@ -126,7 +126,7 @@ struct vt_kmsg_chain_entry {
 	int depth;
 	char name[VT_KMSG_NAME_LEN];
 	unsigned nframes;
-	unsigned frames_dropped;	/* beyond VT_KMSG_MAX_FRAMES */
+	unsigned frames_dropped; /* beyond VT_KMSG_MAX_FRAMES */
 	char frames[VT_KMSG_MAX_FRAMES][VT_KMSG_NAME_LEN];
 };
 
@@ -139,8 +139,8 @@ struct vt_kmsg_report {
 	/* Sequence numbers jumped inside it: records were lost (the reader was
 	 * too slow and the ring buffer overwrote them). */
 	bool gap;
-	char title[VT_KMSG_TITLE_LEN];	/* its first line */
-	char caller[VT_KMSG_CALLER_LEN];	/* printk caller id of its first line, or "" */
+	char title[VT_KMSG_TITLE_LEN];	 /* its first line */
+	char caller[VT_KMSG_CALLER_LEN]; /* printk caller id of its first line, or "" */
 	bool has_seq, has_ts;
 	__u64 seq_first, seq_last;
 	__u64 ts_first_us, ts_last_us;
@@ -175,25 +175,25 @@ struct vt_kmsg_report {
 	unsigned held_dropped;
 	struct vt_kmsg_held held[VT_KMSG_MAX_HELD];
 
-	unsigned nlines;		/* lines in text */
-	unsigned lines_dropped;		/* its lines beyond the limits, not in text */
-	unsigned interleaved;		/* other messages met inside it, not in text */
+	unsigned nlines;	/* lines in text */
+	unsigned lines_dropped; /* its lines beyond the limits, not in text */
+	unsigned interleaved;	/* other messages met inside it, not in text */
 	size_t text_len;
-	char text[VT_KMSG_MAX_TEXT];	/* its lines, each ending in '\n' */
+	char text[VT_KMSG_MAX_TEXT]; /* its lines, each ending in '\n' */
 };
 
 /* Counted, never silent: what became of every line fed. lines = in_reports +
  * interleaved + unrelated + dropped. */
 struct vt_kmsg_stats {
-	struct vt_kmsg_decode_stats decode;	/* of the records and text lines */
+	struct vt_kmsg_decode_stats decode; /* of the records and text lines */
 	__u64 lines;
-	__u64 in_reports;	/* taken into a report */
-	__u64 interleaved;	/* met inside a report, someone else's */
-	__u64 unrelated;	/* outside any report: the rest of the log */
-	__u64 dropped;		/* a report's, beyond its limits */
-	__u64 seq_gaps;		/* sequence numbers that jumped */
+	__u64 in_reports;  /* taken into a report */
+	__u64 interleaved; /* met inside a report, someone else's */
+	__u64 unrelated;   /* outside any report: the rest of the log */
+	__u64 dropped;	   /* a report's, beyond its limits */
+	__u64 seq_gaps;	   /* sequence numbers that jumped */
 	__u64 reports[VT_KMSG_KIND_MAX];
-	__u64 truncated;	/* reports handed over cut */
+	__u64 truncated; /* reports handed over cut */
 };
 
 struct vt_kmsg_parser;

@@ -58,8 +58,7 @@ FUZZ_NO_COVERAGE static uint64_t fnv(uint64_t h, const void *p, size_t n)
 }
 
 /* A string field: NUL-terminated inside its array, printable ASCII before. */
-FUZZ_NO_COVERAGE static uint64_t check_str(uint64_t h, const char *s, size_t size,
-					   const char *what)
+FUZZ_NO_COVERAGE static uint64_t check_str(uint64_t h, const char *s, size_t size, const char *what)
 {
 	const char *nul = memchr(s, '\0', size);
 
@@ -139,8 +138,8 @@ FUZZ_NO_COVERAGE static void on_report(const struct vt_kmsg_report *r, void *ctx
 		h = check_lock(h, r, &r->acquire, "acquire");
 	if (r->has_hold)
 		h = check_lock(h, r, &r->hold, "hold");
-	dropped = r->tasks_dropped || r->chain_dropped || r->classes_dropped ||
-		  r->locks_dropped || r->held_dropped || r->lines_dropped;
+	dropped = r->tasks_dropped || r->chain_dropped || r->classes_dropped || r->locks_dropped ||
+		  r->held_dropped || r->lines_dropped;
 	for (unsigned i = 0; i < r->nchain; i++) {
 		const struct vt_kmsg_chain_entry *e = &r->chain[i];
 
@@ -252,7 +251,9 @@ static size_t wrap(char *hdr, size_t size, const uint8_t *piece, size_t len, uin
 	*ts += c == '~' ? 6000000 : 150;
 	n = snprintf(hdr, size, "%d,%llu,%llu,-%s;", c == '^' ? 12 : 4, (unsigned long long)*seq,
 		     (unsigned long long)*ts,
-		     !(mode & 8) ? "" : c == '!' ? ",caller=T2" : ",caller=T1");
+		     !(mode & 8) ? ""
+		     : c == '!'	 ? ",caller=T2"
+				 : ",caller=T1");
 	return (size_t)n;
 }
 

@@ -227,8 +227,9 @@ static void test_circular_seeds(void **state)
 	/* From the banner to the last register line; the blank line before the
 	 * banner and the messages around it are not the report's. */
 	assert_int_equal(r->nlines, 96);
-	assert_true(!strncmp(r->text, "======================================================\n"
-				      "WARNING: possible circular",
+	assert_true(!strncmp(r->text,
+			     "======================================================\n"
+			     "WARNING: possible circular",
 			     80));
 	assert_non_null(strstr(r->text, "R13: 0000000000000002 R14: 00005586a4c2e6d0 R15: "
 					"0000000000000004\n"));
