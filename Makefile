@@ -74,7 +74,7 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all clean deps test unit demo bench format check-format modules
+.PHONY: all clean deps test unit demo bench soak format check-format modules
 
 all: $(OUTPUT)/vfio-trace $(OUTPUT)/vfio-workload $(OUTPUT)/vt-bpf-progs $(OUTPUT)/vt-mmap-read
 
@@ -96,6 +96,21 @@ $(OUTPUT)/src/%.o: src/%.c | $(OUTPUT)/src $(SKEL)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -c $< -o $@
 
+# The git revision --version reports, in $(OUTPUT)/version.h: rewritten only
+# when it changes, so a new commit rebuilds main.o alone. "unknown" outside a
+# git checkout (a release tarball). VT_GIT_REV=REV overrides it: make deb
+# builds from a copy of the tree and hands the tree's revision down.
+VT_GIT_REV ?= $(shell git -C "$(CURDIR)" describe --always --dirty 2>/dev/null || echo unknown)
+
+$(OUTPUT)/version.h: FORCE | $(OUTPUT)
+	$(Q)printf '#define VT_GIT_REV "%s"\n' "$(VT_GIT_REV)" > $@.tmp; \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+$(OUTPUT)/src/main.o: $(OUTPUT)/version.h
+
+.PHONY: FORCE
+FORCE:
+
 $(OUTPUT)/vfio-trace: $(APP_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(STATIC_LIBS) -o $@
@@ -111,7 +126,8 @@ $(OUTPUT)/vfio-workload: $(WORKLOAD_OBJS) | $(OUTPUT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) -static -pthread $^ -o $@
 
-# Test bed helper: lists loaded BPF programs in the busybox guest.
+# Test bed helper: lists loaded BPF programs (--maps: maps and their entries)
+# in the busybox guest.
 $(OUTPUT)/vt-bpf-progs: tools/vt-bpf-progs.c | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) -O2 -g -std=gnu11 -Wall -Wextra $(WERROR_FLAGS) -static $< $(STATIC_LIBS) -o $@
@@ -155,8 +171,105 @@ demo: all
 bench: all
 	$(Q)$(MAKE) --no-print-directory -C bench run ARGS="$(BENCH_ARGS)"
 
+# An hour of the soak (not in CI, which runs a few minutes of it in
+# tests/e2e/36-vm-soak.sh): RSS, open fds and map entries sampled every
+# minute, judged and written to build/soak/results.md. SOAK_MINUTES,
+# SOAK_KERNEL, SOAK_DEVICES.
+SOAK_MINUTES ?= 60
+SOAK_KERNEL ?= debian-6.1
+SOAK_DEVICES ?= 4
+soak: all
+	$(Q)mkdir -p $(OUTPUT)/soak
+	$(Q)VT_TCG_THREAD=single tests/vm/run-vm --kernel $(SOAK_KERNEL) --edus $(SOAK_DEVICES) --mem 2G \
+		--timeout $$(( $(SOAK_MINUTES) * 60 + 900 )) --out $(OUTPUT)/soak/vm \
+		soak $$(( $(SOAK_MINUTES) * 60 )) 60
+	$(Q)tools/soak-report $(OUTPUT)/soak/vm/guest/soak.txt --out $(OUTPUT)/soak/results.md \
+		--title "Soak: $(SOAK_KERNEL), $(SOAK_DEVICES) devices, $(SOAK_MINUTES) minutes"
+	@echo "soak: $(OUTPUT)/soak/results.md"
+
 clean:
 	$(Q)rm -rf $(OUTPUT)
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the static binary, and what
+# doc/ and contrib/ hold of the man page, bash completion, systemd units,
+# alert rules and Grafana dashboard. The units name /usr/sbin/vfio-trace; they
+# get $(SBINDIR) instead. The rules' promtool tests (*.test.yml) are left out:
+# they are not rule files, and a rule_files glob over the directory would take
+# them for some. make uninstall with the same variables removes those files,
+# and vfio-trace's own directories once empty; the shared ones (sbin, man8...)
+# stay, as they were maybe there before.
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+PKGDATADIR ?= $(DATADIR)/vfio-trace
+INSTALL ?= install
+
+INSTALL_MAN := $(wildcard doc/vfio-trace.8)
+INSTALL_BASHCOMP := $(wildcard contrib/bash-completion/vfio-trace)
+INSTALL_UNITS := $(wildcard contrib/systemd/*.service)
+INSTALL_RULES := $(filter-out %.test.yml,$(wildcard contrib/prometheus/*.yml))
+INSTALL_DASHBOARDS := $(wildcard contrib/grafana/*.json)
+
+# Every file install writes, as uninstall removes it.
+INSTALLED_FILES := $(SBINDIR)/vfio-trace \
+	$(patsubst doc/%,$(MANDIR)/man8/%,$(INSTALL_MAN)) \
+	$(patsubst contrib/bash-completion/%,$(BASHCOMPDIR)/%,$(INSTALL_BASHCOMP)) \
+	$(patsubst contrib/systemd/%,$(SYSTEMDUNITDIR)/%,$(INSTALL_UNITS)) \
+	$(patsubst contrib/%,$(PKGDATADIR)/%,$(INSTALL_RULES) $(INSTALL_DASHBOARDS))
+
+# install_files MODE DIR FILES: nothing when FILES is empty.
+install_files = $(if $(3),$(Q)$(INSTALL) -d -m 755 "$(DESTDIR)$(2)" && \
+		$(INSTALL) -m $(1) $(3) "$(DESTDIR)$(2)/")
+
+.PHONY: install uninstall
+
+install: $(OUTPUT)/vfio-trace
+	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
+	$(call install_files,755,$(SBINDIR),$(OUTPUT)/vfio-trace)
+	$(call install_files,644,$(MANDIR)/man8,$(INSTALL_MAN))
+	$(call install_files,644,$(BASHCOMPDIR),$(INSTALL_BASHCOMP))
+	$(call install_files,644,$(PKGDATADIR)/prometheus,$(INSTALL_RULES))
+	$(call install_files,644,$(PKGDATADIR)/grafana,$(INSTALL_DASHBOARDS))
+	$(if $(INSTALL_UNITS),$(Q)$(INSTALL) -d -m 755 "$(DESTDIR)$(SYSTEMDUNITDIR)" && \
+		for f in $(INSTALL_UNITS); do \
+			sed 's|/usr/sbin/vfio-trace\b|$(SBINDIR)/vfio-trace|g' "$$f" > "$(DESTDIR)$(SYSTEMDUNITDIR)/$${f##*/}" && \
+			chmod 644 "$(DESTDIR)$(SYSTEMDUNITDIR)/$${f##*/}" || exit 1; \
+		done)
+
+uninstall:
+	$(call msg,UNINSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)rm -f $(foreach f,$(INSTALLED_FILES),"$(DESTDIR)$(f)")
+	$(Q)for d in "$(DESTDIR)$(PKGDATADIR)/prometheus" "$(DESTDIR)$(PKGDATADIR)/grafana" "$(DESTDIR)$(PKGDATADIR)"; do \
+		[ ! -d "$$d" ] || rmdir --ignore-fail-on-non-empty "$$d" || exit 1; \
+	done
+
+# make deb: $(DEB_OUT)/vfio-trace_<version>_amd64.deb, by dpkg-buildpackage
+# (debian/). It builds in a copy of the tree, $(DEB_OUT)/vfio-trace, as
+# dpkg-buildpackage writes the .deb, .buildinfo and .changes into the parent
+# of the tree it builds: that way they land in $(DEB_OUT), not next to this
+# checkout. The copy has the files git knows of (tracked, or new and not
+# ignored); its changelog gets the version <VT_VERSION>+git<commit
+# date>.<revision>, e.g. 0.1.0+git20261202.e76b29c (".dirty" for a tree with
+# changes).
+DEB_OUT := $(OUTPUT)/deb
+VT_VERSION = $(shell sed -n 's/^\#define VT_VERSION "\(.*\)"$$/\1/p' src/main.c)
+DEB_DATE = $(shell git log -1 --format=%cd --date=format:%Y%m%d 2>/dev/null || date -u +%Y%m%d)
+DEB_VERSION = $(VT_VERSION)+git$(DEB_DATE).$(subst -,.,$(VT_GIT_REV))
+
+.PHONY: deb
+deb:
+	$(call msg,DEB,$(DEB_OUT) $(DEB_VERSION))
+	$(Q)git rev-parse --git-dir >/dev/null 2>&1 || { echo "make deb: not a git checkout (it packages the files git knows of)" >&2; exit 1; }
+	$(Q)rm -rf $(DEB_OUT) && mkdir -p $(DEB_OUT)/vfio-trace
+	$(Q)git ls-files -z --cached --others --exclude-standard | \
+		tar --null -T - --ignore-failed-read -cf - | tar -C $(DEB_OUT)/vfio-trace -xf -
+	$(Q)sed -i '1s/^vfio-trace ([^)]*)/vfio-trace ($(DEB_VERSION))/' $(DEB_OUT)/vfio-trace/debian/changelog
+	$(Q)cd $(DEB_OUT)/vfio-trace && VT_GIT_REV=$(VT_GIT_REV) dpkg-buildpackage -us -uc -b \
+		> ../build.log 2>&1 || { tail -n 30 ../build.log >&2; echo "make deb: dpkg-buildpackage failed, see $(DEB_OUT)/build.log" >&2; exit 1; }
+	$(Q)ls $(DEB_OUT)/*.deb
 
 # Without a file, clang-format would read stdin.
 format_files_found = [ -n "$(FORMAT_FILES)" ] || { echo "$@: no C file found (not a git tree?)" >&2; exit 1; }
@@ -188,14 +301,15 @@ check-format:
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 1
 FUZZ_OUT := $(OUTPUT)/fuzz
-FUZZ_NAMES := cli values render diff kallsyms kmsg
+FUZZ_NAMES := cli values render diff kallsyms kmsg loadlog
 FUZZ_BINS := $(patsubst %,$(FUZZ_OUT)/fuzz_%,$(FUZZ_NAMES))
 # The parsers, the snapshot model, the analyses and the renderers: no libbpf,
 # no kernel.
-FUZZ_SRCS := $(addprefix src/,cli.c hist.c kallsyms.c kmsg_lines.c kmsg_record.c kmsg_report.c \
-	     json_writer.c lock_order.c names.c render_dot.c \
+FUZZ_SRCS := $(addprefix src/,cli.c contention.c hist.c kallsyms.c kmsg_lines.c load_log.c kmsg_record.c kmsg_report.c \
+	     json_writer.c lock_history.c lock_order.c names.c render_dot.c \
 	     render_json.c render_json_events.c render_json_lock_order.c render_prom.c \
-	     render_text.c render_text_events.c render_text_lock_order.c snapshot.c utf8.c)
+	     render_text.c render_text_events.c render_text_lock_order.c \
+	     render_text_recorder.c render_text_top.c snapshot.c splat_chain.c top_rows.c utf8.c)
 FUZZ_CFLAGS := -g -O2 -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter \
 	       -Wno-missing-field-initializers -fno-omit-frame-pointer -Iinclude -Isrc \
 	       -fsanitize=address,undefined -fno-sanitize-recover=all $(WERROR_FLAGS)
@@ -245,6 +359,8 @@ $(SAN_OUT)/unit-tests: $(SAN_OBJS)
 $(SAN_OUT)/vfio-trace: $(patsubst $(OUTPUT)/%,$(SAN_OUT)/%,$(APP_OBJS))
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $(SAN_FLAGS) $^ -lbpf -lelf -lz -o $@
+
+$(SAN_OUT)/src/main.o: $(OUTPUT)/version.h
 
 san-bin: $(SAN_OUT)/vfio-trace
 

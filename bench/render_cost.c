@@ -120,8 +120,8 @@ int main(int argc, char **argv)
 			fwrite(batch, 1, len, f);
 			len = 0;
 		}
-		len += json ? render_json_event_line(batch + len, ev)
-			    : render_text_event_line(batch + len, ev, start_ns);
+		len += json ? render_json_event_line(batch + len, ev, NULL)
+			    : render_text_event_line(batch + len, ev, start_ns, NULL);
 	}
 	fwrite(batch, 1, len, f);
 	return ferror(f) | fclose(f) ? 1 : 0;

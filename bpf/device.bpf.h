@@ -12,35 +12,10 @@
 #include "core_fixes.bpf.h"
 #include "task.bpf.h"
 
-static __always_inline bool vt_bdf_equal(const char *a, const volatile char *b)
-{
-	int i;
-
-#pragma unroll
-	for (i = 0; i < VT_BDF_LEN; i++) {
-		if (a[i] != b[i])
-			return false;
-		if (!a[i])
-			return true;
-	}
-	return true;
-}
-
 /* The -d filter. */
-static __always_inline bool vt_bdf_allowed(const char *bdf)
+static __always_inline bool vt_bdf_allowed(const struct vt_bdf_key *bdf)
 {
-	int i;
-
-	if (!targ_bdf_count)
-		return true;
-#pragma unroll
-	for (i = 0; i < VT_MAX_BDF_FILTERS; i++) {
-		if (i >= targ_bdf_count)
-			break;
-		if (vt_bdf_equal(bdf, targ_bdfs[i]))
-			return true;
-	}
-	return false;
+	return !targ_bdf_count || bpf_map_lookup_elem(&bdf_filter, bdf);
 }
 
 static __always_inline void vt_register_lock(__u64 addr, __u64 vdev, __u32 slot,
@@ -158,7 +133,7 @@ static __noinline int vt_device_learn(vt_vdev_t *vdev, __u32 *slot_out)
 	if (inode && bpf_map_update_elem(&inodes, &inode, &key, BPF_ANY))
 		vt_lost(VT_LOST_DEVICE_MAP_FULL);
 	/* Last: from here probes count into the slot. */
-	dev->info.traced = vt_bdf_allowed(dev->info.bdf);
+	dev->info.traced = vt_bdf_allowed(&bdf);
 	return 0;
 }
 

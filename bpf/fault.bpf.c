@@ -16,60 +16,60 @@
 SEC("fentry/vfio_pci_mmap_huge_fault")
 int BPF_PROG(huge_fault_entry, struct vm_fault *vmf, unsigned int order)
 {
-	return vt_fault_begin(vmf, vt_fault_order_class(order), true, true);
+	return vt_fault_begin(ctx, vmf, vt_fault_order_class(order), true, true);
 }
 
 SEC("fexit/vfio_pci_mmap_huge_fault")
 int BPF_PROG(huge_fault_exit, struct vm_fault *vmf, unsigned int order, vm_fault_t ret)
 {
-	return vt_fault_end(vmf, ret, true);
+	return vt_fault_end(ctx, vmf, ret, true);
 }
 
 SEC("fentry/vfio_pci_mmap_page_fault")
 int BPF_PROG(page_fault_entry, struct vm_fault *vmf)
 {
-	return vt_fault_begin(vmf, VT_ORDER_PAGE, false, true);
+	return vt_fault_begin(ctx, vmf, VT_ORDER_PAGE, false, true);
 }
 
 SEC("fentry/vfio_pci_mmap_fault")
 int BPF_PROG(fault_entry, struct vm_fault *vmf)
 {
-	return vt_fault_begin(vmf, VT_ORDER_UNKNOWN, false, true);
+	return vt_fault_begin(ctx, vmf, VT_ORDER_VMA, false, true);
 }
 
 /* Shared by vfio_pci_mmap_page_fault and vfio_pci_mmap_fault: same signature. */
 SEC("fexit/vfio_pci_mmap_fault")
 int BPF_PROG(fault_exit, struct vm_fault *vmf, vm_fault_t ret)
 {
-	return vt_fault_end(vmf, ret, true);
+	return vt_fault_end(ctx, vmf, ret, true);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(huge_fault_entry_kp, struct vm_fault *vmf, unsigned int order)
 {
-	return vt_fault_begin(vmf, vt_fault_order_class(order), true, false);
+	return vt_fault_begin(ctx, vmf, vt_fault_order_class(order), true, false);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(page_fault_entry_kp, struct vm_fault *vmf)
 {
-	return vt_fault_begin(vmf, VT_ORDER_PAGE, false, false);
+	return vt_fault_begin(ctx, vmf, VT_ORDER_PAGE, false, false);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(fault_entry_kp, struct vm_fault *vmf)
 {
-	return vt_fault_begin(vmf, VT_ORDER_UNKNOWN, false, false);
+	return vt_fault_begin(ctx, vmf, VT_ORDER_VMA, false, false);
 }
 
 SEC("kretprobe")
 int BPF_KRETPROBE(fault_exit_kp, vm_fault_t ret)
 {
-	return vt_fault_end(NULL, ret, false);
+	return vt_fault_end(ctx, NULL, ret, false);
 }
 
 SEC("kretprobe")
 int BPF_KRETPROBE(huge_fault_exit_kp, vm_fault_t ret)
 {
-	return vt_fault_end(NULL, ret, false);
+	return vt_fault_end(ctx, NULL, ret, false);
 }

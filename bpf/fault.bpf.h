@@ -9,6 +9,7 @@
 #include "hist.bpf.h"
 #include "hold.bpf.h"
 #include "events.bpf.h"
+#include "slow.bpf.h"
 
 #define VT_PMD_ORDER 9
 #define VT_PUD_ORDER 18
@@ -40,13 +41,14 @@ static __always_inline __u32 vt_fault_result(__u32 ret)
 
 /* @nestable: the huge fault handler, which may run inside the page fault one.
  * @direct: @vmf is an fentry argument (VT_READ). */
-static __always_inline int vt_fault_begin(struct vm_fault *vmf, __u32 order_class, bool nestable,
-					  bool direct)
+static __always_inline int vt_fault_begin(void *ctx, struct vm_fault *vmf, __u32 order_class,
+					  bool nestable, bool direct)
 {
 	struct vm_area_struct *vma;
 
 	if (!vt_task_allowed())
 		return 0;
+	VT_SLOW_ENTRY(ctx, VT_SLOW_FAULT, direct);
 	vma = VT_READ(direct, vmf, vma);
 	vt_hold_begin_on(vt_vdev_from_vma(vma, direct), VT_PATH_FAULT, VT_MODE_READ, (__u64)vmf,
 			 order_class, nestable);
@@ -54,8 +56,9 @@ static __always_inline int vt_fault_begin(struct vm_fault *vmf, __u32 order_clas
 }
 
 /* @vmf: the fexit argument, read directly; NULL from a kretprobe, which takes
- * the one saved at entry and reads it with helpers. */
-static __always_inline int vt_fault_end(struct vm_fault *vmf, __u32 ret, bool direct)
+ * the one saved at entry and reads it with helpers. @ctx: the program's, for
+ * a slow fault's stack. */
+static __always_inline int vt_fault_end(void *ctx, struct vm_fault *vmf, __u32 ret, bool direct)
 {
 	__u64 now = bpf_ktime_get_ns();
 	struct vm_area_struct *vma;
@@ -67,7 +70,13 @@ static __always_inline int vt_fault_end(struct vm_fault *vmf, __u32 ret, bool di
 	if (!vt_task_allowed())
 		return 0;
 	hold = vt_hold_find(VT_PATH_FAULT);
-	if (!hold || vt_hold_unnest(hold))
+	if (!hold) {
+		VT_SLOW_DROP(VT_SLOW_FAULT, direct);
+		return 0;
+	}
+	/* A nested run (6.12+: the page fault handler calling the huge one)
+	 * leaves the entry's stack to the outer run's return. */
+	if (vt_hold_unnest(hold))
 		return 0;
 	dev = vt_hold_device(hold);
 	if (!dev)
@@ -87,11 +96,14 @@ static __always_inline int vt_fault_end(struct vm_fault *vmf, __u32 ret, bool di
 	if (hold->arg1 < VT_ORDER_MAX)
 		__sync_fetch_and_add(&dev->stats.fault_orders[hold->arg1], 1);
 	vt_hist_add(&dev->stats.fault_ns[result], now - hold->t_entry);
+	VT_SLOW(ctx, dev, VT_SLOW_FAULT, (__u32)hold->arg1, now - hold->t_entry, bar, offset, ret,
+		direct);
 	if (result == VT_FAULT_SIGBUS) {
 		__sync_fetch_and_add(&dev->stats.accesses[VT_ACCESS_SIGBUS], 1);
 		vt_emit(dev, VT_EV_SIGBUS, bar, offset, ret);
 	}
 out:
+	VT_SLOW_DROP(VT_SLOW_FAULT, direct);
 	vt_hold_end(hold, dev, now);
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include "device.bpf.h"
 #include "hist.bpf.h"
 #include "task.bpf.h"
+#include "contention.bpf.h"
 
 /* This thread's open bracket, in task storage or the holds hash: for exits,
  * and for zaps and waits to attribute themselves. */
@@ -100,8 +101,10 @@ static __always_inline void vt_hold_begin(struct vt_task *task, __u64 vdev, __u3
 	struct vt_hold *outer = NULL;
 	enum vt_hold_open_result res = vt_hold_open(task, &hold, &outer);
 
-	if (res == VT_HOLD_OPENED)
+	if (res == VT_HOLD_OPENED) {
+		vt_holders_bracket(slot, mode, path, 1);
 		return;
+	}
 	if (res != VT_HOLD_EXISTS || !outer) {
 		vt_lost(VT_LOST_TASK_MAP_FULL);
 		return;
@@ -171,6 +174,7 @@ static __always_inline void vt_hold_end(struct vt_hold *hold, struct vt_device *
 
 	if (dev && mode < VT_MODE_MAX && path < VT_PATH_MAX)
 		vt_hist_add(&dev->stats.hold_ns[mode][path], now - hold->t_acquired);
+	vt_holders_bracket(hold->slot, mode, path, -1);
 	vt_hold_close(hold);
 }
 

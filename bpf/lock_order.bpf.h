@@ -18,15 +18,6 @@
 
 #define VT_MAX_EDGES 1024
 
-struct vt_held {
-	__u64 lock[VT_LOCK_DEPTH];
-	__u32 slot[VT_LOCK_DEPTH];
-	__u8 class[VT_LOCK_DEPTH];
-	__u8 mode[VT_LOCK_DEPTH];
-	__u8 rwsem[VT_LOCK_DEPTH]; /* VT_RWSEM or VT_MUTEX */
-	__u32 depth;
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, VT_MAX_TASKS);

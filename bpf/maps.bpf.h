@@ -14,14 +14,13 @@
 #include "vfio_trace.h"
 #include "vfio_types.h"
 
-#define VT_MAX_DEVICES 256
+#define VT_MAX_DEVICES VT_DEFAULT_MAX_DEVICES
 #define VT_MAX_TASKS 16384
 #define VT_MAX_PIN_PROCS 1024
 
 /* Knobs, set by user space before load. */
-const volatile __u32 targ_tgid __weak = 0;	/* -p: only this process */
-const volatile __u32 targ_bdf_count __weak = 0; /* -d: number of BDFs below */
-const volatile char targ_bdfs[VT_MAX_BDF_FILTERS][VT_BDF_LEN] __weak = {};
+const volatile __u32 targ_tgid __weak = 0;	  /* -p: only this process */
+const volatile __u32 targ_bdf_count __weak = 0;	  /* -d: entries of bdf_filter */
 const volatile __u32 targ_emit_events __weak = 0; /* ring buffer only when read */
 
 /* Losses by enum vt_lost_reason; user space exports them. */
@@ -40,6 +39,19 @@ struct {
 	__type(key, struct vt_bdf_key);
 	__type(value, __u32);
 } bdf_slots SEC(".maps") __weak;
+
+/*
+ * The -d filter: the PCI addresses to trace, filled by user space after load
+ * and sized to them. A hash, not a rodata array: it is looked up once per
+ * device binding (vt_device_learn), so its size costs nothing on the hot path
+ * and -d takes as many devices as a host has.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__type(key, struct vt_bdf_key);
+	__type(value, __u8);
+} bdf_filter SEC(".maps") __weak;
 
 /* Free slots, filled by user space after load: popping one is atomic without
  * the fetch-and-add return value, which needs 5.12's BPF ISA v3. */

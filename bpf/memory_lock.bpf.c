@@ -11,20 +11,72 @@
 SEC("tp_btf/contention_begin")
 int BPF_PROG(contention_begin, void *lock, unsigned int flags)
 {
-	return vt_wait_begin((__u64)lock, flags);
+	return vt_wait_begin(ctx, (__u64)lock, flags);
 }
 
 SEC("tp_btf/contention_end")
 int BPF_PROG(contention_end, void *lock, int ret)
 {
-	return vt_wait_end((__u64)lock);
+	return vt_wait_end(ctx, (__u64)lock);
+}
+
+/*
+ * Before 5.19 there are no contention tracepoints: a waiter is seen where the
+ * rwsem fast path sends it, the slow paths (static, but in BTF and kallsyms).
+ * They also take the lock without sleeping when it frees up meanwhile
+ * (optimistic spinning, reader lock stealing), which the tracepoints of 5.19+
+ * do not count: a wait of zero or a few microseconds. Their return value
+ * (the sem, or an error pointer) is not read, so one program fits both
+ * signatures: (sem, count, state) since 5.13, (sem, state) before.
+ */
+SEC("fentry/rwsem_down_read_slowpath")
+int BPF_PROG(rwsem_read_slowpath_entry, struct rw_semaphore *sem)
+{
+	return vt_wait_begin(ctx, (__u64)sem, VT_LCB_F_READ);
+}
+
+SEC("fexit/rwsem_down_read_slowpath")
+int BPF_PROG(rwsem_read_slowpath_exit, struct rw_semaphore *sem)
+{
+	return vt_wait_end(ctx, (__u64)sem);
+}
+
+SEC("fentry/rwsem_down_write_slowpath")
+int BPF_PROG(rwsem_write_slowpath_entry, struct rw_semaphore *sem)
+{
+	return vt_wait_begin(ctx, (__u64)sem, VT_LCB_F_WRITE);
+}
+
+SEC("fexit/rwsem_down_write_slowpath")
+int BPF_PROG(rwsem_write_slowpath_exit, struct rw_semaphore *sem)
+{
+	return vt_wait_end(ctx, (__u64)sem);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(rwsem_read_slowpath_entry_kp, struct rw_semaphore *sem)
+{
+	return vt_wait_begin(ctx, (__u64)sem, VT_LCB_F_READ);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(rwsem_write_slowpath_entry_kp, struct rw_semaphore *sem)
+{
+	return vt_wait_begin(ctx, (__u64)sem, VT_LCB_F_WRITE);
+}
+
+/* A kretprobe no longer sees the sem: the thread's open wait names it. */
+SEC("kretprobe")
+int BPF_KRETPROBE(rwsem_slowpath_exit_kp)
+{
+	return vt_wait_end_current(ctx);
 }
 
 SEC("fentry/vfio_basic_config_write")
 int BPF_PROG(config_write_entry, vt_vdev_t *vdev, int pos, int count, void *perm, int offset,
 	     __le32 val)
 {
-	return vt_config_write_begin(vdev, offset);
+	return vt_config_write_begin(ctx, vdev, offset);
 }
 
 SEC("fexit/vfio_basic_config_write")
@@ -37,7 +89,7 @@ int BPF_PROG(config_write_exit, vt_vdev_t *vdev, int pos, int count, void *perm,
 SEC("kprobe")
 int BPF_KPROBE(config_write_entry_kp, vt_vdev_t *vdev, int pos, int count, void *perm, int offset)
 {
-	return vt_config_write_begin(vdev, offset);
+	return vt_config_write_begin(ctx, vdev, offset);
 }
 
 /* The kretprobe cannot see offset: only PCI_COMMAND writes open a bracket. */
@@ -54,7 +106,7 @@ int BPF_KRETPROBE(config_write_exit_kp, int ret)
 SEC("fentry/vfio_pci_core_ioctl")
 int BPF_PROG(ioctl_entry, void *core_vdev, unsigned int cmd, unsigned long arg)
 {
-	return vt_ioctl_begin(core_vdev, cmd);
+	return vt_ioctl_begin(ctx, core_vdev, cmd, true);
 }
 
 SEC("fexit/vfio_pci_core_ioctl")
@@ -62,25 +114,25 @@ int BPF_PROG(ioctl_exit, void *core_vdev, unsigned int cmd, unsigned long arg, l
 {
 	if (vt_ioctl_path(cmd) == VT_PATH_MAX)
 		return 0;
-	return vt_ioctl_end();
+	return vt_ioctl_end(ctx, ret, true);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(ioctl_entry_kp, void *core_vdev, unsigned int cmd)
 {
-	return vt_ioctl_begin(core_vdev, cmd);
+	return vt_ioctl_begin(ctx, core_vdev, cmd, false);
 }
 
 SEC("kretprobe")
 int BPF_KRETPROBE(ioctl_exit_kp, long ret)
 {
-	return vt_ioctl_end();
+	return vt_ioctl_end(ctx, ret, false);
 }
 
 SEC("fentry/vfio_pci_memory_lock_and_enable")
 int BPF_PROG(lock_and_enable, vt_vdev_t *vdev)
 {
-	return vt_lock_and_enable(vdev);
+	return vt_lock_and_enable(ctx, vdev);
 }
 
 SEC("fentry/vfio_pci_memory_unlock_and_restore")
@@ -92,7 +144,7 @@ int BPF_PROG(unlock_and_restore, vt_vdev_t *vdev)
 SEC("kprobe")
 int BPF_KPROBE(lock_and_enable_kp, vt_vdev_t *vdev)
 {
-	return vt_lock_and_enable(vdev);
+	return vt_lock_and_enable(ctx, vdev);
 }
 
 SEC("kprobe")

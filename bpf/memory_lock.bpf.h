@@ -14,6 +14,7 @@
 #include "hist.bpf.h"
 #include "hold.bpf.h"
 #include "events.bpf.h"
+#include "slow.bpf.h"
 
 /* include/trace/events/lock.h; macros, so not in BTF. */
 #define VT_LCB_F_READ (1U << 1)
@@ -26,7 +27,7 @@
 
 /* Which of our paths the thread waiting for memory_lock is on: its open
  * bracket, when it is for this device. */
-static __always_inline void vt_count_waiter_path(struct vt_device *dev, __u64 vdev)
+static __always_inline __u32 vt_count_waiter_path(struct vt_device *dev, __u64 vdev)
 {
 	struct vt_hold *hold = vt_hold_current();
 	__u32 path = VT_PATH_MAX;
@@ -36,14 +37,15 @@ static __always_inline void vt_count_waiter_path(struct vt_device *dev, __u64 vd
 	/* The bound again, for the verifier. */
 	if (path <= VT_PATH_MAX)
 		__sync_fetch_and_add(&dev->stats.contention_paths[path], 1);
+	return path;
 }
 
-static __always_inline int vt_wait_begin(__u64 lock, __u32 flags)
+static __always_inline int vt_wait_begin(void *ctx, __u64 lock, __u32 flags)
 {
 	struct vt_lock_owner *owner = bpf_map_lookup_elem(&locks, &lock);
 	struct vt_device *dev;
 	struct vt_wait wait;
-	__u32 tid;
+	__u32 tid, path;
 
 	/* Wait times are kept for memory_lock and vma_lock; i_mmap_rwsem and igate
 	 * are registered for `vfio-trace lockdep` only. */
@@ -80,11 +82,13 @@ static __always_inline int vt_wait_begin(__u64 lock, __u32 flags)
 		__sync_fetch_and_add(&dev->stats.contentions[VT_MODE_WRITE], 1);
 	else
 		__sync_fetch_and_add(&dev->stats.contentions[VT_MODE_READ], 1);
-	vt_count_waiter_path(dev, owner->vdev);
+	path = vt_count_waiter_path(dev, owner->vdev);
+	if (targ_stacks)
+		vt_stacks_wait_begin(ctx, owner->slot, wait.mode, path);
 	return 0;
 }
 
-static __always_inline int vt_wait_end(__u64 lock)
+static __always_inline int vt_wait_end(void *ctx, __u64 lock)
 {
 	__u32 tid = vt_tid();
 	struct vt_wait *wait = bpf_map_lookup_elem(&waits, &tid);
@@ -102,6 +106,8 @@ static __always_inline int vt_wait_end(__u64 lock)
 		else
 			vt_hist_add(&dev->stats.vma_lock_wait_ns, now - wait->ts);
 	}
+	if (targ_stacks && wait->class == VT_LC_MEMORY_LOCK)
+		vt_stacks_wait_end(ctx, dev, now - wait->ts);
 	/* The lock is ours from here: the bracket's hold starts now. */
 	hold = vt_hold_current();
 	if (hold && hold->vdev == wait->vdev)
@@ -110,15 +116,26 @@ static __always_inline int vt_wait_end(__u64 lock)
 	return 0;
 }
 
+/* The end of the thread's open wait, whatever lock it is for. */
+static __always_inline int vt_wait_end_current(void *ctx)
+{
+	__u32 tid = vt_tid();
+	struct vt_wait *wait = bpf_map_lookup_elem(&waits, &tid);
+
+	return wait ? vt_wait_end(ctx, wait->lock) : 0;
+}
+
 /* vfio_basic_config_write() takes memory_lock for writing only for a write at
  * PCI_COMMAND: zap-and-lock when the write clears the MEM bit, plain down_write
  * otherwise. */
-static __always_inline int vt_config_write_begin(vt_vdev_t *vdev, int offset)
+static __always_inline int vt_config_write_begin(void *ctx, vt_vdev_t *vdev, int offset)
 {
 	if (offset != VT_PCI_COMMAND || !vt_task_allowed())
 		return 0;
 	vt_hold_begin_on(vdev, VT_PATH_CONFIG_WRITE, VT_MODE_WRITE, vt_virt_command(vdev), 0,
 			 false);
+	if (targ_stacks)
+		vt_holders_write_begin(ctx, vt_hold_current(), VT_PATH_CONFIG_WRITE);
 	return 0;
 }
 
@@ -130,6 +147,7 @@ static __always_inline void vt_record_disable(struct vt_device *dev, __u64 now)
 	dev->info.last_disable.pid = pid_tgid >> 32;
 	dev->info.last_disable.tid = (__u32)pid_tgid;
 	bpf_get_current_comm(dev->info.last_disable.comm, sizeof(dev->info.last_disable.comm));
+	dev->info.last_disable.enabled_ts_ns = 0;
 }
 
 static __always_inline int vt_config_write_end(int offset)
@@ -154,7 +172,14 @@ static __always_inline int vt_config_write_end(int offset)
 			vt_emit(dev, VT_EV_MEMORY_DISABLE, VT_MAX_BARS, 0, after);
 		} else if (!(before & VT_PCI_COMMAND_MEMORY) && (after & VT_PCI_COMMAND_MEMORY)) {
 			__sync_fetch_and_add(&dev->stats.memory_enables, 1);
+			/* The enable event still names who disabled it; then
+			 * the record closes. */
 			vt_emit(dev, VT_EV_MEMORY_ENABLE, VT_MAX_BARS, 0, after);
+			if (dev->info.last_disable.ts_ns && !dev->info.last_disable.enabled_ts_ns &&
+			    now >= dev->info.last_disable.ts_ns)
+				vt_hist_add(&dev->stats.memory_off_ns,
+					    now - dev->info.last_disable.ts_ns);
+			dev->info.last_disable.enabled_ts_ns = now;
 		}
 	}
 	vt_hold_end(hold, dev, now);
@@ -170,7 +195,8 @@ static __always_inline __u32 vt_ioctl_path(unsigned int cmd)
 	return VT_PATH_MAX;
 }
 
-static __always_inline int vt_ioctl_begin(void *core_vdev, unsigned int cmd)
+/* @direct: fentry, not a kprobe. */
+static __always_inline int vt_ioctl_begin(void *ctx, void *core_vdev, unsigned int cmd, bool direct)
 {
 	__u32 path = vt_ioctl_path(cmd);
 
@@ -178,27 +204,38 @@ static __always_inline int vt_ioctl_begin(void *core_vdev, unsigned int cmd)
 		vt_want_ioeventfd_check();
 	if (path == VT_PATH_MAX || !vt_task_allowed())
 		return 0;
+	VT_SLOW_ENTRY(ctx, VT_SLOW_RESET, direct);
 	vt_hold_begin_on(vt_vdev_from_core(core_vdev), path, VT_MODE_WRITE, cmd, 0, false);
+	if (targ_stacks)
+		vt_holders_write_begin(ctx, vt_hold_current(), path);
 	return 0;
 }
 
-/* The kretprobe twin cannot see cmd; any reset bracket of this thread is it. */
-static __always_inline int vt_ioctl_end(void)
+/* The kretprobe twin cannot see cmd; any reset bracket of this thread is it.
+ * @ret: the ioctl's return value; @direct: fexit, not a kretprobe. */
+static __always_inline int vt_ioctl_end(void *ctx, long ret, bool direct)
 {
 	__u64 now = bpf_ktime_get_ns();
 	struct vt_hold *hold = vt_hold_current();
+	struct vt_device *dev;
 
 	if (!hold || (hold->path != VT_PATH_RESET && hold->path != VT_PATH_HOT_RESET))
 		return 0;
-	vt_hold_end(hold, vt_hold_device(hold), now);
+	dev = vt_hold_device(hold);
+	VT_SLOW(ctx, dev, VT_SLOW_RESET, hold->path, now - hold->t_entry, VT_MAX_BARS, 0, ret,
+		direct);
+	VT_SLOW_DROP(VT_SLOW_RESET, direct);
+	vt_hold_end(hold, dev, now);
 	return 0;
 }
 
-static __always_inline int vt_lock_and_enable(vt_vdev_t *vdev)
+static __always_inline int vt_lock_and_enable(void *ctx, vt_vdev_t *vdev)
 {
 	if (!vt_task_allowed())
 		return 0;
 	vt_hold_begin_on(vdev, VT_PATH_MEMORY_ENABLE, VT_MODE_WRITE, 0, 0, false);
+	if (targ_stacks)
+		vt_holders_write_begin(ctx, vt_hold_current(), VT_PATH_MEMORY_ENABLE);
 	return 0;
 }
 

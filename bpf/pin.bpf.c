@@ -8,21 +8,22 @@
  * "vfio: Replace phys_pfn with pages for vfio_pin_pages()").
  * iommufd (6.2+): IOMMU_IOAS_MAP is iommufd_ioas_map(ucmd), which pins (when a
  * domain is attached) and maps; the pages are counted where iommufd accounts
- * them, do_update_pinned().
+ * them, do_update_pinned() (iopt_pages_update_pinned() since 6.14: same
+ * signature; user space sets the target).
  */
 #include "pin.bpf.h"
 
 SEC("fentry/vfio_pin_pages_remote")
 int BPF_PROG(pin_type1_entry)
 {
-	return vt_pin_begin(VT_PIN_TYPE1);
+	return vt_pin_begin(ctx, VT_PIN_TYPE1, true);
 }
 
 SEC("fexit/vfio_pin_pages_remote")
 int BPF_PROG(pin_type1_exit, void *dma, unsigned long vaddr, long npage, unsigned long *pfn_base,
 	     unsigned long limit, void *batch, long ret)
 {
-	return vt_pin_end(ret);
+	return vt_pin_end(ctx, ret, true);
 }
 
 SEC("fentry/vfio_unpin_pages_remote")
@@ -34,14 +35,14 @@ int BPF_PROG(unpin_type1, void *dma, dma_addr_t iova, unsigned long pfn, long np
 SEC("fentry/vfio_pin_pages")
 int BPF_PROG(pin_mdev_entry)
 {
-	return vt_pin_begin(VT_PIN_MDEV);
+	return vt_pin_begin(ctx, VT_PIN_MDEV, true);
 }
 
 SEC("fexit/vfio_pin_pages")
 int BPF_PROG(pin_mdev_exit, void *device, dma_addr_t iova, int npage, int prot, void *pages,
 	     int ret)
 {
-	return vt_pin_end(ret);
+	return vt_pin_end(ctx, ret, true);
 }
 
 SEC("fentry/vfio_unpin_pages")
@@ -53,26 +54,26 @@ int BPF_PROG(unpin_mdev, void *device, dma_addr_t iova, int npage)
 SEC("kprobe")
 int BPF_KPROBE(pin_type1_entry_kp)
 {
-	return vt_pin_begin(VT_PIN_TYPE1);
+	return vt_pin_begin(ctx, VT_PIN_TYPE1, false);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(pin_mdev_entry_kp)
 {
-	return vt_pin_begin(VT_PIN_MDEV);
+	return vt_pin_begin(ctx, VT_PIN_MDEV, false);
 }
 
 SEC("kretprobe")
 int BPF_KRETPROBE(pin_exit_kp, long ret)
 {
-	return vt_pin_end(ret);
+	return vt_pin_end(ctx, ret, false);
 }
 
 /* Only for the mdev API, whose return value is an int. */
 SEC("kretprobe")
 int BPF_KRETPROBE(pin_mdev_exit_kp, int ret)
 {
-	return vt_pin_end(ret);
+	return vt_pin_end(ctx, ret, false);
 }
 
 SEC("kprobe")
@@ -90,14 +91,14 @@ int BPF_KPROBE(unpin_mdev_kp, void *device, dma_addr_t iova, int npage)
 SEC("fentry/iommufd_ioas_map")
 int BPF_PROG(pin_iommufd_entry)
 {
-	return vt_pin_begin(VT_PIN_IOMMUFD);
+	return vt_pin_begin(ctx, VT_PIN_IOMMUFD, true);
 }
 
 SEC("fexit/iommufd_ioas_map")
 int BPF_PROG(pin_iommufd_exit, void *ucmd, int ret)
 {
 	/* 0 on success: the pages come from do_update_pinned(). */
-	return vt_pin_end(ret < 0 ? ret : 0);
+	return vt_pin_end(ctx, ret < 0 ? ret : 0, true);
 }
 
 SEC("fexit/do_update_pinned")
@@ -109,11 +110,11 @@ int BPF_PROG(iommufd_pinned, void *pages, unsigned long npages, bool inc, void *
 SEC("kprobe")
 int BPF_KPROBE(pin_iommufd_entry_kp)
 {
-	return vt_pin_begin(VT_PIN_IOMMUFD);
+	return vt_pin_begin(ctx, VT_PIN_IOMMUFD, false);
 }
 
 SEC("kretprobe")
 int BPF_KRETPROBE(pin_iommufd_exit_kp, int ret)
 {
-	return vt_pin_end(ret < 0 ? ret : 0);
+	return vt_pin_end(ctx, ret < 0 ? ret : 0, false);
 }

@@ -5,14 +5,17 @@
 
 #include "maps.bpf.h"
 #include "hist.bpf.h"
+#include "slow.bpf.h"
 
-static __always_inline int vt_pin_begin(__u32 path)
+/* @direct: fentry, not a kprobe. */
+static __always_inline int vt_pin_begin(void *ctx, __u32 path, bool direct)
 {
 	struct vt_pin_start start = { .ts = bpf_ktime_get_ns(), .path = path };
 	__u32 tid = vt_tid();
 
 	if (!vt_task_allowed())
 		return 0;
+	VT_SLOW_ENTRY(ctx, VT_SLOW_PIN, direct);
 	if (bpf_map_update_elem(&pins_inflight, &tid, &start, BPF_ANY))
 		vt_lost(VT_LOST_TASK_MAP_FULL);
 	return 0;
@@ -43,8 +46,9 @@ static __always_inline void vt_pin_account_proc(__u32 path, __u64 pages, bool fa
 	__sync_fetch_and_add(&proc->sum_ns, ns);
 }
 
-/* @ret: pages pinned, or a negative errno. */
-static __always_inline int vt_pin_end(long ret)
+/* @ret: pages pinned, or a negative errno. @ctx: the program's, for a slow
+ * pin's stack; @direct: fexit, not a kretprobe. */
+static __always_inline int vt_pin_end(void *ctx, long ret, bool direct)
 {
 	__u32 tid = vt_tid();
 	struct vt_pin_start *start = bpf_map_lookup_elem(&pins_inflight, &tid);
@@ -58,14 +62,18 @@ static __always_inline int vt_pin_end(long ret)
 	path = start->path;
 	bpf_map_delete_elem(&pins_inflight, &tid);
 	stats = bpf_map_lookup_elem(&pin_stats, &path);
-	if (!stats)
+	if (!stats) {
+		VT_SLOW_DROP(VT_SLOW_PIN, direct);
 		return 0;
+	}
 	pages = ret > 0 ? ret : 0;
 	__sync_fetch_and_add(&stats->calls, 1);
 	__sync_fetch_and_add(&stats->pages, pages);
 	if (ret < 0)
 		__sync_fetch_and_add(&stats->errors, 1);
 	vt_hist_add(&stats->pin_ns, ns);
+	VT_SLOW(ctx, NULL, VT_SLOW_PIN, path, ns, VT_MAX_BARS, 0, ret, direct);
+	VT_SLOW_DROP(VT_SLOW_PIN, direct);
 	vt_pin_account_proc(path, pages, ret < 0, ns);
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include "device.bpf.h"
 #include "hist.bpf.h"
 #include "hold.bpf.h"
+#include "slow.bpf.h"
 
 /* drivers/vfio/vfio_main.c: the pseudo filesystem of the per-device inodes. */
 #define VT_VFIO_MAGIC 0x5646494f
@@ -32,17 +33,19 @@ static __always_inline __u32 vt_zap_reason(struct vt_hold *hold, __u64 vdev)
 	}
 }
 
-static __always_inline void vt_zap_begin(__u64 vdev)
+static __always_inline void vt_zap_begin(void *ctx, __u64 vdev, bool direct)
 {
 	struct vt_zap_start start = { .vdev = vdev, .ts = bpf_ktime_get_ns() };
 	__u32 tid = vt_tid();
 
+	VT_SLOW_ENTRY(ctx, VT_SLOW_ZAP, direct);
 	if (bpf_map_update_elem(&zaps_inflight, &tid, &start, BPF_ANY))
 		vt_lost(VT_LOST_TASK_MAP_FULL);
 }
 
-/* @zapped is false when a trylock zap gave up without zapping. */
-static __always_inline void vt_zap_end(bool zapped, enum vt_zap_kind kind)
+/* @zapped is false when a trylock zap gave up without zapping. @ctx: the
+ * program's, for a slow zap's stack; @direct: fexit, not a kretprobe. */
+static __always_inline void vt_zap_end(void *ctx, bool zapped, enum vt_zap_kind kind, bool direct)
 {
 	__u32 tid = vt_tid();
 	struct vt_zap_start *start = bpf_map_lookup_elem(&zaps_inflight, &tid);
@@ -61,19 +64,21 @@ static __always_inline void vt_zap_end(bool zapped, enum vt_zap_kind kind)
 		__sync_fetch_and_add(&dev->stats.zaps[reason], 1);
 		__sync_fetch_and_add(&dev->stats.zap_vmas, start->vmas);
 		vt_hist_add(&dev->stats.zap_ns, now - start->ts);
+		VT_SLOW(ctx, dev, VT_SLOW_ZAP, reason, now - start->ts, VT_MAX_BARS, 0, 0, direct);
 	}
 	/* Up to 6.9 the zap takes vma_lock and returns before down_write(). */
 	if (kind == VT_ZAP_VMA_LIST && hold && hold->vdev == start->vdev)
 		hold->t_acquired = now;
+	VT_SLOW_DROP(VT_SLOW_ZAP, direct);
 	bpf_map_delete_elem(&zaps_inflight, &tid);
 }
 
-static __always_inline int vt_zap_vma_list_begin(vt_vdev_t *vdev)
+static __always_inline int vt_zap_vma_list_begin(void *ctx, vt_vdev_t *vdev, bool direct)
 {
 	__u32 slot;
 
 	if (vt_task_allowed() && vt_device_get(vdev, &slot))
-		vt_zap_begin((__u64)vdev);
+		vt_zap_begin(ctx, (__u64)vdev, direct);
 	return 0;
 }
 
@@ -99,7 +104,8 @@ static __always_inline bool vt_is_vfio_mapping(struct address_space *mapping, bo
 	return VT_READ(direct, sb, s_magic) == VT_VFIO_MAGIC;
 }
 
-static __always_inline int vt_unmap_mapping_begin(struct address_space *mapping, bool direct)
+static __always_inline int vt_unmap_mapping_begin(void *ctx, struct address_space *mapping,
+						  bool direct)
 {
 	__u64 key, *vdev;
 
@@ -109,7 +115,7 @@ static __always_inline int vt_unmap_mapping_begin(struct address_space *mapping,
 	key = (__u64)VT_READ(direct, mapping, host);
 	vdev = bpf_map_lookup_elem(&inodes, &key);
 	if (vdev && vt_device_find(*vdev))
-		vt_zap_begin(*vdev);
+		vt_zap_begin(ctx, *vdev, direct);
 	return 0;
 }
 

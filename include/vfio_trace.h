@@ -22,8 +22,9 @@
 #define VT_HIST_SLOTS 33
 #define VT_BDF_LEN 16
 #define VT_COMM_LEN 16
-#define VT_MAX_BDF_FILTERS 8
 #define VT_MAX_BARS 6
+/* Devices the maps have room for without --max-devices. */
+#define VT_DEFAULT_MAX_DEVICES 256
 /* Slot VT_MAX_BARS counts faults whose BAR could not be told. */
 #define VT_BAR_SLOTS (VT_MAX_BARS + 1)
 
@@ -36,12 +37,15 @@ enum vt_fault_result {
 	VT_FAULT_RESULT_MAX,
 };
 
-/* Fault order as passed to vfio_pci_mmap_huge_fault() (6.12+); the old
- * vfio_pci_mmap_fault() has no order and counts as unknown. */
+/* Fault order as passed to vfio_pci_mmap_huge_fault() (6.12+). Up to 6.11,
+ * vfio_pci_mmap_fault() maps the whole VMA at its first fault (one
+ * io_remap_pfn_range(); on 6.10 and 6.11 a loop of vmf_insert_pfn()): its
+ * order is the VMA. */
 enum vt_fault_order {
 	VT_ORDER_PAGE,
 	VT_ORDER_PMD,
 	VT_ORDER_PUD,
+	VT_ORDER_VMA,
 	VT_ORDER_OTHER,
 	VT_ORDER_UNKNOWN,
 	VT_ORDER_MAX,
@@ -93,7 +97,22 @@ enum vt_event_kind {
 	VT_EV_IOEVENTFD_DROP = VT_ACCESS_IOEVENTFD_DROP,
 	VT_EV_MEMORY_DISABLE, /* a config write cleared PCI_COMMAND_MEMORY */
 	VT_EV_MEMORY_ENABLE,  /* a config write set it again */
+	/* --stacks: a memory_lock wait ended; the event is the head of a
+	 * struct vt_contention_event */
+	VT_EV_CONTENTION,
+	/* --min-latency: a fault, zap, reset or pin slower than its threshold;
+	 * the event is the head of a struct vt_slow_event */
+	VT_EV_SLOW,
 	VT_EV_KIND_MAX,
+};
+
+/* What a slow-operation event timed (--min-latency KIND=DURATION). */
+enum vt_slow_kind {
+	VT_SLOW_FAULT, /* a BAR mmap fault, entry to return */
+	VT_SLOW_ZAP,   /* a BAR zap (unmap_mapping_range or the vma_list zap) */
+	VT_SLOW_RESET, /* VFIO_DEVICE_RESET or _PCI_HOT_RESET, the whole ioctl */
+	VT_SLOW_PIN,   /* a DMA pin call (type1, mdev, iommufd) */
+	VT_SLOW_KIND_MAX,
 };
 
 /* What the BPF side asks user space for, on the `requests` ring buffer. */
@@ -123,6 +142,11 @@ enum vt_lost_reason {
 	/* lockdep mode: an edge is kept without its first stack (the kernel
 	 * could not walk it) */
 	VT_LOST_EDGE_STACK,
+	/* --stacks: a contention's waiter or holder stack could not be taken
+	 * or stored (the pair is still counted, without it) */
+	VT_LOST_CONTENTION_STACK,
+	/* --stacks: a (waiter, holder) pair found no room in its map */
+	VT_LOST_CONTENTION_MAP_FULL,
 	VT_LOST_MAX,
 };
 
@@ -152,6 +176,19 @@ enum vt_lock_class {
 
 /* The slot of a lock that belongs to no device (mmap_lock, fs_reclaim). */
 #define VT_NO_SLOT 0xffffffffU
+
+/* Value of the held map, keyed by thread id: the tracked locks a task holds
+ * now, innermost last. User space reads it for the flight recorder's current
+ * holders. A map value, not a key: its four bytes of tail padding are never
+ * hashed (abi_check.c asserts the size with them). */
+struct vt_held {
+	__u64 lock[VT_LOCK_DEPTH];
+	__u32 slot[VT_LOCK_DEPTH];
+	__u8 class[VT_LOCK_DEPTH];
+	__u8 mode[VT_LOCK_DEPTH];
+	__u8 rwsem[VT_LOCK_DEPTH]; /* VT_RWSEM or VT_MUTEX */
+	__u32 depth;
+};
 
 /* Value of the locks map, keyed by a lock's address: a device's locks, filed
  * by the BPF side as it learns the device, and --lock symbols, by user space. */
@@ -191,6 +228,50 @@ struct vt_edge {
 	__u64 stack[VT_EDGE_STACK_DEPTH];
 };
 
+/* --stacks: frames kept of a memory_lock waiter's or write holder's stack,
+ * innermost first, after vfio-trace's own few frames. */
+#define VT_CONTENTION_STACK_DEPTH 32
+
+/* Value of the stacks map, keyed by a 64-bit hash of its frames: a stack is
+ * stored once however many pairs name it, in its own entry (no shared
+ * STACK_TRACE buckets that collide silently). */
+struct vt_stack {
+	__u32 nframes;
+	__u32 pad;
+	__u64 ips[VT_CONTENTION_STACK_DEPTH];
+};
+
+/* The holder mode of a wait nobody vfio-trace knows of held the lock for
+ * (a path it does not bracket, runtime PM): enum vt_lock_mode's MAX. */
+#define VT_HOLDER_UNKNOWN VT_MODE_MAX
+
+/* A contended (waiter, holder) pair on one device's memory_lock. The stacks
+ * are keys of the stacks map, 0 for none (a reader's: read brackets, the
+ * hot path, take none). Paths are enum vt_lock_path, VT_PATH_MAX for none. */
+struct vt_contention_key {
+	__u64 waiter_stack;
+	__u64 holder_stack;
+	__u32 slot;	  /* the device's slot */
+	__u8 waiter_mode; /* enum vt_lock_mode the waiter asked for */
+	__u8 waiter_path; /* the waiter's open bracket */
+	__u8 holder_mode; /* write: the write owner; read: readers; VT_HOLDER_UNKNOWN */
+	__u8 holder_path; /* the write owner's bracket, or the last reader's */
+};
+
+struct vt_contention {
+	__u64 count;
+	__u64 wait_ns; /* total */
+	/* The last waiter and holder seen with this pair. */
+	__u32 waiter_pid;
+	__u32 waiter_tid;
+	char waiter_comm[VT_COMM_LEN];
+	__u32 holder_pid;
+	__u32 holder_tid;
+	char holder_comm[VT_COMM_LEN];
+	__u32 readers; /* read-held: the most readers seen in read brackets */
+	__u32 pad;
+};
+
 struct vt_hist {
 	__u64 slots[VT_HIST_SLOTS];
 	__u64 count;
@@ -198,11 +279,16 @@ struct vt_hist {
 };
 
 /* Who last cleared PCI_COMMAND_MEMORY on a device. */
+/* The config write that last cleared PCI_COMMAND.MEMORY, and when memory
+ * came back: 0 while it is still off. Only an open record names the cause
+ * of a SIGBUS or EIO; after an enable an access that still fails has some
+ * other cause (a reset, D3), never a stale one. */
 struct vt_disable_record {
 	__u64 ts_ns;
 	__u32 pid;
 	__u32 tid;
 	char comm[VT_COMM_LEN];
+	__u64 enabled_ts_ns;
 };
 
 struct vt_device_info {
@@ -247,6 +333,11 @@ struct vt_device_stats {
 	 * resets and MSI setup; [VT_PATH_MAX] counts a waiter on no traced
 	 * path (runtime PM, a path vfio-trace does not bracket). */
 	__u64 contention_paths[VT_PATH_MAX + 1];
+
+	/* How long memory stayed off: from a config write that cleared
+	 * PCI_COMMAND.MEMORY to the one that set it again (the blackout an
+	 * access in between meets, as SIGBUS or EIO). */
+	struct vt_hist memory_off_ns;
 };
 
 /* Key of bdf_slots: a device's PCI address, as dev_name() spells it. */
@@ -297,6 +388,38 @@ struct vt_trace_event {
 	__u32 disabled_pid;
 	__u32 disabled_tid;
 	char disabled_comm[VT_COMM_LEN];
+};
+
+/* A VT_EV_CONTENTION event: the head's pid, tid and comm are the waiter's,
+ * value is the wait in ns. */
+struct vt_contention_event {
+	struct vt_trace_event head;
+	struct vt_contention_key key;
+	__u32 holder_pid;
+	__u32 holder_tid;
+	char holder_comm[VT_COMM_LEN];
+	__u32 readers;
+	__u32 pad;
+};
+
+/* Frames kept of a slow operation's stack (at its return, so its callers),
+ * innermost first. */
+#define VT_SLOW_STACK_DEPTH 32
+
+/* A VT_EV_SLOW event: the head's value is the operation's duration in ns;
+ * its bar and offset are a fault's (VT_MAX_BARS otherwise) and its bdf the
+ * device's ("" for a pin, which knows no device). */
+struct vt_slow_event {
+	struct vt_trace_event head;
+	__u32 slow_kind; /* enum vt_slow_kind */
+	/* A fault's order class (enum vt_fault_order), a zap's reason (enum
+	 * vt_zap_reason), a reset's path (VT_PATH_RESET or VT_PATH_HOT_RESET),
+	 * a pin's path (enum vt_pin_path). */
+	__u32 detail;
+	__s64 ret;     /* the operation's return value */
+	__u32 nframes; /* 0: the kernel could not walk the stack */
+	__u32 pad;
+	__u64 ips[VT_SLOW_STACK_DEPTH];
 };
 
 #endif /* VFIO_TRACE_H */

@@ -41,21 +41,21 @@
 _Static_assert(VT_HIST_SLOTS == 33, "VT_HIST_SLOTS changed");
 _Static_assert(VT_BDF_LEN == 16, "VT_BDF_LEN changed");
 _Static_assert(VT_COMM_LEN == 16, "VT_COMM_LEN changed");
-_Static_assert(VT_MAX_BDF_FILTERS == 8, "VT_MAX_BDF_FILTERS changed");
 _Static_assert(VT_MAX_BARS == 6, "VT_MAX_BARS changed");
 _Static_assert(VT_BAR_SLOTS == 7, "VT_BAR_SLOTS changed");
 _Static_assert(VT_FAULT_RESULT_MAX == 5, "enum vt_fault_result changed");
-_Static_assert(VT_ORDER_MAX == 5, "enum vt_fault_order changed");
+_Static_assert(VT_ORDER_MAX == 6, "enum vt_fault_order changed");
 _Static_assert(VT_MODE_MAX == 2, "enum vt_lock_mode changed");
 _Static_assert(VT_PATH_MAX == 6, "enum vt_lock_path changed");
 _Static_assert(VT_ZAP_REASON_MAX == 4, "enum vt_zap_reason changed");
 _Static_assert(VT_PIN_PATH_MAX == 3, "enum vt_pin_path changed");
 _Static_assert(VT_ACCESS_KIND_MAX == 3, "enum vt_access_kind changed");
-_Static_assert(VT_LOST_MAX == 12, "enum vt_lost_reason changed");
+_Static_assert(VT_LOST_MAX == 14, "enum vt_lost_reason changed");
 /* Not array sizes on the BPF side, but values stored in the fields below
  * (vt_trace_event.kind, vt_edge_key.from_class and .to_class) that user space
  * indexes its tables with. */
-_Static_assert(VT_EV_KIND_MAX == 5, "enum vt_event_kind changed");
+_Static_assert(VT_EV_KIND_MAX == 7, "enum vt_event_kind changed");
+_Static_assert(VT_SLOW_KIND_MAX == 4, "enum vt_slow_kind changed");
 _Static_assert(VT_LC_MAX == 6, "enum vt_lock_class changed");
 _Static_assert(VT_LC_ALL <= 256 && VT_MODE_MAX <= 256, "a lock class or mode must fit a __u8");
 /* bpf/lock_order.bpf.h masks a depth with VT_LOCK_DEPTH - 1. */
@@ -94,6 +94,16 @@ VT_ABI_NO_PADDING(struct vt_edge, M(count) + M(first_ns) + M(pid) + M(tid) + M(c
 					  M(pad) + M(stack));
 #undef M
 
+/* Value of the held map: the one struct with implicit (tail) padding, which
+ * is harmless in a value; checked field by field instead. */
+VT_ABI_SIZE(struct vt_held, 128);
+VT_ABI_FIELD(struct vt_held, lock, 0, 64);
+VT_ABI_FIELD(struct vt_held, slot, 64, 32);
+VT_ABI_FIELD(struct vt_held, class, 96, 8);
+VT_ABI_FIELD(struct vt_held, mode, 104, 8);
+VT_ABI_FIELD(struct vt_held, rwsem, 112, 8);
+VT_ABI_FIELD(struct vt_held, depth, 120, 4);
+
 VT_ABI_SIZE(struct vt_lock_owner, 16);
 VT_ABI_FIELD(struct vt_lock_owner, vdev, 0, 8);
 VT_ABI_FIELD(struct vt_lock_owner, class, 8, 4);
@@ -110,16 +120,18 @@ VT_ABI_FIELD(struct vt_hist, sum_ns, 272, 8);
 VT_ABI_NO_PADDING(struct vt_hist, M(slots) + M(count) + M(sum_ns));
 #undef M
 
-VT_ABI_SIZE(struct vt_disable_record, 32);
+VT_ABI_SIZE(struct vt_disable_record, 40);
 VT_ABI_FIELD(struct vt_disable_record, ts_ns, 0, 8);
 VT_ABI_FIELD(struct vt_disable_record, pid, 8, 4);
 VT_ABI_FIELD(struct vt_disable_record, tid, 12, 4);
 VT_ABI_FIELD(struct vt_disable_record, comm, 16, 16);
+VT_ABI_FIELD(struct vt_disable_record, enabled_ts_ns, 32, 8);
 #define M(field) VT_SIZEOF_FIELD(struct vt_disable_record, field)
-VT_ABI_NO_PADDING(struct vt_disable_record, M(ts_ns) + M(pid) + M(tid) + M(comm));
+VT_ABI_NO_PADDING(struct vt_disable_record,
+		  M(ts_ns) + M(pid) + M(tid) + M(comm) + M(enabled_ts_ns));
 #undef M
 
-VT_ABI_SIZE(struct vt_device_info, 184);
+VT_ABI_SIZE(struct vt_device_info, 192);
 VT_ABI_FIELD(struct vt_device_info, bdf, 0, 16);
 VT_ABI_FIELD(struct vt_device_info, vendor, 16, 4);
 VT_ABI_FIELD(struct vt_device_info, device_id, 20, 4);
@@ -128,9 +140,9 @@ VT_ABI_FIELD(struct vt_device_info, first_seen_ns, 32, 8);
 VT_ABI_FIELD(struct vt_device_info, traced, 40, 4);
 VT_ABI_FIELD(struct vt_device_info, bindings, 44, 4);
 VT_ABI_FIELD(struct vt_device_info, vdev, 48, 8);
-VT_ABI_FIELD(struct vt_device_info, last_disable, 56, 32);
-VT_ABI_FIELD(struct vt_device_info, bar_start, 88, 48);
-VT_ABI_FIELD(struct vt_device_info, bar_end, 136, 48);
+VT_ABI_FIELD(struct vt_device_info, last_disable, 56, 40);
+VT_ABI_FIELD(struct vt_device_info, bar_start, 96, 48);
+VT_ABI_FIELD(struct vt_device_info, bar_end, 144, 48);
 #define M(field) VT_SIZEOF_FIELD(struct vt_device_info, field)
 VT_ABI_NO_PADDING(struct vt_device_info, M(bdf) + M(vendor) + M(device_id) + M(memory_lock) +
 						 M(first_seen_ns) + M(traced) + M(bindings) +
@@ -138,28 +150,29 @@ VT_ABI_NO_PADDING(struct vt_device_info, M(bdf) + M(vendor) + M(device_id) + M(m
 						 M(bar_end));
 #undef M
 
-VT_ABI_SIZE(struct vt_device_stats, 6360);
+VT_ABI_SIZE(struct vt_device_stats, 6648);
 VT_ABI_FIELD(struct vt_device_stats, faults, 0, 280); /* [7][5] */
-VT_ABI_FIELD(struct vt_device_stats, fault_orders, 280, 40);
-VT_ABI_FIELD(struct vt_device_stats, fault_ns, 320, 1400);
-VT_ABI_FIELD(struct vt_device_stats, contentions, 1720, 16);
-VT_ABI_FIELD(struct vt_device_stats, wait_ns, 1736, 560);
-VT_ABI_FIELD(struct vt_device_stats, hold_ns, 2296, 3360); /* [2][6] */
-VT_ABI_FIELD(struct vt_device_stats, vma_lock_contentions, 5656, 8);
-VT_ABI_FIELD(struct vt_device_stats, vma_lock_wait_ns, 5664, 280);
-VT_ABI_FIELD(struct vt_device_stats, zaps, 5944, 32);
-VT_ABI_FIELD(struct vt_device_stats, zap_vmas, 5976, 8);
-VT_ABI_FIELD(struct vt_device_stats, zap_ns, 5984, 280);
-VT_ABI_FIELD(struct vt_device_stats, accesses, 6264, 24);
-VT_ABI_FIELD(struct vt_device_stats, memory_disables, 6288, 8);
-VT_ABI_FIELD(struct vt_device_stats, memory_enables, 6296, 8);
-VT_ABI_FIELD(struct vt_device_stats, contention_paths, 6304, 56); /* [VT_PATH_MAX + 1] */
+VT_ABI_FIELD(struct vt_device_stats, fault_orders, 280, 48);
+VT_ABI_FIELD(struct vt_device_stats, fault_ns, 328, 1400);
+VT_ABI_FIELD(struct vt_device_stats, contentions, 1728, 16);
+VT_ABI_FIELD(struct vt_device_stats, wait_ns, 1744, 560);
+VT_ABI_FIELD(struct vt_device_stats, hold_ns, 2304, 3360); /* [2][6] */
+VT_ABI_FIELD(struct vt_device_stats, vma_lock_contentions, 5664, 8);
+VT_ABI_FIELD(struct vt_device_stats, vma_lock_wait_ns, 5672, 280);
+VT_ABI_FIELD(struct vt_device_stats, zaps, 5952, 32);
+VT_ABI_FIELD(struct vt_device_stats, zap_vmas, 5984, 8);
+VT_ABI_FIELD(struct vt_device_stats, zap_ns, 5992, 280);
+VT_ABI_FIELD(struct vt_device_stats, accesses, 6272, 24);
+VT_ABI_FIELD(struct vt_device_stats, memory_disables, 6296, 8);
+VT_ABI_FIELD(struct vt_device_stats, memory_enables, 6304, 8);
+VT_ABI_FIELD(struct vt_device_stats, contention_paths, 6312, 56); /* [VT_PATH_MAX + 1] */
+VT_ABI_FIELD(struct vt_device_stats, memory_off_ns, 6368, 280);
 #define M(field) VT_SIZEOF_FIELD(struct vt_device_stats, field)
 VT_ABI_NO_PADDING(struct vt_device_stats,
 		  M(faults) + M(fault_orders) + M(fault_ns) + M(contentions) + M(wait_ns) +
 			  M(hold_ns) + M(vma_lock_contentions) + M(vma_lock_wait_ns) + M(zaps) +
 			  M(zap_vmas) + M(zap_ns) + M(accesses) + M(memory_disables) +
-			  M(memory_enables) + M(contention_paths));
+			  M(memory_enables) + M(contention_paths) + M(memory_off_ns));
 #undef M
 
 VT_ABI_SIZE(struct vt_bdf_key, 16);
@@ -168,9 +181,9 @@ VT_ABI_FIELD(struct vt_bdf_key, bdf, 0, 16);
 VT_ABI_NO_PADDING(struct vt_bdf_key, M(bdf));
 #undef M
 
-VT_ABI_SIZE(struct vt_device, 6544);
-VT_ABI_FIELD(struct vt_device, info, 0, 184);
-VT_ABI_FIELD(struct vt_device, stats, 184, 6360);
+VT_ABI_SIZE(struct vt_device, 6840);
+VT_ABI_FIELD(struct vt_device, info, 0, 192);
+VT_ABI_FIELD(struct vt_device, stats, 192, 6648);
 #define M(field) VT_SIZEOF_FIELD(struct vt_device, field)
 VT_ABI_NO_PADDING(struct vt_device, M(info) + M(stats));
 #undef M
@@ -223,4 +236,72 @@ VT_ABI_NO_PADDING(struct vt_trace_event, M(ts_ns) + M(pid) + M(tid) + M(kind) + 
 						 M(value) + M(comm) + M(bdf) + M(disabled_ts_ns) +
 						 M(disabled_pid) + M(disabled_tid) +
 						 M(disabled_comm));
+#undef M
+
+_Static_assert(VT_CONTENTION_STACK_DEPTH == 32, "VT_CONTENTION_STACK_DEPTH changed");
+_Static_assert(VT_PATH_MAX < 256 && VT_HOLDER_UNKNOWN < 256, "a path or mode must fit a __u8");
+VT_ABI_SIZE(struct vt_stack, 264);
+VT_ABI_FIELD(struct vt_stack, nframes, 0, 4);
+VT_ABI_FIELD(struct vt_stack, pad, 4, 4);
+VT_ABI_FIELD(struct vt_stack, ips, 8, 256);
+#define M(field) VT_SIZEOF_FIELD(struct vt_stack, field)
+VT_ABI_NO_PADDING(struct vt_stack, M(nframes) + M(pad) + M(ips));
+#undef M
+
+VT_ABI_SIZE(struct vt_contention_key, 24);
+VT_ABI_FIELD(struct vt_contention_key, waiter_stack, 0, 8);
+VT_ABI_FIELD(struct vt_contention_key, holder_stack, 8, 8);
+VT_ABI_FIELD(struct vt_contention_key, slot, 16, 4);
+VT_ABI_FIELD(struct vt_contention_key, waiter_mode, 20, 1);
+VT_ABI_FIELD(struct vt_contention_key, waiter_path, 21, 1);
+VT_ABI_FIELD(struct vt_contention_key, holder_mode, 22, 1);
+VT_ABI_FIELD(struct vt_contention_key, holder_path, 23, 1);
+#define M(field) VT_SIZEOF_FIELD(struct vt_contention_key, field)
+VT_ABI_NO_PADDING(struct vt_contention_key, M(waiter_stack) + M(holder_stack) + M(slot) +
+						    M(waiter_mode) + M(waiter_path) +
+						    M(holder_mode) + M(holder_path));
+#undef M
+
+VT_ABI_SIZE(struct vt_contention, 72);
+VT_ABI_FIELD(struct vt_contention, count, 0, 8);
+VT_ABI_FIELD(struct vt_contention, wait_ns, 8, 8);
+VT_ABI_FIELD(struct vt_contention, waiter_pid, 16, 4);
+VT_ABI_FIELD(struct vt_contention, waiter_tid, 20, 4);
+VT_ABI_FIELD(struct vt_contention, waiter_comm, 24, 16);
+VT_ABI_FIELD(struct vt_contention, holder_pid, 40, 4);
+VT_ABI_FIELD(struct vt_contention, holder_tid, 44, 4);
+VT_ABI_FIELD(struct vt_contention, holder_comm, 48, 16);
+VT_ABI_FIELD(struct vt_contention, readers, 64, 4);
+VT_ABI_FIELD(struct vt_contention, pad, 68, 4);
+#define M(field) VT_SIZEOF_FIELD(struct vt_contention, field)
+VT_ABI_NO_PADDING(struct vt_contention, M(count) + M(wait_ns) + M(waiter_pid) + M(waiter_tid) +
+						M(waiter_comm) + M(holder_pid) + M(holder_tid) +
+						M(holder_comm) + M(readers) + M(pad));
+#undef M
+
+VT_ABI_SIZE(struct vt_contention_event, 160);
+VT_ABI_FIELD(struct vt_contention_event, head, 0, 104);
+VT_ABI_FIELD(struct vt_contention_event, key, 104, 24);
+VT_ABI_FIELD(struct vt_contention_event, holder_pid, 128, 4);
+VT_ABI_FIELD(struct vt_contention_event, holder_tid, 132, 4);
+VT_ABI_FIELD(struct vt_contention_event, holder_comm, 136, 16);
+VT_ABI_FIELD(struct vt_contention_event, readers, 152, 4);
+VT_ABI_FIELD(struct vt_contention_event, pad, 156, 4);
+#define M(field) VT_SIZEOF_FIELD(struct vt_contention_event, field)
+VT_ABI_NO_PADDING(struct vt_contention_event, M(head) + M(key) + M(holder_pid) + M(holder_tid) +
+						      M(holder_comm) + M(readers) + M(pad));
+#undef M
+
+/* A slow operation's event: the head, then what it was and its stack. */
+VT_ABI_SIZE(struct vt_slow_event, 384);
+VT_ABI_FIELD(struct vt_slow_event, head, 0, 104);
+VT_ABI_FIELD(struct vt_slow_event, slow_kind, 104, 4);
+VT_ABI_FIELD(struct vt_slow_event, detail, 108, 4);
+VT_ABI_FIELD(struct vt_slow_event, ret, 112, 8);
+VT_ABI_FIELD(struct vt_slow_event, nframes, 120, 4);
+VT_ABI_FIELD(struct vt_slow_event, pad, 124, 4);
+VT_ABI_FIELD(struct vt_slow_event, ips, 128, 8 * VT_SLOW_STACK_DEPTH);
+#define M(field) VT_SIZEOF_FIELD(struct vt_slow_event, field)
+VT_ABI_NO_PADDING(struct vt_slow_event,
+		  M(head) + M(slow_kind) + M(detail) + M(ret) + M(nframes) + M(pad) + M(ips));
 #undef M

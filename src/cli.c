@@ -12,52 +12,192 @@
 #define VT_MIN_SECONDS 0.001
 #define VT_EXPORT_DEFAULT_INTERVAL 15.0
 
-static const char usage_text[] =
-	"Usage: vfio-trace [OPTIONS] [INTERVAL [COUNT]]   summary of vfio-pci memory_lock,\n"
-	"                                                 faults, zaps and pins per device\n"
-	"       vfio-trace events [OPTIONS]               stream of disabled-memory accesses\n"
-	"       vfio-trace export --textfile-dir DIR [--interval S] [OPTIONS]\n"
-	"                                                 Prometheus textfile for node_exporter\n"
-	"       vfio-trace probes [OPTIONS]               which kernel functions are traced, how\n"
-	"       vfio-trace lockdep [--duration S] [-j] [--dot FILE] [--lock SYMBOL]\n"
-	"                                                 the order mmap_lock, vma_lock, memory_lock,\n"
-	"                                                 i_mmap_rwsem and igate are really taken in\n"
-	"\n"
-	"  -d, --device BDF       only this device (repeatable, up to 8), e.g. 0000:01:00.0\n"
-	"  -p, --pid PID          only this process\n"
-	"  -k, --kprobes          use kprobes even where fentry works\n"
-	"  -T, --timestamp        print a timestamp before each summary\n"
-	"  -m, --milliseconds     histograms in milliseconds\n"
-	"  -u, --microseconds     histograms in microseconds (default)\n"
-	"  -n, --nanoseconds      histograms in nanoseconds\n"
-	"  -j, --json             JSON: one document per summary, one line per event\n"
-	"      --duration S       stop after S seconds (final summary, exit 0)\n"
-	"      --textfile-dir DIR export: directory of node_exporter's textfile collector\n"
-	"      --interval S       export: seconds between writes (default 15)\n"
-	"      --count N          export: stop after N writes\n"
-	"      --dot FILE         lockdep: also write the graph as Graphviz DOT to FILE\n"
-	"      --lock SYMBOL      lockdep: also track this global lock, a mutex or rwsem by\n"
-	"                         its name in /proc/kallsyms (repeatable, up to 8)\n"
-	"      --wait             if vfio-pci is not loaded yet, wait for it, then attach\n"
-	"      --max-devices N    room for N devices (default 256); more are counted lost\n"
-	"      --max-threads N    room for N threads inside traced calls at once (default\n"
-	"                         16384); more are counted lost\n"
-	"  -v, --verbose          print libbpf's log\n"
-	"  -V, --version          print the version\n"
-	"  -h, --help             this help\n"
-	"\n"
-	"INTERVAL is in seconds; COUNT summaries are printed, then vfio-trace exits.\n"
-	"Without INTERVAL it traces until Ctrl-C and prints one summary.\n"
-	"\n"
-	"Examples:\n"
-	"  vfio-trace 1 10            ten one-second summaries\n"
-	"  vfio-trace -d 0000:3b:00.0 -m\n"
-	"  vfio-trace events -j       NDJSON of SIGBUS/EIO/ioeventfd drops\n"
-	"  vfio-trace export --textfile-dir /var/lib/prometheus/node-exporter\n";
+/* The subcommands, as the usage and the errors name them. */
+static const struct {
+	const char *name;    /* the word */
+	const char *usage;   /* its usage line after "vfio-trace " */
+	const char *purpose; /* what it does */
+} commands[] = {
+	[VT_CMD_SUMMARY] = { NULL, "[OPTIONS] [INTERVAL [COUNT]]",
+			     "summary of vfio-pci memory_lock, faults, zaps and pins per device" },
+	[VT_CMD_EVENTS] = { "events", "events [OPTIONS]", "stream of disabled-memory accesses" },
+	[VT_CMD_EXPORT] = { "export", "export --textfile-dir DIR [--interval S] [OPTIONS]",
+			    "Prometheus textfile for node_exporter" },
+	[VT_CMD_PROBES] = { "probes", "probes [--lockdep] [OPTIONS]",
+			    "which kernel functions are traced, how" },
+	[VT_CMD_LOCKDEP] = { "lockdep",
+			     "lockdep [--duration S] [-j] [--dot FILE] [--lock SYMBOL] [--watch-kmsg DIR]",
+			     "lock order of mmap_lock, memory_lock, i_mmap_rwsem, fs_reclaim, ..." },
+	[VT_CMD_TOP] = { "top", "top [--sort KEY] [OPTIONS] [INTERVAL [COUNT]]",
+			 "live view, a row per device; plain lines when not a terminal" },
+};
 
-void vt_cli_usage(FILE *f)
+#define ON(cmd) (1U << (cmd))
+#define ON_ALL                                                                            \
+	(ON(VT_CMD_SUMMARY) | ON(VT_CMD_EVENTS) | ON(VT_CMD_EXPORT) | ON(VT_CMD_PROBES) | \
+	 ON(VT_CMD_LOCKDEP) | ON(VT_CMD_TOP))
+#define ON_TRACING (ON_ALL & ~ON(VT_CMD_PROBES))
+
+enum {
+	OPT_DURATION = 0x100,
+	OPT_TEXTFILE_DIR,
+	OPT_INTERVAL,
+	OPT_COUNT,
+	OPT_WAIT,
+	OPT_DOT,
+	OPT_LOCK,
+	OPT_MAX_DEVICES,
+	OPT_MAX_THREADS,
+	OPT_STACKS,
+	OPT_LOCKDEP,
+	OPT_WATCH_KMSG,
+	OPT_KEEP,
+	OPT_SORT,
+	OPT_MIN_LATENCY,
+};
+
+/*
+ * Each option once: its help, and the subcommands it goes with. A
+ * subcommand's --help lists those that go with it; an option marked
+ * `strict` is refused with any other (the others are harmless there, such as
+ * -m with events, and are accepted).
+ */
+static const struct option_doc {
+	int id; /* getopt's value */
+	const char *flags;
+	const char *text; /* may span lines: "\n" starts a continuation */
+	unsigned int on;  /* ON(subcommand) bits */
+	bool strict;
+} option_docs[] = {
+	{ 'd', "-d, --device BDF", "only this device (repeatable), e.g. 0000:01:00.0", ON_ALL },
+	{ 'p', "-p, --pid PID", "only this process", ON_ALL },
+	{ 'k', "-k, --kprobes", "use kprobes even where fentry works", ON_ALL },
+	{ 'T', "-T, --timestamp", "print a timestamp before each summary", ON(VT_CMD_SUMMARY) },
+	{ 'm', "-m, --milliseconds", "histograms in milliseconds", ON(VT_CMD_SUMMARY) },
+	{ 'u', "-u, --microseconds", "histograms in microseconds (default)", ON(VT_CMD_SUMMARY) },
+	{ 'n', "-n, --nanoseconds", "histograms in nanoseconds", ON(VT_CMD_SUMMARY) },
+	{ 'j', "-j, --json", "JSON: one document per summary, one line per event",
+	  ON_ALL & ~ON(VT_CMD_EXPORT) & ~ON(VT_CMD_TOP) },
+	{ 'o', "-o, --output FILE",
+	  "write the output to FILE; a final summary, probes' report or\n"
+	  "lockdep's replaces FILE atomically when the run ends well",
+	  ON_ALL & ~ON(VT_CMD_EXPORT) & ~ON(VT_CMD_TOP), true },
+	{ OPT_DURATION, "    --duration S", "stop after S seconds (final summary, exit 0)",
+	  ON_TRACING },
+	{ OPT_TEXTFILE_DIR, "    --textfile-dir DIR",
+	  "export: directory of node_exporter's textfile collector", ON(VT_CMD_EXPORT), true },
+	{ OPT_INTERVAL, "    --interval S",
+	  "export: seconds between writes (default 15); top:\n"
+	  "between frames (default 1)",
+	  ON(VT_CMD_SUMMARY) | ON(VT_CMD_EXPORT) | ON(VT_CMD_TOP), true },
+	{ OPT_COUNT, "    --count N", "export: stop after N writes; top: after N frames",
+	  ON(VT_CMD_SUMMARY) | ON(VT_CMD_EXPORT) | ON(VT_CMD_TOP), true },
+	{ OPT_SORT, "    --sort KEY",
+	  "top: first order of the rows: device, faults, wait, zaps,\n"
+	  "accesses or pins (default device; keys change it live)",
+	  ON(VT_CMD_TOP), true },
+	{ OPT_DOT, "    --dot FILE", "lockdep: also write the graph as Graphviz DOT to FILE",
+	  ON(VT_CMD_LOCKDEP), true },
+	{ OPT_LOCK, "    --lock SYMBOL",
+	  "lockdep: also track this global lock, a mutex or rwsem by\n"
+	  "its name in /proc/kallsyms (repeatable, up to 8)",
+	  ON(VT_CMD_LOCKDEP), true },
+	{ OPT_WATCH_KMSG, "    --watch-kmsg DIR",
+	  "lockdep: on each kernel lock report (lockdep, hung task,\n"
+	  "soft lockup) write a file into DIR with it and the lock\n"
+	  "order, holders and lock events around it",
+	  ON(VT_CMD_LOCKDEP), true },
+	{ OPT_KEEP, "    --keep S",
+	  "lockdep --watch-kmsg: seconds of lock events kept (default\n"
+	  "30, 1 to 3600)",
+	  ON(VT_CMD_LOCKDEP), true },
+	{ OPT_LOCKDEP, "    --lockdep",
+	  "probes: those of lockdep mode too (the lock functions, and\n"
+	  "the allocation tracepoints for fs_reclaim)",
+	  ON(VT_CMD_PROBES), true },
+	{ OPT_STACKS, "    --stacks",
+	  "summary, events: who waits for memory_lock where, and who\n"
+	  "holds it (kernel stacks; top 5 pairs per device)",
+	  ON(VT_CMD_SUMMARY) | ON(VT_CMD_EVENTS), true },
+	{ OPT_MIN_LATENCY, "    --min-latency T",
+	  "events: also an event, with its kernel stack, for each\n"
+	  "fault, zap, reset or pin that took T or longer (500us, 2ms;\n"
+	  "plain: ms); KIND=T for one of fault, zap, reset, pin\n"
+	  "(repeatable)",
+	  ON(VT_CMD_EVENTS), true },
+	{ OPT_WAIT, "    --wait", "if vfio-pci is not loaded yet, wait for it, then attach",
+	  ON_TRACING, true },
+	{ OPT_MAX_DEVICES, "    --max-devices N",
+	  "room for N devices (default 256); more are counted lost", ON_ALL },
+	{ OPT_MAX_THREADS, "    --max-threads N",
+	  "room for N threads inside traced calls at once (default\n"
+	  "16384); more are counted lost",
+	  ON_ALL },
+	{ 'v', "-v, --verbose", "print libbpf's log", ON_ALL },
+	{ 'V', "-V, --version", "print the version and the git revision", ON_ALL },
+	{ 'h', "-h, --help", "this help (after a subcommand: that subcommand's)", ON_ALL },
+};
+
+#define VT_NOPTION_DOCS (sizeof(option_docs) / sizeof(option_docs[0]))
+
+static void put_usage_line(FILE *f, bool first, enum vt_command cmd)
 {
-	fputs(usage_text, f);
+	fprintf(f, "%s vfio-trace %s\n%11s%s\n", first ? "Usage:" : "      ", commands[cmd].usage,
+		"", commands[cmd].purpose);
+}
+
+void vt_cli_usage(FILE *f, enum vt_command cmd, bool subcommand)
+{
+	size_t i;
+
+	if (subcommand) {
+		put_usage_line(f, true, cmd);
+	} else {
+		for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+			put_usage_line(f, i == 0, (enum vt_command)i);
+		fputs("\n`vfio-trace SUBCOMMAND --help` lists only what goes with it. Options may come\n"
+		      "before or after the subcommand.\n",
+		      f);
+	}
+	fputc('\n', f);
+	for (i = 0; i < VT_NOPTION_DOCS; i++) {
+		const struct option_doc *d = &option_docs[i];
+		const char *t = d->text;
+
+		if (subcommand && !(d->on & ON(cmd)))
+			continue;
+		fprintf(f, "  %-22s ", d->flags);
+		while (*t) {
+			size_t n = strcspn(t, "\n");
+
+			fprintf(f, "%.*s\n", (int)n, t);
+			t += n;
+			if (*t == '\n' && *++t)
+				fprintf(f, "%25s", "");
+		}
+	}
+	if (subcommand && cmd == VT_CMD_TOP)
+		fputs("\n"
+		      "On a terminal, top redraws a full screen each INTERVAL (default 1 s):\n"
+		      "  q quit   d f w z a p sort by device, faults, wait, zaps, disabled\n"
+		      "           accesses, pins   r reverse the order\n"
+		      "Otherwise it prints one block of lines per interval, like top -b.\n",
+		      f);
+	if (subcommand && cmd != VT_CMD_SUMMARY)
+		return;
+	fputs("\n"
+	      "INTERVAL is in seconds; COUNT summaries are printed, then vfio-trace exits.\n"
+	      "Without INTERVAL it traces until Ctrl-C and prints one summary.\n"
+	      "\n"
+	      "Examples:\n"
+	      "  vfio-trace 1 10            ten one-second summaries\n"
+	      "  vfio-trace -d 0000:3b:00.0 -m\n",
+	      f);
+	if (subcommand)
+		return;
+	fputs("  vfio-trace events -j       NDJSON of SIGBUS/EIO/ioeventfd drops\n"
+	      "  vfio-trace export --textfile-dir /var/lib/prometheus/node-exporter\n",
+	      f);
 }
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -138,6 +278,61 @@ int vt_parse_ulong(const char *s, unsigned long min, unsigned long max, unsigned
 	return 0;
 }
 
+int vt_parse_duration_ns(const char *s, __u64 *out)
+{
+	static const struct {
+		const char *suffix;
+		double ns;
+	} units[] = { { "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "", 1e6 } };
+	size_t digits = 0, dots = 0, n;
+	double v;
+
+	if (!s)
+		return -EINVAL;
+	for (n = 0; s[n] && (isdigit((unsigned char)s[n]) || s[n] == '.'); n++) {
+		digits += s[n] != '.';
+		dots += s[n] == '.';
+	}
+	if (!digits || dots > 1)
+		return -EINVAL;
+	for (size_t u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
+		char num[32];
+
+		if (strcmp(s + n, units[u].suffix))
+			continue;
+		if (n >= sizeof(num))
+			return -EINVAL;
+		memcpy(num, s, n);
+		num[n] = '\0';
+		v = strtod(num, NULL) * units[u].ns;
+		if (!isfinite(v) || v < 1 || v > VT_MAX_SECONDS * 1e9)
+			return -EINVAL;
+		*out = (__u64)v;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* --min-latency T or KIND=T. */
+static int parse_min_latency(const char *arg, __u64 ns[VT_SLOW_KIND_MAX])
+{
+	const char *eq = strchr(arg, '=');
+	__u64 v;
+
+	if (vt_parse_duration_ns(eq ? eq + 1 : arg, &v))
+		return -EINVAL;
+	for (int k = 0; k < VT_SLOW_KIND_MAX; k++) {
+		const char *name = vt_slow_kind_name(k);
+
+		if (!eq || ((size_t)(eq - arg) == strlen(name) && !strncmp(arg, name, eq - arg))) {
+			ns[k] = v;
+			if (eq)
+				return 0;
+		}
+	}
+	return eq ? -EINVAL : 0;
+}
+
 int vt_parse_seconds(const char *s, double *out)
 {
 	size_t digits = 0, dots = 0;
@@ -167,18 +362,6 @@ int vt_parse_seconds(const char *s, double *out)
 	return 0;
 }
 
-enum {
-	OPT_DURATION = 0x100,
-	OPT_TEXTFILE_DIR,
-	OPT_INTERVAL,
-	OPT_COUNT,
-	OPT_WAIT,
-	OPT_DOT,
-	OPT_LOCK,
-	OPT_MAX_DEVICES,
-	OPT_MAX_THREADS,
-};
-
 static const struct option long_options[] = {
 	{ "device", required_argument, NULL, 'd' },
 	{ "pid", required_argument, NULL, 'p' },
@@ -188,6 +371,7 @@ static const struct option long_options[] = {
 	{ "microseconds", no_argument, NULL, 'u' },
 	{ "nanoseconds", no_argument, NULL, 'n' },
 	{ "json", no_argument, NULL, 'j' },
+	{ "output", required_argument, NULL, 'o' },
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "textfile-dir", required_argument, NULL, OPT_TEXTFILE_DIR },
 	{ "interval", required_argument, NULL, OPT_INTERVAL },
@@ -197,28 +381,28 @@ static const struct option long_options[] = {
 	{ "lock", required_argument, NULL, OPT_LOCK },
 	{ "max-devices", required_argument, NULL, OPT_MAX_DEVICES },
 	{ "max-threads", required_argument, NULL, OPT_MAX_THREADS },
+	{ "stacks", no_argument, NULL, OPT_STACKS },
+	{ "lockdep", no_argument, NULL, OPT_LOCKDEP },
+	{ "watch-kmsg", required_argument, NULL, OPT_WATCH_KMSG },
+	{ "keep", required_argument, NULL, OPT_KEEP },
+	{ "sort", required_argument, NULL, OPT_SORT },
+	{ "min-latency", required_argument, NULL, OPT_MIN_LATENCY },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
+/* Every option has its help line, and the help no option that is not. */
+_Static_assert(sizeof(long_options) / sizeof(long_options[0]) - 1 == VT_NOPTION_DOCS,
+	       "one option_docs[] entry per long option");
 
 static int parse_command(const char *word, enum vt_command *cmd)
 {
-	static const struct {
-		const char *name;
-		enum vt_command cmd;
-	} commands[] = {
-		{ "events", VT_CMD_EVENTS },
-		{ "export", VT_CMD_EXPORT },
-		{ "probes", VT_CMD_PROBES },
-		{ "lockdep", VT_CMD_LOCKDEP },
-	};
 	size_t i;
 
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (!strcmp(word, commands[i].name)) {
-			*cmd = commands[i].cmd;
+		if (commands[i].name && !strcmp(word, commands[i].name)) {
+			*cmd = (enum vt_command)i;
 			return 1;
 		}
 	}
@@ -233,8 +417,10 @@ static int parse_option(int opt, const char *arg, struct vt_options *o, bool *in
 	switch (opt) {
 	case 'd':
 		if (o->nbdfs >= VT_MAX_BDF_FILTERS)
-			return fail(err, errlen, "too many -d devices (at most %d)",
-				    VT_MAX_BDF_FILTERS);
+			return fail(
+				err, errlen,
+				"too many -d devices (at most %d, the most --max-devices makes room for)",
+				VT_MAX_BDF_FILTERS);
 		if (vt_parse_bdf(arg, o->bdfs[o->nbdfs]))
 			return fail(err, errlen, "invalid PCI address '%.40s' (want DDDD:BB:DD.F)",
 				    arg);
@@ -270,7 +456,14 @@ static int parse_option(int opt, const char *arg, struct vt_options *o, bool *in
 				    "invalid interval '%.40s' (seconds, 0.001 to 86400)", arg);
 		*interval_set = true;
 		return 0;
+	case 'o':
+		if (!arg[0] || arg[strlen(arg) - 1] == '/')
+			return fail(err, errlen, "-o needs a file name, not '%.40s'", arg);
+		o->output_path = arg;
+		return 0;
 	case OPT_WAIT: o->wait = true; return 0;
+	case OPT_STACKS: o->stacks = true; return 0;
+	case OPT_LOCKDEP: o->lockdep = true; return 0;
 	case OPT_DOT:
 		if (!arg[0] || arg[strlen(arg) - 1] == '/')
 			return fail(err, errlen, "--dot needs a file name, not '%.40s'", arg);
@@ -287,6 +480,32 @@ static int parse_option(int opt, const char *arg, struct vt_options *o, bool *in
 			return fail(err, errlen, "invalid --lock symbol '%.40s' (a kallsyms name)",
 				    arg);
 		o->locks[o->nlocks++] = arg;
+		return 0;
+	case OPT_WATCH_KMSG:
+		if (!arg[0])
+			return fail(err, errlen, "empty --watch-kmsg directory");
+		o->watch_kmsg_dir = arg;
+		return 0;
+	case OPT_MIN_LATENCY:
+		if (parse_min_latency(arg, o->min_latency_ns))
+			return fail(err, errlen,
+				    "invalid --min-latency '%.40s' (T or KIND=T: KIND fault, zap, "
+				    "reset or pin; T like 500us, 2ms, 1s)",
+				    arg);
+		return 0;
+	case OPT_SORT:
+		o->top_sort = vt_top_sort_of_name(arg);
+		if (o->top_sort == VT_TOP_SORT_MAX)
+			return fail(err, errlen,
+				    "invalid --sort '%.40s' (device, faults, wait, zaps, accesses "
+				    "or pins)",
+				    arg);
+		return 0;
+	case OPT_KEEP:
+		if (vt_parse_seconds(arg, &o->keep_s) || o->keep_s < 1 ||
+		    o->keep_s > VT_MAX_KEEP_SECONDS)
+			return fail(err, errlen, "invalid --keep '%.40s' (seconds, 1 to %d)", arg,
+				    VT_MAX_KEEP_SECONDS);
 		return 0;
 	case OPT_MAX_DEVICES:
 		if (vt_parse_ulong(arg, 1, VT_MAX_DEVICES_LIMIT, &o->max_devices))
@@ -307,14 +526,29 @@ static int parse_option(int opt, const char *arg, struct vt_options *o, bool *in
 	}
 }
 
+static const char *command_name(enum vt_command cmd)
+{
+	return commands[cmd].name ? commands[cmd].name : "the summary";
+}
+
 static int parse_positionals(int argc, char **argv, int first, struct vt_options *o,
 			     bool interval_set, char *err, size_t errlen)
 {
-	int n = argc - first;
+	enum vt_command other;
+	int n = argc - first, i;
 
-	if (o->command != VT_CMD_SUMMARY) {
+	/* A second subcommand, or one after INTERVAL: say which word, where. */
+	for (i = first; i < argc; i++)
+		if (parse_command(argv[i], &other))
+			return fail(err, errlen,
+				    o->command == VT_CMD_SUMMARY
+					    ? "'%.40s' is a subcommand: it goes before INTERVAL"
+					    : "'%.40s' after %s: one subcommand at a time",
+				    argv[i], command_name(o->command));
+	if (o->command != VT_CMD_SUMMARY && o->command != VT_CMD_TOP) {
 		if (n > 0)
-			return fail(err, errlen, "unexpected argument '%.40s'", argv[first]);
+			return fail(err, errlen, "%s takes no argument, not '%.40s'",
+				    command_name(o->command), argv[first]);
 		return 0;
 	}
 	if (n > 2)
@@ -332,8 +566,58 @@ static int parse_positionals(int argc, char **argv, int first, struct vt_options
 	return 0;
 }
 
-static int check_combination(struct vt_options *o, bool interval_set, char *err, size_t errlen)
+/* "--stacks" of "    --stacks": how an error names an option. */
+static const char *long_name(const struct option_doc *d)
 {
+	const char *l = strstr(d->flags, "--");
+
+	return l ? l : d->flags;
+}
+
+/* An option marked strict given to a subcommand it does not go with: one
+ * line naming it and the subcommands it goes with. */
+static int check_applies(const struct vt_options *o, unsigned int seen, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < VT_NOPTION_DOCS; i++) {
+		const struct option_doc *d = &option_docs[i];
+		char with[96] = "", name[24];
+		unsigned int left = d->on;
+
+		if (!(seen & (1U << i)) || !d->strict || (d->on & ON(o->command)))
+			continue;
+		for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
+			if (!(left & ON(c)))
+				continue;
+			left &= ~ON(c);
+			snprintf(name, sizeof(name), "%s",
+				 commands[c].name ? commands[c].name : "a summary");
+			if (with[0])
+				strncat(with, left ? ", " : " or ",
+					sizeof(with) - strlen(with) - 1);
+			strncat(with, name, sizeof(with) - strlen(with) - 1);
+		}
+		return fail(err, errlen, "%.*s only goes with %s", (int)strcspn(long_name(d), " "),
+			    long_name(d), with);
+	}
+	return 0;
+}
+
+static int check_combination(struct vt_options *o, unsigned int seen, bool interval_set, char *err,
+			     size_t errlen)
+{
+	int ret = check_applies(o, seen, err, errlen);
+
+	if (ret)
+		return ret;
+	/* Devices past the device map's room are counted lost, never traced. */
+	if (o->nbdfs > (o->max_devices ? o->max_devices : VT_DEFAULT_MAX_DEVICES))
+		return fail(err, errlen,
+			    "-d names %u devices, more than --max-devices (%lu) has room for",
+			    o->nbdfs, o->max_devices ? o->max_devices : VT_DEFAULT_MAX_DEVICES);
+	if (o->keep_s && !o->watch_kmsg_dir)
+		return fail(err, errlen, "--keep only goes with --watch-kmsg");
+	if (o->watch_kmsg_dir && !o->keep_s)
+		o->keep_s = VT_DEFAULT_KEEP_SECONDS;
 	if (o->command == VT_CMD_EXPORT) {
 		if (!o->textfile_dir)
 			return fail(err, errlen, "export needs --textfile-dir DIR");
@@ -341,53 +625,65 @@ static int check_combination(struct vt_options *o, bool interval_set, char *err,
 			o->interval_s = VT_EXPORT_DEFAULT_INTERVAL;
 		return 0;
 	}
-	if (o->textfile_dir)
-		return fail(err, errlen, "--textfile-dir only goes with export");
-	if (o->dot_path && o->command != VT_CMD_LOCKDEP)
-		return fail(err, errlen, "--dot only goes with lockdep");
-	if (o->nlocks && o->command != VT_CMD_LOCKDEP)
-		return fail(err, errlen, "--lock only goes with lockdep");
-	if (o->wait && o->command == VT_CMD_PROBES)
-		return fail(err, errlen, "--wait does not go with probes");
-	if (o->command != VT_CMD_SUMMARY && interval_set)
-		return fail(err, errlen, "--interval only goes with export or a summary");
+	if (o->command == VT_CMD_TOP) {
+		if (o->json)
+			return fail(err, errlen,
+				    "top is for the terminal: -j goes with the summary "
+				    "(vfio-trace -j INTERVAL)");
+		return 0; /* its interval has a default: a count alone is fine */
+	}
 	if (o->count && !o->interval_s)
 		return fail(err, errlen, "a count needs an interval");
 	return 0;
 }
 
+static unsigned int doc_bit(int opt)
+{
+	for (size_t i = 0; i < VT_NOPTION_DOCS; i++)
+		if (option_docs[i].id == opt)
+			return 1U << i;
+	return 0;
+}
+
+/* Options may come before or after the subcommand, as with perf, bpftool and
+ * git: getopt permutes the words that are not options to the end, and the
+ * first of them names the subcommand when it is one. */
 int vt_cli_parse(int argc, char **argv, struct vt_options *o, char *err, size_t errlen)
 {
 	bool interval_set = false;
-	int first = 1, opt, ret, at;
+	unsigned int seen = 0; /* option_docs[] bits */
+	int first, opt, ret, at;
 
 	memset(o, 0, sizeof(*o));
 	o->unit = VT_UNIT_US;
 	err[0] = '\0';
-	if (argc > 1 && parse_command(argv[1], &o->command))
-		first = 2;
 
 	/* getopt keeps state in globals: reset it so the parser can run twice. */
 	optind = 0;
 	opterr = 0;
-	for (at = 1; (opt = getopt_long(argc - first + 1, argv + first - 1, ":d:p:kTmunjvVh",
-					long_options, NULL)) != -1;
+	for (at = 1; (opt = getopt_long(argc, argv, ":d:p:kTmunjo:vVh", long_options, NULL)) != -1;
 	     at = optind) {
 		/* An unknown letter inside a cluster ("-Zk") leaves optind on
 		 * the cluster: name the letter, not the word before it. */
-		if (opt == '?' && (optind == at || strncmp(argv[first - 1 + optind - 1], "--", 2)))
+		if (opt == '?' && (optind == at || strncmp(argv[optind - 1], "--", 2)))
 			return fail(err, errlen, "unknown option '-%c' (see --help)", optopt);
 		if (opt == '?')
 			return fail(err, errlen, "unknown option '%.40s' (see --help)",
-				    argv[first - 1 + optind - 1]);
+				    argv[optind - 1]);
 		ret = parse_option(opt, optarg, o, &interval_set, err, errlen);
 		if (ret)
 			return ret;
+		seen |= doc_bit(opt);
+	}
+	first = optind;
+	if (first < argc && parse_command(argv[first], &o->command)) {
+		o->subcommand = true;
+		first++;
 	}
 	if (o->help || o->version)
 		return 0;
-	ret = parse_positionals(argc, argv, first - 1 + optind, o, interval_set, err, errlen);
+	ret = parse_positionals(argc, argv, first, o, interval_set, err, errlen);
 	if (ret)
 		return ret;
-	return check_combination(o, interval_set, err, errlen);
+	return check_combination(o, seen, interval_set, err, errlen);
 }

@@ -9,8 +9,11 @@
 #include "render_text.h"
 #include "signals.h"
 
-#define LINE_MAX_BYTES \
-	(VT_EVENT_LINE_MAX > VT_EVENT_JSON_MAX ? VT_EVENT_LINE_MAX : VT_EVENT_JSON_MAX)
+#define MAX2(a, b) ((a) > (b) ? (a) : (b))
+/* Room the longest line of either format needs, a slow operation's. */
+#define LINE_MAX_BYTES                                   \
+	MAX2(MAX2(VT_EVENT_LINE_MAX, VT_EVENT_JSON_MAX), \
+	     MAX2(VT_SLOW_EVENT_LINE_MAX, VT_SLOW_EVENT_JSON_MAX))
 
 /*
  * Lines are built straight into out[] and written with write(2) once per ring
@@ -22,6 +25,7 @@
 struct events_ctx {
 	const struct vt_options *o;
 	__u64 start_ns;
+	struct vt_attribution *who; /* the session's: each event's VM */
 	int write_error;
 	size_t len;
 	char out[1 << 16];
@@ -45,16 +49,33 @@ static int flush_events(struct events_ctx *ctx)
 	return ctx->write_error;
 }
 
-static int on_event(void *arg, const struct vt_trace_event *ev)
+static int on_event(void *arg, const struct vt_trace_event *ev, const struct vt_frames *frames)
 {
 	struct events_ctx *ctx = arg;
 
 	if (sizeof(ctx->out) - ctx->len < LINE_MAX_BYTES && flush_events(ctx))
 		return ctx->write_error; /* stops the poll */
-	if (ctx->o->json)
-		ctx->len += render_json_event_line(ctx->out + ctx->len, ev);
-	else
-		ctx->len += render_text_event_line(ctx->out + ctx->len, ev, ctx->start_ns);
+	const char *vm = ctx->who ? vt_attribution_vm(ctx->who, ev->pid, ev->ts_ns) : "";
+
+	/* The tracer hands a contention over whole (vt_tracer_config). */
+	if (ev->kind == VT_EV_CONTENTION) {
+		const struct vt_contention_event *ce = (const void *)ev;
+
+		ctx->len += ctx->o->json ? render_json_contention_line(ctx->out + ctx->len, ce, vm)
+					 : render_text_contention_line(ctx->out + ctx->len, ce,
+								       ctx->start_ns, vm);
+	} else if (ev->kind == VT_EV_SLOW) {
+		const struct vt_slow_event *se = (const void *)ev;
+
+		ctx->len += ctx->o->json
+				    ? render_json_slow_line(ctx->out + ctx->len, se, frames, vm)
+				    : render_text_slow_line(ctx->out + ctx->len, se, frames,
+							    ctx->start_ns, vm);
+	} else if (ctx->o->json) {
+		ctx->len += render_json_event_line(ctx->out + ctx->len, ev, vm);
+	} else {
+		ctx->len += render_text_event_line(ctx->out + ctx->len, ev, ctx->start_ns, vm);
+	}
 	return 0;
 }
 
@@ -69,7 +90,8 @@ static int begin(void *arg, const struct vt_snapshot *first)
 	struct events_ctx *ctx = arg;
 
 	ctx->start_ns = first->started_ns;
-	fprintf(stderr, "Tracing disabled-memory accesses... Hit Ctrl-C to end.\n");
+	fprintf(stderr, "Tracing disabled-memory accesses%s... Hit Ctrl-C to end.\n",
+		ctx->o->stacks ? " and memory_lock contentions" : "");
 	/* Through stdio, and out before any line of ours. */
 	if ((!ctx->o->json && render_text_event_header(stdout)) || fflush(stdout)) {
 		fprintf(stderr, "vfio-trace: cannot write events: %s\n", strerror(errno));
@@ -79,10 +101,11 @@ static int begin(void *arg, const struct vt_snapshot *first)
 }
 
 /* The stream itself: serve on-demand probes, poll, write what came. */
-static int stream(void *arg, struct vt_tracer *t, __u64 deadline_ns)
+static int stream(void *arg, struct vt_tracer *t, struct vt_attribution *who, __u64 deadline_ns)
 {
 	struct events_ctx *ctx = arg;
 
+	ctx->who = who;
 	while (!vt_exiting && vt_monotonic_ns() < deadline_ns) {
 		int err;
 
@@ -135,11 +158,14 @@ int vt_cmd_events(const struct vt_options *o)
 	};
 	static struct events_ctx ctx;
 	struct vt_session_plan plan;
+	int rc;
 
 	ctx.o = o;
 	vt_plan_from_options(o, &plan);
 	plan.tracer.on_event = on_event;
 	plan.tracer.event_ctx = &ctx;
 	plan.interval_s = 0;
-	return vt_session_run(&plan, &ops, &ctx);
+	rc = vt_session_run(&plan, &ops, &ctx);
+	ctx.who = NULL;
+	return rc;
 }

@@ -14,12 +14,14 @@ void vt_plan_from_options(const struct vt_options *o, struct vt_session_plan *pl
 	memcpy(c->bdfs, o->bdfs, sizeof(c->bdfs));
 	c->force_kprobes = o->kprobes;
 	c->verbose = o->verbose;
+	c->stacks = o->stacks;
 	c->note_pinned_modules = true;
 	c->max_devices = o->max_devices;
 	c->max_threads = o->max_threads;
 	for (unsigned int i = 0; i < o->nlocks; i++)
 		c->locks[i] = o->locks[i];
 	c->nlocks = o->nlocks;
+	memcpy(c->slow_ns, o->min_latency_ns, sizeof(c->slow_ns));
 	plan->wait_for_vfio = o->wait;
 	plan->interval_s = o->interval_s;
 	plan->count = o->count;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* `vfio-trace probes`: load and attach everything, report what this kernel lets
- * us see and why, detach. */
+ * us see and why, detach. With --lockdep, everything `vfio-trace lockdep`
+ * attaches: the lock functions and the fs_reclaim tracepoints too. */
 #include <stdio.h>
 #include "commands.h"
 #include "render_json.h"
@@ -23,5 +24,6 @@ int vt_cmd_probes(const struct vt_options *o)
 	plan.report_only = true;
 	plan.wait_for_vfio = false;
 	plan.tracer.note_pinned_modules = false;
+	plan.tracer.lock_order = o->lockdep;
 	return vt_session_run(&plan, &ops, (void *)o);
 }

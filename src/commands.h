@@ -12,6 +12,7 @@ int vt_cmd_events(const struct vt_options *o);
 int vt_cmd_export(const struct vt_options *o);
 int vt_cmd_probes(const struct vt_options *o);
 int vt_cmd_lockdep(const struct vt_options *o);
+int vt_cmd_top(const struct vt_options *o);
 
 /* The plan every command starts from: the options' filters, modes, sizes and
  * timing. A command then says what it needs beyond that. */

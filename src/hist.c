@@ -86,6 +86,30 @@ int hist_le_ns(int s, __u64 *le_ns)
 	return 0;
 }
 
+__u64 hist_quantile_ns(const struct vt_hist *h, double q)
+{
+	__u64 total = hist_total(h), rank, cum = 0, lo, hi;
+
+	if (!total)
+		return 0;
+	/* The rank of the value wanted, 1-based: ceil(q * total). */
+	rank = (__u64)(q * (double)total);
+	if ((double)rank < q * (double)total)
+		rank++;
+	if (rank < 1)
+		rank = 1;
+	for (int s = 0; s < VT_HIST_SLOTS; s++) {
+		cum += h->slots[s];
+		if (cum < rank)
+			continue;
+		if (!hist_le_ns(s, &hi))
+			return hi;
+		hist_slot_bounds(s, &lo, &hi);
+		return lo;
+	}
+	return 0;
+}
+
 int format_ns_as_seconds(char *buf, size_t len, __u64 ns)
 {
 	char frac[16];

@@ -39,6 +39,12 @@ int hist_le_ns(int s, __u64 *le_ns);
 /* hist_le_ns() as seconds, an exact decimal such as "0.000002048". */
 int hist_le_seconds(int s, char *buf, size_t len);
 
+/* The q-quantile (0 < q <= 1) as the upper bound of the slot it falls in,
+ * 2^(s+1) ns, as Prometheus' histogram_quantile() would bound it from these
+ * buckets: never below the true value. For the open-ended last slot, its
+ * lower bound. 0 for an empty histogram. */
+__u64 hist_quantile_ns(const struct vt_hist *h, double q);
+
 /* cum[s] = slots[0] + ... + slots[s]: Prometheus buckets are cumulative. */
 void hist_cumulative(const struct vt_hist *h, __u64 cum[VT_HIST_SLOTS]);
 

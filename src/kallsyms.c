@@ -123,6 +123,138 @@ fail:
 	return err;
 }
 
+/* Of two names at one address (aliases), the one that sorts last by name,
+ * then module, names it: the same whichever way the table was loaded. */
+static int alias_cmp(const struct vt_ksym *x, const struct vt_ksym *y)
+{
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : strcmp(x->module, y->module);
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* One parsed line of the stream: address, whether a function, name, module. */
+static bool parse_line(char *line, __u64 *addr, bool *text, char **name, char **module)
+{
+	char *save = NULL, *a, *type;
+
+	a = strtok_r(line, " \t\n", &save);
+	type = strtok_r(NULL, " \t\n", &save);
+	*name = type ? strtok_r(NULL, " \t\n", &save) : NULL;
+	if (!*name)
+		return false;
+	*module = strtok_r(NULL, " \t\n", &save);
+	if (*module && (*module)[0] == '[') {
+		(*module)++;
+		(*module)[strcspn(*module, "]")] = '\0';
+	} else {
+		*module = "";
+	}
+	*addr = strtoull(a, NULL, 16);
+	*text = type[0] == 't' || type[0] == 'T';
+	return true;
+}
+
+/*
+ * One pass over the stream. The file is not sorted by address as a whole
+ * (modules follow vmlinux), so each function is offered to the first wanted
+ * address at or above it (best[j]: the highest such function); a wanted
+ * address with none between it and the one before has the same function as
+ * that one, carried forward at the end.
+ */
+static int parse_addrs(struct vt_kallsyms *ks, FILE *f, const __u64 *want, size_t n)
+{
+	struct vt_ksym *best = calloc(n, sizeof(*best));
+	size_t cap = 0, j;
+	char line[512];
+	int err = 0;
+
+	if (!best)
+		return -ENOMEM;
+	while (!err && fgets(line, sizeof(line), f)) {
+		char *name, *module;
+		size_t lo = 0, hi = n;
+		__u64 addr;
+		bool text;
+
+		if (!parse_line(line, &addr, &text, &name, &module) || !text || !addr)
+			continue;
+		while (lo < hi) { /* the first wanted address >= addr */
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (want[mid] < addr)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == n || (best[lo].name && best[lo].addr > addr))
+			continue;
+		if (best[lo].name && best[lo].addr == addr &&
+		    alias_cmp(&(struct vt_ksym){ .name = name, .module = module }, &best[lo]) <= 0)
+			continue;
+		free(best[lo].name);
+		free(best[lo].module);
+		best[lo].name = strdup(name);
+		best[lo].module = strdup(module);
+		best[lo].addr = addr;
+		if (!best[lo].name || !best[lo].module)
+			err = -ENOMEM;
+	}
+	for (j = 0; !err && j < n; j++) {
+		if (!best[j].name && j && best[j - 1].name)
+			best[j] = (struct vt_ksym){ strdup(best[j - 1].name),
+						    strdup(best[j - 1].module), best[j - 1].addr,
+						    true };
+		if (best[j].name && (!j || best[j].addr != best[j - 1].addr))
+			err = add_sym(ks, &cap, best[j].name, best[j].module, best[j].addr, true);
+	}
+	for (j = 0; j < n; j++) {
+		free(best[j].name);
+		free(best[j].module);
+	}
+	free(best);
+	if (!err && ks->n)
+		qsort(ks->syms, ks->n, sizeof(*ks->syms), ksym_cmp);
+	return err;
+}
+
+int vt_kallsyms_load_addrs(struct vt_kallsyms **out, FILE *f, const __u64 *addrs, size_t n)
+{
+	struct vt_kallsyms *ks = calloc(1, sizeof(*ks));
+	__u64 *want = NULL;
+	size_t i, m = 0;
+	int err = -ENOMEM;
+
+	*out = NULL;
+	if (!ks)
+		return -ENOMEM;
+	if (n) {
+		want = malloc(n * sizeof(*want));
+		if (!want)
+			goto fail;
+		memcpy(want, addrs, n * sizeof(*want));
+		qsort(want, n, sizeof(*want), u64_cmp);
+		for (i = 0; i < n; i++) /* without repeats */
+			if (!m || want[i] != want[m - 1])
+				want[m++] = want[i];
+	}
+	err = m ? parse_addrs(ks, f, want, m) : 0;
+	free(want);
+	if (err)
+		goto fail;
+	*out = ks;
+	return 0;
+fail:
+	vt_kallsyms_free(ks);
+	return err;
+}
+
 void vt_kallsyms_free(struct vt_kallsyms *ks)
 {
 	size_t i;
@@ -176,9 +308,11 @@ int vt_kallsyms_address(const struct vt_kallsyms *ks, const char *name, __u64 *a
 
 static int addr_cmp(const void *a, const void *b)
 {
-	__u64 x = (*(struct vt_ksym *const *)a)->addr, y = (*(struct vt_ksym *const *)b)->addr;
+	const struct vt_ksym *x = *(struct vt_ksym *const *)a, *y = *(struct vt_ksym *const *)b;
 
-	return x < y ? -1 : x > y;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return alias_cmp(x, y);
 }
 
 static int build_addr_index(struct vt_kallsyms *ks)

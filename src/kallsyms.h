@@ -16,6 +16,12 @@ struct vt_kallsyms;
  * NULL-terminated @wanted, or every symbol when @wanted is NULL. Lines that do
  * not parse are skipped. 0 or -ENOMEM. */
 int vt_kallsyms_load(struct vt_kallsyms **out, FILE *f, const char *const *wanted);
+/* Reads only what names the @n text addresses @addrs (any order, repeats
+ * allowed): for each, the function at or below it, so that
+ * vt_kallsyms_symbolize() names exactly those addresses as with every symbol
+ * loaded, in a table of at most @n entries rather than the whole one (most of
+ * the process's peak memory). 0 or -ENOMEM. */
+int vt_kallsyms_load_addrs(struct vt_kallsyms **out, FILE *f, const __u64 *addrs, size_t n);
 void vt_kallsyms_free(struct vt_kallsyms *ks);
 size_t vt_kallsyms_count(const struct vt_kallsyms *ks);
 /* The module that defines @name, "" for vmlinux, NULL if absent. */

@@ -85,10 +85,12 @@ int vt_kernel_open(struct vt_kernel **out, const char *const *symbols, char *why
 	k->vmlinux = btf__load_vmlinux_btf();
 	if (!k->vmlinux) {
 		err = -errno;
+		/* libbpf says ESRCH when neither /sys/kernel/btf/vmlinux nor a
+		 * vmlinux in /boot is there: "No such process" would mislead. */
 		snprintf(why, why_len,
 			 "kernel has no BTF (/sys/kernel/btf/vmlinux: %s); "
 			 "vfio-trace needs CONFIG_DEBUG_INFO_BTF=y",
-			 strerror(-err));
+			 err == -ESRCH ? "not found" : strerror(-err));
 		goto fail;
 	}
 	err = load_module_btfs(k);

@@ -16,7 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "kmsg_report.h"
+#include "kmsg_line_types.h"
 
 /* The kind a report's first line announces, VT_KMSG_KIND_MAX for none.
  * @after_banner: the line before was a "=====" banner, which makes any

@@ -48,11 +48,8 @@
 #include <stddef.h>
 #include <linux/types.h>
 #include "kmsg_record.h"
+#include "kmsg_line_types.h"
 
-/* Lock class names, functions, frames ("func+0x1a/0x40 [module]"), with NUL. */
-#define VT_KMSG_NAME_LEN 128
-/* A comm is 15 bytes; escaped (\xNN) it may take four times that. */
-#define VT_KMSG_COMM_LEN 64
 #define VT_KMSG_TITLE_LEN 128
 #define VT_KMSG_MAX_TASKS 8	      /* hung tasks of one check; the lockdep or lockup task */
 #define VT_KMSG_MAX_CHAIN 16	      /* "-> #N" entries of a circular dependency */
@@ -69,18 +66,6 @@
 /* Other CPUs print while lockdep does, a few lines, not hundreds in a row. */
 #define VT_KMSG_MAX_FOREIGN 200
 
-enum vt_kmsg_kind {
-	VT_KMSG_CIRCULAR,      /* "WARNING: possible circular locking dependency detected" */
-	VT_KMSG_RECURSIVE,     /* "WARNING: possible recursive locking detected" */
-	VT_KMSG_INCONSISTENT,  /* "WARNING: inconsistent lock state" */
-	VT_KMSG_IRQ_INVERSION, /* "WARNING: possible irq lock inversion dependency detected" */
-	VT_KMSG_LOCKDEP_OTHER, /* lockdep's other banners: safe -> unsafe order, bad unlock
-				 * balance, held lock freed, suspicious RCU usage, ... */
-	VT_KMSG_HUNG_TASK,     /* "INFO: task NAME:PID blocked for more than N seconds." */
-	VT_KMSG_SOFT_LOCKUP,   /* "watchdog: BUG: soft lockup - CPU#N stuck for Ns! [NAME:PID]" */
-	VT_KMSG_KIND_MAX
-};
-
 enum vt_kmsg_end {
 	VT_KMSG_END_MARKER,    /* its own end marker (</TASK>, the "=====" of the lock list) */
 	VT_KMSG_END_UNRELATED, /* a line that cannot be part of it, after its last stack
@@ -92,25 +77,8 @@ enum vt_kmsg_end {
 	VT_KMSG_END_MAX
 };
 
-/* Every string below is NUL-terminated and printable ASCII (the stored form
- * of kmsg_record.h: other bytes as \xNN), "" when absent. */
-
-struct vt_kmsg_task {
-	char comm[VT_KMSG_COMM_LEN];
-	int pid;
-	unsigned long long secs; /* hung: blocked for; soft lockup: stuck for */
-	int cpu;		 /* soft lockup: the CPU; a task named by
-					 * dump_stack()'s header: its CPU; else -1 */
-};
-
-/* A lock as print_lock() shows it: "ffff8880... (&vdev->memory_lock){++++}-{3:3},
- * at: vfio_basic_config_write+0x1a2/0x3c0 [vfio_pci_core]". */
-struct vt_kmsg_lock {
-	char name[VT_KMSG_NAME_LEN]; /* the class as printed, "#N" and "/N" included,
-					 * without "{usage}-{x:y}" */
-	char at[VT_KMSG_NAME_LEN];   /* where it was taken, "" if not printed */
-	char addr[20];		     /* the instance's address as printed, "" if none */
-};
+/* Every string below is NUL-terminated and printable ASCII, "" when absent
+ * (kmsg_line_types.h). */
 
 /* One line of a lock list: " #1: <lock>" under "2 locks held by NAME/PID:". */
 struct vt_kmsg_held {

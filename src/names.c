@@ -36,6 +36,7 @@ const char *vt_fault_order_name(int o)
 		[VT_ORDER_PAGE] = "page",
 		[VT_ORDER_PMD] = "pmd",
 		[VT_ORDER_PUD] = "pud",
+		[VT_ORDER_VMA] = "vma",
 		[VT_ORDER_OTHER] = "other",
 		[VT_ORDER_UNKNOWN] = "unknown",
 	};
@@ -110,9 +111,34 @@ const char *vt_event_kind_name(int k)
 	static const char *const names[] = {
 		[VT_EV_MEMORY_DISABLE] = "memory_disable",
 		[VT_EV_MEMORY_ENABLE] = "memory_enable",
+		[VT_EV_CONTENTION] = "contention",
+		[VT_EV_SLOW] = "slow",
 	};
 	_Static_assert(ARRAY_SIZE(names) == VT_EV_KIND_MAX, "event kind names");
 	return lookup(names, ARRAY_SIZE(names), k);
+}
+
+const char *vt_slow_kind_name(int k)
+{
+	static const char *const names[] = {
+		[VT_SLOW_FAULT] = "fault",
+		[VT_SLOW_ZAP] = "zap",
+		[VT_SLOW_RESET] = "reset",
+		[VT_SLOW_PIN] = "pin",
+	};
+	_Static_assert(ARRAY_SIZE(names) == VT_SLOW_KIND_MAX, "slow kind names");
+	return lookup(names, ARRAY_SIZE(names), k);
+}
+
+const char *vt_slow_detail_name(int kind, int detail)
+{
+	switch (kind) {
+	case VT_SLOW_FAULT: return vt_fault_order_name(detail);
+	case VT_SLOW_ZAP: return vt_zap_reason_name(detail);
+	case VT_SLOW_RESET: return vt_lock_path_name(detail);
+	case VT_SLOW_PIN: return vt_pin_path_name(detail);
+	default: return "unknown";
+	}
 }
 
 const char *vt_lost_reason_name(int r)
@@ -130,6 +156,8 @@ const char *vt_lost_reason_name(int r)
 		[VT_LOST_EDGE_MAP_FULL] = "edge_map_full",
 		[VT_LOST_PROG_MISSED] = "prog_missed",
 		[VT_LOST_EDGE_STACK] = "edge_stack",
+		[VT_LOST_CONTENTION_STACK] = "contention_stack",
+		[VT_LOST_CONTENTION_MAP_FULL] = "contention_map_full",
 	};
 	_Static_assert(ARRAY_SIZE(names) == VT_LOST_MAX, "lost reason names");
 	return lookup(names, ARRAY_SIZE(names), r);

@@ -10,7 +10,14 @@
  * read it in each mode. Where one program is enough the second is NULL, and
  * the first may be for either end of the function: its SEC() says which
  * (memory_enabled_exit is an fexit, memory_enabled_exit_kp a kretprobe). */
+enum vt_op_kind {
+	VT_OP_FUNCTION,
+	VT_OP_TRACEPOINT, /* func names the tracepoint(s); fentry (and fexit, for a
+			   * begin/end pair) are tp_btf programs named after them */
+};
+
 struct vt_candidate {
+	enum vt_op_kind kind; /* VT_OP_FUNCTION unless the entry says otherwise */
 	const char *func;
 	const char *fentry, *fexit;
 	const char *kprobe, *kretprobe;
@@ -18,19 +25,12 @@ struct vt_candidate {
 	const char *requires;
 };
 
-enum vt_op_kind {
-	VT_OP_FUNCTION,
-	VT_OP_TRACEPOINT, /* func names the tracepoint(s); fentry (and fexit, for a
-				 * begin/end pair) are tp_btf programs named after them */
-};
-
 #define VT_MAX_CANDIDATES 3
 
 struct vt_operation {
 	const char *name;
-	enum vt_op_kind kind; /* VT_OP_FUNCTION unless the entry says otherwise */
-	bool vfio;	      /* a vfio-pci function: its absence means no vfio-pci */
-	bool lockdep;	      /* only for `vfio-trace lockdep` */
+	bool vfio;    /* a vfio-pci function: its absence means no vfio-pci */
+	bool lockdep; /* only for `vfio-trace lockdep` */
 	/* Only wanted when another operation chose this function. */
 	const char *only_with;
 	struct vt_candidate candidates[VT_MAX_CANDIDATES];
@@ -76,11 +76,23 @@ static const struct vt_operation operations[] = {
 		{ .func = "__vfio_pci_memory_enabled", .fentry = "memory_enabled_exit",
 		  .kprobe = "memory_enabled_exit_kp" },
 	} },
-	{ .name = "memory_lock_wait", .kind = VT_OP_TRACEPOINT, .candidates = {
+	{ .name = "memory_lock_wait", .candidates = {
 		/* 5.19+: 16edd9b511a1 "locking: Add lock contention tracepoints";
 		 * the programs are named after the two tracepoints. */
-		{ .func = "lock:contention_begin/end", .fentry = "contention_begin",
-		  .fexit = "contention_end" },
+		{ .kind = VT_OP_TRACEPOINT, .func = "lock:contention_begin/end",
+		  .fentry = "contention_begin", .fexit = "contention_end" },
+		/* Before: the rwsem slow paths, where a waiter goes once the fast
+		 * path failed (memory_lock is an rwsem); read waits here, write
+		 * waits on the next line. */
+		{ .func = "rwsem_down_read_slowpath", .fentry = "rwsem_read_slowpath_entry",
+		  .fexit = "rwsem_read_slowpath_exit", .kprobe = "rwsem_read_slowpath_entry_kp",
+		  .kretprobe = "rwsem_slowpath_exit_kp" },
+	} },
+	{ .name = "memory_lock_wait_write", .only_with = "rwsem_down_read_slowpath",
+	  .candidates = {
+		{ .func = "rwsem_down_write_slowpath", .fentry = "rwsem_write_slowpath_entry",
+		  .fexit = "rwsem_write_slowpath_exit", .kprobe = "rwsem_write_slowpath_entry_kp",
+		  .kretprobe = "rwsem_slowpath_exit_kp" },
 	} },
 	{ .name = "config_write", .vfio = true, .candidates = {
 		{ .func = "vfio_basic_config_write", .fentry = "config_write_entry",
@@ -141,6 +153,10 @@ static const struct vt_operation operations[] = {
 	} },
 	/* The kprobe twin would need the arguments at return: fentry only. */
 	{ .name = "pin_iommufd_pages", .only_with = "iommufd_ioas_map", .candidates = {
+		/* 6.14+: the same function, renamed when IOMMU_IOAS_CHANGE_PROCESS
+		 * began calling it from io_pagetable.c (seen on 6.18) */
+		{ .func = "iopt_pages_update_pinned", .fentry = "iommufd_pinned" },
+		/* 6.2 to 6.13 */
 		{ .func = "do_update_pinned", .fentry = "iommufd_pinned" },
 	} },
 	{ .name = "pin_mdev", .candidates = {
@@ -229,13 +245,11 @@ static const struct vt_operation operations[] = {
 	/* lock -> fs_reclaim: allocations that may enter direct reclaim. The
 	 * other way, fs_reclaim -> lock, needs no probe: the lock hooks read
 	 * the task's PF_MEMALLOC. The programs are named after the tracepoints. */
-	{ .name = "lock:fs_reclaim_pages", .lockdep = true, .kind = VT_OP_TRACEPOINT,
-	  .candidates = {
-		{ .func = "kmem:mm_page_alloc", .fentry = "mm_page_alloc" },
+	{ .name = "lock:fs_reclaim_pages", .lockdep = true, .candidates = {
+		{ .kind = VT_OP_TRACEPOINT, .func = "kmem:mm_page_alloc", .fentry = "mm_page_alloc" },
 	} },
-	{ .name = "lock:fs_reclaim_kmalloc", .lockdep = true, .kind = VT_OP_TRACEPOINT,
-	  .candidates = {
-		{ .func = "kmem:kmalloc", .fentry = "kmalloc" },
+	{ .name = "lock:fs_reclaim_kmalloc", .lockdep = true, .candidates = {
+		{ .kind = VT_OP_TRACEPOINT, .func = "kmem:kmalloc", .fentry = "kmalloc" },
 	} },
 };
 /* clang-format on */
@@ -251,7 +265,7 @@ const char *const *vt_probes_functions(void)
 		return names;
 	for (i = 0; i < VT_NOPS; i++)
 		for (c = 0; c < VT_MAX_CANDIDATES && operations[i].candidates[c].func; c++)
-			if (operations[i].kind == VT_OP_FUNCTION)
+			if (operations[i].candidates[c].kind == VT_OP_FUNCTION)
 				names[n++] = operations[i].candidates[c].func;
 	names[n] = NULL;
 	return names;
@@ -267,6 +281,7 @@ struct vt_choice {
 
 struct vt_probe_set {
 	struct bpf_object *obj;
+	const struct vt_refusals *refused;
 	struct vt_choice choices[VT_NOPS];
 	struct vt_probe_status status[VT_NOPS];
 	struct vt_probe_status visible[VT_NOPS]; /* the report: status minus hidden */
@@ -300,31 +315,60 @@ static bool chosen_function(const struct vt_probe_set *set, const char *func)
 	return false;
 }
 
-static int choose_tracepoint(struct vt_probe_set *set, size_t i, struct vt_kernel *k)
+/* Why the kernel refused program @prog in an earlier load, or NULL. */
+static const char *refusal(const struct vt_probe_set *set, const char *prog)
 {
-	const struct vt_candidate *c = &operations[i].candidates[0];
+	unsigned int i;
+
+	for (i = 0; prog && set->refused && i < set->refused->n; i++)
+		if (!strcmp(set->refused->r[i].prog, prog))
+			return set->refused->r[i].reason;
+	return NULL;
+}
+
+/* The first of a pair of programs the kernel refused: its name in @prog. */
+static const char *pair_refusal(const struct vt_probe_set *set, const char *a, const char *b,
+				const char **prog)
+{
+	const char *why = refusal(set, a);
+
+	*prog = a;
+	if (!why) {
+		why = refusal(set, b);
+		*prog = b;
+	}
+	return why;
+}
+
+static bool choose_tracepoint(struct vt_probe_set *set, size_t i, const struct vt_candidate *c,
+			      struct vt_kernel *k)
+{
 	struct vt_probe_status *st = &set->status[i];
+	const char *refused_why, *prog;
 	int err;
 
-	st->function = c->func;
 	if (c->fexit &&
 	    (!vt_kernel_has_tracepoint(k, c->fentry) || !vt_kernel_has_tracepoint(k, c->fexit))) {
 		append_reason(st, "no %s tracepoints in this kernel (added in 5.19)", c->func);
-		return 0;
+		return false;
 	}
 	if (!vt_kernel_has_tracepoint(k, c->fentry)) {
 		append_reason(st, "no %s tracepoint with BTF in this kernel", c->func);
-		return 0;
+		return false;
 	}
 	err = vt_kernel_try_tp_btf(k, c->fentry);
 	if (err) {
 		append_reason(st, "tp_btf program refused: %s", strerror(-err));
-		return 0;
+		return false;
 	}
-	set->choices[i].cand = c;
+	refused_why = pair_refusal(set, c->fentry, c->fexit, &prog);
+	if (refused_why) {
+		append_reason(st, "program %s refused by the kernel: %s", prog, refused_why);
+		return false;
+	}
 	set->choices[i].mode = VT_PROBE_TRACEPOINT;
 	append_reason(st, "vmlinux BTF");
-	return 0;
+	return true;
 }
 
 /* Tries one candidate; on the way appends to the report why a mode or the
@@ -333,8 +377,8 @@ static bool choose_candidate(struct vt_probe_set *set, size_t i, const struct vt
 			     struct vt_kernel *k, bool force_kprobes)
 {
 	struct vt_probe_status *st = &set->status[i];
-	char fentry_why[96] = "";
-	const char *module;
+	char fentry_why[VT_REFUSAL_REASON_MAX + 96] = "";
+	const char *module, *refused_why, *prog;
 	struct vt_btf_func f;
 	int err;
 
@@ -348,6 +392,9 @@ static bool choose_candidate(struct vt_probe_set *set, size_t i, const struct vt
 		snprintf(fentry_why, sizeof(fentry_why), "no BTF");
 	} else if ((err = vt_kernel_try_fentry(k, &f))) {
 		snprintf(fentry_why, sizeof(fentry_why), "fentry refused: %s", strerror(-err));
+	} else if ((refused_why = pair_refusal(set, c->fentry, c->fexit, &prog))) {
+		snprintf(fentry_why, sizeof(fentry_why), "program %s refused by the kernel: %s",
+			 prog, refused_why);
 	} else {
 		set->choices[i].mode = VT_PROBE_FENTRY;
 		snprintf(set->choices[i].module, sizeof(set->choices[i].module), "%s", f.module);
@@ -365,6 +412,12 @@ static bool choose_candidate(struct vt_probe_set *set, size_t i, const struct vt
 	}
 	if (!vt_kernel_kprobes_supported()) {
 		append_reason(st, "%s: %s, kernel has no kprobes", c->func, fentry_why);
+		return false;
+	}
+	refused_why = pair_refusal(set, c->kprobe, c->kretprobe, &prog);
+	if (refused_why) {
+		append_reason(st, "%s: %s, program %s refused by the kernel: %s", c->func,
+			      fentry_why, prog, refused_why);
 		return false;
 	}
 	set->choices[i].mode = VT_PROBE_KPROBE;
@@ -410,7 +463,7 @@ static void refresh_report(struct vt_probe_set *set)
 }
 
 int vt_probes_select(struct vt_probe_set **out, struct bpf_object *obj, struct vt_kernel *k,
-		     bool force_kprobes, bool lockdep)
+		     bool force_kprobes, bool lockdep, const struct vt_refusals *refused)
 {
 	struct vt_probe_set *set = calloc(1, sizeof(*set));
 	struct bpf_program *prog;
@@ -421,6 +474,7 @@ int vt_probes_select(struct vt_probe_set **out, struct bpf_object *obj, struct v
 	if (!set)
 		return -ENOMEM;
 	set->obj = obj;
+	set->refused = refused;
 	bpf_object__for_each_program(prog, obj)
 		bpf_program__set_autoload(prog, false);
 
@@ -439,15 +493,14 @@ int vt_probes_select(struct vt_probe_set **out, struct bpf_object *obj, struct v
 				      op->only_with);
 			continue;
 		}
-		if (op->kind == VT_OP_TRACEPOINT) {
-			choose_tracepoint(set, i, k);
-		} else {
-			for (j = 0; j < VT_MAX_CANDIDATES && op->candidates[j].func; j++) {
-				if (choose_candidate(set, i, &op->candidates[j], k,
-						     force_kprobes)) {
-					set->choices[i].cand = &op->candidates[j];
-					break;
-				}
+		for (j = 0; j < VT_MAX_CANDIDATES && op->candidates[j].func; j++) {
+			const struct vt_candidate *c = &op->candidates[j];
+
+			if (c->kind == VT_OP_TRACEPOINT
+				    ? choose_tracepoint(set, i, c, k)
+				    : choose_candidate(set, i, c, k, force_kprobes)) {
+				set->choices[i].cand = c;
+				break;
 			}
 		}
 		if (!set->choices[i].cand)
@@ -462,6 +515,7 @@ int vt_probes_select(struct vt_probe_set **out, struct bpf_object *obj, struct v
 			bpf_program__set_autoload(set->choices[i].exit, true);
 	}
 	refresh_report(set);
+	set->refused = NULL; /* the caller's, read during selection only */
 	*out = set;
 	return 0;
 fail:

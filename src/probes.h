@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <bpf/libbpf.h>
 #include "kernel_features.h"
+#include "load_log.h"
 #include "snapshot.h"
 
 struct vt_probe_set;
@@ -20,11 +21,24 @@ struct vt_probe_set;
 /* Every kernel function a probe may attach to, NULL-terminated: the kallsyms
  * entries probe selection looks up. */
 const char *const *vt_probes_functions(void);
+/* Programs the kernel refused in an earlier load of the object, and why: a
+ * candidate using one is passed over in that mode, as if the kernel lacked
+ * it, and the next mode or candidate is tried. */
+#define VT_MAX_REFUSALS 16
+struct vt_refusal {
+	char prog[VT_PROG_NAME_MAX];
+	char reason[VT_REFUSAL_REASON_MAX];
+};
+struct vt_refusals {
+	unsigned int n;
+	struct vt_refusal r[VT_MAX_REFUSALS];
+};
+
 /* Decides every operation's probe and sets the programs' autoload; call after
  * open and before load. @force_kprobes is --kprobes; @lockdep adds the generic
- * lock hooks of `vfio-trace lockdep`. 0 or -errno. */
+ * lock hooks of `vfio-trace lockdep`; @refused may be NULL. 0 or -errno. */
 int vt_probes_select(struct vt_probe_set **out, struct bpf_object *obj, struct vt_kernel *k,
-		     bool force_kprobes, bool lockdep);
+		     bool force_kprobes, bool lockdep, const struct vt_refusals *refused);
 /* Attaches what was selected but the on-demand probes, which become pending;
  * a failure is no error but an "attach failed" reason in its report line. */
 void vt_probes_attach(struct vt_probe_set *set);

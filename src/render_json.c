@@ -7,7 +7,9 @@
  * at "C".
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include "contention.h"
 #include "hist.h"
 #include "json_writer.h"
 #include "render_json.h"
@@ -136,10 +138,108 @@ static void write_last_disable(struct json_writer *w, const struct vt_disable_re
 	jw_u64(w, "pid", r->pid);
 	jw_u64(w, "tid", r->tid);
 	jw_string_n(w, "comm", r->comm, sizeof(r->comm));
+	/* null while memory is still off */
+	if (r->enabled_ts_ns)
+		jw_u64(w, "enabled_ts_ns", r->enabled_ts_ns);
+	else
+		jw_null(w, "enabled_ts_ns");
 	jw_end_object(w);
 }
 
-static void write_device(struct json_writer *w, const struct vt_dev_snapshot *d)
+/* null until a process has been seen holding the device open. */
+static void write_owner(struct json_writer *w, const struct vt_device_owner *o)
+{
+	if (!o->pid) {
+		jw_null(w, "owner");
+		return;
+	}
+	jw_begin_object(w, "owner");
+	jw_u64(w, "pid", o->pid);
+	jw_string_n(w, "comm", o->comm, sizeof(o->comm));
+	jw_string_n(w, "vm", o->vm, sizeof(o->vm));
+	jw_string_n(w, "cgroup", o->cgroup, sizeof(o->cgroup));
+	jw_bool(w, "open", o->open);
+	jw_end_object(w);
+}
+
+static void write_frames(struct json_writer *w, const struct vt_frames *fr)
+{
+	const char *frame = NULL;
+
+	jw_begin_array(w, "stack");
+	while ((frame = snapshot_frame(fr, frame)))
+		jw_string(w, NULL, frame);
+	jw_end_array(w);
+}
+
+static void write_task(struct json_writer *w, __u32 pid, __u32 tid, const char *comm)
+{
+	jw_u64(w, "pid", pid);
+	jw_u64(w, "tid", tid);
+	jw_string_n(w, "comm", comm, VT_COMM_LEN);
+}
+
+/* The holder: "mode" write (the write owner, with its stack from when it
+ * took the lock), read (readers: the most seen and the last one; no stack),
+ * or null with every other member null (nobody vfio-trace knows of). */
+static void write_holder(struct json_writer *w, const struct vt_contention_pair *c)
+{
+	const struct vt_contention *v = &c->val;
+	bool known = c->key.holder_mode < VT_MODE_MAX;
+
+	jw_begin_object(w, "holder");
+	if (known) {
+		jw_string(w, "mode", vt_lock_mode_name(c->key.holder_mode));
+		jw_string(w, "path", vt_lock_path_name(c->key.holder_path));
+		write_task(w, v->holder_pid, v->holder_tid, v->holder_comm);
+	} else {
+		jw_null(w, "mode");
+		jw_null(w, "path");
+		jw_null(w, "pid");
+		jw_null(w, "tid");
+		jw_null(w, "comm");
+	}
+	if (c->key.holder_mode == VT_MODE_READ)
+		jw_u64(w, "readers", v->readers);
+	else
+		jw_null(w, "readers");
+	write_frames(w, &c->holder);
+	jw_end_object(w);
+}
+
+/* --stacks: the top pairs, when the device has any in this snapshot. */
+static void write_contention_pairs(struct json_writer *w, const struct vt_snapshot *s,
+				   const struct vt_dev_snapshot *d)
+{
+	const struct vt_contention_pair *top[VT_CONTENTION_TOP];
+	size_t total, n = vt_contention_top(s, d->slot, top, VT_CONTENTION_TOP, &total);
+
+	if (!n)
+		return;
+	jw_begin_object(w, "contention_stacks");
+	jw_u64(w, "pairs", total);
+	jw_begin_array(w, "top");
+	for (size_t i = 0; i < n; i++) {
+		const struct vt_contention_pair *c = top[i];
+
+		jw_begin_object(w, NULL);
+		jw_u64(w, "count", c->val.count);
+		jw_u64(w, "wait_ns", c->val.wait_ns);
+		jw_begin_object(w, "waiter");
+		jw_string(w, "mode", vt_lock_mode_name(c->key.waiter_mode));
+		jw_string(w, "path", vt_lock_path_name(c->key.waiter_path));
+		write_task(w, c->val.waiter_pid, c->val.waiter_tid, c->val.waiter_comm);
+		write_frames(w, &c->waiter);
+		jw_end_object(w);
+		write_holder(w, c);
+		jw_end_object(w);
+	}
+	jw_end_array(w);
+	jw_end_object(w);
+}
+
+static void write_device(struct json_writer *w, const struct vt_snapshot *s,
+			 const struct vt_dev_snapshot *d)
 {
 	const struct vt_device_stats *st = &d->stats;
 
@@ -148,13 +248,19 @@ static void write_device(struct json_writer *w, const struct vt_dev_snapshot *d)
 	write_pci_id(w, "vendor", d->info.vendor);
 	write_pci_id(w, "device_id", d->info.device_id);
 	jw_u64(w, "instances", d->instances);
+	/* False once its vfio device was freed (unbind, hot-unplug) and until
+	 * a new binding is seen: vt_device_forget() clears info.vdev. */
+	jw_bool(w, "bound", d->info.vdev != 0);
+	write_owner(w, &d->owner);
 	write_faults(w, st);
 	write_memory_lock(w, st);
+	write_contention_pairs(w, s, d);
 	write_zaps(w, st);
 	write_named_counters(w, "disabled_memory_accesses", st->accesses, VT_ACCESS_KIND_MAX,
 			     vt_access_kind_name);
 	jw_u64(w, "memory_disables", st->memory_disables);
 	jw_u64(w, "memory_enables", st->memory_enables);
+	write_hist(w, "memory_off_ns", &st->memory_off_ns);
 	write_last_disable(w, &d->info.last_disable);
 	jw_end_object(w);
 }
@@ -184,6 +290,10 @@ static void write_pins(struct json_writer *w, const struct vt_snapshot *s)
 		jw_u64(w, "pid", pr->key.tgid);
 		jw_string(w, "path", vt_pin_path_name((int)pr->key.path));
 		jw_string_n(w, "comm", pr->val.comm, sizeof(pr->val.comm));
+		if (pr->vm[0])
+			jw_string_n(w, "vm", pr->vm, sizeof(pr->vm));
+		else
+			jw_null(w, "vm");
 		jw_u64(w, "calls", pr->val.calls);
 		jw_u64(w, "pages", pr->val.pages);
 		jw_u64(w, "errors", pr->val.errors);
@@ -234,7 +344,7 @@ int render_json(FILE *f, const struct vt_snapshot *snap)
 
 	jw_begin_array(&w, "devices");
 	for (size_t i = 0; i < snap->ndevs; i++)
-		write_device(&w, &snap->devs[i]);
+		write_device(&w, snap, &snap->devs[i]);
 	jw_end_array(&w);
 
 	write_pins(&w, snap);

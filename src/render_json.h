@@ -35,9 +35,24 @@ struct json_writer;
 void render_json_write_probes(struct json_writer *w, const struct vt_probe_report *probes);
 
 /* Room for one event line: render_json_event_line() writes at most this. */
-#define VT_EVENT_JSON_MAX 768
+#define VT_EVENT_JSON_MAX 1792
 /* One NDJSON line per ring buffer event, built at @line (VT_EVENT_JSON_MAX
  * bytes of room); returns its length (no NUL). */
-size_t render_json_event_line(char *line, const struct vt_trace_event *ev);
+/* @vm: the VM of the event's process (QEMU's -name), NULL or "" for none
+ * ("vm":null). */
+size_t render_json_event_line(char *line, const struct vt_trace_event *ev, const char *vm);
+/* The same for a --stacks contention: the head's members ("value" is the
+ * wait in ns), then "waiter" {mode, path} and "holder" {mode, path, pid, tid,
+ * comm, readers}, all null when no holder is known. */
+size_t render_json_contention_line(char *line, const struct vt_contention_event *ce,
+				   const char *vm);
+/* Room for a slow operation's line; frames that do not fit are left out and
+ * "stack_truncated" says so. */
+#define VT_SLOW_EVENT_JSON_MAX 4096
+/* A --min-latency slow operation: the head's members ("value" is its
+ * duration in ns), then "slow" {op, detail, duration_ns, ret, stack [names],
+ * stack_truncated}. */
+size_t render_json_slow_line(char *line, const struct vt_slow_event *se,
+			     const struct vt_frames *frames, const char *vm);
 
 #endif

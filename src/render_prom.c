@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hist.h"
+#include "numfmt.h"
 #include "render_prom.h"
 #include "utf8.h"
 
@@ -181,6 +182,48 @@ static const char *le_seconds(int s)
  * are the slot total rather than the separate count field, so that +Inf can
  * never be below a finite bucket even if the map was read mid-update.
  */
+/* The bucket lines of one histogram. Everything up to le=" is the same on
+ * all 33 of them, so it is built once and each line is finished in place and
+ * written with one fwrite: with hundreds of devices the buckets are nearly
+ * every line of the textfile, and vfprintf parsing one format per line was
+ * most of what an export cost (bench/frontend-scale). */
+static void write_buckets(FILE *f, const char *name, const char *labels, int n,
+			  const __u64 cum[VT_HIST_SLOTS])
+{
+	size_t nlen = strlen(name), llen = strlen(labels);
+	/* the fixed parts, the longest le bound and 20 digits */
+	char small[LABELS_MAX + 160], *line = room(small, sizeof(small), nlen + llen + 80);
+	char *start, *p;
+
+	if (!line)
+		return;
+	p = line;
+	memcpy(p, name, nlen);
+	p += nlen;
+	memcpy(p, "_bucket{", 8);
+	p += 8;
+	memcpy(p, labels, llen);
+	p += llen;
+	if (n)
+		*p++ = ',';
+	memcpy(p, "le=\"", 4);
+	start = p + 4;
+	for (int s = 0; s < VT_HIST_SLOTS; s++) {
+		const char *le = s < VT_HIST_SLOTS - 1 ? le_seconds(s) : "+Inf";
+		size_t lelen = strlen(le);
+
+		p = start;
+		memcpy(p, le, lelen);
+		p += lelen;
+		memcpy(p, "\"} ", 3);
+		p = put_dec(p + 3, cum[s]);
+		*p++ = '\n';
+		fwrite(line, 1, (size_t)(p - line), f);
+	}
+	if (line != small)
+		free(line);
+}
+
 static void write_hist(FILE *f, const char *name, const struct label *l, int n,
 		       const struct vt_hist *h)
 {
@@ -191,12 +234,7 @@ static void write_hist(FILE *f, const char *name, const struct label *l, int n,
 	if (!labels)
 		return;
 	hist_cumulative(h, cum);
-	for (int s = 0; s < VT_HIST_SLOTS; s++) {
-		const char *le = s < VT_HIST_SLOTS - 1 ? le_seconds(s) : "+Inf";
-
-		fprintf(f, "%s_bucket{%s%sle=\"%s\"} %llu\n", name, labels, n ? "," : "", le,
-			(unsigned long long)cum[s]);
-	}
+	write_buckets(f, name, labels, n, cum);
 	if (labels != small)
 		free(labels);
 
@@ -210,6 +248,29 @@ static void write_hist(FILE *f, const char *name, const struct label *l, int n,
 static struct label device_label(const struct vt_dev_snapshot *d)
 {
 	return (struct label){ "device", d->info.bdf, sizeof(d->info.bdf) };
+}
+
+/* An info metric in the Prometheus way: 1 per device held open now, joined
+ * by `device`; its VM, process and cgroup are labels of this one series
+ * only, so a VM's restart churns one series, not every metric's. */
+static void write_device_owner(FILE *f, const struct vt_snapshot *s)
+{
+	write_family(f, "vfio_trace_device_owner", "gauge",
+		     "The process holding a device open: QEMU's -name as vm, pid, comm, cgroup.");
+	for (size_t i = 0; i < s->ndevs; i++) {
+		const struct vt_device_owner *o = &s->devs[i].owner;
+		char pid[12];
+		struct label l[5] = { device_label(&s->devs[i]),
+				      { "vm", o->vm, sizeof(o->vm) },
+				      LABEL("pid", pid),
+				      { "comm", o->comm, sizeof(o->comm) },
+				      { "cgroup", o->cgroup, sizeof(o->cgroup) } };
+
+		if (!o->pid || !o->open)
+			continue;
+		snprintf(pid, sizeof(pid), "%u", o->pid);
+		write_u64(f, "vfio_trace_device_owner", l, 5, 1);
+	}
 }
 
 static void write_device_info(FILE *f, const struct vt_snapshot *s)
@@ -307,6 +368,10 @@ static const struct enum_counter lock_contentions = {
 	offsetof(struct vt_device_stats, contentions),
 };
 
+/* The waiter's path is a label; --stacks' (waiter, holder) stack pairs are
+ * not, and never will be: a label per stack is unbounded cardinality for the
+ * time series database. They are in the text and JSON summaries and events,
+ * and the lost counter below says when one could not be kept. */
 static const struct enum_counter lock_contention_paths = {
 	"vfio_trace_memory_lock_contentions_by_path_total",
 	"Acquisitions of vdev->memory_lock that had to wait, by the waiter's code path "
@@ -405,6 +470,20 @@ static void write_hold_hist(FILE *f, const struct vt_snapshot *s)
 			}
 }
 
+static void write_memory_off_hist(FILE *f, const struct vt_snapshot *s)
+{
+	const char *name = "vfio_trace_memory_off_seconds";
+
+	write_family(f, name, "histogram",
+		     "How long memory stayed off, from the config write that cleared "
+		     "PCI_COMMAND.MEMORY to the one that set it.");
+	for (size_t i = 0; i < s->ndevs; i++) {
+		struct label l[1] = { device_label(&s->devs[i]) };
+
+		write_hist(f, name, l, 1, &s->devs[i].stats.memory_off_ns);
+	}
+}
+
 static void write_zap_hist(FILE *f, const struct vt_snapshot *s)
 {
 	const char *name = "vfio_trace_bar_zap_duration_seconds";
@@ -492,6 +571,7 @@ int render_prom(FILE *f, const struct vt_snapshot *s)
 		return -EINVAL;
 
 	write_device_info(f, s);
+	write_device_owner(f, s);
 	write_faults(f, s);
 	write_enum_counter(f, s, &fault_orders);
 	write_fault_hist(f, s);
@@ -502,6 +582,7 @@ int render_prom(FILE *f, const struct vt_snapshot *s)
 	write_enum_counter(f, s, &vma_lock_contentions);
 	write_enum_counter(f, s, &zaps);
 	write_zap_hist(f, s);
+	write_memory_off_hist(f, s);
 	write_enum_counter(f, s, &accesses);
 	write_enum_counter(f, s, &memory_disables);
 	write_pins(f, s);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "contention.h"
 #include "hist.h"
 #include "render_text.h"
 #include "render_text_fmt.h"
@@ -239,11 +240,35 @@ static void print_zaps(FILE *f, const struct vt_device_stats *st, struct unit u)
 	print_hist_titled(f, "bar zap latency", &st->zap_ns, u);
 }
 
+/* ", held by qemu-system-x86[4242] (vm web1)", or "last held by" once it
+ * closed the device. */
+static void print_owner(FILE *f, const struct vt_device_owner *o)
+{
+	char comm[VT_COMM_LEN + 1], vm[VT_VM_NAME_LEN + 1];
+
+	if (!o->pid)
+		return;
+	fprintf(f, ", %s by %s[%u]", o->open ? "held" : "last held",
+		printable(comm, sizeof(comm), o->comm, sizeof(o->comm)), o->pid);
+	if (o->vm[0])
+		fprintf(f, " (vm %s)", printable(vm, sizeof(vm), o->vm, sizeof(o->vm)));
+}
+
+/* put_time()'s output without the padding of a one-letter unit ("1.5 s "). */
+static const char *trimmed(char *t)
+{
+	size_t n = strlen(t);
+
+	while (n && t[n - 1] == ' ')
+		t[--n] = '\0';
+	return t;
+}
+
 static void print_memory_state(FILE *f, const struct vt_dev_snapshot *d)
 {
 	const struct vt_device_stats *st = &d->stats;
 	const struct vt_disable_record *last = &d->info.last_disable;
-	char comm[VT_COMM_LEN + 1];
+	char comm[VT_COMM_LEN + 1], off[VT_TIME_LEN];
 
 	if (any_nonzero(st->accesses, VT_ACCESS_KIND_MAX)) {
 		fputs("  accesses while memory off: ", f);
@@ -254,10 +279,88 @@ static void print_memory_state(FILE *f, const struct vt_dev_snapshot *d)
 		return;
 	fprintf(f, "  memory disables %llu, enables %llu", (unsigned long long)st->memory_disables,
 		(unsigned long long)st->memory_enables);
-	if (st->memory_disables && last->pid)
-		fprintf(f, ", last disable by %s[%u]",
+	if (st->memory_disables && last->pid) {
+		fprintf(f, ", last by %s[%u]",
 			printable(comm, sizeof(comm), last->comm, sizeof(last->comm)), last->pid);
+		if (!last->enabled_ts_ns)
+			fputs(", still off", f);
+		else if (last->enabled_ts_ns >= last->ts_ns)
+			fprintf(f, " for %s",
+				(fmt_time(off, last->enabled_ts_ns - last->ts_ns), trimmed(off)));
+	}
 	fputc('\n', f);
+}
+
+/* Frames of each stack in the text summary; JSON has them all. */
+#define TEXT_STACK_FRAMES 8
+
+static void print_frames(FILE *f, const struct vt_frames *fr)
+{
+	char name[256];
+	const char *frame = NULL;
+	unsigned int i = 0;
+
+	if (!fr->n) {
+		fputs("        (no stack)\n", f);
+		return;
+	}
+	while ((frame = snapshot_frame(fr, frame)) && i < TEXT_STACK_FRAMES) {
+		fprintf(f, "        %s\n", printable(name, sizeof(name), frame, strlen(frame)));
+		i++;
+	}
+	if (fr->n > i)
+		fprintf(f, "        ... %u more\n", fr->n - i);
+}
+
+static const char *task_name(char *buf, size_t len, const char *comm, __u32 pid)
+{
+	char c[VT_COMM_LEN + 1];
+
+	snprintf(buf, len, "%s[%u]", printable(c, sizeof(c), comm, VT_COMM_LEN), pid);
+	return buf;
+}
+
+static void print_holder(FILE *f, const struct vt_contention_pair *c)
+{
+	const struct vt_contention *v = &c->val;
+	char task[48];
+
+	if (c->key.holder_mode == VT_MODE_WRITE) {
+		fprintf(f, "      held for write by %s on %s\n",
+			task_name(task, sizeof(task), v->holder_comm, v->holder_pid),
+			vt_lock_path_name(c->key.holder_path));
+		print_frames(f, &c->holder);
+	} else if (c->key.holder_mode == VT_MODE_READ) {
+		fprintf(f, "      held for read by up to %u readers, last %s on %s\n", v->readers,
+			task_name(task, sizeof(task), v->holder_comm, v->holder_pid),
+			vt_lock_path_name(c->key.holder_path));
+	} else {
+		fputs("      held by no bracket vfio-trace knows of\n", f);
+	}
+}
+
+/* --stacks: the device's top contended (waiter, holder) pairs, by wait. */
+static void print_contention_pairs(FILE *f, const struct vt_snapshot *s,
+				   const struct vt_dev_snapshot *d)
+{
+	const struct vt_contention_pair *top[VT_CONTENTION_TOP];
+	size_t total, n = vt_contention_top(s, d->slot, top, VT_CONTENTION_TOP, &total);
+	char wait[32], task[48];
+
+	if (!n)
+		return;
+	fprintf(f, "  memory_lock contention stacks, top %zu of %zu by wait:\n", n, total);
+	for (size_t i = 0; i < n; i++) {
+		const struct vt_contention_pair *c = top[i];
+
+		fprintf(f, "    %s wait x%llu, total %s, by %s on %s\n",
+			vt_lock_mode_name(c->key.waiter_mode), (unsigned long long)c->val.count,
+			fmt_time(wait, c->val.wait_ns),
+			task_name(task, sizeof(task), c->val.waiter_comm, c->val.waiter_pid),
+			vt_lock_path_name(c->key.waiter_path));
+		print_frames(f, &c->waiter);
+		print_holder(f, c);
+	}
 }
 
 static int stats_empty(const struct vt_device_stats *st)
@@ -268,8 +371,8 @@ static int stats_empty(const struct vt_device_stats *st)
 	return !memcmp(st, &zero, sizeof(zero));
 }
 
-static void print_device(FILE *f, const struct vt_dev_snapshot *d, const struct vt_render_opts *o,
-			 struct unit u)
+static void print_device(FILE *f, const struct vt_snapshot *s, const struct vt_dev_snapshot *d,
+			 const struct vt_render_opts *o, struct unit u)
 {
 	const struct vt_device_stats *st = &d->stats;
 	char bdf[VT_BDF_LEN + 1];
@@ -282,14 +385,19 @@ static void print_device(FILE *f, const struct vt_dev_snapshot *d, const struct 
 	fprintf(f, "%s (%04x:%04x)", bdf, d->info.vendor & 0xffff, d->info.device_id & 0xffff);
 	if (d->instances > 1)
 		fprintf(f, ", %u instances", d->instances);
+	if (!d->info.vdev)
+		fputs(", unbound", f); /* its vfio device was freed */
+	print_owner(f, &d->owner);
 	fputc('\n', f);
 
 	print_fault_table(f, st);
 	print_fault_hists(f, st, o, u);
 	print_memory_lock(f, st, u);
+	print_contention_pairs(f, s, d);
 	print_vma_lock(f, st, u);
 	print_zaps(f, st, u);
 	print_memory_state(f, d);
+	print_hist_titled(f, "memory off, disable to enable", &st->memory_off_ns, u);
 }
 
 static int pin_active(const struct vt_pin_stats *p)
@@ -422,7 +530,7 @@ int render_text(FILE *f, const struct vt_snapshot *delta, const struct vt_render
 	if (!delta->ndevs)
 		fputs("no vfio-pci devices seen\n", f);
 	for (size_t i = 0; i < delta->ndevs; i++)
-		print_device(f, &delta->devs[i], o, u);
+		print_device(f, delta, &delta->devs[i], o, u);
 
 	print_pins(f, delta, u);
 	err = print_top_procs(f, delta, o->top_procs ? o->top_procs : DEFAULT_TOP_PROCS);
@@ -447,13 +555,23 @@ int render_text_probes(FILE *f, const struct vt_snapshot *snap)
 
 	if (!f || !r || (r->n && !r->items))
 		return -EINVAL;
-	fprintf(f, "%-18s %-36s %-10s %-12s %s\n", "OPERATION", "FUNCTION", "MODE", "STATUS",
+	/* The OPERATION column as wide as its longest name: lockdep mode's
+	 * (probes --lockdep) are longer than the others. */
+	int w = (int)strlen("OPERATION");
+
+	for (size_t i = 0; i < r->n; i++) {
+		char op[64];
+		int n = (int)strlen(shown(op, sizeof(op), r->items[i].operation));
+
+		w = n > w ? n : w;
+	}
+	fprintf(f, "%-*s %-36s %-10s %-12s %s\n", w, "OPERATION", "FUNCTION", "MODE", "STATUS",
 		"REASON");
 	for (size_t i = 0; i < r->n; i++) {
 		const struct vt_probe_status *s = &r->items[i];
 		char op[64], fn[128], reason[sizeof(s->reason) + 1];
 
-		fprintf(f, "%-18s %-36s %-10s %-12s %s\n", shown(op, sizeof(op), s->operation),
+		fprintf(f, "%-*s %-36s %-10s %-12s %s\n", w, shown(op, sizeof(op), s->operation),
 			shown(fn, sizeof(fn), s->function), vt_probe_mode_name(s->mode),
 			s->attached    ? "attached"
 			: s->on_demand ? "on-demand"

@@ -22,6 +22,12 @@ static int is_access(__u32 kind)
 	return kind < VT_ACCESS_KIND_MAX;
 }
 
+/* Has a BAR and offset: an access, or a slow fault. */
+static int has_bar(const struct vt_trace_event *ev)
+{
+	return is_access(ev->kind) || (ev->kind == VT_EV_SLOW && ev->bar < VT_MAX_BARS);
+}
+
 /*
  * An event line is built in one buffer and written with one fwrite: in an
  * event storm the consumer's time is the formatting (bench/render-cost), and
@@ -44,7 +50,8 @@ static char *end_col(char *col, char *p, size_t width)
 
 _Static_assert(EVENT_LINE_MAX <= VT_EVENT_LINE_MAX, "render_text.h promises room for a line");
 
-size_t render_text_event_line(char *line, const struct vt_trace_event *ev, __u64 start_ns)
+/* The columns every event has, TIME to COMM; returns the end. */
+static char *put_head(char *line, const struct vt_trace_event *ev, __u64 start_ns)
 {
 	char *p = line, *col;
 	const char *kind;
@@ -68,7 +75,7 @@ size_t render_text_event_line(char *line, const struct vt_trace_event *ev, __u64
 	memcpy(p, kind, n);
 	p = end_col(col, p + n, 14);
 	/* A state change has no BAR access; its value is PCI_COMMAND. */
-	if (!is_access(ev->kind)) {
+	if (!has_bar(ev)) {
 		memcpy(p, "-   -          ", 15);
 		p += 15;
 	} else {
@@ -82,7 +89,25 @@ size_t render_text_event_line(char *line, const struct vt_trace_event *ev, __u64
 	col = p;
 	p = end_col(col, put_dec(p, ev->pid), 7);
 	col = p;
-	p = end_col(col, put_printable(p, ev->comm, sizeof(ev->comm)), 16);
+	return end_col(col, put_printable(p, ev->comm, sizeof(ev->comm)), 16);
+}
+
+/* " [vm NAME]" when the event's process is a VM's. */
+static char *put_vm(char *p, const char *vm)
+{
+	if (!vm || !vm[0])
+		return p;
+	memcpy(p, " [vm ", 5);
+	p = put_printable(p + 5, vm, strnlen(vm, VT_VM_NAME_LEN));
+	*p++ = ']';
+	return p;
+}
+
+size_t render_text_event_line(char *line, const struct vt_trace_event *ev, __u64 start_ns,
+			      const char *vm)
+{
+	char *p = put_head(line, ev, start_ns);
+
 	if (!is_access(ev->kind)) {
 		memcpy(p, "0x", 2);
 		p = put_hex(p + 2, (__u64)ev->value & 0xffff, 4);
@@ -101,6 +126,100 @@ size_t render_text_event_line(char *line, const struct vt_trace_event *ev, __u64
 		memcpy(p, "])", 2);
 		p += 2;
 	}
+	p = put_vm(p, vm);
+	*p++ = '\n';
+	return (size_t)(p - line);
+}
+
+/* "<mode> <path>": a path name is lowercase ASCII (names.c). */
+static char *put_mode_path(char *p, int mode, int path)
+{
+	const char *m = vt_lock_mode_name(mode), *pa = vt_lock_path_name(path);
+	size_t n = strlen(m);
+
+	memcpy(p, m, n);
+	p += n;
+	memcpy(p, " on ", 4);
+	n = strlen(pa);
+	memcpy(p + 4, pa, n);
+	return p + 4 + n;
+}
+
+/* Longest: the head (under 100 bytes), two modes, paths and comms, a time,
+ * and a pid and reader count of 10 digits, with under 80 bytes of words. */
+_Static_assert(100 + 2 * (5 + 13 + VT_COMM_LEN) + 20 + 2 * 10 + 80 + 6 + VT_VM_NAME_LEN <=
+		       VT_EVENT_LINE_MAX,
+	       "render_text.h promises room for a line");
+
+size_t render_text_contention_line(char *line, const struct vt_contention_event *ce, __u64 start_ns,
+				   const char *vm)
+{
+	const struct vt_contention_key *k = &ce->key;
+	char *p = put_head(line, &ce->head, start_ns);
+
+	p = put_mode_path(p, k->waiter_mode, k->waiter_path);
+	memcpy(p, ", waited ", 9);
+	p = put_time(p + 9, (__u64)ce->head.value);
+	if (k->holder_mode == VT_MODE_WRITE || k->holder_mode == VT_MODE_READ) {
+		memcpy(p, "; held ", 7);
+		p = put_mode_path(p + 7, k->holder_mode, k->holder_path);
+		memcpy(p, " by ", 4);
+		p = put_printable(p + 4, ce->holder_comm, sizeof(ce->holder_comm));
+		*p++ = '[';
+		p = put_dec(p, ce->holder_pid);
+		*p++ = ']';
+		if (k->holder_mode == VT_MODE_READ) {
+			memcpy(p, ", readers ", 10);
+			p = put_dec(p + 10, ce->readers);
+		}
+	} else {
+		memcpy(p, "; holder unknown", 16);
+		p += 16;
+	}
+	p = put_vm(p, vm);
+	*p++ = '\n';
+	return (size_t)(p - line);
+}
+
+/* Before a frame: room for it, the tail (" <- ...", the VM, the newline). */
+#define SLOW_TAIL (8 + 6 + VT_VM_NAME_LEN + 1)
+
+size_t render_text_slow_line(char *line, const struct vt_slow_event *se,
+			     const struct vt_frames *frames, __u64 start_ns, const char *vm)
+{
+	const char *op = vt_slow_kind_name((int)se->slow_kind), *name;
+	char *p = put_head(line, &se->head, start_ns), *end = line + VT_SLOW_EVENT_LINE_MAX;
+	size_t n = strlen(op);
+
+	memcpy(p, op, n);
+	*(p += n) = ' ';
+	p = put_time(p + 1, (__u64)se->head.value);
+	*p++ = ' ';
+	name = vt_slow_detail_name((int)se->slow_kind, (int)se->detail);
+	n = strlen(name);
+	memcpy(p, name, n);
+	p += n;
+	if (se->slow_kind != VT_SLOW_ZAP) {
+		memcpy(p, ", ret ", 6);
+		p = put_sdec(p + 6, se->ret);
+	}
+	if (!frames || !frames->n) {
+		memcpy(p, "; no stack", 10);
+		p += 10;
+	} else {
+		name = frames->names;
+		for (unsigned int i = 0; i < frames->n; i++, name += n + 1) {
+			n = strlen(name);
+			if (p + 4 + n + SLOW_TAIL > end) {
+				memcpy(p, " <- ...", 7);
+				p += 7;
+				break;
+			}
+			memcpy(p, i ? " <- " : "; ", i ? 4 : 2);
+			p = put_printable(p + (i ? 4 : 2), name, n);
+		}
+	}
+	p = put_vm(p, vm);
 	*p++ = '\n';
 	return (size_t)(p - line);
 }

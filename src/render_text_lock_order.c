@@ -22,6 +22,13 @@ static void lock_name(const struct vt_snapshot *snap, char *buf, size_t len, int
 	snprintf(buf, len, "%s%s", snapshot_lock_name(snap, class), mode_word(class, mode));
 }
 
+const char *render_text_lock_label(char *buf, size_t len, const struct vt_snapshot *snap, int class,
+				   int mode)
+{
+	lock_name(snap, buf, len, class, mode);
+	return buf;
+}
+
 static const char *first_by(char *buf, size_t len, const struct vt_edge *e)
 {
 	char comm[VT_COMM_LEN + 1];
@@ -39,16 +46,18 @@ static void print_stack(FILE *f, const struct vt_lock_edge *le)
 		fprintf(f, "        %s\n", frame);
 }
 
-static void print_edge(FILE *f, const struct vt_snapshot *snap, const struct vt_lock_edge *le)
+static void print_edge(FILE *f, const struct vt_snapshot *snap, const struct vt_lock_edge *le,
+		       const char *mark)
 {
 	const struct vt_edge_key *k = &le->key;
 	char from[64], to[64], by[48];
 
 	lock_name(snap, from, sizeof(from), k->from_class, k->from_mode);
 	lock_name(snap, to, sizeof(to), k->to_class, k->to_mode);
-	fprintf(f, "%-34s -> %-34s %9llu %6s  %s%s\n", from, to, (unsigned long long)le->val.count,
-		vt_edge_device_name(k), first_by(by, sizeof(by), &le->val),
-		k->direct ? "" : " (through another tracked lock)");
+	fprintf(f, "%-34s -> %-34s %9llu %6s  %s%s%s\n", from, to,
+		(unsigned long long)le->val.count, vt_edge_device_name(k),
+		first_by(by, sizeof(by), &le->val),
+		k->direct ? "" : " (through another tracked lock)", mark ? mark : "");
 	print_stack(f, le);
 }
 
@@ -95,8 +104,9 @@ static void print_cycle(FILE *f, const struct vt_snapshot *snap, const struct vt
 	}
 }
 
-int render_text_lock_order(FILE *f, const struct vt_snapshot *snap,
-			   const struct vt_lock_cycles *cycles, double seconds)
+int render_text_lock_order_marked(FILE *f, const struct vt_snapshot *snap,
+				  const struct vt_lock_cycles *cycles, double seconds,
+				  const char *const *marks)
 {
 	const __u64 *lost;
 
@@ -110,7 +120,7 @@ int render_text_lock_order(FILE *f, const struct vt_snapshot *snap,
 		fprintf(f, "%-34s    %-34s %9s %6s  %s\n", "A (held)", "B (acquired)", "COUNT",
 			"DEVICE", "FIRST BY");
 	for (size_t i = 0; i < snap->nedges; i++)
-		print_edge(f, snap, &snap->edges[i]);
+		print_edge(f, snap, &snap->edges[i], marks ? marks[i] : NULL);
 	fputc('\n', f);
 	if (!cycles->n)
 		fputs("No cycle among the tracked lock classes.\n", f);
@@ -128,4 +138,10 @@ int render_text_lock_order(FILE *f, const struct vt_snapshot *snap,
 			(unsigned long long)lost[VT_LOST_TASK_MAP_FULL],
 			(unsigned long long)lost[VT_LOST_PROG_MISSED]);
 	return ferror(f) ? -EIO : 0;
+}
+
+int render_text_lock_order(FILE *f, const struct vt_snapshot *snap,
+			   const struct vt_lock_cycles *cycles, double seconds)
+{
+	return render_text_lock_order_marked(f, snap, cycles, seconds, NULL);
 }

@@ -54,13 +54,17 @@ static int start(struct vt_tracer *t, const struct vt_session_plan *plan)
 	}
 }
 
-static int take(struct vt_tracer *t, struct vt_snapshot *s)
+/* What the kernel counted, then who did it. */
+static int take(struct vt_tracer *t, struct vt_attribution *who, struct vt_snapshot *s)
 {
 	int err = vt_tracer_snapshot(t, s);
 
-	if (err)
+	if (err) {
 		fprintf(stderr, "vfio-trace: cannot read the BPF maps: %s\n", strerror(-err));
-	return err ? VT_EXIT_ERROR : VT_EXIT_OK;
+		return VT_EXIT_ERROR;
+	}
+	vt_attribution_fill(who, s);
+	return VT_EXIT_OK;
 }
 
 static bool done(const struct vt_session_plan *plan, unsigned long ticks, __u64 end)
@@ -70,10 +74,10 @@ static bool done(const struct vt_session_plan *plan, unsigned long ticks, __u64 
 }
 
 static int wait_until(const struct vt_session_ops *ops, void *ctx, struct vt_tracer *t,
-		      __u64 deadline_ns)
+		      struct vt_attribution *who, __u64 deadline_ns)
 {
 	if (ops->wait)
-		return ops->wait(ctx, t, deadline_ns);
+		return ops->wait(ctx, t, who, deadline_ns);
 	vt_tracer_wait_until(t, deadline_ns);
 	return VT_EXIT_OK;
 }
@@ -81,15 +85,22 @@ static int wait_until(const struct vt_session_ops *ops, void *ctx, struct vt_tra
 int vt_session_run(const struct vt_session_plan *plan, const struct vt_session_ops *ops, void *ctx)
 {
 	struct vt_snapshot prev = {}, cur = {};
+	struct vt_attribution who;
 	unsigned long ticks = 0;
 	struct vt_tracer t;
 	__u64 end = 0, next;
 	int rc;
 
+	if (vt_attribution_init(&who, "/proc", "/sys")) {
+		fprintf(stderr, "vfio-trace: out of memory\n");
+		return VT_EXIT_ERROR;
+	}
 	rc = start(&t, plan);
-	if (rc != VT_EXIT_OK)
+	if (rc != VT_EXIT_OK) {
+		vt_attribution_free(&who);
 		return rc == VT_START_INTERRUPTED ? VT_EXIT_OK : rc;
-	rc = take(&t, &prev);
+	}
+	rc = take(&t, &who, &prev);
 	if (rc)
 		goto out;
 	if (plan->report_only) {
@@ -121,9 +132,9 @@ int vt_session_run(const struct vt_session_plan *plan, const struct vt_session_o
 			next = end ? end : ~0ULL;
 		if (end && next > end)
 			next = end;
-		rc = wait_until(ops, ctx, &t, next);
+		rc = wait_until(ops, ctx, &t, &who, next);
 		if (!rc)
-			rc = take(&t, &cur);
+			rc = take(&t, &who, &cur);
 		if (rc)
 			goto out;
 		rc = ops->tick(ctx, &cur, &prev);
@@ -138,5 +149,6 @@ out:
 	snapshot_free(&prev);
 	snapshot_free(&cur);
 	vt_tracer_stop(&t);
+	vt_attribution_free(&who);
 	return rc;
 }

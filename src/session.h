@@ -2,13 +2,15 @@
 /*
  * The one loop every command runs: start the tracer (waiting for vfio-pci
  * with --wait), take a snapshot at every interval and at the end (deadline,
- * count, SIGINT/SIGTERM), hand each to the command, stop. Commands only say
+ * count, SIGINT/SIGTERM), name who is behind it (attribution.h), hand each
+ * to the command, stop. Commands only say
  * what to do with a snapshot.
  */
 #ifndef VT_SESSION_H
 #define VT_SESSION_H
 
 #include <stdbool.h>
+#include "attribution.h"
 #include "snapshot.h"
 #include "tracer.h"
 
@@ -38,8 +40,9 @@ struct vt_session_ops {
 	/* Each snapshot and the one before it (NULL for the first one). */
 	int (*tick)(void *ctx, const struct vt_snapshot *cur, const struct vt_snapshot *prev);
 	/* Waits until the CLOCK_MONOTONIC deadline or a signal, doing the
-	 * command's work meanwhile (`events` streams). NULL: just wait. */
-	int (*wait)(void *ctx, struct vt_tracer *t, __u64 deadline_ns);
+	 * command's work meanwhile (`events` streams, naming each event's VM
+	 * through @who, the session's). NULL: just wait. */
+	int (*wait)(void *ctx, struct vt_tracer *t, struct vt_attribution *who, __u64 deadline_ns);
 };
 
 /* Runs the plan; returns a VT_EXIT_* code. Everything is detached and freed

@@ -32,7 +32,8 @@ _Static_assert(sizeof(struct vt_device_stats) ==
 			       MEMBER_SIZE(struct vt_device_stats, accesses) +
 			       MEMBER_SIZE(struct vt_device_stats, memory_disables) +
 			       MEMBER_SIZE(struct vt_device_stats, memory_enables) +
-			       MEMBER_SIZE(struct vt_device_stats, contention_paths),
+			       MEMBER_SIZE(struct vt_device_stats, contention_paths) +
+			       MEMBER_SIZE(struct vt_device_stats, memory_off_ns),
 	       "a vt_device_stats field is missing from diff_device_stats()");
 _Static_assert(sizeof(struct vt_pin_stats) == 5 * sizeof(__u64) + sizeof(struct vt_hist),
 	       "a vt_pin_stats field is missing from diff_pin_stats()");
@@ -88,6 +89,7 @@ static void diff_device_stats(struct vt_device_stats *o, const struct vt_device_
 	o->memory_disables = delta(c->memory_disables, p->memory_disables);
 	o->memory_enables = delta(c->memory_enables, p->memory_enables);
 	diff_array(o->contention_paths, c->contention_paths, p->contention_paths, VT_PATH_MAX + 1);
+	diff_hist(&o->memory_off_ns, &c->memory_off_ns, &p->memory_off_ns);
 }
 
 static void diff_pin_stats(struct vt_pin_stats *o, const struct vt_pin_stats *c,
@@ -104,7 +106,8 @@ static void diff_pin_stats(struct vt_pin_stats *o, const struct vt_pin_stats *c,
 static void diff_pin_proc(struct vt_pin_proc *o, const struct vt_pin_proc *c,
 			  const struct vt_pin_proc *p)
 {
-	memcpy(o->comm, c->comm, sizeof(o->comm));
+	/* o is c when diffing in place: memcpy onto itself is undefined. */
+	memmove(o->comm, c->comm, sizeof(o->comm));
 	o->calls = delta(c->calls, p->calls);
 	o->pages = delta(c->pages, p->pages);
 	o->errors = delta(c->errors, p->errors);
@@ -138,6 +141,21 @@ int snapshot_edge_cmp(const void *a, const void *b)
 	return memcmp(&x->key, &y->key, sizeof(x->key));
 }
 
+/* The key is bytes with no padding (abi_check.c): memcmp orders it. */
+int snapshot_contention_cmp(const void *a, const void *b)
+{
+	const struct vt_contention_pair *x = a, *y = b;
+
+	return memcmp(&x->key, &y->key, sizeof(x->key));
+}
+
+int snapshot_holder_cmp(const void *a, const void *b)
+{
+	const struct vt_lock_holder *x = a, *y = b;
+
+	return x->tid < y->tid ? -1 : x->tid > y->tid;
+}
+
 void snapshot_sort(struct vt_snapshot *s)
 {
 	/* qsort takes no NULL array, even empty */
@@ -147,6 +165,11 @@ void snapshot_sort(struct vt_snapshot *s)
 		qsort(s->procs, s->nprocs, sizeof(*s->procs), snapshot_proc_cmp);
 	if (s->nedges)
 		qsort(s->edges, s->nedges, sizeof(*s->edges), snapshot_edge_cmp);
+	if (s->ncontentions)
+		qsort(s->contentions, s->ncontentions, sizeof(*s->contentions),
+		      snapshot_contention_cmp);
+	if (s->nholders)
+		qsort(s->holders, s->nholders, sizeof(*s->holders), snapshot_holder_cmp);
 }
 
 /* bsearch needs the order snapshot.h promises; a violation would silently
@@ -165,11 +188,14 @@ static int strictly_sorted(const void *base, size_t n, size_t size,
 static int snapshot_valid(const struct vt_snapshot *s)
 {
 	if ((s->ndevs && !s->devs) || (s->nprocs && !s->procs) || (s->nedges && !s->edges) ||
+	    (s->ncontentions && !s->contentions) || (s->nholders && !s->holders) ||
 	    (s->probes && s->probes->n && !s->probes->items))
 		return 0;
 	return strictly_sorted(s->devs, s->ndevs, sizeof(*s->devs), snapshot_dev_cmp) &&
 	       strictly_sorted(s->procs, s->nprocs, sizeof(*s->procs), snapshot_proc_cmp) &&
-	       strictly_sorted(s->edges, s->nedges, sizeof(*s->edges), snapshot_edge_cmp);
+	       strictly_sorted(s->edges, s->nedges, sizeof(*s->edges), snapshot_edge_cmp) &&
+	       strictly_sorted(s->contentions, s->ncontentions, sizeof(*s->contentions),
+			       snapshot_contention_cmp);
 }
 
 static void *dup_array(const void *src, size_t n, size_t size)
@@ -222,6 +248,17 @@ static void diff_edge(void *entry, const void *before)
 	e->val.count = delta(e->val.count, ((const struct vt_lock_edge *)before)->val.count);
 }
 
+/* A pair's count and wait are per interval; its last waiter and holder, and
+ * the most readers seen, stay what they are. */
+static void diff_contention(void *entry, const void *before)
+{
+	struct vt_contention_pair *c = entry;
+	const struct vt_contention_pair *p = before;
+
+	c->val.count = delta(c->val.count, p->val.count);
+	c->val.wait_ns = delta(c->val.wait_ns, p->val.wait_ns);
+}
+
 /*
  * out starts as a copy of cur, so entries missing from prev stay as they are
  * and entries only in prev never appear. In the result, mono_ns is the length
@@ -250,6 +287,8 @@ int snapshot_diff(struct vt_snapshot *out, const struct vt_snapshot *cur,
 		      snapshot_proc_cmp, diff_proc);
 	diff_matching(out->edges, out->nedges, prev->edges, prev->nedges, sizeof(*out->edges),
 		      snapshot_edge_cmp, diff_edge);
+	diff_matching(out->contentions, out->ncontentions, prev->contentions, prev->ncontentions,
+		      sizeof(*out->contentions), snapshot_contention_cmp, diff_contention);
 	diff_array(out->lost, cur->lost, prev->lost, VT_LOST_MAX);
 	out->map_read_errors = delta(cur->map_read_errors, prev->map_read_errors);
 	return 0;
@@ -299,6 +338,52 @@ static struct vt_lock_edge *copy_edges(const struct vt_lock_edge *in, size_t n)
 	return e;
 }
 
+static void free_contentions(struct vt_contention_pair *c, size_t n)
+{
+	for (size_t i = 0; i < n && c; i++) {
+		free(c[i].waiter.names);
+		free(c[i].holder.names);
+	}
+	free(c);
+}
+
+static int copy_frames(struct vt_frames *f)
+{
+	char *names = dup_array(f->names, f->len, 1);
+
+	if (f->len && !names) {
+		f->names = NULL;
+		f->len = 0;
+		return -ENOMEM;
+	}
+	f->names = names;
+	return 0;
+}
+
+static struct vt_contention_pair *copy_contentions(const struct vt_contention_pair *in, size_t n)
+{
+	struct vt_contention_pair *c = dup_array(in, n, sizeof(*in));
+	int err = 0;
+
+	for (size_t i = 0; c && i < n; i++) {
+		/* Each copy either owns its names or has none, for the free. */
+		if (err) {
+			c[i].waiter.names = c[i].holder.names = NULL;
+			continue;
+		}
+		err = copy_frames(&c[i].waiter);
+		if (err)
+			c[i].holder.names = NULL;
+		else
+			err = copy_frames(&c[i].holder);
+	}
+	if (err) {
+		free_contentions(c, n);
+		return NULL;
+	}
+	return c;
+}
+
 int snapshot_copy(struct vt_snapshot *out, const struct vt_snapshot *in)
 {
 	struct vt_snapshot tmp;
@@ -306,6 +391,7 @@ int snapshot_copy(struct vt_snapshot *out, const struct vt_snapshot *in)
 	if (!out || !in || out == in)
 		return -EINVAL;
 	if ((in->ndevs && !in->devs) || (in->nprocs && !in->procs) || (in->nedges && !in->edges) ||
+	    (in->ncontentions && !in->contentions) || (in->nholders && !in->holders) ||
 	    (in->probes && in->probes->n && !in->probes->items))
 		return -EINVAL;
 
@@ -314,8 +400,11 @@ int snapshot_copy(struct vt_snapshot *out, const struct vt_snapshot *in)
 	tmp.procs = dup_array(in->procs, in->nprocs, sizeof(*in->procs));
 	tmp.probes = in->probes ? copy_probes(in->probes) : NULL;
 	tmp.edges = copy_edges(in->edges, in->nedges);
+	tmp.contentions = copy_contentions(in->contentions, in->ncontentions);
+	tmp.holders = dup_array(in->holders, in->nholders, sizeof(*in->holders));
 	if ((in->ndevs && !tmp.devs) || (in->nprocs && !tmp.procs) || (in->probes && !tmp.probes) ||
-	    (in->nedges && !tmp.edges)) {
+	    (in->nedges && !tmp.edges) || (in->ncontentions && !tmp.contentions) ||
+	    (in->nholders && !tmp.holders)) {
 		snapshot_free(&tmp);
 		return -ENOMEM;
 	}
@@ -331,17 +420,33 @@ void snapshot_free(struct vt_snapshot *s)
 	free(s->procs);
 	free_probes(s->probes);
 	free_edges(s->edges, s->nedges);
+	free_contentions(s->contentions, s->ncontentions);
+	free(s->holders);
 	memset(s, 0, sizeof(*s));
 }
 
 const char *snapshot_edge_frame(const struct vt_lock_edge *e, const char *frame)
 {
-	const char *end = e->frames + e->frames_len;
+	const char *end;
 
+	/* An edge whose stack was lost has no frames: NULL + 0 is undefined. */
 	if (!e->frames || !e->nframes)
 		return NULL;
+	end = e->frames + e->frames_len;
 	if (!frame)
 		return e->frames;
+	frame += strnlen(frame, (size_t)(end - frame)) + 1;
+	return frame < end ? frame : NULL;
+}
+
+const char *snapshot_frame(const struct vt_frames *f, const char *frame)
+{
+	const char *end = f->names + f->len;
+
+	if (!f->names || !f->n)
+		return NULL;
+	if (!frame)
+		return f->names;
 	frame += strnlen(frame, (size_t)(end - frame)) + 1;
 	return frame < end ? frame : NULL;
 }

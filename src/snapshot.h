@@ -18,6 +18,21 @@
 #include "vfio_trace.h"
 #include "names.h"
 
+#define VT_VM_NAME_LEN 64
+#define VT_CGROUP_LEN 192
+
+/* The process that holds a device open (its VFIO group or its vfio cdev):
+ * QEMU, a DPDK application, a test workload. Operators think in VMs, so
+ * QEMU's -name is kept too. A state, not a counter: a diff keeps the later
+ * snapshot's. Found in /proc (device_owners.c). */
+struct vt_device_owner {
+	__u32 pid; /* 0: no process has been seen holding it */
+	bool open; /* pid holds it open at this snapshot; else pid is the last */
+	char comm[VT_COMM_LEN];
+	char vm[VT_VM_NAME_LEN];    /* QEMU's -name [guest=]NAME, "" for others */
+	char cgroup[VT_CGROUP_LEN]; /* its cgroup v2 path, "" without one */
+};
+
 struct vt_dev_snapshot {
 	/* The BPF side's slot for this PCI address: every binding of a device
 	 * there counts in it. */
@@ -25,11 +40,13 @@ struct vt_dev_snapshot {
 	struct vt_device_stats stats;
 	unsigned int instances; /* bindings seen: >1 after unbind/rebind */
 	__u32 slot;		/* the BPF side's slot: lock-order edges name it */
+	struct vt_device_owner owner;
 };
 
 struct vt_proc_snapshot {
 	struct vt_pin_proc_key key;
 	struct vt_pin_proc val;
+	char vm[VT_VM_NAME_LEN]; /* QEMU's -name of the process, "" for others */
 };
 
 /* One line of the probe coverage report. */
@@ -41,7 +58,7 @@ struct vt_probe_status {
 	int attached;	  /* 1 when attached */
 	int on_demand;	  /* 1 while waiting to be attached when needed */
 	int hidden;	  /* not part of this command's report */
-	char reason[160]; /* why this choice, or why nothing could attach */
+	char reason[256]; /* why this choice, or why nothing could attach */
 };
 
 struct vt_probe_report {
@@ -60,6 +77,33 @@ struct vt_lock_edge {
 	unsigned int nframes;
 	char *frames;	   /* nframes NUL-terminated names, back to back */
 	size_t frames_len; /* bytes of frames */
+};
+
+/* A symbolized kernel stack, innermost first: n NUL-terminated names, back
+ * to back in names (len bytes). */
+struct vt_frames {
+	unsigned int n;
+	char *names;
+	size_t len;
+};
+
+/* --stacks: a contended (waiter, holder) pair of one device's memory_lock,
+ * each stack symbolized (a reader holder's has none), from the kernel code
+ * that waits for or took the lock. */
+struct vt_contention_pair {
+	struct vt_contention_key key;
+	struct vt_contention val;
+	struct vt_frames waiter;
+	struct vt_frames holder;
+};
+
+/* A task holding tracked locks when the snapshot was taken (lockdep mode):
+ * the held map's entry, innermost last. A state, not a counter: a diff keeps
+ * the later snapshot's holders. */
+struct vt_lock_holder {
+	__u32 tid;
+	char comm[VT_COMM_LEN]; /* read from /proc; "" when the task is gone */
+	struct vt_held held;
 };
 
 /* Room for a --lock symbol's name. */
@@ -82,6 +126,10 @@ struct vt_snapshot {
 	struct vt_probe_report *probes; /* NULL when not read */
 	size_t nedges;
 	struct vt_lock_edge *edges; /* lock-order mode only; sorted by key */
+	size_t ncontentions;
+	struct vt_contention_pair *contentions; /* --stacks only; sorted by key */
+	size_t nholders;
+	struct vt_lock_holder *holders; /* lock-order mode only; sorted by tid */
 	/* The classes of --lock symbols: VT_LC_MAX + i is user_locks[i]. */
 	unsigned int nuser_locks;
 	char user_locks[VT_MAX_USER_LOCKS][VT_LOCK_NAME_LEN];
@@ -91,7 +139,9 @@ struct vt_snapshot {
 int snapshot_dev_cmp(const void *a, const void *b);
 int snapshot_proc_cmp(const void *a, const void *b);
 int snapshot_edge_cmp(const void *a, const void *b);
-/* Sorts devs, procs and edges into those orders. */
+int snapshot_contention_cmp(const void *a, const void *b);
+int snapshot_holder_cmp(const void *a, const void *b);
+/* Sorts devs, procs, edges, contentions and holders into those orders. */
 void snapshot_sort(struct vt_snapshot *s);
 
 /* out = cur - prev, entry by entry; entries only in cur are kept as they are,
@@ -113,5 +163,7 @@ const struct vt_dev_snapshot *snapshot_device_at_slot(const struct vt_snapshot *
 /* The next frame name after @frame in e->frames, or NULL after the last;
  * snapshot_edge_frame(e, NULL) is the first. */
 const char *snapshot_edge_frame(const struct vt_lock_edge *e, const char *frame);
+/* The same for a struct vt_frames. */
+const char *snapshot_frame(const struct vt_frames *f, const char *frame);
 
 #endif

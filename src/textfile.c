@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -32,7 +33,7 @@ static int neg_errno(void)
  * included, so a link planted in a shared directory can never redirect the
  * write; O_NOFOLLOW says the same again should O_EXCL ever be dropped.
  */
-static int open_tmp(int dfd, const char *name, char *tmp, size_t len)
+static int open_tmp(int dfd, const char *name, char *tmp, size_t len, mode_t mode)
 {
 	for (unsigned n = 0; n < TMP_ATTEMPTS; n++) {
 		int r = snprintf(tmp, len, ".%s.%d.%u.tmp", name, (int)getpid(), n);
@@ -40,7 +41,7 @@ static int open_tmp(int dfd, const char *name, char *tmp, size_t len)
 
 		if (r < 0 || (size_t)r >= len)
 			return -ENAMETOOLONG;
-		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 		if (fd >= 0)
 			return fd;
 		if (errno != EEXIST)
@@ -49,26 +50,118 @@ static int open_tmp(int dfd, const char *name, char *tmp, size_t len)
 	return -EEXIST;
 }
 
-/* Renders into fd and makes it durable; always closes fd. */
-static int write_tmp(int fd, int (*render)(FILE *, void *), void *arg)
+/* Creates the temporary file for dir/name with @mode; see textfile.h. */
+static int begin(struct textfile *t, const char *dir, const char *name, mode_t mode, bool replace)
 {
+	int err;
+
+	t->dfd = t->fd = -1;
+	t->replace = replace;
+	if (!dir || !plain_name(name) || strlen(name) >= sizeof(t->name))
+		return -EINVAL;
+	strcpy(t->name, name);
+	/* Everything below is relative to this fd, so a directory renamed or
+	 * swapped mid-way cannot split the temp and the target. */
+	t->dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (t->dfd < 0)
+		return neg_errno();
+	t->fd = open_tmp(t->dfd, name, t->tmp, sizeof(t->tmp), mode);
+	if (t->fd < 0) {
+		err = t->fd;
+		close(t->dfd);
+		t->dfd = t->fd = -1;
+		return err;
+	}
+	/* The umask may have removed the read bits, and the collector usually
+	 * runs as another user than vfio-trace. */
+	if (fchmod(t->fd, mode)) {
+		err = neg_errno();
+		textfile_abort(t);
+		return err;
+	}
+	return 0;
+}
+
+int textfile_begin(struct textfile *t, const char *dir, const char *name)
+{
+	return begin(t, dir, name, 0644, true);
+}
+
+void textfile_abort(struct textfile *t)
+{
+	if (t->fd >= 0)
+		close(t->fd);
+	if (t->dfd >= 0) {
+		unlinkat(t->dfd, t->tmp, 0);
+		close(t->dfd);
+	}
+	t->dfd = t->fd = -1;
+}
+
+/* Puts the finished temporary file at @name; without @replace, only where
+ * nothing is, atomically: -EEXIST otherwise. */
+static int put_in_place(int dfd, const char *tmp, const char *name, bool replace)
+{
+	if (replace)
+		return renameat(dfd, tmp, dfd, name) ? neg_errno() : 0;
+	if (!renameat2(dfd, tmp, dfd, name, RENAME_NOREPLACE))
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return neg_errno();
+	/* A file system without RENAME_NOREPLACE: a hard link fails on an
+	 * existing name just as atomically. */
+	if (linkat(dfd, tmp, dfd, name, 0))
+		return neg_errno();
+	unlinkat(dfd, tmp, 0);
+	return 0;
+}
+
+int textfile_commit(struct textfile *t)
+{
+	int err = 0;
+
+	if (t->dfd < 0)
+		return -EINVAL;
+	/* Without fsync a crash after rename() can leave an empty file. */
+	if (t->fd >= 0) {
+		if (fsync(t->fd))
+			err = neg_errno();
+		if (close(t->fd) && !err)
+			err = neg_errno();
+		t->fd = -1;
+	}
+	if (!err)
+		err = put_in_place(t->dfd, t->tmp, t->name, t->replace);
+	if (err) {
+		textfile_abort(t);
+		return err;
+	}
+	/* The rename itself is only durable once the directory is synced. */
+	if (fsync(t->dfd))
+		err = neg_errno();
+	close(t->dfd);
+	t->dfd = -1;
+	return err;
+}
+
+static int put_file(const char *dir, const char *name, int (*render)(FILE *f, void *arg), void *arg,
+		    mode_t mode, bool replace)
+{
+	struct textfile t;
 	FILE *f;
 	int err;
 
-	/* The umask may have removed the read bits, and the collector usually
-	 * runs as another user than vfio-trace. */
-	if (fchmod(fd, 0644)) {
-		err = neg_errno();
-		close(fd);
+	if (!render)
+		return -EINVAL;
+	err = begin(&t, dir, name, mode, replace);
+	if (err)
 		return err;
-	}
-	f = fdopen(fd, "w");
+	f = fdopen(t.fd, "w");
 	if (!f) {
 		err = neg_errno();
-		close(fd);
+		textfile_abort(&t);
 		return err;
 	}
-
 	err = render(f, arg);
 	if (err > 0)
 		err = -EIO;
@@ -81,46 +174,27 @@ static int write_tmp(int fd, int (*render)(FILE *, void *), void *arg)
 	}
 	if (!err && fflush(f))
 		err = neg_errno();
-	/* Without fsync a crash after rename() can leave an empty file. */
 	if (!err && fsync(fileno(f)))
 		err = neg_errno();
+	/* fclose() closes the temporary file's fd: commit and abort must not. */
 	if (fclose(f) && !err)
 		err = neg_errno();
-	return err;
+	t.fd = -1;
+	if (err) {
+		textfile_abort(&t);
+		return err;
+	}
+	return textfile_commit(&t);
 }
 
 int textfile_write(const char *dir, const char *name, int (*render)(FILE *f, void *arg), void *arg)
 {
-	char tmp[NAME_MAX + 1];
-	int dfd, fd, err;
+	return put_file(dir, name, render, arg, 0644, true);
+}
 
-	if (!dir || !plain_name(name) || !render)
-		return -EINVAL;
-
-	/* Everything below is relative to this fd, so a directory renamed or
-	 * swapped mid-way cannot split the temp and the target. */
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return neg_errno();
-
-	fd = open_tmp(dfd, name, tmp, sizeof(tmp));
-	if (fd < 0) {
-		close(dfd);
-		return fd;
-	}
-
-	err = write_tmp(fd, render, arg);
-	if (!err && renameat(dfd, tmp, dfd, name))
-		err = neg_errno();
-	if (err) {
-		unlinkat(dfd, tmp, 0);
-		close(dfd);
-		return err;
-	}
-
-	/* The rename itself is only durable once the directory is synced. */
-	if (fsync(dfd))
-		err = neg_errno();
-	close(dfd);
-	return err;
+int textfile_create(const char *dir, const char *name, int (*render)(FILE *f, void *arg), void *arg)
+{
+	/* A dump holds the kernel's log and addresses, which dmesg_restrict
+	 * and kptr_restrict may keep from other users: its owner's only. */
+	return put_file(dir, name, render, arg, 0600, false);
 }

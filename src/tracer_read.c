@@ -13,9 +13,11 @@
 #include <bpf/libbpf.h>
 #include "vfio_trace.h"
 #include "vfio_trace.skel.h"
+#include "kallsyms.h"
 #include "kernel_features.h"
 #include "probes.h"
-#include "tracer.h"
+#include "stack_names.h"
+#include "tracer_read.h"
 
 /* Room for entry n of *arr, doubling it. A snapshot is built every interval,
  * so it is sized to what is there, not to the maps' capacity: calloc()ing
@@ -130,12 +132,15 @@ static __u64 read_prog_misses(struct vt_tracer *t, __u64 *errors)
 
 static int read_probes(struct vt_tracer *t, struct vt_snapshot *s)
 {
-	const struct vt_probe_report *live = vt_probes_report(t->probes);
+	const struct vt_probe_report *live;
 	struct vt_probe_report *r = calloc(1, sizeof(*r));
 
 	if (!r)
 		return -ENOMEM;
 	s->probes = r;
+	if (!t->probes) /* the maps alone (vt_tracer_open_maps) */
+		return 0;
+	live = vt_probes_report(t->probes);
 	if (live->n) {
 		r->items = calloc(live->n, sizeof(*r->items));
 		if (!r->items)
@@ -149,85 +154,35 @@ static int read_probes(struct vt_tracer *t, struct vt_snapshot *s)
 	return 0;
 }
 
-/* Functions are never this long: an address this far past the last symbol is
- * not in kallsyms at all (the BPF program and its trampoline). */
-#define VT_MAX_FUNC_OFFSET 0x10000
-
-/* A frame of vfio-trace's own: a BPF program, a trampoline, or the runner of
- * a tracepoint's programs (bpf_trace_runN, for tp_btf). Without
- * bpf_jit_kallsyms they are in no symbol's range (a bare address, or one too
- * far past the last symbol); with it, the kernel lists them under [bpf]
- * (bpf_prog_<tag>_<name>, bpf_trampoline_<id>). */
-static bool own_frame(long long off, const char *sym)
+/* All symbols: lockdep mode's kernel, or --stacks' kallsyms alone. */
+static long long symbolize(struct vt_tracer *t, __u64 addr, char *buf, size_t len)
 {
-	return off < 0 || off >= VT_MAX_FUNC_OFFSET || !strncmp(sym, "bpf_prog_", 9) ||
-	       !strncmp(sym, "bpf_trampoline_", 15) || strstr(sym, " [bpf]") ||
-	       !strncmp(sym, "bpf_trace_run", 13);
+	if (t->kernel)
+		return vt_kernel_symbolize(t->kernel, addr, buf, len);
+	return vt_kallsyms_symbolize(t->ksyms, addr, buf, len);
 }
 
-/* Same function: "f+0x38 [m]" and "f+0x5 [m]". */
-static bool same_function(const char *a, const char *b)
+/* A stack the BPF side took, named (stack_names.h). */
+static long long name_addr(void *arg, __u64 addr, char *buf, size_t len)
 {
-	size_t n = strcspn(a, "+");
-
-	return n == strcspn(b, "+") && !strncmp(a, b, n);
+	return symbolize(arg, addr, buf, len);
 }
 
-static int add_frame(struct vt_lock_edge *e, size_t *cap, const char *sym)
+static int read_stack(struct vt_tracer *t, const __u64 *ips, int n, struct vt_frames *f)
 {
-	size_t len = strlen(sym) + 1;
-
-	if (e->frames_len + len > *cap) {
-		size_t ncap = *cap ? 2 * *cap : 1024;
-		char *p = realloc(e->frames, ncap);
-
-		if (!p)
-			return -ENOMEM;
-		e->frames = p;
-		*cap = ncap;
-	}
-	memcpy(e->frames + e->frames_len, sym, len);
-	e->frames_len += len;
-	e->nframes++;
-	return 0;
+	return vt_name_stack(name_addr, t, ips, n, f);
 }
 
-/*
- * The names of an edge's first stack, from the kernel code that took the
- * lock. vfio-trace's own frames are left out: the program and trampoline it
- * starts in, and those of other traced functions further down, each with the
- * traced function's entry that its trampoline repeats ("f+0x5" after "f+0x38").
- * Where kallsyms hides every address, the bare addresses are shown instead.
- */
-static int read_stack(struct vt_tracer *t, struct vt_lock_edge *e)
+static int read_edge_stack(struct vt_tracer *t, struct vt_lock_edge *e)
 {
-	const __u64 *ips = e->val.stack;
-	int i, err, n = e->val.nframes < VT_EDGE_STACK_DEPTH ? e->val.nframes : VT_EDGE_STACK_DEPTH;
-	char sym[256], last[256] = "";
-	bool dropped = true, named = false;
-	size_t cap = 0;
+	struct vt_frames f = { 0 };
+	int n = e->val.nframes < VT_EDGE_STACK_DEPTH ? e->val.nframes : VT_EDGE_STACK_DEPTH;
+	int err = read_stack(t, e->val.stack, n, &f);
 
-	for (i = 0; i < n; i++) {
-		long long off = vt_kernel_symbolize(t->kernel, ips[i], sym, sizeof(sym));
-
-		named |= off >= 0;
-		if (own_frame(off, sym) || (dropped && last[0] && same_function(sym, last))) {
-			dropped = true;
-			continue;
-		}
-		dropped = false;
-		snprintf(last, sizeof(last), "%s", sym);
-		err = add_frame(e, &cap, sym);
-		if (err)
-			return err;
-	}
-	for (i = 0; !named && i < n; i++) {
-		snprintf(sym, sizeof(sym), "0x%llx", (unsigned long long)ips[i]);
-		err = add_frame(e, &cap, sym);
-		if (err)
-			return err;
-	}
-	return 0;
+	e->frames = f.names;
+	e->frames_len = f.len;
+	e->nframes = f.n;
+	return err;
 }
 
 /* The lock-order edges of `vfio-trace lockdep`, each with its first stack. */
@@ -253,13 +208,240 @@ static int read_edges(struct vt_tracer *t, struct vt_snapshot *s)
 		}
 		e->key = key;
 		s->nedges++;
-		if (read_stack(t, e))
+		if (read_edge_stack(t, e))
 			s->map_read_errors++;
 	}
 	return 0;
 }
 
-int vt_tracer_snapshot(struct vt_tracer *t, struct vt_snapshot *s)
+struct vt_named_stack {
+	__u64 key;
+	struct vt_frames frames;
+};
+
+static int named_cmp(const void *a, const void *b)
+{
+	__u64 x = ((const struct vt_named_stack *)a)->key,
+	      y = ((const struct vt_named_stack *)b)->key;
+
+	return x < y ? -1 : x > y;
+}
+
+static const struct vt_named_stack *find_named(const struct vt_tracer *t, __u64 key)
+{
+	struct vt_named_stack k = { .key = key };
+
+	return t->nnamed ? bsearch(&k, t->named, t->nnamed, sizeof(k), named_cmp) : NULL;
+}
+
+void vt_tracer_forget_stacks(struct vt_tracer *t)
+{
+	for (size_t i = 0; i < t->nnamed; i++)
+		free(t->named[i].frames.names);
+	free(t->named);
+	t->named = NULL;
+	t->nnamed = 0;
+	vt_kallsyms_free(t->ksyms);
+	t->ksyms = NULL;
+}
+
+/*
+ * Names the stacks of @keys (none named yet), once each: a stack's frames
+ * never change under its key. Without lockdep mode's symbol table, the
+ * symbols are read from /proc/kallsyms for these frames only
+ * (vt_kallsyms_load_addrs): the whole table was 13 MB, most of the peak RSS.
+ * A stack the map does not have (a read error) is counted, and named empty.
+ */
+static int name_stacks(struct vt_tracer *t, struct vt_snapshot *s, const __u64 *keys, size_t n)
+{
+	int fd = bpf_map__fd(t->skel->maps.stacks), err = 0;
+	struct vt_stack *stacks = calloc(n, sizeof(*stacks));
+	__u64 *addrs = calloc(n * VT_CONTENTION_STACK_DEPTH, sizeof(*addrs));
+	struct vt_named_stack *grown = realloc(t->named, (t->nnamed + n) * sizeof(*grown));
+	size_t naddrs = 0;
+	FILE *f;
+
+	if (grown)
+		t->named = grown;
+	if (!stacks || !addrs || !grown) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (bpf_map_lookup_elem(fd, &keys[i], &stacks[i])) {
+			s->map_read_errors++;
+			stacks[i].nframes = 0;
+		}
+		if (stacks[i].nframes > VT_CONTENTION_STACK_DEPTH)
+			stacks[i].nframes = VT_CONTENTION_STACK_DEPTH;
+		for (__u32 k = 0; k < stacks[i].nframes; k++)
+			addrs[naddrs++] = stacks[i].ips[k];
+	}
+	/* Unreadable, the frames are bare addresses (read_stack). */
+	f = t->kernel ? NULL : fopen("/proc/kallsyms", "re");
+	if (f) {
+		err = vt_kallsyms_load_addrs(&t->ksyms, f, addrs, naddrs);
+		fclose(f);
+		if (err)
+			goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct vt_named_stack *named = &t->named[t->nnamed];
+
+		memset(named, 0, sizeof(*named));
+		named->key = keys[i];
+		t->nnamed++;
+		err = read_stack(t, stacks[i].ips, (int)stacks[i].nframes, &named->frames);
+		if (err)
+			break;
+	}
+	qsort(t->named, t->nnamed, sizeof(*t->named), named_cmp);
+out:
+	vt_kallsyms_free(t->ksyms);
+	t->ksyms = NULL;
+	free(addrs);
+	free(stacks);
+	return err;
+}
+
+static int copy_named(const struct vt_tracer *t, __u64 key, struct vt_frames *f)
+{
+	const struct vt_named_stack *named = key ? find_named(t, key) : NULL;
+
+	memset(f, 0, sizeof(*f));
+	if (!named || !named->frames.len)
+		return 0;
+	f->names = malloc(named->frames.len);
+	if (!f->names)
+		return -ENOMEM;
+	memcpy(f->names, named->frames.names, named->frames.len);
+	f->len = named->frames.len;
+	f->n = named->frames.n;
+	return 0;
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The stacks the pairs name that are not named yet, each once. */
+static int name_new_stacks(struct vt_tracer *t, struct vt_snapshot *s)
+{
+	__u64 *keys = calloc(2 * s->ncontentions + 1, sizeof(*keys));
+	size_t n = 0, m = 0;
+	int err;
+
+	if (!keys)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->ncontentions; i++) {
+		const struct vt_contention_key *k = &s->contentions[i].key;
+
+		if (k->waiter_stack && !find_named(t, k->waiter_stack))
+			keys[n++] = k->waiter_stack;
+		if (k->holder_stack && !find_named(t, k->holder_stack))
+			keys[n++] = k->holder_stack;
+	}
+	if (n)
+		qsort(keys, n, sizeof(*keys), u64_cmp);
+	for (size_t i = 0; i < n; i++)
+		if (!m || keys[i] != keys[m - 1])
+			keys[m++] = keys[i];
+	err = m ? name_stacks(t, s, keys, m) : 0;
+	free(keys);
+	return err;
+}
+
+/* --stacks: the contended (waiter, holder) pairs, each stack named. */
+static int read_contentions(struct vt_tracer *t, struct vt_snapshot *s)
+{
+	int fd = bpf_map__fd(t->skel->maps.contention_pairs), err;
+	size_t max = bpf_map__max_entries(t->skel->maps.contention_pairs), cap = 0;
+	struct vt_contention_key key, next, *prev = NULL;
+
+	while (s->ncontentions < max && !bpf_map_get_next_key(fd, prev, &next)) {
+		struct vt_contention_pair *c;
+
+		key = next;
+		prev = &key;
+		if (grow((void **)&s->contentions, &cap, s->ncontentions, sizeof(*s->contentions)))
+			return -ENOMEM;
+		c = &s->contentions[s->ncontentions];
+		memset(c, 0, sizeof(*c));
+		if (bpf_map_lookup_elem(fd, &key, &c->val)) {
+			if (errno != ENOENT)
+				s->map_read_errors++;
+			continue;
+		}
+		c->key = key;
+		c->val.waiter_comm[VT_COMM_LEN - 1] = '\0';
+		c->val.holder_comm[VT_COMM_LEN - 1] = '\0';
+		s->ncontentions++;
+	}
+	err = name_new_stacks(t, s);
+	for (size_t i = 0; !err && i < s->ncontentions; i++) {
+		struct vt_contention_pair *c = &s->contentions[i];
+
+		err = copy_named(t, c->key.waiter_stack, &c->waiter);
+		if (!err)
+			err = copy_named(t, c->key.holder_stack, &c->holder);
+	}
+	return err;
+}
+
+/* The task's name now; "" when it has exited since (its entry may outlive
+ * it until the BPF side sees its next lock operation). */
+static void read_comm(__u32 tid, char *comm, size_t len)
+{
+	char path[32];
+	FILE *f;
+
+	comm[0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%u/comm", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	if (fgets(comm, (int)len, f))
+		comm[strcspn(comm, "\n")] = '\0';
+	fclose(f);
+}
+
+/* The tasks holding tracked locks right now (the held map), for the flight
+ * recorder's current holders. Entries of tasks that hold nothing are left out. */
+static int read_holders(struct vt_tracer *t, struct vt_snapshot *s)
+{
+	int fd = bpf_map__fd(t->skel->maps.held);
+	size_t max = bpf_map__max_entries(t->skel->maps.held), cap = 0;
+	__u32 key, next, *prev = NULL;
+
+	while (s->nholders < max && !bpf_map_get_next_key(fd, prev, &next)) {
+		struct vt_lock_holder *h;
+
+		key = next;
+		prev = &key;
+		if (grow((void **)&s->holders, &cap, s->nholders, sizeof(*s->holders)))
+			return -ENOMEM;
+		h = &s->holders[s->nholders];
+		memset(h, 0, sizeof(*h));
+		if (bpf_map_lookup_elem(fd, &key, &h->held)) {
+			if (errno != ENOENT)
+				s->map_read_errors++;
+			continue;
+		}
+		if (!h->held.depth)
+			continue;
+		if (h->held.depth > VT_LOCK_DEPTH)
+			h->held.depth = VT_LOCK_DEPTH;
+		h->tid = key;
+		read_comm(key, h->comm, sizeof(h->comm));
+		s->nholders++;
+	}
+	return 0;
+}
+
+int vt_tracer_read(struct vt_tracer *t, struct vt_snapshot *s)
 {
 	struct timespec mono;
 	struct timeval tv;
@@ -279,6 +461,10 @@ int vt_tracer_snapshot(struct vt_tracer *t, struct vt_snapshot *s)
 		err = read_probes(t, s);
 	if (!err && t->cfg.lock_order)
 		err = read_edges(t, s);
+	if (!err && t->cfg.stacks)
+		err = read_contentions(t, s);
+	if (!err && t->cfg.lock_order)
+		err = read_holders(t, s);
 	for (unsigned int i = 0; i < t->cfg.nlocks; i++)
 		snprintf(s->user_locks[i], sizeof(s->user_locks[i]), "%s", t->cfg.locks[i]);
 	s->nuser_locks = t->cfg.nlocks;

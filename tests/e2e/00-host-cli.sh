@@ -32,11 +32,28 @@ expect_usage_error "pid not a number" -p 12x
 expect_usage_error "unknown option" --frobnicate
 expect_usage_error "export without a directory" export
 expect_usage_error "textfile dir outside export" --textfile-dir /tmp
-expect_usage_error "more than 8 devices" -d 1:0.0 -d 2:0.0 -d 3:0.0 -d 4:0.0 -d 5:0.0 -d 6:0.0 -d 7:0.0 -d 8:0.0 -d 9:0.0
+expect_usage_error "more -d devices than --max-devices has room for" --max-devices 2 -d 1:0.0 -d 2:0.0 -d 3:0.0
 expect_usage_error "events takes no interval" events 1
+expect_usage_error "--stacks with export" export --textfile-dir /tmp --stacks
+expect_usage_error "--stacks with probes" probes --stacks
+expect_usage_error "--stacks takes no value" --stacks=5
+expect_usage_error "--lockdep outside probes" lockdep --lockdep
+expect_usage_error "--keep without --watch-kmsg" lockdep --keep 5
+expect_usage_error "--keep out of range" lockdep --watch-kmsg /tmp --keep 0
+expect_usage_error "--watch-kmsg outside lockdep" --watch-kmsg /tmp
+# The flight recorder's directory is checked before anything is attached.
+expect_usage_error "--watch-kmsg into a missing directory" lockdep --watch-kmsg /nonexistent/dumps
+expect_usage_error "--watch-kmsg into a file" lockdep --watch-kmsg /etc/hostname
+expect_usage_error "--watch-kmsg where no file can be made" lockdep --watch-kmsg /proc
 
 check_cmd "--help exits 0" "$bin" --help
-check_eq "--version" "$("$bin" --version)" "vfio-trace 0.1.0"
+# The version and the git revision the binary was built from.
+check_eq "--version" "$("$bin" --version)" \
+	"vfio-trace 0.1.0 (git $(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown))"
+expect_usage_error "two subcommands" probes lockdep
+expect_usage_error "-o with export" export --textfile-dir /tmp -o /tmp/x
+expect_usage_error "-o without a file name" probes -o ""
+expect_usage_error "a subcommand after INTERVAL" 1 events
 
 if [ "$(id -u)" -ne 0 ]; then
 	skip "host kernel checks: not root"
@@ -70,6 +87,39 @@ check_eq "probes without vfio: explains it" "$(grep -c 'is vfio-pci loaded' /tmp
 check_eq "probes without vfio: no libbpf output" "$(grep -c 'libbpf' /tmp/vt-cli-err)" 0
 check_eq "probes without vfio: fault is unavailable" \
 	"$(awk '$1 == "fault" { print $4 }' /tmp/vt-cli-out)" unavailable
+# probes --lockdep: lockdep mode's probes too, each with a status, and the
+# unavailable ones with a reason (the host refuses fentry; the allocation
+# tracepoints for fs_reclaim are tp_btf, which it may allow).
+rc=0
+"$bin" probes --lockdep > /tmp/vt-cli-out 2>/tmp/vt-cli-err || rc=$?
+check_eq "probes --lockdep without vfio: exit code 3" "$rc" 3
+check_eq "probes --lockdep: the lock functions and fs_reclaim's tracepoints are listed" \
+	"$(awk '$1 == "lock:down_read" || $1 == "lock:mutex_unlock" || $1 ~ /^lock:fs_reclaim_/' /tmp/vt-cli-out | wc -l)" 4
+check_eq "probes --lockdep: every unavailable probe says why" \
+	"$(awk 'NR > 1 && $4 == "unavailable" && NF < 6' /tmp/vt-cli-out | wc -l)" 0
+check_eq "probes without --lockdep lists none of them" "$("$bin" probes 2>/dev/null | grep -c '^lock:')" 0
+# -o FILE: probes' report replaces FILE atomically (it is written even with
+# nothing to trace), a run that ends without output leaves FILE as it was,
+# and nothing temporary stays behind.
+odir=$(mktemp -d)
+echo old > "$odir/report.txt"
+rc=0
+"$bin" -o "$odir/report.txt" probes > /tmp/vt-cli-out 2>/tmp/vt-cli-err || rc=$?
+check_eq "probes -o FILE: exit code 3" "$rc" 3
+check_eq "probes -o FILE: nothing on stdout" "$(wc -c < /tmp/vt-cli-out)" 0
+check_eq "probes -o FILE: the report is in FILE" "$(head -c 9 "$odir/report.txt")" OPERATION
+echo old > "$odir/summary.txt"
+rc=0
+"$bin" --duration 1 -o "$odir/summary.txt" > /dev/null 2>&1 || rc=$?
+check_eq "summary -o FILE without vfio: exit code 3" "$rc" 3
+check_eq "summary -o FILE without vfio: FILE as it was" "$(cat "$odir/summary.txt")" old
+check_eq "-o leaves no temporary file" "$(ls -A "$odir" | grep -cv '^report.txt$\|^summary.txt$')" 0
+rc=0
+"$bin" probes -o "$odir/no/such/dir/f" > /dev/null 2>/tmp/vt-cli-err || rc=$?
+check_eq "-o into a missing directory: exit code 1" "$rc" 1
+check_eq "-o into a missing directory: one line saying so" \
+	"$(grep -c '^vfio-trace: cannot write -o .*No such file or directory' /tmp/vt-cli-err)/$(wc -l < /tmp/vt-cli-err)" 1/1
+rm -rf "$odir"
 rc=0
 "$bin" --duration 1 > /tmp/vt-cli-out 2>/tmp/vt-cli-err || rc=$?
 check_eq "summary without vfio: exit code 3" "$rc" 3

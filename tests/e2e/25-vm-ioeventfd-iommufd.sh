@@ -5,7 +5,7 @@
 #    PCI_COMMAND.MEMORY is clear (kind="ioeventfd_drop"), on every kernel;
 #  - iommufd: /dev/iommu, an IOAS and the vfio cdev instead of the type1
 #    container, so pins are counted on path="iommufd", on kernels whose guest
-#    has the vfio cdev (6.6+; here lockdep-6.12), skipped elsewhere.
+#    has the vfio cdev (6.6+; here lockdep-6.12 and vt-6.18), skipped elsewhere.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 

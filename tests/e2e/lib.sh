@@ -69,7 +69,7 @@ prom_sum() {
 
 # The kernels every VM scenario runs on (tests/vm/fetch-kernel names). Those
 # that need ../shared/kernels skip, with the reason, where it is absent.
-VT_TEST_KERNELS=${VT_TEST_KERNELS:-debian-6.1 debian-6.1-rt lockdep-6.12}
+VT_TEST_KERNELS=${VT_TEST_KERNELS:-debian-6.1 debian-6.1-rt lockdep-6.12 vt-5.15 vt-6.18}
 
 # run_vm NAME OUTDIR ARGS...: boots a scenario. Returns 0 when it ran, 77 when
 # the kernel is not available here (a skip line says why), 1 on failure.

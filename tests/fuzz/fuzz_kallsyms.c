@@ -6,6 +6,8 @@
  * the whole table has is in the filtered one, with the same module, and the
  * filtered table holds nothing else. Symbolization of a few addresses taken
  * from the input must give "0x..." or "name+0x...", terminated, in bounds.
+ * Loaded for those addresses only (vt_kallsyms_load_addrs, --stacks), the
+ * table must name each of them exactly as the whole one does.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -48,6 +50,32 @@ static void check_symbolize(struct vt_kallsyms *ks, uint64_t addr)
 		FAIL("symbolize: '%s' for offset %lld", buf, off);
 }
 
+/* The table loaded for @addrs names each as @all does. */
+static void check_by_addrs(struct vt_kallsyms *all, const uint8_t *data, size_t size,
+			   const __u64 *addrs, size_t n)
+{
+	struct vt_kallsyms *ks;
+	char want[128], got[128];
+	FILE *f = size ? fmemopen((void *)data, size, "r") : fmemopen("\n", 1, "r");
+
+	if (!f)
+		FAIL("fmemopen failed");
+	if (vt_kallsyms_load_addrs(&ks, f, addrs, n))
+		FAIL("load by addresses failed (out of memory?)");
+	fclose(f);
+	if (vt_kallsyms_count(ks) > n)
+		FAIL("%zu symbols kept for %zu addresses", vt_kallsyms_count(ks), n);
+	for (size_t i = 0; i < n; i++) {
+		long long w = vt_kallsyms_symbolize(all, addrs[i], want, sizeof(want));
+		long long g = vt_kallsyms_symbolize(ks, addrs[i], got, sizeof(got));
+
+		if (w != g || strcmp(want, got))
+			FAIL("0x%llx: '%s' (%lld) from the whole table, '%s' (%lld) by address",
+			     (unsigned long long)addrs[i], want, w, got, g);
+	}
+	vt_kallsyms_free(ks);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *wanted[] = {
@@ -55,7 +83,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	};
 	char first[64] = "";
 	struct vt_kallsyms *all, *some;
-	size_t i, n, matched = 0;
+	size_t i, n, matched = 0, naddrs = 0;
+	__u64 addrs[16];
 
 	/* The input's first word (after the address and type) as a wanted name,
 	 * so that the filter sees names that are really there. */
@@ -96,9 +125,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint64_t a;
 
 		memcpy(&a, data + i, 8);
+		addrs[naddrs++] = a;
 		check_symbolize(all, a);
 		check_symbolize(some, a);
 	}
+	/* Addresses near the input's own symbols too, where names are. */
+	for (i = 0; i < vt_kallsyms_count(all) && naddrs < sizeof(addrs) / sizeof(addrs[0]); i++) {
+		__u64 a;
+
+		if (!vt_kallsyms_address(all, wanted[i % 4], &a))
+			addrs[naddrs++] = a + i;
+	}
+	check_by_addrs(all, data, size, addrs, naddrs);
 	vt_kallsyms_free(all);
 	vt_kallsyms_free(some);
 	return 0;

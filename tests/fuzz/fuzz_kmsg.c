@@ -12,6 +12,12 @@
  * allocates nothing once made. And the reports of an input are the same from
  * a new parser and from one that read other inputs before: nothing of an
  * earlier report shows in a later one.
+ *
+ * Each report of a new parser also goes through what the flight recorder
+ * does with it: its chain in vfio-trace's classes (splat_chain.c), checked
+ * against an oracle of the class mapping and against a snapshot's edges, and
+ * the dump file rendered from it (render_text_recorder.c): printable ASCII
+ * and newlines only, every section there.
  */
 #include <sanitizer/allocator_interface.h>
 #include <stdbool.h>
@@ -20,6 +26,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kmsg_report.h"
+#include "lock_history.h"
+#include "lock_order.h"
+#include "render_text_recorder.h"
+#include "splat_chain.h"
 
 #define FUZZ_NAME "fuzz_kmsg"
 #include "fuzz_fail.h"
@@ -29,6 +39,8 @@
 
 /* The reports of one parser over one input, as hashes of what they say. */
 struct run {
+	bool is_fresh;
+	bool render; /* the dump too: a quarter of the inputs (it costs half the time) */
 	size_t n;
 	uint64_t hash[MAX_HASHES];
 };
@@ -99,6 +111,160 @@ FUZZ_NO_COVERAGE static uint64_t check_task(uint64_t h, const struct vt_kmsg_tas
 	if (t->pid < 0 || t->cpu < -1)
 		FAIL("%s: pid %d, cpu %d", what, t->pid, t->cpu);
 	return fnv(h, &t->pid, sizeof(t->pid)) ^ t->secs ^ (uint64_t)t->cpu << 40;
+}
+
+/* Oracle of vt_splat_class(): @name is @base and lockdep's decorations,
+ * "#N" then "/N", each optional. */
+FUZZ_NO_COVERAGE static bool decorated(const char *name, const char *base)
+{
+	size_t n = strlen(base);
+	const char *p = name + n;
+
+	if (strncmp(name, base, n))
+		return false;
+	for (const char *mark = "#/"; *mark; mark++) {
+		if (*p != *mark || !(p[1] >= '0' && p[1] <= '9'))
+			continue;
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			;
+	}
+	return !*p;
+}
+
+/* The flight recorder's snapshot: one edge per ordered pair of three
+ * classes, and a --lock symbol of the user's. */
+static struct vt_snapshot *recorder_snapshot(void)
+{
+	static const int classes[] = { VT_LC_MMAP_LOCK, VT_LC_MEMORY_LOCK, VT_LC_FS_RECLAIM,
+				       VT_LC_MAX };
+	static struct vt_lock_edge edges[16];
+	static struct vt_snapshot s;
+	size_t n = 0;
+
+	if (s.nedges)
+		return &s;
+	for (size_t i = 0; i < 4; i++)
+		for (size_t j = 0; j < 4; j++) {
+			if (i == j)
+				continue;
+			edges[n].key.from_class = classes[i];
+			edges[n].key.to_class = classes[j];
+			edges[n].key.from_slot = edges[n].key.to_slot = VT_NO_SLOT;
+			edges[n].key.direct = 1;
+			edges[n].val.count = n + 1;
+			n++;
+		}
+	s.edges = edges;
+	s.nedges = n;
+	s.nuser_locks = 1;
+	snprintf(s.user_locks[0], sizeof(s.user_locks[0]), "vt_lockseed_lock");
+	snapshot_sort(&s);
+	return &s;
+}
+
+FUZZ_NO_COVERAGE static void check_class(const struct vt_snapshot *s, const char *name, int class)
+{
+	int want = -1;
+
+	for (int c = 0; c < VT_LC_MAX + (int)s->nuser_locks && want < 0; c++)
+		if (decorated(name, snapshot_lock_name(s, c)))
+			want = c;
+	if (class != want)
+		FAIL("class of '%s': %d, the oracle says %d", name, class, want);
+}
+
+FUZZ_NO_COVERAGE static void check_chain(const struct vt_kmsg_report *r,
+					 const struct vt_snapshot *s,
+					 const struct vt_splat_chain *c)
+{
+	if (c->n > VT_SPLAT_MAX_STEPS)
+		FAIL("%u steps", c->n);
+	for (unsigned i = 0; i < c->n; i++) {
+		const struct vt_splat_step *st = &c->steps[i];
+
+		check_str(0, st->from, sizeof(st->from), "step from");
+		check_str(0, st->to, sizeof(st->to), "step to");
+		if (!st->from[0] || !st->to[0])
+			FAIL("step %u: an empty class", i);
+		if (!named(r, st->from) || !named(r, st->to))
+			FAIL("step %u: %s -> %s not among the report's locks", i, st->from, st->to);
+		check_class(s, st->from, st->from_class);
+		check_class(s, st->to, st->to_class);
+		for (unsigned j = 0; j < i; j++)
+			if (!strcmp(st->from, c->steps[j].from) && !strcmp(st->to, c->steps[j].to))
+				FAIL("step %u repeats step %u", i, j);
+	}
+	/* An edge is on the first step of its classes, or on none. */
+	for (size_t e = 0; e < s->nedges; e++) {
+		const struct vt_edge_key *k = &s->edges[e].key;
+		int got = vt_splat_edge_step(c, &s->edges[e]), want = -1;
+
+		for (unsigned i = 0; i < c->n && want < 0; i++)
+			if (c->steps[i].from_class == k->from_class &&
+			    c->steps[i].to_class == k->to_class)
+				want = (int)i;
+		if (got != want)
+			FAIL("edge %d -> %d: step %d, want %d", k->from_class, k->to_class, got,
+			     want);
+	}
+}
+
+FUZZ_NO_COVERAGE static void check_dump_text(const char *buf, size_t len)
+{
+	static const char *const sections[] = {
+		"\n== The kernel's report ==\n",
+		"\n== The lock chain parsed from it (B taken while A held) ==\n",
+		"\n== vfio-trace's lock order (",
+		"\n== Tasks holding tracked locks now (outermost first) ==\n",
+		"\n== Lock events of the last 30 s,",
+	};
+
+	for (size_t i = 0; i < len; i++)
+		if (buf[i] != '\n' && (buf[i] < 0x20 || buf[i] > 0x7e))
+			FAIL("dump: byte 0x%02x at %zu", (unsigned char)buf[i], i);
+	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+		if (!memmem(buf, len, sections[i], strlen(sections[i])))
+			FAIL("dump: no section '%s'", sections[i] + 1);
+}
+
+/* What the flight recorder does with a report: its chain, and the dump. */
+FUZZ_NO_COVERAGE static void check_recorder(const struct vt_kmsg_report *r, bool render)
+{
+	static char out[VT_KMSG_MAX_TEXT + 64 * 1024];
+	static struct vt_lock_history history;
+	struct vt_snapshot *s = recorder_snapshot();
+	struct vt_splat_chain chain;
+	struct vt_lock_cycles cycles;
+	struct vt_flight_dump d = {
+		.report = r,
+		.chain = &chain,
+		.snap = s,
+		.cycles = &cycles,
+		.history = &history,
+		.tick_s = 1,
+	};
+	FILE *f;
+	long len;
+	int err;
+
+	if (!history.cap && vt_lock_history_init(&history, 8, 30000000000ULL))
+		FAIL("vt_lock_history_init failed");
+	if (!history.n)
+		vt_lock_history_record(&history, s, NULL);
+	vt_splat_chain_build(r, s, &chain);
+	check_chain(r, s, &chain);
+	if (!render)
+		return;
+	vt_lock_cycles_find(s, &cycles);
+	f = fmemopen(out, sizeof(out), "w");
+	if (!f)
+		FAIL("fmemopen failed");
+	err = render_text_flight_dump(f, &d);
+	len = ftell(f);
+	if (err || len < 0 || (size_t)len >= sizeof(out))
+		FAIL("dump: error %d after %ld bytes", err, len);
+	fclose(f);
+	check_dump_text(out, (size_t)len);
 }
 
 FUZZ_NO_COVERAGE static void on_report(const struct vt_kmsg_report *r, void *ctx)
@@ -193,6 +359,15 @@ FUZZ_NO_COVERAGE static void on_report(const struct vt_kmsg_report *r, void *ctx
 	if (run->n < MAX_HASHES)
 		run->hash[run->n] = h;
 	run->n++;
+	/* Once per report: only the new parser's. Not the parser's own
+	 * allocations, so not counted as such. */
+	if (run->is_fresh) {
+		bool was = in_parser;
+
+		in_parser = false;
+		check_recorder(r, run->render);
+		in_parser = was;
+	}
 }
 
 /* The pieces of the input, as the mode byte says. */
@@ -307,7 +482,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* One parser for the whole run: what earlier inputs left in it must not
 	 * show in the reports of this one. */
 	static struct vt_kmsg_parser *used;
-	static struct run fresh_run, used_run;
+	static struct run fresh_run = { .is_fresh = true }, used_run;
 	struct vt_kmsg_parser *fresh;
 
 	if (!size)
@@ -322,6 +497,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!fresh)
 		FAIL("vt_kmsg_new failed");
 	fresh_run.n = 0;
+	fresh_run.render = (data[0] & 0x30) == 0x30;
 	used_run.n = 0;
 	parser_allocs = 0;
 

@@ -10,13 +10,19 @@
  * Every output must pass check_output.h: JSON parses strictly, Prometheus
  * label values are escaped and UTF-8, terminal text is printable ASCII.
  *
+ * The same snapshot also goes through `top`'s rows and view, and the event,
+ * as the head of a slow operation with up to VT_SLOW_STACK_DEPTH frames of
+ * any bytes, through the slow-event lines, which must stay in their room.
+ *
  * Input layout (fuzz_input.h reads it; running out gives zeros):
  *   byte    flags: bit0 interval JSON, bit1 probes present, bit2 -T,
  *           bit3 per-result histograms, bits 4-5 unit, bits 6-7 what to
  *           render: 0 text, 1 JSON, 2 Prometheus, 3 all three
  *   byte    top_procs
  *   ...     snapshot globals, device count (% 4), devices, process count
- *           (% 5), processes, probe report, one event
+ *           (% 5), processes, probe report, one event, then the VM name,
+ *           the text event's start, the slow operation and its frames, and
+ *           top's view
  */
 #include <errno.h>
 #include <stdio.h>
@@ -146,20 +152,90 @@ static void fin_probes(struct fin *in, struct vt_probe_report *r, struct vt_prob
 }
 
 /* The event lines as `vfio-trace events` writes them: built in a buffer. */
-static int text_event(FILE *f, const struct vt_trace_event *ev, __u64 start_ns)
+static int text_event(FILE *f, const struct vt_trace_event *ev, __u64 start_ns, const char *vm)
 {
 	char line[VT_EVENT_LINE_MAX];
 
-	fwrite(line, 1, render_text_event_line(line, ev, start_ns), f);
+	fwrite(line, 1, render_text_event_line(line, ev, start_ns, vm), f);
 	return ferror(f) ? -EIO : 0;
 }
 
-static int json_event(FILE *f, const struct vt_trace_event *ev)
+static int json_event(FILE *f, const struct vt_trace_event *ev, const char *vm)
 {
 	char line[VT_EVENT_JSON_MAX];
 
-	fwrite(line, 1, render_json_event_line(line, ev), f);
+	fwrite(line, 1, render_json_event_line(line, ev, vm), f);
 	return ferror(f) ? -EIO : 0;
+}
+
+/* A slow operation around @ev, with frames of any bytes (names are C strings:
+ * no NUL inside). */
+static char frame_names[VT_SLOW_STACK_DEPTH * 256];
+
+static void fin_slow(struct fin *in, const struct vt_trace_event *ev, struct vt_slow_event *se,
+		     struct vt_frames *f)
+{
+	memset(se, 0, sizeof(*se));
+	se->head = *ev;
+	se->head.kind = VT_EV_SLOW;
+	se->slow_kind =
+		fin_u8(in) < 0xf0 ? fin_u8(in) % (VT_SLOW_KIND_MAX + 1) : (__u32)fin_le(in, 4);
+	se->detail = fin_u8(in) < 0xf0 ? fin_u8(in) % 8 : (__u32)fin_le(in, 4);
+	se->ret = (__s64)fin_value(in);
+	memset(f, 0, sizeof(*f));
+	f->names = frame_names;
+	f->n = fin_u8(in) % (VT_SLOW_STACK_DEPTH + 1);
+	for (unsigned int i = 0; i < f->n; i++) {
+		char *name = frame_names + f->len;
+		size_t len = fin_u8(in) & 1 ? 255 : fin_u8(in) % 64;
+
+		fin_kstr(in, name, len + 1);
+		name[len] = '\0';
+		f->len += strlen(name) + 1;
+	}
+}
+
+/* A line in a buffer with a guard past its room: the renderer must stay in
+ * the room its header promises. */
+#define GUARD 64
+
+static int slow_line(FILE *f, const struct vt_slow_event *se, const struct vt_frames *frames,
+		     __u64 start_ns, const char *vm, bool json)
+{
+	static char line[VT_SLOW_EVENT_LINE_MAX + VT_SLOW_EVENT_JSON_MAX + GUARD];
+	size_t room = json ? VT_SLOW_EVENT_JSON_MAX : VT_SLOW_EVENT_LINE_MAX, n;
+
+	memset(line + room, 0x5a, GUARD);
+	n = json ? render_json_slow_line(line, se, frames, vm)
+		 : render_text_slow_line(line, se, frames, start_ns, vm);
+	for (size_t i = 0; i < GUARD; i++)
+		if (n > room || line[room + i] != 0x5a) {
+			fprintf(stderr, "fuzz_render: slow line past its room of %zu\n", room);
+			abort();
+		}
+	fwrite(line, 1, n, f);
+	return ferror(f) ? -EIO : 0;
+}
+
+/* `top`'s rows of the snapshot as an interval, in a view of any size. */
+static int top_view(FILE *f, const struct vt_snapshot *snap, struct fin *in)
+{
+	struct vt_top_view v = { 0 };
+	struct vt_top t;
+	int err;
+
+	if (vt_top_build(&t, snap, fin_value(in)))
+		return -ENOMEM;
+	v.by = (enum vt_top_sort)(fin_u8(in) % VT_TOP_SORT_MAX);
+	v.reverse = fin_u8(in) & 1;
+	v.width = fin_u8(in);
+	v.max_rows = fin_u8(in) % 4;
+	v.keys = fin_u8(in) & 1;
+	v.wall_time = (double)(fin_le(in, 4));
+	vt_top_sort(&t, v.by, v.reverse);
+	err = render_text_top(f, &t, &v);
+	vt_top_free(&t);
+	return err;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -171,6 +247,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vt_render_opts opts = { 0 };
 	struct vt_snapshot snap = { 0 };
 	struct vt_trace_event ev;
+	char vm[VT_VM_NAME_LEN];
 	struct fin in = { data, size };
 	uint8_t flags = fin_u8(&in), what = flags >> 6;
 	size_t len;
@@ -215,13 +292,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check("render_prom", prom_check, len);
 	}
 
-	len = RENDER("render_json_event_line", json_event(f, &ev));
+	/* A VM name as the cache hands it over: NUL-terminated, any bytes. */
+	fin_kstr(&in, vm, sizeof(vm));
+	len = RENDER("render_json_event_line", json_event(f, &ev, vm));
 	check("render_json_event_line", json_check_line, len);
 
-	len = RENDER("render_text_event_line", text_event(f, &ev, fin_value(&in)));
+	len = RENDER("render_text_event_line", text_event(f, &ev, fin_value(&in), vm));
 	check("render_text_event_line", one_line, len);
 
 	len = RENDER("render_text_event_header", render_text_event_header(f));
 	check("render_text_event_header", one_line, len);
+
+	{
+		struct vt_slow_event se;
+		struct vt_frames frames;
+		__u64 start = fin_value(&in);
+
+		fin_slow(&in, &ev, &se, &frames);
+		len = RENDER("render_text_slow_line", slow_line(f, &se, &frames, start, vm, false));
+		check("render_text_slow_line", one_line, len);
+		len = RENDER("render_json_slow_line", slow_line(f, &se, &frames, start, vm, true));
+		check("render_json_slow_line", json_check_line, len);
+	}
+
+	len = RENDER("render_text_top", top_view(f, &snap, &in));
+	check("render_text_top", text_check, len);
 	return 0;
 }

@@ -34,8 +34,16 @@ static void fill_device_a(struct vt_dev_snapshot *d)
 	d->info.vendor = 0x10de;
 	d->info.device_id = 0x2330;
 	d->info.memory_lock = 0xffff888012345678ULL;
+	d->info.vdev = 0xffff888012340000ULL;
 	d->info.traced = 1;
 	d->instances = 1;
+	/* Held open by a QEMU run by libvirt: the "vm" and its scope. */
+	d->owner.pid = 4242;
+	d->owner.open = true;
+	set_str(d->owner.comm, sizeof(d->owner.comm), "qemu-system-x86");
+	set_str(d->owner.vm, sizeof(d->owner.vm), "web1");
+	set_str(d->owner.cgroup, sizeof(d->owner.cgroup),
+		"/machine.slice/machine-qemu\\x2d1\\x2dweb1.scope/libvirt/emulator");
 
 	st->faults[0][VT_FAULT_NOPAGE] = FIX_A_BAR0_NOPAGE;
 	st->faults[0][VT_FAULT_FALLBACK] = 3;
@@ -76,6 +84,8 @@ static void fill_device_a(struct vt_dev_snapshot *d)
 	st->accesses[VT_ACCESS_EIO] = 1;
 	st->memory_disables = 2;
 	st->memory_enables = 2;
+	record_n(&st->memory_off_ns, 1, 1500000);
+	record_n(&st->memory_off_ns, 1, 40000);
 	st->contention_paths[VT_PATH_FAULT] = 2;
 	st->contention_paths[VT_PATH_BAR_RW] = 1;
 	st->contention_paths[VT_PATH_CONFIG_WRITE] = 1;
@@ -83,6 +93,8 @@ static void fill_device_a(struct vt_dev_snapshot *d)
 	last->pid = 4242;
 	last->tid = 4243;
 	set_str(last->comm, sizeof(last->comm), "qemu-system-x86");
+	/* Memory came back 1.5 ms later (2 disables, 2 enables). */
+	last->enabled_ts_ns = last->ts_ns + 1500000ULL;
 }
 
 static void fill_device_b(struct vt_dev_snapshot *d)
@@ -93,7 +105,10 @@ static void fill_device_b(struct vt_dev_snapshot *d)
 	d->info.vendor = 0x8086;
 	d->info.device_id = 0x154c;
 	d->info.traced = 1;
-	d->instances = 2;
+	d->instances = 2; /* unbound and bound again, then unbound: vdev 0 */
+	/* Closed by a DPDK application since: its last owner, no VM. */
+	d->owner.pid = 777;
+	set_str(d->owner.comm, sizeof(d->owner.comm), "dpdk-testpmd");
 
 	st->faults[0][VT_FAULT_NOPAGE] = 5;
 	st->fault_orders[VT_ORDER_UNKNOWN] = 5;
@@ -125,6 +140,7 @@ static void fill_procs(struct vt_proc_snapshot *p)
 	p[0].key.tgid = 4242;
 	p[0].key.path = VT_PIN_TYPE1;
 	set_str(p[0].val.comm, sizeof(p[0].val.comm), "qemu-system-x86");
+	set_str(p[0].vm, sizeof(p[0].vm), "web1");
 	p[0].val.calls = 10;
 	p[0].val.pages = 2560;
 	p[0].val.errors = 1;
@@ -197,18 +213,24 @@ void fixture_add_probes(struct vt_snapshot *s)
 	memcpy(s->probes->items, in->items, in->n * sizeof(*in->items));
 }
 
+/* The fixture's QEMU (pid 4242) runs VM web1; other processes are no VM. */
+static const char *fixture_vm(const struct vt_trace_event *ev)
+{
+	return ev->pid == 4242 ? "web1" : NULL;
+}
+
 void fixture_text_event(FILE *f, const struct vt_trace_event *ev, __u64 start_ns)
 {
 	char line[VT_EVENT_LINE_MAX];
 
-	fwrite(line, 1, render_text_event_line(line, ev, start_ns), f);
+	fwrite(line, 1, render_text_event_line(line, ev, start_ns, fixture_vm(ev)), f);
 }
 
 void fixture_json_event(FILE *f, const struct vt_trace_event *ev)
 {
 	char line[VT_EVENT_JSON_MAX];
 
-	fwrite(line, 1, render_json_event_line(line, ev), f);
+	fwrite(line, 1, render_json_event_line(line, ev, fixture_vm(ev)), f);
 }
 
 void fixture_event_disable(struct vt_trace_event *ev)

@@ -29,6 +29,12 @@ int main(void)
 	failed += run_kallsyms_tests();
 	failed += run_lock_order_tests();
 	failed += run_kmsg_report_tests();
+	failed += run_load_log_tests();
+	failed += run_contention_tests();
+	failed += run_flight_recorder_tests();
+	failed += run_device_owners_tests();
+	failed += run_top_tests();
+	failed += run_slow_events_tests();
 
 	if (failed)
 		fprintf(stderr, "unit tests: %d failed\n", failed);

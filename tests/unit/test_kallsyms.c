@@ -116,6 +116,67 @@ static void test_far_address(void **state)
 	vt_kallsyms_free(ks);
 }
 
+/* Modules after vmlinux, one loaded below another (the file is not sorted by
+ * address as a whole), data among the text, and an address below them all. */
+static const char unsorted[] = "ffffffff81000000 T _stext\n"
+			       "ffffffff81100000 T unmap_mapping_range\n"
+			       "ffffffff81100400 t helper_after\n"
+			       "ffffffff81100400 t helper_alias\n"
+			       "ffffffff82000000 D some_data\n"
+			       "ffffffffc0300000 t late_mod_fn\t[mod_late]\n"
+			       "ffffffffc0300800 t late_mod_last\t[mod_late]\n"
+			       "ffffffffc0100000 t vfio_pci_mmap_fault\t[vfio_pci_core]\n"
+			       "ffffffffc0100200 T vfio_pci_bar_rw\t[vfio_pci_core]\n"
+			       "ffffffffc0100300 d vfio_data\t[vfio_pci_core]\n";
+
+/* Loaded for a set of addresses only, it names each of them as the whole
+ * table does, in no more entries than there are addresses. */
+static void test_load_addrs(void **state)
+{
+	static const __u64 addrs[] = {
+		0xffffffffc0304cf0ULL, /* far past a module's last function */
+		0xffffffff81100010ULL, 0xffffffffc0100208ULL, 0xffffffffc0100208ULL,
+		0xffffffffc0100005ULL, 0xffffffff82000004ULL,	      /* data: the function below */
+		0xffffffff81100400ULL,				      /* two names at one address */
+		0xffffffffc0100310ULL, 0xffffffffc0300000ULL, 0x1000, /* below every symbol */
+		0xffffffff81100020ULL, /* the same function as another address */
+	};
+	size_t n = sizeof(addrs) / sizeof(addrs[0]);
+	struct vt_kallsyms *all = load(unsorted, NULL), *some;
+	char want[128], got[128];
+	FILE *f = fmemopen((void *)unsorted, strlen(unsorted), "r");
+
+	assert_non_null(f);
+	assert_int_equal(vt_kallsyms_load_addrs(&some, f, addrs, n), 0);
+	fclose(f);
+	assert_true(vt_kallsyms_count(some) <= n);
+	for (size_t i = 0; i < n; i++) {
+		long long w = vt_kallsyms_symbolize(all, addrs[i], want, sizeof(want));
+
+		assert_int_equal(vt_kallsyms_symbolize(some, addrs[i], got, sizeof(got)), w);
+		assert_string_equal(got, want);
+	}
+	vt_kallsyms_symbolize(some, 0xffffffffc0304cf0ULL, got, sizeof(got));
+	assert_string_equal(got, "late_mod_last+0x44f0 [mod_late]");
+	vt_kallsyms_symbolize(some, 0xffffffffc0100310ULL, got, sizeof(got));
+	assert_string_equal(got, "vfio_pci_bar_rw+0x110 [vfio_pci_core]");
+	vt_kallsyms_free(some);
+	vt_kallsyms_free(all);
+
+	/* No addresses: an empty table; hidden addresses: bare ones. */
+	f = fmemopen((void *)unsorted, strlen(unsorted), "r");
+	assert_int_equal(vt_kallsyms_load_addrs(&some, f, NULL, 0), 0);
+	fclose(f);
+	assert_int_equal(vt_kallsyms_count(some), 0);
+	vt_kallsyms_free(some);
+	f = fmemopen("0000000000000000 T unmap_mapping_range\n", 39, "r");
+	assert_int_equal(vt_kallsyms_load_addrs(&some, f, addrs, n), 0);
+	fclose(f);
+	assert_int_equal(vt_kallsyms_symbolize(some, addrs[1], got, sizeof(got)), -1);
+	assert_string_equal(got, "0xffffffff81100010");
+	vt_kallsyms_free(some);
+}
+
 static void test_empty(void **state)
 {
 	const char *const none[] = { NULL };
@@ -131,13 +192,10 @@ static void test_empty(void **state)
 int run_kallsyms_tests(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lookup),
-		cmocka_unit_test(test_address),
-		cmocka_unit_test(test_wanted_only),
-		cmocka_unit_test(test_symbolize),
-		cmocka_unit_test(test_hidden_addresses),
-		cmocka_unit_test(test_far_address),
-		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_lookup),	    cmocka_unit_test(test_address),
+		cmocka_unit_test(test_load_addrs),  cmocka_unit_test(test_wanted_only),
+		cmocka_unit_test(test_symbolize),   cmocka_unit_test(test_hidden_addresses),
+		cmocka_unit_test(test_far_address), cmocka_unit_test(test_empty),
 	};
 
 	return cmocka_run_group_tests_name("kallsyms", tests, NULL, NULL);

@@ -26,7 +26,7 @@ static void test_fault_results(void **state)
 
 static void test_fault_orders(void **state)
 {
-	static const char *const n[] = { "page", "pmd", "pud", "other", "unknown" };
+	static const char *const n[] = { "page", "pmd", "pud", "vma", "other", "unknown" };
 	check_names(&(struct expect){ vt_fault_order_name, VT_ORDER_MAX, n });
 }
 
@@ -54,18 +54,28 @@ static void test_pin_paths(void **state)
 static void test_access_and_event_kinds(void **state)
 {
 	static const char *const a[] = { "sigbus", "eio", "ioeventfd_drop" };
-	static const char *const e[] = { "sigbus", "eio", "ioeventfd_drop", "memory_disable",
-					 "memory_enable" };
+	static const char *const e[] = {
+		"sigbus",     "eio", "ioeventfd_drop", "memory_disable", "memory_enable",
+		"contention", "slow"
+	};
+	static const char *const s[] = { "fault", "zap", "reset", "pin" };
 	check_names(&(struct expect){ vt_access_kind_name, VT_ACCESS_KIND_MAX, a });
 	check_names(&(struct expect){ vt_event_kind_name, VT_EV_KIND_MAX, e });
+	check_names(&(struct expect){ vt_slow_kind_name, VT_SLOW_KIND_MAX, s });
+	assert_string_equal(vt_slow_detail_name(VT_SLOW_FAULT, VT_ORDER_PMD), "pmd");
+	assert_string_equal(vt_slow_detail_name(VT_SLOW_ZAP, VT_ZAP_RESET), "reset");
+	assert_string_equal(vt_slow_detail_name(VT_SLOW_RESET, VT_PATH_HOT_RESET), "hot_reset");
+	assert_string_equal(vt_slow_detail_name(VT_SLOW_PIN, VT_PIN_IOMMUFD), "iommufd");
+	assert_string_equal(vt_slow_detail_name(VT_SLOW_KIND_MAX, 0), "unknown");
 }
 
 static void test_lost_reasons(void **state)
 {
-	static const char *const n[] = { "ringbuf_full",  "device_map_full", "lock_map_full",
-					 "task_map_full", "proc_map_full",   "missed_start",
-					 "nested",	  "missed_end",	     "lock_depth",
-					 "edge_map_full", "prog_missed",     "edge_stack" };
+	static const char *const n[] = { "ringbuf_full",     "device_map_full",	   "lock_map_full",
+					 "task_map_full",    "proc_map_full",	   "missed_start",
+					 "nested",	     "missed_end",	   "lock_depth",
+					 "edge_map_full",    "prog_missed",	   "edge_stack",
+					 "contention_stack", "contention_map_full" };
 	check_names(&(struct expect){ vt_lost_reason_name, VT_LOST_MAX, n });
 }
 

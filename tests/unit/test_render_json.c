@@ -172,7 +172,10 @@ static void test_golden_cumulative(void **state)
 	assert_non_null(strstr(m.buf, "\"fault_latency_ns\":{\"count\":166,"));
 	assert_non_null(strstr(m.buf, "\"by_bar\":{\"0\":{\"nopage\":120,"));
 	/* device B never had memory disabled */
-	assert_non_null(strstr(m.buf, "\"memory_enables\":0,\"last_disable\":null}"));
+	assert_non_null(strstr(m.buf, "\"memory_enables\":0,\"memory_off_ns\":{\"count\":0,"
+				      "\"sum_ns\":0,\"buckets\":[]},\"last_disable\":null}"));
+	/* device A's memory was off twice, 40 us and 1.5 ms */
+	assert_non_null(strstr(m.buf, "\"memory_off_ns\":{\"count\":2,\"sum_ns\":1540000,"));
 	/* the 6 s zap is in the open-ended slot */
 	assert_non_null(strstr(m.buf, "{\"le_ns\":null,\"count\":1}"));
 	assert_non_null(strstr(m.buf, "\"comm\":\"we\\\"ird\\\\\\u0001\\u00ff\""));

@@ -47,6 +47,11 @@ static void check_comment(struct checker *c, const char *line)
 		 * before are over */
 		assert_null(find_family(c, name));
 		assert_true(c->nfam < MAX_FAMILIES);
+		/* The histogram series of the family before ended whole; the
+		 * next family's may have the same labels. */
+		if (c->series[0])
+			assert_int_equal(c->seen_sum, 2);
+		c->series[0] = '\0';
 		c->cur = &c->fam[c->nfam++];
 		snprintf(c->cur->name, sizeof(c->cur->name), "%s", name);
 		c->cur->help = 1;

@@ -123,7 +123,8 @@ static void test_events_odd(void **state)
 	membuf_free(&m);
 }
 
-/* The probe report: one aligned row per probe, then the per-thread state.
+/* The probe report: one aligned row per probe (the first column as wide as
+ * the longest operation name), then the per-thread state.
  * The names are string literals, as in probes.c: under ASan (make san) this
  * also checks that nothing reads past them. */
 static void test_probes(void **state)
@@ -138,12 +139,12 @@ static void test_probes(void **state)
 	membuf_close(&m);
 	assert_string_equal(
 		m.buf,
-		"OPERATION          FUNCTION                             MODE       STATUS       REASON\n"
-		"fault              vfio_pci_mmap_huge_fault             fentry     attached     "
+		"OPERATION        FUNCTION                             MODE       STATUS       REASON\n"
+		"fault            vfio_pci_mmap_huge_fault             fentry     attached     "
 		"fentry: module BTF for vfio_pci_core\n"
-		"memory_lock_wait   contention_begin                     tracepoint attached     "
+		"memory_lock_wait contention_begin                     tracepoint attached     "
 		"tp_btf with a lock address filter\n"
-		"pin                vfio_pin_pages_remote                none       unavailable  "
+		"pin              vfio_pin_pages_remote                none       unavailable  "
 		"not in kallsyms (vfio_iommu_type1 not loaded?)\n"
 		"\nper-thread state: task local storage\n");
 	membuf_free(&m);

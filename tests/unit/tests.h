@@ -23,5 +23,11 @@ int run_cli_tests(void);
 int run_kallsyms_tests(void);
 int run_lock_order_tests(void);
 int run_kmsg_report_tests(void);
+int run_load_log_tests(void);
+int run_contention_tests(void);
+int run_flight_recorder_tests(void);
+int run_device_owners_tests(void);
+int run_top_tests(void);
+int run_slow_events_tests(void);
 
 #endif

@@ -71,6 +71,24 @@ static void usage(FILE *f)
 		"      --pause-us US          spin this long after each touch or pread that reached\n"
 		"                             the device (default 20; 0 = none). Back-to-back edu\n"
 		"                             accesses starve qemu's timers under TCG.\n"
+		"      --reset-ms MS          one more thread issues VFIO_DEVICE_RESET every MS\n"
+		"                             milliseconds (default 0 = none). A reset holds\n"
+		"                             memory_lock for writing while it sleeps, so the\n"
+		"                             memory bit flips wait behind it: write contention\n"
+		"                             every kernel shows, whatever its rwsem spinning.\n"
+		"Identity:\n"
+		"      --name NAME            stands on the command line as QEMU's -name does:\n"
+		"                             vfio-trace names the VM from /proc/PID/cmdline;\n"
+		"                             in the JSON as \"name\", otherwise unused\n"
+		"      --linger-ms MS         after the steps, keep the device open MS more\n"
+		"                             milliseconds, doing nothing: a tracer slowed down\n"
+		"                             by the work still sees who holds it\n"
+		"Hot-unplug:\n"
+		"      --wait-release S       register vfio's request eventfd (as QEMU does), and\n"
+		"                             after the steps hold the device until vfio asks\n"
+		"                             for it back (hot-unplug, unbind), at most S\n"
+		"                             seconds; then UNMAP_DMA and close it. Exit 1 when\n"
+		"                             no request came\n"
 		"Output:\n"
 		"      --json FILE            write the JSON to FILE atomically instead of stdout\n"
 		"  -q, --quiet                no progress on stderr\n"
@@ -100,11 +118,15 @@ enum {
 	OPT_THREADS,
 	OPT_TOGGLE_US,
 	OPT_PAUSE_US,
+	OPT_RESET_MS,
 	OPT_JSON,
 	OPT_IOEVENTFDS,
 	OPT_IOEVENTFD_IDLE,
 	OPT_IOMMUFD,
 	OPT_CDEV,
+	OPT_NAME,
+	OPT_LINGER_MS,
+	OPT_WAIT_RELEASE,
 };
 
 static const struct option long_opts[] = {
@@ -126,11 +148,15 @@ static const struct option long_opts[] = {
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "toggle-us", required_argument, NULL, OPT_TOGGLE_US },
 	{ "pause-us", required_argument, NULL, OPT_PAUSE_US },
+	{ "reset-ms", required_argument, NULL, OPT_RESET_MS },
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "ioeventfds", required_argument, NULL, OPT_IOEVENTFDS },
 	{ "ioeventfd-idle", required_argument, NULL, OPT_IOEVENTFD_IDLE },
 	{ "iommufd", no_argument, NULL, OPT_IOMMUFD },
 	{ "cdev", required_argument, NULL, OPT_CDEV },
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "linger-ms", required_argument, NULL, OPT_LINGER_MS },
+	{ "wait-release", required_argument, NULL, OPT_WAIT_RELEASE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -243,6 +269,7 @@ int parse_args(int argc, char **argv, struct opts *o)
 		case OPT_THREADS: r = parse_count(c, optarg, 64, &o->threads); break;
 		case OPT_TOGGLE_US: r = parse_count(c, optarg, 10000000, &o->toggle_us); break;
 		case OPT_PAUSE_US: r = parse_count(c, optarg, 10000000, &o->pause_us); break;
+		case OPT_RESET_MS: r = parse_count(c, optarg, 86400000, &o->reset_ms); break;
 		case OPT_DMA_SIZE: r = parse_num(c, optarg, true, 1ULL << 40, &o->dma_size); break;
 		case OPT_IOVA: r = parse_num(c, optarg, false, UINT64_MAX, &o->iova); break;
 		case OPT_NO_DMA: o->no_dma = true; break;
@@ -253,6 +280,18 @@ int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_IOMMUFD: o->iommufd = true; break;
 		case OPT_CDEV: o->cdev_arg = optarg; break;
+		case OPT_NAME: o->name = optarg; break;
+		case OPT_LINGER_MS: r = parse_count(c, optarg, 600000, &o->linger_ms); break;
+		case OPT_WAIT_RELEASE:
+			errno = 0;
+			o->wait_release_s = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(o->wait_release_s >= 1) ||
+			    o->wait_release_s > 3600) {
+				fprintf(stderr, PROG ": --wait-release: invalid value '%s'\n",
+					optarg);
+				return -1;
+			}
+			break;
 		case OPT_STRESS:
 			errno = 0;
 			o->stress_s = strtod(optarg, &end);
@@ -303,6 +342,10 @@ int parse_args(int argc, char **argv, struct opts *o)
 	}
 	if (o->stress_s > 0 && o->threads == 0) {
 		fprintf(stderr, PROG ": --threads must be at least 1\n");
+		return -1;
+	}
+	if (o->reset_ms && !(o->stress_s > 0)) {
+		fprintf(stderr, PROG ": --reset-ms is for --stress; basic mode has --resets\n");
 		return -1;
 	}
 	if (o->stress_s > 0 && o->ioeventfds) {

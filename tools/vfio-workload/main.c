@@ -44,7 +44,7 @@ int main(int argc, char **argv)
 
 	memset(&w, 0, sizeof(w));
 	w.o = &o;
-	w.container = w.group = w.device = w.iommufd = w.efd = -1;
+	w.container = w.group = w.device = w.iommufd = w.efd = w.req_efd = -1;
 	w.page = sysconf(_SC_PAGESIZE);
 	t_start = t = now_ms();
 
@@ -56,6 +56,9 @@ int main(int argc, char **argv)
 	 * MAP_DMA (or IOMMU_IOAS_MAP).
 	 */
 	if ((o.iommufd ? iommufd_open(&w) : vfio_open(&w)) < 0 || device_setup(&w) < 0)
+		goto out;
+	/* As QEMU does when it realizes the device: ready for a hot-unplug. */
+	if (o.wait_release_s > 0 && release_setup(&w) < 0)
 		goto out;
 	if (o.ioeventfds && (w.vendor != EDU_VENDOR || w.devid != EDU_DEVICE)) {
 		msg_fail("--ioeventfds writes edu's liveness register; %s is %04x:%04x", w.bdf,
@@ -117,6 +120,15 @@ int main(int argc, char **argv)
 	if (o.resets)
 		note("%" PRIu64 " VFIO_DEVICE_RESET(s)", w.t.resets);
 	w.t.ms.resets = now_ms() - t;
+
+	/* Step 9b: hold the device, idle, so that a tracer starved by the work
+	 * (a lockdep kernel under TCG) still finds its owner. */
+	if (o.linger_ms)
+		sleep_us(o.linger_ms * 1000);
+
+	/* Step 9c: hold the device until vfio asks for it back. */
+	if (o.wait_release_s > 0 && release_wait(&w) < 0)
+		goto out;
 
 	/* Step 10: UNMAP_DMA. */
 	t = now_ms();

@@ -80,6 +80,8 @@ static void write_stress(struct json_writer *jw, const struct wl *w)
 	jw_u64(jw, "preads", t->stress.preads);
 	jw_u64(jw, "eio", t->stress.eio);
 	jw_u64(jw, "faults", t->stress.faults);
+	jw_u64(jw, "reset_ms", o->reset_ms);
+	jw_u64(jw, "resets", t->stress.resets);
 	jw_begin_object(jw, "command_write_ms");
 	jw_double(jw, "avg", avg, 3);
 	jw_double(jw, "max", t->stress.write_ms_max, 3);
@@ -210,8 +212,19 @@ static int report_write(FILE *f, const struct wl *w)
 	write_counts(&jw, w, stress_mode);
 	if (stress_mode)
 		write_stress(&jw, w);
+	if (o->wait_release_s > 0) {
+		jw_bool(&jw, "released", w->t.release.requested);
+		jw_begin_object(&jw, "release");
+		jw_u64(&jw, "requests", w->t.release.requests);
+		jw_double(&jw, "wait_ms", w->t.release.wait_ms, 1);
+		jw_end_object(&jw);
+	}
 	jw_i64(&jw, "pid", getpid());
 	jw_string(&jw, "comm", comm);
+	if (o->name)
+		jw_string(&jw, "name", o->name);
+	else
+		jw_null(&jw, "name");
 	write_context(&jw, w);
 	write_params(&jw, w, stress_mode);
 	write_timings(&jw, &w->t);

@@ -35,6 +35,11 @@ void cleanup(struct wl *w)
 		close(w->efd);
 		w->efd = -1;
 	}
+	/* Closing the device would drop the request trigger anyway. */
+	if (w->req_efd >= 0) {
+		close(w->req_efd);
+		w->req_efd = -1;
+	}
 	if (w->bar_map) {
 		munmap((void *)w->bar_map, w->bar_len);
 		w->bar_map = NULL;

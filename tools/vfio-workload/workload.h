@@ -67,6 +67,7 @@ struct opts {
 	const char *group_arg;
 	const char *json_path;
 	const char *cdev_arg;
+	const char *name; /* --name: a VM name for vfio-trace to find, as QEMU's -name */
 	uint64_t dma_size;
 	uint64_t iova;
 	unsigned long touches;
@@ -82,8 +83,11 @@ struct opts {
 	unsigned long threads;
 	unsigned long toggle_us;
 	unsigned long pause_us;
+	unsigned long reset_ms;	  /* stress: a VFIO_DEVICE_RESET this often (0: none) */
 	unsigned long ioeventfds; /* eventfd writes with memory off, and as many with it on */
 	unsigned long ioeventfd_idle_ms; /* from registering it to its first write */
+	double wait_release_s;		 /* hold the device until vfio asks for it (0: no) */
+	unsigned long linger_ms;	 /* hold it this long after the steps (0: no) */
 	bool iommufd;			 /* /dev/iommu + the vfio cdev instead of container/group */
 	bool no_dma;
 	bool quiet;
@@ -132,6 +136,11 @@ struct truth {
 		bool unregistered;    /* ... and the fd -1 form removed it */
 		bool disabled_kept;   /* no disabled write reached the register */
 	} ioeventfd;
+	struct {
+		bool requested;	   /* vfio asked for the device back (--wait-release) */
+		uint64_t requests; /* the request eventfd's count when read */
+		double wait_ms;	   /* from holding it to the request */
+	} release;
 	uint64_t dma_roundtrips;
 	bool dma_ok;
 	uint64_t anomalies;
@@ -143,6 +152,7 @@ struct truth {
 		uint64_t preads;
 		uint64_t eio;
 		uint64_t faults;       /* measured, not exact: see faults_exact */
+		uint64_t resets;       /* the reset worker's (--reset-ms) */
 		double write_ms_total; /* time spent in PCI_COMMAND writes */
 		double write_ms_max;   /* (memory_lock write side, and the zap) */
 	} stress;
@@ -165,6 +175,7 @@ struct wl {
 	uint32_t iommufd_devid; /* from VFIO_DEVICE_BIND_IOMMUFD */
 	uint32_t hwpt_id;	/* from VFIO_DEVICE_ATTACH_IOMMUFD_PT */
 	int efd;		/* --ioeventfds: the eventfd */
+	int req_efd;		/* --wait-release: vfio's request eventfd */
 	struct vfio_region_info bar;
 	struct vfio_region_info cfg;
 	uint16_t vendor;
@@ -237,6 +248,10 @@ int dma_roundtrips(struct wl *w);
 
 /* ioeventfd.c */
 int ioeventfds(struct wl *w);
+
+/* release.c: vfio's request to give the device back (--wait-release). */
+int release_setup(struct wl *w);
+int release_wait(struct wl *w);
 
 /* stress.c */
 int stress(struct wl *w);

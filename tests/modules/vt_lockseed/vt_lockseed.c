@@ -42,6 +42,12 @@
  *              (the control of the same memory pressure); not counted
  *   lock_addr  the address of vt_lockseed_lock, as /proc/kallsyms prints it
  *              (16 hex digits, no 0x)
+ *   kmsg       write lines of text: each is printed by the kernel, one
+ *              printk() (KERN_WARNING) a line, so that a lock report written
+ *              here is the kernel's in /dev/kmsg (facility 0), as the flight
+ *              recorder's parser requires: what a process writes to
+ *              /dev/kmsg itself is never taken for the kernel's. At most
+ *              VT_LOCKSEED_KMSG_MAX bytes a write.
  *
  * Unloading is safe: while one of its files is open, debugfs holds a
  * reference on the module (fops->owner), so rmmod cannot run under a writer;
@@ -125,6 +131,36 @@ static ssize_t alloc_write(struct file *file, const char __user *ubuf, size_t le
 	return len;
 }
 
+#define VT_LOCKSEED_KMSG_MAX 4096
+
+/* A kernel message per line of what is written: the flight recorder's test
+ * plays a lockdep report through it (tests/vm/scenarios/lockdep-recorder.sh). */
+static ssize_t printk_lines_write(struct file *file, const char __user *ubuf, size_t len,
+				  loff_t *ppos)
+{
+	char *buf, *line, *next;
+
+	if (len > VT_LOCKSEED_KMSG_MAX)
+		return -E2BIG;
+	buf = memdup_user_nul(ubuf, len);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	for (line = buf; line && (*line || line == buf); line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		printk(KERN_WARNING "%s\n", line);
+	}
+	kfree(buf);
+	return len;
+}
+
+static const struct file_operations printk_lines_fops = {
+	.owner = THIS_MODULE,
+	.write = printk_lines_write,
+	.llseek = noop_llseek,
+};
+
 static const struct file_operations alloc_fops = {
 	.owner = THIS_MODULE,
 	.write = alloc_write,
@@ -161,6 +197,7 @@ static int __init vt_lockseed_init(void)
 	debugfs_create_file("alloc", 0200, vt_lockseed_dir, NULL, &alloc_fops);
 	debugfs_create_file("count", 0444, vt_lockseed_dir, NULL, &count_fops);
 	debugfs_create_file("lock_addr", 0400, vt_lockseed_dir, NULL, &lock_addr_fops);
+	debugfs_create_file("kmsg", 0200, vt_lockseed_dir, NULL, &printk_lines_fops);
 	return 0;
 }
 

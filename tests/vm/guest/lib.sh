@@ -7,9 +7,10 @@
 # and ends with `vt_finish`, which exits non-zero if any check failed.
 #
 # The guest init exports:
-#   VT_KERNEL      test-bed kernel name (debian-6.1, lockdep-6.12, ...)
+#   VT_KERNEL      test-bed kernel name (debian-6.1, lockdep-6.12, vt-5.15, ...)
 #   VT_RELEASE     uname -r
 #   VT_BDF         edu's PCI address, bound to vfio-pci (e.g. 0000:01:00.0)
+#   VT_BDFS        every edu's (run-vm --edus N), space-separated, VT_BDF first
 #   VT_GROUP       its IOMMU group number; VT_GROUP_DEV=/dev/vfio/$VT_GROUP
 #   VT_CDEV        /dev/vfio/devices/vfioN on kernels with the vfio cdev, else empty
 #   VT_OUT         /out: everything written here lands in OUT/guest/ on the host
@@ -129,6 +130,21 @@ vt_lockseed_load() {
 	vt_insmod vt_lockseed && [ -w "$VT_LOCKSEED/trigger" ]
 }
 
+# vt_first_last_bdf: VT_FIRST_BDF and VT_LAST_BDF, the first and the last
+# address of $VT_BDFS (run-vm --edus N); stops the scenario unless there are
+# two or more.
+vt_first_last_bdf() {
+	local b
+	VT_FIRST_BDF=''
+	VT_LAST_BDF=''
+	for b in $VT_BDFS; do
+		[ -n "$VT_FIRST_BDF" ] || VT_FIRST_BDF=$b
+		VT_LAST_BDF=$b
+	done
+	[ -n "$VT_FIRST_BDF" ] && [ "$VT_FIRST_BDF" != "$VT_LAST_BDF" ] ||
+		vt_die "needs two devices or more (run-vm --edus 2), have: $VT_BDFS"
+}
+
 # vt_json_get FILE PATH: print the value at PATH in a JSON file, where PATH is
 # keys and array indexes joined by dots ("probes.0.name"). Strings come out
 # unquoted, objects and arrays as raw JSON. Exits 1 if PATH is absent.
@@ -189,6 +205,94 @@ vt_wait_for() {
 		[ $n -lt 240 ] || vt_die "$1: '$3' never appeared in $2: $(cat "$2" 2>/dev/null)"
 		sleep 1
 		n=$((n + 1))
+	done
+}
+
+# Debian's tmux, when run-vm's VT_EXTRA_INITRD carries the archive of
+# tests/vm/pack-tmux: a scenario drives a full-screen program as a user would
+# (vt_tmux new-session -d, send-keys, capture-pane -p). Every vt_tmux call
+# talks to one server, on a socket under /tmp.
+VT_TMUX=/opt/tmux
+VT_TMUX_DIR=/tmp/vt-tmux
+VT_TMUX_SOCKET=$VT_TMUX_DIR/socket
+
+# Stop the scenario as skipped unless the guest has the packed tmux.
+vt_require_tmux() {
+	[ -x "$VT_TMUX/bin/tmux" ] ||
+		vt_skip "no $VT_TMUX/bin/tmux in the guest: run-vm needs VT_EXTRA_INITRD=build/tmux.cpio (tests/vm/pack-tmux build/tmux.cpio makes it)"
+}
+
+# What tmux needs that the busybox guest's init does not set up: pseudo-
+# terminals for its panes (devpts on /dev/pts; /dev/ptmx is devtmpfs's node,
+# which opens the devpts instance mounted beside it), a writable directory for
+# its socket, and a configuration file. Done once per scenario.
+vt_tmux_setup() {
+	[ -f "$VT_TMUX_DIR/tmux.conf" ] && return 0
+	if ! grep -q '^[^ ]* /dev/pts devpts ' /proc/mounts; then
+		mkdir -p /dev/pts &&
+			mount -t devpts -o mode=0620,ptmxmode=0666 devpts /dev/pts || return 1
+	fi
+	[ -c /dev/ptmx ] || ln -s pts/ptmx /dev/ptmx || return 1
+	# The init mounts a tmpfs on /tmp; where it did not, or /tmp is read-only
+	# (root passes test -w anyway), mount one.
+	if ! { mkdir -p "$VT_TMUX_DIR" && : >"$VT_TMUX_DIR/tmux.conf"; } 2>/dev/null; then
+		mount -t tmpfs tmpfs /tmp && mkdir -p "$VT_TMUX_DIR" || return 1
+	fi
+	# The server starts with vt_tmux's environment, and each pane inherits the
+	# server's: tmux's library path is no business of a program in a pane (a
+	# packed one has its own), nor is its locale path. TERMINFO stays, as the
+	# panes' TERM (tmux-256color) is found there.
+	cat >"$VT_TMUX_DIR/tmux.conf" <<-'EOF'
+		set-environment -g -u LD_LIBRARY_PATH
+		set-environment -g -u LOCPATH
+	EOF
+}
+
+# vt_tmux ARG...: the packed tmux with ARGs, on the scenario's server (started
+# by the first command that starts one, such as new-session -d). The client's
+# TERM is what a user's terminal would say; the guest's console says "linux".
+vt_tmux() {
+	vt_tmux_setup || {
+		echo "vt_tmux: cannot prepare pseudo-terminals or $VT_TMUX_DIR"
+		return 1
+	}
+	LD_LIBRARY_PATH=$VT_TMUX/lib TERMINFO=$VT_TMUX/terminfo LOCPATH=$VT_TMUX/locale \
+		TERM=xterm-256color SHELL=/bin/sh \
+		"$VT_TMUX/bin/tmux" -S "$VT_TMUX_SOCKET" -f "$VT_TMUX_DIR/tmux.conf" "$@"
+}
+
+# vt_uptime: whole seconds since boot. The waits below count time by it, not
+# by rounds: under TCG a round of tmux's client takes longer than its sleep.
+vt_uptime() {
+	cut -d. -f1 /proc/uptime
+}
+
+# vt_tmux_wait_screen TARGET PATTERN [SECONDS]: until the visible screen of
+# pane TARGET (capture-pane -p) has a line matching PATTERN (grep -E), at most
+# SECONDS (default 60: the first tmux under TCG takes a few). Returns 1 when
+# it never comes, so that vt_check can count it.
+vt_tmux_wait_screen() {
+	local end
+	end=$(($(vt_uptime) + ${3:-60}))
+	until vt_tmux capture-pane -p -t "$1" 2>/dev/null | grep -Eq "$2"; do
+		[ "$(vt_uptime)" -lt $end ] || return 1
+		sleep 0.2
+	done
+}
+
+# vt_tmux_wait_exit TARGET [SECONDS]: until the program of pane TARGET has
+# exited, at most SECONDS (default 10). It needs remain-on-exit on, so that the
+# pane stays to be looked at. #{pane_dead} turns 1 when the pane's terminal
+# closes, but its exit status (or the signal that ended it) is set only once
+# tmux has reaped the process, which can come later: this waits for that.
+# Returns 1 when it never comes (as it did, before pack-tmux's libutempter
+# stub, when tmux lost the SIGCHLD).
+vt_tmux_wait_exit() {
+	local end
+	end=$(($(vt_uptime) + ${2:-10}))
+	while [ -z "$(vt_tmux display-message -p -t "$1" '#{pane_dead_status}#{pane_dead_signal}' 2>/dev/null)" ]; do
+		[ "$(vt_uptime)" -lt $end ] || return 1
+		sleep 0.2
 	done
 }
 

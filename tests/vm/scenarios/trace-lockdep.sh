@@ -32,8 +32,11 @@ echo $? > "$VT_OUT/lockdep.rc"
 wait "$summary"
 echo $? > "$VT_OUT/summary.rc"
 [ -w /proc/sys/kernel/lock_stat ] && echo 0 > /proc/sys/kernel/lock_stat
-vfio-trace lockdep --duration 1 > /dev/null 2>&1	# text mode runs too
+# Text mode runs too, into a file with -o (replaced atomically at the end).
+vfio-trace lockdep --duration 1 -o "$VT_OUT/lockdep-text.txt" > "$VT_OUT/lockdep-text.stdout" 2>&1
 echo $? > "$VT_OUT/lockdep-text.rc"
+vfio-trace probes --lockdep > "$VT_OUT/probes-lockdep.txt" 2>&1
+echo $? > "$VT_OUT/probes-lockdep.rc"
 [ -r /proc/lockdep ] && cp /proc/lockdep "$VT_OUT/proc-lockdep.txt"
 [ -r /proc/lock_stat ] && cp /proc/lock_stat "$VT_OUT/proc-lock_stat.txt"
 exit 0

@@ -7,7 +7,11 @@
 # (tests/e2e/vm-trace.sh).
 #
 # Usage: trace-workload.sh MODE WORKLOAD-ARGS...
-#   MODE: fentry | kprobes | tiny-maps (room for one thread in the per-thread
+#   MODE: fentry | stacks (fentry, with --stacks for the event stream and the
+#   JSON summary, and a text summary with it too) | kprobes | refuse (two
+#   fentry programs made unloadable with VFIO_TRACE_REFUSE: the kernel refuses
+#   them, their operations fall back to kprobes, and the rest loads as usual) |
+#   tiny-maps (room for one thread in the per-thread
 #   maps, the tid hash forced: what a host with more threads in vfio at once
 #   than --max-threads sees) | asan (the ASan+UBSan build that the host packed
 #   into /opt/san with tests/vm/pack-binary; reports go to $VT_OUT/asan.PID
@@ -19,9 +23,11 @@ mode=$1
 shift
 case $mode in
 fentry) flags= ;;
+stacks) flags=; stacks=--stacks ;;
 # The kprobe run also takes the per-thread hash that kernels without task
 # storage (5.10) use, so both paths run on every kernel of the test bed.
 kprobes) flags=--kprobes; export VFIO_TRACE_THREAD_STATE=hash ;;
+refuse) flags=; export VFIO_TRACE_REFUSE=fault_exit,bar_rw_entry ;;
 tiny-maps) flags="--max-threads 1"; export VFIO_TRACE_THREAD_STATE=hash ;;
 asan)
 	flags=
@@ -45,10 +51,10 @@ vfio-trace export $flags -d "$VT_BDF" --textfile-dir "$prom_dir" --interval 1 \
 	2> "$VT_OUT/export.err" &
 export_pid=$!
 # shellcheck disable=SC2086
-vfio-trace events -j $flags > "$VT_OUT/events.ndjson" 2> "$VT_OUT/events.err" &
+vfio-trace events -j $flags ${stacks-} > "$VT_OUT/events.ndjson" 2> "$VT_OUT/events.err" &
 events_pid=$!
 # shellcheck disable=SC2086
-vfio-trace -j $flags > "$VT_OUT/summary.json" 2> "$VT_OUT/summary.err" &
+vfio-trace -j $flags ${stacks-} > "$VT_OUT/summary.json" 2> "$VT_OUT/summary.err" &
 summary_pid=$!
 
 # The filters, in one mode: a device that is not there (-d) and a process
@@ -57,9 +63,17 @@ summary_pid=$!
 # device's state alone (the way for writes before it is attached).
 filters=
 if [ "$mode" = fentry ]; then
-	filters="filter-bdf filter-pid ioeventfd-state"
+	filters="filter-bdf filter-many filter-pid ioeventfd-state"
 	vfio-trace -j -d 0000:ff:1f.7 > "$VT_OUT/filter-bdf.json" 2> "$VT_OUT/filter-bdf.err" &
 	filter_bdf_pid=$!
+	# More -d devices than the 8 a rodata array once held, the real one
+	# last: it must count exactly what the unfiltered summary counts.
+	many=
+	for f in 0 1 2 3 4 5 6 7 8 9 a b; do many="$many -d 0000:fe:1f.$((0x$f % 8))"; done
+	many="$many -d 0000:fe:1e.0 -d 0000:fe:1e.1"
+	# shellcheck disable=SC2086 # $many is many words
+	vfio-trace -j $many -d "$VT_BDF" > "$VT_OUT/filter-many.json" 2> "$VT_OUT/filter-many.err" &
+	filter_many_pid=$!
 	vfio-trace -j -p 1 > "$VT_OUT/filter-pid.json" 2> "$VT_OUT/filter-pid.err" &
 	filter_pid_pid=$!
 	VFIO_TRACE_IOEVENTFD_CHECK=never vfio-trace -j > "$VT_OUT/ioeventfd-state.json" \
@@ -67,10 +81,34 @@ if [ "$mode" = fentry ]; then
 	state_pid=$!
 fi
 
-# Each tracer says "... Hit Ctrl-C to end." on stderr once attached.
+# --stacks: the text summary too (its first line goes to stdout), every
+# second, so that new stacks are named while it runs and its peak RSS, read
+# before it is stopped, includes that.
+if [ "$mode" = stacks ]; then
+	filters="stacks-text"
+	vfio-trace --stacks 1 > "$VT_OUT/stacks-text.txt" 2> "$VT_OUT/stacks-text.err" &
+	stacks_text_pid=$!
+fi
+
+# --min-latency, in fentry and kprobe mode: above 1 ns every fault, zap,
+# reset and pin is an event of its own with its stack; above a day, none is,
+# and the stream is the usual one.
+if [ "$mode" = fentry ] || [ "$mode" = kprobes ]; then
+	filters="$filters slow slow-none"
+	# shellcheck disable=SC2086
+	vfio-trace events -j $flags --min-latency 1ns > "$VT_OUT/slow.ndjson" 2> "$VT_OUT/slow.err" &
+	slow_pid=$!
+	# shellcheck disable=SC2086
+	vfio-trace events -j $flags --min-latency 86400s > "$VT_OUT/slow-none.ndjson" \
+		2> "$VT_OUT/slow-none.err" &
+	slow_none_pid=$!
+fi
+
+# Each tracer says "... Hit Ctrl-C to end." once attached: on stderr, or on
+# stdout for the text summary.
 attached() {
 	for t in export events summary $filters; do
-		grep -q "Hit Ctrl-C" "$VT_OUT/$t.err" 2>/dev/null || return 1
+		grep -qs "Hit Ctrl-C" "$VT_OUT/$t.err" "$VT_OUT/$t.txt" || return 1
 	done
 }
 waited=0
@@ -84,19 +122,48 @@ vt_log "tracers attached after ${waited}s"
 [ "$mode" = asan ] && grep -m1 libasan "/proc/$summary_pid/maps" > "$VT_OUT/san-check.txt"
 
 vfio-workload --bdf "$VT_BDF" --group "$VT_GROUP_DEV" --json "$VT_OUT/ground-truth.json" "$@" \
-	2> "$VT_OUT/workload.err"
+	2> "$VT_OUT/workload.err" &
+workload_pid=$!
+echo "$workload_pid" > "$VT_OUT/workload.pid"
+# --stacks runs the 3 s storm: the textfile as it is while the workload holds
+# the device open, for its owner (the newest, until one names an owner).
+if [ "$mode" = stacks ]; then
+	while kill -0 "$workload_pid" 2>/dev/null; do
+		cp "$prom_dir/vfio_trace.prom" /tmp/textfile-now.prom 2>/dev/null &&
+			cp /tmp/textfile-now.prom "$VT_OUT/textfile-during.prom"
+		grep -q '^vfio_trace_device_owner{' /tmp/textfile-now.prom 2>/dev/null && break
+		sleep 0.3
+	done
+fi
+wait "$workload_pid"
 echo $? > "$VT_OUT/workload.rc"
 sleep 1
 
+# Peak RSS, before the tracers are stopped: with --stacks, and export's
+# without it for comparison.
+if [ "$mode" = stacks ]; then
+	grep VmHWM "/proc/$stacks_text_pid/status" > "$VT_OUT/stacks-text.hwm"
+	grep VmHWM "/proc/$export_pid/status" > "$VT_OUT/export.hwm"
+fi
 kill -TERM "$export_pid" "$events_pid" "$summary_pid"
 wait "$export_pid"; echo $? > "$VT_OUT/export.rc"
 wait "$events_pid"; echo $? > "$VT_OUT/events.rc"
 wait "$summary_pid"; echo $? > "$VT_OUT/summary.rc"
-if [ -n "$filters" ]; then
-	kill -TERM "$filter_bdf_pid" "$filter_pid_pid" "$state_pid"
+if [ "$mode" = fentry ]; then
+	kill -TERM "$filter_bdf_pid" "$filter_many_pid" "$filter_pid_pid" "$state_pid"
 	wait "$filter_bdf_pid"; echo $? > "$VT_OUT/filter-bdf.rc"
+	wait "$filter_many_pid"; echo $? > "$VT_OUT/filter-many.rc"
 	wait "$filter_pid_pid"; echo $? > "$VT_OUT/filter-pid.rc"
 	wait "$state_pid"; echo $? > "$VT_OUT/ioeventfd-state.rc"
+fi
+if [ -n "${slow_pid-}" ]; then
+	kill -TERM "$slow_pid" "$slow_none_pid"
+	wait "$slow_pid"; echo $? > "$VT_OUT/slow.rc"
+	wait "$slow_none_pid"; echo $? > "$VT_OUT/slow-none.rc"
+fi
+if [ "$mode" = stacks ]; then
+	kill -TERM "$stacks_text_pid"
+	wait "$stacks_text_pid"; echo $? > "$VT_OUT/stacks-text.rc"
 fi
 cp "$prom_dir/vfio_trace.prom" "$VT_OUT/" 2>/dev/null
 ls -a "$prom_dir" > "$VT_OUT/textfile-dir.txt"
