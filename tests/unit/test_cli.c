@@ -237,7 +237,9 @@ static void test_rejections(void **state)
 	expect_error("vfio-trace -d zz", "invalid PCI address");
 	expect_error("vfio-trace -p 0", "invalid PID");
 	expect_error("vfio-trace -p", "needs an argument");
-	expect_error("vfio-trace 0", "invalid interval");
+	expect_error("vfio-trace 0", "invalid interval '0' for the summary");
+	expect_error("vfio-trace top abc", "invalid interval 'abc' for top");
+	expect_error("vfio-trace evnets", "unknown subcommand 'evnets'");
 	expect_error("vfio-trace 1 0", "invalid count");
 	expect_error("vfio-trace 1 2 3", "too many arguments");
 	expect_error("vfio-trace --count 3", "a count needs an interval");
