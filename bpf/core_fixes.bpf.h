@@ -139,8 +139,12 @@ static __always_inline __u16 vt_virt_command(vt_vdev_t *vdev)
 	return cmd;
 }
 
-/* __vfio_pci_memory_enabled(): the virtual MEM bit, and (6.1+) not in D3hot or
- * deeper. SR-IOV VFs have no MEM bit and are always enabled. */
+/* __vfio_pci_memory_enabled(): the virtual MEM bit, and not in D3hot or
+ * deeper, which 5.19 added (2b2c651baf1c "vfio/pci: Invalidate mmaps and
+ * block the access in D3hot power state"). Before it the kernel let a D3hot
+ * device's BARs be accessed; no field tells such a kernel apart, so there a
+ * device in D3hot with MEM set reads as off here, where the kernel did not
+ * block it. SR-IOV VFs have no MEM bit and are always enabled. */
 static __always_inline bool vt_memory_enabled(vt_vdev_t *vdev)
 {
 	struct pci_dev *pdev = BPF_CORE_READ(vdev, pdev);

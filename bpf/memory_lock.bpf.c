@@ -26,8 +26,12 @@ int BPF_PROG(contention_end, void *lock, int ret)
  * They also take the lock without sleeping when it frees up meanwhile
  * (optimistic spinning, reader lock stealing), which the tracepoints of 5.19+
  * do not count: a wait of zero or a few microseconds. Their return value
- * (the sem, or an error pointer) is not read, so one program fits both
- * signatures: (sem, count, state) since 5.13, (sem, state) before.
+ * (the sem, or an error pointer) is not read, so one program fits every
+ * signature since the slow paths got their names in 5.3 (6cef7ff6e43c
+ * "locking/rwsem: Code cleanup after files merging"): the read side's
+ * (sem, state), then (sem, count, state) from 5.11 (c8fe8b056438
+ * "locking/rwsem: Pass the current atomic count to
+ * rwsem_down_read_slowpath()"); the write side's (sem, state) throughout.
  */
 SEC("fentry/rwsem_down_read_slowpath")
 int BPF_PROG(rwsem_read_slowpath_entry, struct rw_semaphore *sem)

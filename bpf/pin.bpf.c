@@ -8,7 +8,7 @@
  * "vfio: Replace phys_pfn with pages for vfio_pin_pages()").
  * iommufd (6.2+): IOMMU_IOAS_MAP is iommufd_ioas_map(ucmd), which pins (when a
  * domain is attached) and maps; the pages are counted where iommufd accounts
- * them, do_update_pinned() (iopt_pages_update_pinned() since 6.14: same
+ * them, do_update_pinned() (iopt_pages_update_pinned() since 6.13, 10caa8b45119: same
  * signature; user space sets the target).
  */
 #include "pin.bpf.h"

@@ -115,10 +115,12 @@ static const struct vt_operation operations[] = {
 	/* A freed device instance is forgotten (its slot stays with its PCI
 	 * address), so freed memory is not taken for it. */
 	{ .name = "device_free", .candidates = {
-		/* 6.1+: the vfio_device release callback */
+		/* 6.1+: the vfio_device release callback, 63d7c77989de
+		 * "vfio/pci: Use the new device life cycle helpers" */
 		{ .func = "vfio_pci_core_release_dev", .fentry = "device_release",
 		  .kprobe = "device_release_kp" },
-		/* 5.15 to 6.0 */
+		/* 5.15 to 6.0: removed by 27aeb915595b "vfio/hisi_acc: Use
+		 * the new device life cycle helpers" */
 		{ .func = "vfio_pci_core_uninit_device", .fentry = "device_uninit",
 		  .kprobe = "device_uninit_kp" },
 	} },
@@ -153,10 +155,11 @@ static const struct vt_operation operations[] = {
 	} },
 	/* The kprobe twin would need the arguments at return: fentry only. */
 	{ .name = "pin_iommufd_pages", .only_with = "iommufd_ioas_map", .candidates = {
-		/* 6.14+: the same function, renamed when IOMMU_IOAS_CHANGE_PROCESS
-		 * began calling it from io_pagetable.c (seen on 6.18) */
+		/* 6.13+: the same function, exported and renamed for
+		 * IOMMU_IOAS_CHANGE_PROCESS by 10caa8b45119 "iommufd: Export
+		 * do_update_pinned" (seen on 6.18) */
 		{ .func = "iopt_pages_update_pinned", .fentry = "iommufd_pinned" },
-		/* 6.2 to 6.13 */
+		/* 6.2 to 6.12 */
 		{ .func = "do_update_pinned", .fentry = "iommufd_pinned" },
 	} },
 	{ .name = "pin_mdev", .candidates = {
