@@ -455,7 +455,10 @@ static int cmp_proc(const void *a, const void *b)
 static int print_top_procs(FILE *f, const struct vt_snapshot *s, unsigned top)
 {
 	const struct vt_proc_snapshot **v;
-	char comm[VT_COMM_LEN + 1], total[32];
+	/* A process that runs a VM is named by the VM (QEMU's -name), cut to
+	 * the 16 columns of a comm: in 79 columns there is no room for both,
+	 * and the JSON has both whole. */
+	char name[VT_COMM_LEN + 1], total[32];
 	size_t n = 0;
 
 	if (!s->nprocs)
@@ -475,12 +478,13 @@ static int print_top_procs(FILE *f, const struct vt_snapshot *s, unsigned top)
 		fprintf(f,
 			"  top pinning processes:\n    %-8s %-16s %-8s %8s %10s"
 			" %8s %11s\n",
-			"PID", "COMM", "PATH", "CALLS", "PAGES", "ERRORS", "TOTAL");
+			"PID", "VM/COMM", "PATH", "CALLS", "PAGES", "ERRORS", "TOTAL");
 	for (size_t i = 0; i < n && i < top; i++) {
 		const struct vt_proc_snapshot *p = v[i];
 
 		fprintf(f, "    %-8u %-16s %-8s %8llu %10llu %8llu %11s\n", p->key.tgid,
-			printable(comm, sizeof(comm), p->val.comm, sizeof(p->val.comm)),
+			p->vm[0] ? printable(name, sizeof(name), p->vm, sizeof(p->vm))
+				 : printable(name, sizeof(name), p->val.comm, sizeof(p->val.comm)),
 			vt_pin_path_name((int)p->key.path), (unsigned long long)p->val.calls,
 			(unsigned long long)p->val.pages, (unsigned long long)p->val.errors,
 			fmt_time(total, p->val.sum_ns));
