@@ -75,11 +75,8 @@ static struct owner_entry *entry_for(struct vt_owner_finder *f, const char *bdf)
 
 static __u64 activity(const struct vt_device_stats *st)
 {
-	__u64 sum = st->memory_disables + st->memory_enables;
+	__u64 sum = st->memory_disables + st->memory_enables + snapshot_faults_by_result(st, NULL);
 
-	for (int b = 0; b < VT_BAR_SLOTS; b++)
-		for (int r = 0; r < VT_FAULT_RESULT_MAX; r++)
-			sum += st->faults[b][r];
 	for (int a = 0; a < VT_ACCESS_KIND_MAX; a++)
 		sum += st->accesses[a];
 	for (int z = 0; z < VT_ZAP_REASON_MAX; z++)

@@ -68,15 +68,12 @@ static const char *bar_key(int bar, char *buf, size_t len)
 
 static void write_faults(struct json_writer *w, const struct vt_device_stats *st)
 {
-	__u64 by_result[VT_FAULT_RESULT_MAX] = { 0 };
-	struct vt_hist all = { 0 };
+	__u64 by_result[VT_FAULT_RESULT_MAX];
+	struct vt_hist all;
 	char buf[16];
 
-	for (int b = 0; b < VT_BAR_SLOTS; b++)
-		for (int r = 0; r < VT_FAULT_RESULT_MAX; r++)
-			by_result[r] += st->faults[b][r];
-	for (int r = 0; r < VT_FAULT_RESULT_MAX; r++)
-		hist_merge(&all, &st->fault_ns[r]);
+	snapshot_faults_by_result(st, by_result);
+	snapshot_fault_latency(st, &all);
 
 	jw_begin_object(w, "faults");
 	write_named_counters(w, "by_result", by_result, VT_FAULT_RESULT_MAX, vt_fault_result_name);

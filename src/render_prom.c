@@ -425,10 +425,9 @@ static void write_fault_hist(FILE *f, const struct vt_snapshot *s)
 	write_family(f, name, "histogram", "Time to handle a BAR mmap fault, all results.");
 	for (size_t i = 0; i < s->ndevs; i++) {
 		struct label l[1] = { device_label(&s->devs[i]) };
-		struct vt_hist all = { 0 };
+		struct vt_hist all;
 
-		for (int r = 0; r < VT_FAULT_RESULT_MAX; r++)
-			hist_merge(&all, &s->devs[i].stats.fault_ns[r]);
+		snapshot_fault_latency(&s->devs[i].stats, &all);
 		write_hist(f, name, l, 1, &all);
 	}
 }

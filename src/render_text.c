@@ -96,12 +96,11 @@ static void print_fault_table(FILE *f, const struct vt_device_stats *st)
 static void print_fault_hists(FILE *f, const struct vt_device_stats *st,
 			      const struct vt_render_opts *o, struct unit u)
 {
-	struct vt_hist all = { 0 };
+	struct vt_hist all;
 	char title[64];
 
 	if (!o->per_result) {
-		for (int r = 0; r < VT_FAULT_RESULT_MAX; r++)
-			hist_merge(&all, &st->fault_ns[r]);
+		snapshot_fault_latency(st, &all);
 		print_hist_titled(f, "fault latency", &all, u);
 		return;
 	}

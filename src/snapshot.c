@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "hist.h"
 #include "snapshot.h"
 
 #define MEMBER_SIZE(type, m) sizeof(((type *)0)->m)
@@ -465,4 +466,27 @@ const char *snapshot_lock_name(const struct vt_snapshot *s, int class)
 	    class < VT_LC_ALL)
 		return s->user_locks[class - VT_LC_MAX];
 	return vt_lock_class_name(class);
+}
+
+__u64 snapshot_faults_by_result(const struct vt_device_stats *st,
+				__u64 by_result[VT_FAULT_RESULT_MAX])
+{
+	__u64 total = 0;
+
+	if (by_result)
+		memset(by_result, 0, sizeof(__u64) * VT_FAULT_RESULT_MAX);
+	for (int b = 0; b < VT_BAR_SLOTS; b++)
+		for (int r = 0; r < VT_FAULT_RESULT_MAX; r++) {
+			total += st->faults[b][r];
+			if (by_result)
+				by_result[r] += st->faults[b][r];
+		}
+	return total;
+}
+
+void snapshot_fault_latency(const struct vt_device_stats *st, struct vt_hist *all)
+{
+	memset(all, 0, sizeof(*all));
+	for (int r = 0; r < VT_FAULT_RESULT_MAX; r++)
+		hist_merge(all, &st->fault_ns[r]);
 }

@@ -153,6 +153,13 @@ int snapshot_diff(struct vt_snapshot *out, const struct vt_snapshot *cur,
 int snapshot_copy(struct vt_snapshot *out, const struct vt_snapshot *in);
 void snapshot_free(struct vt_snapshot *s);
 
+/* A device's faults over all its BARs: by result into @by_result (when not
+ * NULL), and their total returned. */
+__u64 snapshot_faults_by_result(const struct vt_device_stats *st,
+				__u64 by_result[VT_FAULT_RESULT_MAX]);
+/* A device's fault latency over all results, into @all. */
+void snapshot_fault_latency(const struct vt_device_stats *st, struct vt_hist *all);
+
 /* The name of lock class @class: lockdep's for the built-in ones, the symbol
  * for a --lock one, "unknown" for anything else. */
 const char *snapshot_lock_name(const struct vt_snapshot *s, int class);

@@ -57,19 +57,16 @@ static void fill_row(struct vt_top_row *r, const struct vt_dev_snapshot *d,
 {
 	const struct vt_device_stats *st = &d->stats;
 	const struct vt_disable_record *off = &d->info.last_disable;
-	struct vt_hist faults = {};
-	__u64 nfaults = 0;
+	struct vt_hist faults;
+	__u64 nfaults;
 
 	memset(r, 0, sizeof(*r));
 	memcpy(r->bdf, d->info.bdf, sizeof(r->bdf));
 	r->bdf[VT_BDF_LEN - 1] = '\0';
 	r->bound = d->info.vdev != 0;
 	r->owner = d->owner;
-	for (int b = 0; b < VT_BAR_SLOTS; b++)
-		for (int res = 0; res < VT_FAULT_RESULT_MAX; res++)
-			nfaults += st->faults[b][res];
-	for (int res = 0; res < VT_FAULT_RESULT_MAX; res++)
-		hist_merge(&faults, &st->fault_ns[res]);
+	nfaults = snapshot_faults_by_result(st, NULL);
+	snapshot_fault_latency(st, &faults);
 	r->faults_per_s = interval_s > 0 ? (double)nfaults / interval_s : 0;
 	r->fault_p99_ns = hist_quantile_ns(&faults, 0.99);
 	for (int m = 0; m < VT_MODE_MAX; m++) {
