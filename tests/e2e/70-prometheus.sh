@@ -205,11 +205,22 @@ textfile_p99() {
 			printf "%.9g %.9g %.9g\n", lo + (les[b] - lo) * rank / cnt, lo, les[b]
 		}' "$1"
 }
+# The workload bounds them too: no fault, wait or hold it caused lasted longer
+# than its whole run (timings_ms.total of the ground truth beside the textfile).
+truth=$(dirname "$src")/ground-truth.json
+run_s=$(jq -r '.timings_ms.total / 1000' "$truth" 2>/dev/null)
 for dev in $devices; do
 	for m in vfio_trace_mmap_fault_duration_seconds vfio_trace_memory_lock_wait_seconds \
 		vfio_trace_memory_lock_hold_seconds; do
 		read -r want lo hi <<< "$(textfile_p99 "$tmp/real.prom" "$m" "$dev")"
 		got=$(value "histogram_quantile(0.99, sum by (device, le) (rate(${m}_bucket{device=\"$dev\"}[1m])))")
+		if [ "$want" != none ] && [ -n "$run_s" ] && [ "$run_s" != null ]; then
+			if awk -v g="$got" -v r="$run_s" 'BEGIN { exit !(g + 0 == g && g > 0 && g <= r) }'; then
+				ok "$dev: p99 of $m = $got s, inside the workload's run of $run_s s"
+			else
+				not_ok "$dev: p99 of $m = '$got' s, not in (0, $run_s], the workload's run"
+			fi
+		fi
 		if [ "$want" = none ]; then
 			skip "$dev: p99 of $m: the run has no samples"
 		elif awk -v g="$got" -v w="$want" -v lo="$lo" -v hi="$hi" 'BEGIN {
