@@ -35,6 +35,7 @@ int main(void)
 	failed += run_device_owners_tests();
 	failed += run_top_tests();
 	failed += run_slow_events_tests();
+	failed += run_output_file_tests();
 
 	if (failed)
 		fprintf(stderr, "unit tests: %d failed\n", failed);

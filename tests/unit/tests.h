@@ -29,5 +29,6 @@ int run_flight_recorder_tests(void);
 int run_device_owners_tests(void);
 int run_top_tests(void);
 int run_slow_events_tests(void);
+int run_output_file_tests(void);
 
 #endif
