@@ -76,6 +76,12 @@ static void usage(FILE *f)
 		"                             memory_lock for writing while it sleeps, so the\n"
 		"                             memory bit flips wait behind it: write contention\n"
 		"                             every kernel shows, whatever its rwsem spinning.\n"
+		"Mapping:\n"
+		"      --pmd-aligned          map BAR0 at a 2 MiB boundary, alone in its 2 MiB, as\n"
+		"                             QEMU aligns BAR mmaps: its first fault then meets\n"
+		"                             no page table, and a kernel with vfio's huge_fault\n"
+		"                             tries PMD order first (VM_FAULT_FALLBACK for a BAR\n"
+		"                             under 2 MiB) before the page-order fault\n"
 		"Identity:\n"
 		"      --name NAME            stands on the command line as QEMU's -name does:\n"
 		"                             vfio-trace names the VM from /proc/PID/cmdline;\n"
@@ -127,6 +133,7 @@ enum {
 	OPT_NAME,
 	OPT_LINGER_MS,
 	OPT_WAIT_RELEASE,
+	OPT_PMD_ALIGNED,
 };
 
 static const struct option long_opts[] = {
@@ -156,6 +163,7 @@ static const struct option long_opts[] = {
 	{ "cdev", required_argument, NULL, OPT_CDEV },
 	{ "name", required_argument, NULL, OPT_NAME },
 	{ "linger-ms", required_argument, NULL, OPT_LINGER_MS },
+	{ "pmd-aligned", no_argument, NULL, OPT_PMD_ALIGNED },
 	{ "wait-release", required_argument, NULL, OPT_WAIT_RELEASE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -282,6 +290,7 @@ int parse_args(int argc, char **argv, struct opts *o)
 		case OPT_CDEV: o->cdev_arg = optarg; break;
 		case OPT_NAME: o->name = optarg; break;
 		case OPT_LINGER_MS: r = parse_count(c, optarg, 600000, &o->linger_ms); break;
+		case OPT_PMD_ALIGNED: o->pmd_aligned = true; break;
 		case OPT_WAIT_RELEASE:
 			errno = 0;
 			o->wait_release_s = strtod(optarg, &end);

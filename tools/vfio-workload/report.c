@@ -172,6 +172,7 @@ static void write_params(struct json_writer *jw, const struct wl *w, bool stress
 	jw_u64(jw, "dma_rounds", o->no_dma ? 0 : o->dma_rounds);
 	jw_u64(jw, "ioeventfds", o->ioeventfds);
 	jw_bool(jw, "iommufd", o->iommufd);
+	jw_bool(jw, "pmd_aligned", o->pmd_aligned);
 	jw_end_object(jw);
 }
 

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -152,15 +153,47 @@ int device_setup(struct wl *w)
 	return 0;
 }
 
+#define PMD_SPAN (2UL << 20)
+
+/* A 2 MiB-aligned address with the whole 2 MiB free and never faulted in:
+ * reserve twice that, untouched, and give the reservation back. */
+static void *pmd_aligned_hint(void)
+{
+	void *r = mmap(NULL, 2 * PMD_SPAN, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		       -1, 0);
+	uintptr_t a;
+
+	if (r == MAP_FAILED)
+		return NULL;
+	munmap(r, 2 * PMD_SPAN);
+	a = ((uintptr_t)r + PMD_SPAN - 1) & ~(PMD_SPAN - 1);
+	return (void *)a;
+}
+
 int bar_mmap(struct wl *w)
 {
-	void *p;
+	void *p, *at = NULL;
+	int flags = MAP_SHARED;
 
 	/* Only the first page is ever touched, but map the BAR as QEMU would. */
 	w->bar_len = w->bar.size;
-	p = mmap(NULL, w->bar_len, PROT_READ | PROT_WRITE, MAP_SHARED, w->device, w->bar.offset);
+	if (w->o->pmd_aligned) {
+		if (w->bar_len > PMD_SPAN)
+			return msg_fail("--pmd-aligned: BAR0 is larger than 2 MiB");
+		at = pmd_aligned_hint();
+		if (!at)
+			return sys_fail("mmap a 4 MiB reservation");
+		/* Not MAP_FIXED: a thread that mapped something there since
+		 * must not lose it; a hint not taken is an error. */
+		flags |= MAP_FIXED_NOREPLACE;
+	}
+	p = mmap(at, w->bar_len, PROT_READ | PROT_WRITE, flags, w->device, w->bar.offset);
 	if (p == MAP_FAILED)
 		return sys_fail("mmap BAR0");
+	if (at && p != at) {
+		munmap(p, w->bar_len);
+		return msg_fail("--pmd-aligned: BAR0 mapped at %p, not at %p", p, at);
+	}
 	w->bar_map = p;
 	w->populated = false;
 	w->model_known = true;

@@ -88,6 +88,7 @@ struct opts {
 	unsigned long ioeventfd_idle_ms; /* from registering it to its first write */
 	double wait_release_s;		 /* hold the device until vfio asks for it (0: no) */
 	unsigned long linger_ms;	 /* hold it this long after the steps (0: no) */
+	bool pmd_aligned;		 /* BAR0 mapped alone at a 2 MiB boundary */
 	bool iommufd;			 /* /dev/iommu + the vfio cdev instead of container/group */
 	bool no_dma;
 	bool quiet;

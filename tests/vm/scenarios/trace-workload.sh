@@ -40,6 +40,10 @@ asan)
 *) vt_die "unknown mode '$mode'" ;;
 esac
 
+# Whether a BAR fault may first try a PMD (THP "always"; "madvise" needs an
+# madvise the workload does not make): 20-vm-trace's fallback check.
+cat /sys/kernel/mm/transparent_hugepage/enabled > "$VT_OUT/thp.txt" 2>/dev/null
+
 prom_dir=/tmp/textfile
 mkdir -p "$prom_dir"
 # shellcheck disable=SC2086 # $flags is zero or more words
