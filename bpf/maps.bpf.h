@@ -180,6 +180,22 @@ struct {
 	__type(value, struct vt_pin_start);
 } pins_inflight SEC(".maps") __weak;
 
+/* A thread inside iommufd's pin accounting (do_update_pinned(), 6.13+
+ * iopt_pages_update_pinned()), in kprobe mode: the arguments of the entry,
+ * for the return, which only has the result. */
+struct vt_iommufd_update {
+	__u64 npages;
+	__u32 inc;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VT_MAX_TASKS);
+	__type(key, __u32); /* tid */
+	__type(value, struct vt_iommufd_update);
+} iommufd_updates SEC(".maps") __weak;
+
 /* A thread inside an ioeventfd handler. */
 struct vt_ioeventfd_call {
 	__u64 ioeventfd; /* struct vfio_pci_ioeventfd * */

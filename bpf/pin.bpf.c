@@ -108,6 +108,18 @@ int BPF_PROG(iommufd_pinned, void *pages, unsigned long npages, bool inc, void *
 }
 
 SEC("kprobe")
+int BPF_KPROBE(iommufd_pinned_entry_kp, void *pages, unsigned long npages, bool inc)
+{
+	return vt_iommufd_pinned_entry(npages, inc);
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(iommufd_pinned_exit_kp, int ret)
+{
+	return vt_iommufd_pinned_return(ret);
+}
+
+SEC("kprobe")
 int BPF_KPROBE(pin_iommufd_entry_kp)
 {
 	return vt_pin_begin(ctx, VT_PIN_IOMMUFD, false);

@@ -113,4 +113,31 @@ static __always_inline int vt_iommufd_pinned(unsigned long npages, bool inc, int
 	return 0;
 }
 
+/* The same from a kprobe and a kretprobe: the entry keeps the arguments
+ * per thread until the return. */
+static __always_inline int vt_iommufd_pinned_entry(unsigned long npages, bool inc)
+{
+	struct vt_iommufd_update u = { .npages = npages, .inc = inc };
+	__u32 tid = vt_tid();
+
+	if (!vt_task_allowed())
+		return 0;
+	if (bpf_map_update_elem(&iommufd_updates, &tid, &u, BPF_ANY))
+		vt_lost(VT_LOST_TASK_MAP_FULL);
+	return 0;
+}
+
+static __always_inline int vt_iommufd_pinned_return(int ret)
+{
+	__u32 tid = vt_tid();
+	struct vt_iommufd_update *u = bpf_map_lookup_elem(&iommufd_updates, &tid);
+	struct vt_iommufd_update copy;
+
+	if (!u)
+		return 0;
+	copy = *u;
+	bpf_map_delete_elem(&iommufd_updates, &tid);
+	return vt_iommufd_pinned(copy.npages, copy.inc, ret);
+}
+
 #endif /* VT_PIN_BPF_H */

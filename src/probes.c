@@ -153,14 +153,16 @@ static const struct vt_operation operations[] = {
 		  .fexit = "pin_iommufd_exit", .kprobe = "pin_iommufd_entry_kp",
 		  .kretprobe = "pin_iommufd_exit_kp" },
 	} },
-	/* The kprobe twin would need the arguments at return: fentry only. */
+	/* In kprobe mode the entry keeps the arguments for the return. */
 	{ .name = "pin_iommufd_pages", .only_with = "iommufd_ioas_map", .candidates = {
 		/* 6.13+: the same function, exported and renamed for
 		 * IOMMU_IOAS_CHANGE_PROCESS by 10caa8b45119 "iommufd: Export
 		 * do_update_pinned" (seen on 6.18) */
-		{ .func = "iopt_pages_update_pinned", .fentry = "iommufd_pinned" },
+		{ .func = "iopt_pages_update_pinned", .fentry = "iommufd_pinned",
+		  .kprobe = "iommufd_pinned_entry_kp", .kretprobe = "iommufd_pinned_exit_kp" },
 		/* 6.2 to 6.12 */
-		{ .func = "do_update_pinned", .fentry = "iommufd_pinned" },
+		{ .func = "do_update_pinned", .fentry = "iommufd_pinned",
+		  .kprobe = "iommufd_pinned_entry_kp", .kretprobe = "iommufd_pinned_exit_kp" },
 	} },
 	{ .name = "pin_mdev", .candidates = {
 		{ .func = "vfio_pin_pages", .fentry = "pin_mdev_entry", .fexit = "pin_mdev_exit",

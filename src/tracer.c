@@ -96,6 +96,7 @@ static void set_knobs(struct vfio_trace_bpf *skel, const struct vt_tracer_config
 			skel->maps.waits,
 			skel->maps.zaps_inflight,
 			skel->maps.pins_inflight,
+			skel->maps.iommufd_updates,
 			skel->maps.ioeventfds_inflight,
 			skel->maps.held,
 			skel->maps.stack_waits,
