@@ -6,6 +6,8 @@
 #  - iommufd: /dev/iommu, an IOAS and the vfio cdev instead of the type1
 #    container, so pins are counted on path="iommufd", on kernels whose guest
 #    has the vfio cdev (6.6+; here lockdep-6.12 and vt-6.18), skipped elsewhere.
+# Each in the default mode on every kernel, and in --kprobes mode on those of
+# VT_KPROBES_KERNELS.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -108,5 +110,21 @@ for kernel in $VT_TEST_KERNELS; do
 	out=$top/build/e2e/$kernel/trace-iommufd
 	run_vm "$kernel iommufd: boot" "$out" --kernel "$kernel" trace-workload fentry "${iommufd_args[@]}" &&
 		check_iommufd "$kernel iommufd" "$out"
+done
+
+# Both again in --kprobes mode, on the kernels of VT_KPROBES_KERNELS.
+for kernel in $(kprobes_kernels); do
+	out=$top/build/e2e/$kernel/trace-ioeventfd-kprobes
+	run_vm "$kernel ioeventfd --kprobes: boot" "$out" --kernel "$kernel" trace-workload kprobes \
+		"${ioeventfd_args[@]}"
+	case $? in
+	0) check_ioeventfd "$kernel ioeventfd --kprobes" "$out" ;;
+	77) continue ;;
+	esac
+	grep -q '^VT_CDEV=/' "$out/guest/_vt/env.txt" 2>/dev/null || continue
+	out=$top/build/e2e/$kernel/trace-iommufd-kprobes
+	run_vm "$kernel iommufd --kprobes: boot" "$out" --kernel "$kernel" trace-workload kprobes \
+		"${iommufd_args[@]}" &&
+		check_iommufd "$kernel iommufd --kprobes" "$out"
 done
 e2e_finish

@@ -6,18 +6,20 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 check_stress() {
-	local kernel=$1 out=$2
+	local kernel=$1 out=$2 mode=${3:-stacks} name
+	name="$kernel stress"
+	[ "$mode" = stacks ] || name+=" --$mode"
 	local g=$out/guest p=$out/guest/vfio_trace.prom bdf d read_c write_c wait_count delivered events_lost lost missed ev_missed
 	j() { jq -r "$1" "$g/ground-truth.json"; }
 	bdf=$(j .bdf)
 	d="device=\"$bdf\""
 	missed=$(prom_value "$p" 'vfio_trace_events_lost_total{reason="prog_missed"}')
 
-	check_eq "$kernel stress: workload exit status" "$(cat "$g/workload.rc")" 0
-	check_eq "$kernel stress: export exit status" "$(cat "$g/export.rc")" 0
+	check_eq "$name: workload exit status" "$(cat "$g/workload.rc")" 0
+	check_eq "$name: export exit status" "$(cat "$g/export.rc")" 0
 	read_c=$(prom_value "$p" "vfio_trace_memory_lock_contentions_total{$d,mode=\"read\"}")
 	write_c=$(prom_value "$p" "vfio_trace_memory_lock_contentions_total{$d,mode=\"write\"}")
-	check_gt "$kernel stress: memory_lock contentions, read + write" "$((read_c + write_c))" 0
+	check_gt "$name: memory_lock contentions, read + write" "$((read_c + write_c))" 0
 	# Each contention is also counted by the path its waiter was on; a
 	# read-side path (fault, BAR access) only ever waits to read, a
 	# write-side one (config write, reset, MSI setup) only to write.
@@ -27,41 +29,41 @@ check_stress() {
 		$(prom_value "$p" "vfio_trace_memory_lock_contentions_by_path_total{$d,path=\"bar_rw\"}")))
 	write_paths=$((by_path - read_paths -
 		$(prom_value "$p" "vfio_trace_memory_lock_contentions_by_path_total{$d,path=\"unknown\"}")))
-	echo "# $kernel stress: contentions read $read_c, write $write_c; by the waiter's path: read-side $read_paths, write-side $write_paths, unknown $((by_path - read_paths - write_paths))"
-	check_eq "$kernel stress: every contention counted once by its waiter's path" \
+	echo "# $name: contentions read $read_c, write $write_c; by the waiter's path: read-side $read_paths, write-side $write_paths, unknown $((by_path - read_paths - write_paths))"
+	check_eq "$name: every contention counted once by its waiter's path" \
 		"$by_path" "$((read_c + write_c))"
-	check_cmd "$kernel stress: read contentions come from read-side paths (fault, bar_rw: $read_paths of $read_c)" \
+	check_cmd "$name: read contentions come from read-side paths (fault, bar_rw: $read_paths of $read_c)" \
 		test "$read_paths" -ge 1 -a "$read_paths" -le "$read_c"
-	check_cmd "$kernel stress: write contentions come from write-side paths ($write_paths of $write_c)" \
+	check_cmd "$name: write contentions come from write-side paths ($write_paths of $write_c)" \
 		test "$write_paths" -ge 1 -a "$write_paths" -le "$write_c"
 	wait_count=$(prom_sum "$p" vfio_trace_memory_lock_wait_seconds_count "$d")
-	check_eq "$kernel stress: wait histogram count = contentions that ended" "$wait_count" "$((read_c + write_c))"
-	check_gt "$kernel stress: hold histogram, fault/read" \
+	check_eq "$name: wait histogram count = contentions that ended" "$wait_count" "$((read_c + write_c))"
+	check_gt "$name: hold histogram, fault/read" \
 		"$(prom_value "$p" "vfio_trace_memory_lock_hold_seconds_count{$d,mode=\"read\",path=\"fault\"}")" 0
-	check_gt "$kernel stress: hold histogram, bar_rw/read" \
+	check_gt "$name: hold histogram, bar_rw/read" \
 		"$(prom_value "$p" "vfio_trace_memory_lock_hold_seconds_count{$d,mode=\"read\",path=\"bar_rw\"}")" 0
-	check_gt "$kernel stress: hold histogram, config_write/write" \
+	check_gt "$name: hold histogram, config_write/write" \
 		"$(prom_value "$p" "vfio_trace_memory_lock_hold_seconds_count{$d,mode=\"write\",path=\"config_write\"}")" 0
-	check_accounted "$kernel stress: SIGBUS accesses vs workload's count" \
+	check_accounted "$name: SIGBUS accesses vs workload's count" \
 		"$(prom_value "$p" "vfio_trace_disabled_memory_accesses_total{$d,kind=\"sigbus\"}")" "$(j .sigbus)" "$missed"
-	check_accounted "$kernel stress: EIO accesses vs workload's count" \
+	check_accounted "$name: EIO accesses vs workload's count" \
 		"$(prom_value "$p" "vfio_trace_disabled_memory_accesses_total{$d,kind=\"eio\"}")" "$(j .eio)" "$missed"
-	check_accounted "$kernel stress: memory disables vs workload's toggles off" \
+	check_accounted "$name: memory disables vs workload's toggles off" \
 		"$(prom_value "$p" "vfio_trace_memory_disables_total{$d}")" "$(j .memory_disables)" "$missed"
-	check_accounted "$kernel stress: memory-off windows vs workload's enables" \
+	check_accounted "$name: memory-off windows vs workload's enables" \
 		"$(prom_value "$p" "vfio_trace_memory_off_seconds_count{$d}")" "$(j .memory_enables)" "$missed"
-	check_accounted "$kernel stress: zaps vs workload's expectation" \
+	check_accounted "$name: zaps vs workload's expectation" \
 		"$(prom_sum "$p" vfio_trace_bar_zaps_total "$d")" "$(j .zaps_expected)" "$missed"
-	check_accounted "$kernel stress: zaps by a reset vs workload's resets (--reset-ms: $(j .stress.resets) of them during the storm)" \
+	check_accounted "$name: zaps by a reset vs workload's resets (--reset-ms: $(j .stress.resets) of them during the storm)" \
 		"$(prom_value "$p" "vfio_trace_bar_zaps_total{$d,reason=\"reset\"}")" "$(j .resets)" "$missed"
 	# Every event is either delivered or counted as lost, never silently dropped.
 	# (--stacks adds a line per contention: not one of these)
 	delivered=$(jq -s '[.[] | select(.kind != "contention")] | length' "$g/events.ndjson")
 	events_lost=$(sed -n 's/^vfio-trace: \([0-9]*\) events lost.*/\1/p' "$g/events.err")
 	ev_missed=$(sed -n 's/^vfio-trace: \([0-9]*\) probe runs missed.*/\1/p' "$g/events.err")
-	check_accounted "$kernel stress: events delivered + counted lost vs accesses + memory toggles" \
+	check_accounted "$name: events delivered + counted lost vs accesses + memory toggles" \
 		"$((delivered + ${events_lost:-0}))" "$(($(j .sigbus) + $(j .eio) + $(j .memory_disables) + $(j .memory_enables)))" "${ev_missed:-0}"
-	check_gt "$kernel stress: SIGBUS events delivered" \
+	check_gt "$name: SIGBUS events delivered" \
 		"$(jq -s '[.[] | select(.kind == "sigbus")] | length' "$g/events.ndjson")" 0
 	lost=$(prom_sum "$p" vfio_trace_events_lost_total '')
 	# A skipped entry shows as missed_start at its exit, a skipped exit as
@@ -69,26 +71,54 @@ check_stress() {
 	local unpaired
 	unpaired=$(($(prom_value "$p" 'vfio_trace_events_lost_total{reason="missed_start"}') +
 		$(prom_value "$p" 'vfio_trace_events_lost_total{reason="missed_end"}')))
-	check_eq "$kernel stress: nothing lost but skipped runs and their unpaired ends" \
+	check_eq "$name: nothing lost but skipped runs and their unpaired ends" \
 		"$((lost - missed - unpaired))" 0
-	check_eq "$kernel stress: unpaired ends no more than the skipped runs" \
+	check_eq "$name: unpaired ends no more than the skipped runs" \
 		"$([ "$unpaired" -le "$missed" ] && echo yes || echo "no: $unpaired > $missed")" yes
-	check_cmd "$kernel stress: promtool check metrics" promtool check metrics < "$p"
+	check_cmd "$name: promtool check metrics" promtool check metrics < "$p"
 	# Who held the device: the workload, while it ran; nobody once it
 	# closed it (no stale owner in the final textfile).
 	local wpid owner
 	wpid=$(cat "$g/workload.pid")
 	owner=$(grep "^vfio_trace_device_owner{device=\"$bdf\"," "$g/textfile-during.prom")
-	echo "# $kernel stress: owner while the workload ran: $owner"
-	check_eq "$kernel stress: owner while it ran: the workload's VM, pid and comm" \
+	echo "# $name: owner while the workload ran: $owner"
+	check_eq "$name: owner while it ran: the workload's VM, pid and comm" \
 		"$(sed -n 's/.*,vm="\([^"]*\)",pid="\([0-9]*\)",comm="\([^"]*\)",.*} 1$/\1 \2 \3/p' <<<"$owner")" \
 		"$(j .name) $wpid vfio-workload"
-	check_eq "$kernel stress: events that do not name the workload's VM" \
+	check_eq "$name: events that do not name the workload's VM" \
 		"$(jq -s --arg vm "$(j .name)" '[.[] | select(.vm != $vm)] | length' "$g/events.ndjson")" 0
-	check_eq "$kernel stress: no owner once it closed the device" \
+	check_eq "$name: no owner once it closed the device" \
 		"$(grep -c '^vfio_trace_device_owner{' "$p")" 0
-	check_cmd "$kernel stress: the text summary named the holder while it ran" \
-		grep -q "^$bdf (.*), held by vfio-workload\[$wpid\]" "$g/stacks-text.txt"
+	# The text summary runs beside the others in the --stacks run only.
+	[ "$mode" != stacks ] ||
+		check_cmd "$name: the text summary named the holder while it ran" \
+			grep -q "^$bdf (.*), held by vfio-workload\[$wpid\]" "$g/stacks-text.txt"
+	# and named the VM beside the process that pinned its memory.
+	[ "$mode" != stacks ] || [ "$(j .pages_pinned)" = 0 ] ||
+		check_cmd "$name: the text summary's pinning row names the process by its VM ($(j .name))" \
+			grep -qE "^    $wpid +$(j .name) +type1 " "$g/stacks-text.txt"
+	check_wait_source "$name" "$g"
+}
+
+# probes names where memory_lock waits come from: the contention tracepoints
+# (5.19+), or on an older kernel the rwsem slow paths, with that reason.
+check_wait_source() {
+	local name=$1 g=$2 line
+	line=$(grep -E '^ *memory_lock_wait ' "$g/probes.txt")
+	echo "# $name: $line"
+	if grep -q 'no lock:contention_begin/end tracepoints' "$g/probes.txt"; then
+		check_cmd "$name: probes: memory_lock waits from rwsem_down_read_slowpath" \
+			grep -qE '^ *memory_lock_wait +rwsem_down_read_slowpath +[a-z]+ +attached' "$g/probes.txt"
+		check_cmd "$name: probes: write waits from rwsem_down_write_slowpath" \
+			grep -qE '^ *memory_lock_wait_write +rwsem_down_write_slowpath +[a-z]+ +attached' "$g/probes.txt"
+	else
+		check_cmd "$name: probes: memory_lock waits from lock:contention_begin" \
+			grep -qE '^ *memory_lock_wait +lock:contention_begin/end +tracepoint +attached' "$g/probes.txt"
+	fi
+	case $name in
+	vt-5.15*) check_cmd "$name: probes says 5.15 has no contention tracepoints" \
+		grep -q 'no lock:contention_begin/end tracepoints' "$g/probes.txt" ;;
+	esac
 }
 
 # --stacks under the same storm (the event stream and the JSON summary above
@@ -220,6 +250,15 @@ for kernel in $VT_TEST_KERNELS; do
 	run_vm "$kernel stress: boot" "$out" --kernel "$kernel" trace-workload stacks --stress 3 --reset-ms 100 \
 		--name "vt-$kernel" --linger-ms 3000 &&
 		{ check_stress "$kernel" "$out"; check_stacks "$kernel" "$out"; }
+done
+
+# The same storm in --kprobes mode on the kernels of VT_KPROBES_KERNELS: on
+# 5.15 the rwsem slow paths are then kprobes too.
+for kernel in $(kprobes_kernels); do
+	out=$top/build/e2e/$kernel/trace-stress-kprobes
+	run_vm "$kernel stress --kprobes: boot" "$out" --kernel "$kernel" trace-workload kprobes --stress 3 \
+		--reset-ms 100 --name "vt-$kernel" --linger-ms 3000 &&
+		check_stress "$kernel" "$out" kprobes
 done
 
 # One kernel is enough: the map code is the same everywhere.

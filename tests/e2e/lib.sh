@@ -71,6 +71,19 @@ prom_sum() {
 # that need ../shared/kernels skip, with the reason, where it is absent.
 VT_TEST_KERNELS=${VT_TEST_KERNELS:-debian-6.1 debian-6.1-rt lockdep-6.12 vt-5.15 vt-6.18}
 
+# The kernels on which the stress, ioeventfd and robustness scenarios run a
+# second time in --kprobes mode (the trace scenario runs both modes on every
+# kernel): the two kernel lines whose probes differ most from 6.1's, 5.15
+# (the rwsem slow paths instead of the contention tracepoints) and the newest
+# LTS. Only those of VT_TEST_KERNELS.
+VT_KPROBES_KERNELS=${VT_KPROBES_KERNELS-vt-5.15 vt-6.18}
+kprobes_kernels() {
+	local k
+	for k in $VT_KPROBES_KERNELS; do
+		case " $VT_TEST_KERNELS " in *" $k "*) echo "$k" ;; esac
+	done
+}
+
 # run_vm NAME OUTDIR ARGS...: boots a scenario. Returns 0 when it ran, 77 when
 # the kernel is not available here (a skip line says why), 1 on failure.
 run_vm() {
@@ -92,8 +105,9 @@ run_guest_scenarios() {
 	local kernel scenario out
 	for kernel in $VT_TEST_KERNELS; do
 		for scenario in "$@"; do
-			out=$top/build/e2e/$kernel/$scenario
-			run_vm "$kernel $scenario: boot" "$out" --kernel "$kernel" "$scenario"
+			out=$top/build/e2e/$kernel/${scenario// /-}
+			# shellcheck disable=SC2086 # a scenario and its arguments
+			run_vm "$kernel $scenario: boot" "$out" --kernel "$kernel" $scenario
 			case $? in
 			0|1) guest_checks "$kernel $scenario" "$out.log" ;;
 			77) break ;;

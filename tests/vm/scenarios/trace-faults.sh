@@ -5,8 +5,16 @@
 # with SIGKILL; the workload is killed in the middle of a fault storm; the
 # device is unbound from vfio-pci and bound again. vfio-trace must keep the
 # previous textfile whole, retry, leave no probe behind, and keep counting.
+#
+# Usage: trace-faults.sh [fentry | kprobes]
 . /lib/vt/lib.sh
 vt_require_vfio
+
+case ${1:-fentry} in
+fentry) flags= ;;
+kprobes) flags=--kprobes ;;
+*) vt_die "unknown mode '$1'" ;;
+esac
 
 progs() { vt-bpf-progs 2>/dev/null | wc -l; }
 workload() { vfio-workload --bdf "$VT_BDF" --group "$VT_GROUP_DEV" --quiet "$@"; }
@@ -17,8 +25,8 @@ before=$(progs)
 mkdir -p /tf
 mount -t tmpfs -o size=256k tmpfs /tf
 : > /victim
-sh -c 'echo $$ > /tmp/export.pid; exec vfio-trace export -d "$0" --textfile-dir /tf --interval 1' \
-	"$VT_BDF" 2> "$VT_OUT/export.err" &
+sh -c 'echo $$ > /tmp/export.pid; exec vfio-trace export $1 -d "$0" --textfile-dir /tf --interval 1' \
+	"$VT_BDF" "$flags" 2> "$VT_OUT/export.err" &
 exporter=$!
 sleep 0.2
 pid=$(cat /tmp/export.pid)
@@ -62,7 +70,8 @@ vt_check_eq "SIGTERM: exporter exits 0" "$?" 0
 vt_check_eq "SIGTERM: every probe detached" "$(progs)" "$before"
 
 # --- SIGKILL leaves nothing behind: links are file descriptors, not pins.
-vfio-trace -j -d "$VT_BDF" 1 > /dev/null 2> /tmp/summary.err &	# -j: banner on stderr
+# shellcheck disable=SC2086 # $flags is zero or one word
+vfio-trace -j $flags -d "$VT_BDF" 1 > /dev/null 2> /tmp/summary.err &	# -j: banner on stderr
 tracer=$!
 vt_wait_for summary /tmp/summary.err "Hit Ctrl-C"
 vt_check_ge "while tracing: our programs are loaded" "$(progs)" $((before + 10))
@@ -75,7 +84,8 @@ vt_check_eq "SIGKILL: nothing pinned in bpffs" "$(find /sys/fs/bpf -mindepth 1 |
 # --- The workload killed mid-storm, then the device unbound and bound again.
 # Room for one device: the rebound instance must count on in the device's
 # slot, not need a second one.
-vfio-trace -j -d "$VT_BDF" --max-devices 1 > "$VT_OUT/summary.json" 2> /tmp/summary.err &
+# shellcheck disable=SC2086
+vfio-trace -j $flags -d "$VT_BDF" --max-devices 1 > "$VT_OUT/summary.json" 2> /tmp/summary.err &
 tracer=$!
 vt_wait_for summary /tmp/summary.err "Hit Ctrl-C"
 # First sight single-threaded: with one slot, threads racing to learn the

@@ -129,16 +129,14 @@ vfio-workload --bdf "$VT_BDF" --group "$VT_GROUP_DEV" --json "$VT_OUT/ground-tru
 	2> "$VT_OUT/workload.err" &
 workload_pid=$!
 echo "$workload_pid" > "$VT_OUT/workload.pid"
-# --stacks runs the 3 s storm: the textfile as it is while the workload holds
-# the device open, for its owner (the newest, until one names an owner).
-if [ "$mode" = stacks ]; then
-	while kill -0 "$workload_pid" 2>/dev/null; do
-		cp "$prom_dir/vfio_trace.prom" /tmp/textfile-now.prom 2>/dev/null &&
-			cp /tmp/textfile-now.prom "$VT_OUT/textfile-during.prom"
-		grep -q '^vfio_trace_device_owner{' /tmp/textfile-now.prom 2>/dev/null && break
-		sleep 0.3
-	done
-fi
+# The textfile as it is while the workload holds the device open, for its
+# owner (the newest, until one names an owner): 30-vm-stress checks it.
+while kill -0 "$workload_pid" 2>/dev/null; do
+	cp "$prom_dir/vfio_trace.prom" /tmp/textfile-now.prom 2>/dev/null &&
+		cp /tmp/textfile-now.prom "$VT_OUT/textfile-during.prom"
+	grep -q '^vfio_trace_device_owner{' /tmp/textfile-now.prom 2>/dev/null && break
+	sleep 0.3
+done
 wait "$workload_pid"
 echo $? > "$VT_OUT/workload.rc"
 sleep 1
