@@ -556,16 +556,18 @@ static int parse_positionals(int argc, char **argv, int first, struct vt_options
 	if (n >= 1) {
 		if (interval_set)
 			return fail(err, errlen, "interval given twice");
-		/* A word that is no number was most likely meant as a subcommand. */
-		if (vt_parse_seconds(argv[first], &o->interval_s) && o->command == VT_CMD_SUMMARY &&
-		    !strpbrk(argv[first], "0123456789"))
-			return fail(err, errlen,
-				    "unknown subcommand '%.40s', and no interval (see --help)",
-				    argv[first]);
-		if (vt_parse_seconds(argv[first], &o->interval_s))
+		if (vt_parse_seconds(argv[first], &o->interval_s)) {
+			/* A word that is no number was most likely meant as a
+			 * subcommand. */
+			if (o->command == VT_CMD_SUMMARY && !strpbrk(argv[first], "0123456789"))
+				return fail(
+					err, errlen,
+					"unknown subcommand '%.40s', and no interval (see --help)",
+					argv[first]);
 			return fail(err, errlen,
 				    "invalid interval '%.40s' for %s (seconds, 0.001 to 86400)",
 				    argv[first], command_name(o->command));
+		}
 	}
 	if (n == 2 && vt_parse_ulong(argv[first + 1], 1, 1000000000UL, &o->count))
 		return fail(err, errlen, "invalid count '%.40s'", argv[first + 1]);
