@@ -7,6 +7,8 @@
  * Every series of a fixed enum is written from the first scrape on, zeros
  * included: rate() and absent() need the series to exist before the first
  * event. Histograms always carry the full bucket range for the same reason.
+ * Their buckets are every other log2 slot's bound from 256 ns (prom_bucket()
+ * says why).
  * No sample has a timestamp; the textfile collector rejects them.
  */
 #include <errno.h>
@@ -177,13 +179,33 @@ static const char *le_seconds(int s)
 }
 
 /*
- * Buckets for slots 0 .. VT_HIST_SLOTS-2 with le = 2^(s+1) ns, which is >= all
- * the slot's values; the open-ended last slot is only in +Inf. _count and +Inf
- * are the slot total rather than the separate count field, so that +Inf can
- * never be below a finite bucket even if the map was read mid-update.
+ * The exported buckets: le = 4^k ns from 256 ns to 2^32 ns (4.29 s), the
+ * upper bound 2^(s+1) of every odd slot s from 7 on, and +Inf; 14 bucket
+ * lines where the log2 slots would make 33. Every bound is still a slot
+ * bound, so each bucket's count is exact, and a slot below 256 ns is counted
+ * under the first. Why coarser than the maps: each histogram is a series per
+ * bucket for the Prometheus server to keep, times devices, modes and paths,
+ * and with hundreds of devices the bucket lines are nearly the whole
+ * textfile and its cost (bench/frontend-scale); nothing vfio-trace measures
+ * takes under 256 ns, and a factor of 4 is the resolution the usual
+ * exponential bucket layouts give. The text and JSON summaries keep every
+ * log2 slot.
+ */
+#define PROM_FIRST_SLOT 7
+
+static bool prom_bucket(int s)
+{
+	return s == VT_HIST_SLOTS - 1 || (s >= PROM_FIRST_SLOT && (s & 1));
+}
+
+/*
+ * Buckets with le = 2^(s+1) ns, which is >= all the slot's values; the
+ * open-ended last slot is only in +Inf. _count and +Inf are the slot total
+ * rather than the separate count field, so that +Inf can never be below a
+ * finite bucket even if the map was read mid-update.
  */
 /* The bucket lines of one histogram. Everything up to le=" is the same on
- * all 33 of them, so it is built once and each line is finished in place and
+ * all of them, so it is built once and each line is finished in place and
  * written with one fwrite: with hundreds of devices the buckets are nearly
  * every line of the textfile, and vfprintf parsing one format per line was
  * most of what an export cost (bench/frontend-scale). */
@@ -209,6 +231,8 @@ static void write_buckets(FILE *f, const char *name, const char *labels, int n,
 	memcpy(p, "le=\"", 4);
 	start = p + 4;
 	for (int s = 0; s < VT_HIST_SLOTS; s++) {
+		if (!prom_bucket(s))
+			continue;
 		const char *le = s < VT_HIST_SLOTS - 1 ? le_seconds(s) : "+Inf";
 		size_t lelen = strlen(le);
 
