@@ -104,7 +104,7 @@ else
 	# not bring out cannot be missed here.
 	golden=$top/tests/unit/golden/fixture.prom
 	awk '$1 == "#" && $2 == "TYPE" { print $3, $4 }' "$golden" | sort > "$tmp/families"
-	grep -oE '"vfio_trace_[a-z_]+"' "$top/src/render_prom.c" | tr -d '"' | sort -u > "$tmp/src-names"
+	grep -oE '"vfio_trace_[a-z0-9_]+"' "$top/src/render_prom.c" | tr -d '"' | sort -u > "$tmp/src-names"
 	if ! diff <(cut -d' ' -f1 "$tmp/families") "$tmp/src-names" > "$tmp/names.diff"; then
 		not_ok "metrics: render_prom.c and the golden textfile name different families: $(grep '^[<>]' "$tmp/names.diff" | tr '\n' ' ')"
 	fi
