@@ -16,6 +16,7 @@
 #define VT_PCI_COMMAND 0x04
 #define VT_PCI_COMMAND_MEMORY 0x2
 #define VT_PCI_D3HOT 3
+#define VT_PCI_D3COLD 4 /* the deepest; PCI_UNKNOWN (5) is no state at all */
 
 /* fentry/fexit arguments are BTF pointers: the verifier lets a program load
  * their fields directly (one instruction, a fault fixed up), where a kprobe's

@@ -60,12 +60,15 @@ static __always_inline void vt_emit(struct vt_device *dev, __u32 kind, __u32 bar
 		e->disabled_tid = dev->info.last_disable.tid;
 		__builtin_memcpy(e->disabled_comm, dev->info.last_disable.comm,
 				 sizeof(e->disabled_comm));
+		e->disabled_cause = dev->info.last_disable.cause;
 	} else {
+		e->disabled_cause = 0;
 		e->disabled_ts_ns = 0;
 		e->disabled_pid = 0;
 		e->disabled_tid = 0;
 		__builtin_memset(e->disabled_comm, 0, sizeof(e->disabled_comm));
 	}
+	e->pad = 0;
 	vt_event_submit_batched(e);
 }
 

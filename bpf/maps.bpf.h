@@ -167,6 +167,16 @@ struct {
 	__type(value, struct vt_zap_start);
 } zaps_inflight SEC(".maps") __weak;
 
+/* Threads inside a write of the PM capability's control register
+ * (vfio_pm_config_write()), by the device written: a zap there is for a
+ * move into D3hot (power.bpf.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VT_MAX_TASKS);
+	__type(key, __u32);   /* tid */
+	__type(value, __u64); /* vdev */
+} power_writes SEC(".maps") __weak;
+
 struct vt_pin_start {
 	__u64 ts;
 	__u32 path;

@@ -139,7 +139,7 @@ static __always_inline int vt_config_write_begin(void *ctx, vt_vdev_t *vdev, int
 	return 0;
 }
 
-static __always_inline void vt_record_disable(struct vt_device *dev, __u64 now)
+static __always_inline void vt_record_disable(struct vt_device *dev, __u64 now, __u32 cause)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 
@@ -148,6 +148,21 @@ static __always_inline void vt_record_disable(struct vt_device *dev, __u64 now)
 	dev->info.last_disable.tid = (__u32)pid_tgid;
 	bpf_get_current_comm(dev->info.last_disable.comm, sizeof(dev->info.last_disable.comm));
 	dev->info.last_disable.enabled_ts_ns = 0;
+	dev->info.last_disable.cause = cause;
+}
+
+/* The MEM bit is set again: a record of a config write that cleared it is
+ * closed, and its blackout timed. A record of another cause (D3hot) stays
+ * open: memory is still off until that ends. */
+static __always_inline void vt_command_record_close(struct vt_device *dev, __u64 now)
+{
+	struct vt_disable_record *rec = &dev->info.last_disable;
+
+	if (rec->cause != VT_OFF_COMMAND)
+		return;
+	if (rec->ts_ns && !rec->enabled_ts_ns && now >= rec->ts_ns)
+		vt_hist_add(&dev->stats.memory_off_ns, now - rec->ts_ns);
+	rec->enabled_ts_ns = now;
 }
 
 static __always_inline int vt_config_write_end(int offset)
@@ -168,18 +183,14 @@ static __always_inline int vt_config_write_end(int offset)
 		after = vt_virt_command((vt_vdev_t *)hold->vdev);
 		if ((before & VT_PCI_COMMAND_MEMORY) && !(after & VT_PCI_COMMAND_MEMORY)) {
 			__sync_fetch_and_add(&dev->stats.memory_disables, 1);
-			vt_record_disable(dev, now);
+			vt_record_disable(dev, now, VT_OFF_COMMAND);
 			vt_emit(dev, VT_EV_MEMORY_DISABLE, VT_MAX_BARS, 0, after);
 		} else if (!(before & VT_PCI_COMMAND_MEMORY) && (after & VT_PCI_COMMAND_MEMORY)) {
 			__sync_fetch_and_add(&dev->stats.memory_enables, 1);
 			/* The enable event still names who disabled it; then
 			 * the record closes. */
 			vt_emit(dev, VT_EV_MEMORY_ENABLE, VT_MAX_BARS, 0, after);
-			if (dev->info.last_disable.ts_ns && !dev->info.last_disable.enabled_ts_ns &&
-			    now >= dev->info.last_disable.ts_ns)
-				vt_hist_add(&dev->stats.memory_off_ns,
-					    now - dev->info.last_disable.ts_ns);
-			dev->info.last_disable.enabled_ts_ns = now;
+			vt_command_record_close(dev, now);
 		}
 	}
 	vt_hold_end(hold, dev, now);

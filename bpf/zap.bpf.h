@@ -12,6 +12,7 @@
 #include "hist.bpf.h"
 #include "hold.bpf.h"
 #include "slow.bpf.h"
+#include "power.bpf.h"
 
 /* drivers/vfio/vfio_main.c: the pseudo filesystem of the per-device inodes. */
 #define VT_VFIO_MAGIC 0x5646494f
@@ -23,6 +24,8 @@ enum vt_zap_kind {
 
 static __always_inline __u32 vt_zap_reason(struct vt_hold *hold, __u64 vdev)
 {
+	if (vt_in_power_write(vdev))
+		return VT_ZAP_POWER_STATE;
 	if (!hold || hold->vdev != vdev)
 		return VT_ZAP_OTHER;
 	switch (hold->path) {

@@ -72,6 +72,7 @@ enum vt_zap_reason {
 	VT_ZAP_CONFIG_WRITE,
 	VT_ZAP_RESET,
 	VT_ZAP_HOT_RESET,
+	VT_ZAP_POWER_STATE, /* a write of D3hot to the PM capability's control register */
 	VT_ZAP_OTHER,
 	VT_ZAP_REASON_MAX,
 };
@@ -103,6 +104,10 @@ enum vt_event_kind {
 	/* --min-latency: a fault, zap, reset or pin slower than its threshold;
 	 * the event is the head of a struct vt_slow_event */
 	VT_EV_SLOW,
+	/* vfio put the device into D3hot or deeper, or took it out (value: the
+	 * new power state, 0 for D0) */
+	VT_EV_D3_ENTRY,
+	VT_EV_D3_EXIT,
 	VT_EV_KIND_MAX,
 };
 
@@ -278,17 +283,26 @@ struct vt_hist {
 	__u64 sum_ns;
 };
 
-/* Who last cleared PCI_COMMAND_MEMORY on a device. */
-/* The config write that last cleared PCI_COMMAND.MEMORY, and when memory
- * came back: 0 while it is still off. Only an open record names the cause
- * of a SIGBUS or EIO; after an enable an access that still fails has some
- * other cause (a reset, D3), never a stale one. */
+/* What turned a device's memory off. */
+enum vt_off_cause {
+	VT_OFF_COMMAND, /* a config write cleared PCI_COMMAND.MEMORY */
+	VT_OFF_D3HOT,	/* vfio put the device into D3hot or deeper */
+	VT_OFF_CAUSE_MAX,
+};
+
+/* The last thing that turned memory off (a config write that cleared
+ * PCI_COMMAND.MEMORY, or vfio's move into D3hot) and when memory came back
+ * from it (the MEM bit set again, or D0): 0 while it is still off. Only an
+ * open record names the cause of a SIGBUS or EIO; once its cause ended, an
+ * access that still fails has some other cause, never a stale one. */
 struct vt_disable_record {
 	__u64 ts_ns;
 	__u32 pid;
 	__u32 tid;
 	char comm[VT_COMM_LEN];
 	__u64 enabled_ts_ns;
+	__u32 cause; /* enum vt_off_cause */
+	__u32 pad;
 };
 
 struct vt_device_info {
@@ -327,6 +341,9 @@ struct vt_device_stats {
 	__u64 accesses[VT_ACCESS_KIND_MAX];
 	__u64 memory_disables;
 	__u64 memory_enables;
+	/* vfio_pci_set_power_state() into D3hot or deeper, and back out */
+	__u64 d3_entries;
+	__u64 d3_exits;
 
 	/* memory_lock contentions by the path the waiter was on: read waits
 	 * come from faults and BAR access, write waits from config writes,
@@ -388,6 +405,8 @@ struct vt_trace_event {
 	__u32 disabled_pid;
 	__u32 disabled_tid;
 	char disabled_comm[VT_COMM_LEN];
+	__u32 disabled_cause; /* enum vt_off_cause */
+	__u32 pad;
 };
 
 /* A VT_EV_CONTENTION event: the head's pid, tid and comm are the waiter's,

@@ -47,14 +47,14 @@ _Static_assert(VT_FAULT_RESULT_MAX == 5, "enum vt_fault_result changed");
 _Static_assert(VT_ORDER_MAX == 6, "enum vt_fault_order changed");
 _Static_assert(VT_MODE_MAX == 2, "enum vt_lock_mode changed");
 _Static_assert(VT_PATH_MAX == 6, "enum vt_lock_path changed");
-_Static_assert(VT_ZAP_REASON_MAX == 4, "enum vt_zap_reason changed");
+_Static_assert(VT_ZAP_REASON_MAX == 5, "enum vt_zap_reason changed");
 _Static_assert(VT_PIN_PATH_MAX == 3, "enum vt_pin_path changed");
 _Static_assert(VT_ACCESS_KIND_MAX == 3, "enum vt_access_kind changed");
 _Static_assert(VT_LOST_MAX == 14, "enum vt_lost_reason changed");
 /* Not array sizes on the BPF side, but values stored in the fields below
  * (vt_trace_event.kind, vt_edge_key.from_class and .to_class) that user space
  * indexes its tables with. */
-_Static_assert(VT_EV_KIND_MAX == 7, "enum vt_event_kind changed");
+_Static_assert(VT_EV_KIND_MAX == 9, "enum vt_event_kind changed");
 _Static_assert(VT_SLOW_KIND_MAX == 4, "enum vt_slow_kind changed");
 _Static_assert(VT_LC_MAX == 6, "enum vt_lock_class changed");
 _Static_assert(VT_LC_ALL <= 256 && VT_MODE_MAX <= 256, "a lock class or mode must fit a __u8");
@@ -120,18 +120,21 @@ VT_ABI_FIELD(struct vt_hist, sum_ns, 272, 8);
 VT_ABI_NO_PADDING(struct vt_hist, M(slots) + M(count) + M(sum_ns));
 #undef M
 
-VT_ABI_SIZE(struct vt_disable_record, 40);
+_Static_assert(VT_OFF_CAUSE_MAX == 2, "enum vt_off_cause changed");
+VT_ABI_SIZE(struct vt_disable_record, 48);
 VT_ABI_FIELD(struct vt_disable_record, ts_ns, 0, 8);
 VT_ABI_FIELD(struct vt_disable_record, pid, 8, 4);
 VT_ABI_FIELD(struct vt_disable_record, tid, 12, 4);
 VT_ABI_FIELD(struct vt_disable_record, comm, 16, 16);
 VT_ABI_FIELD(struct vt_disable_record, enabled_ts_ns, 32, 8);
+VT_ABI_FIELD(struct vt_disable_record, cause, 40, 4);
+VT_ABI_FIELD(struct vt_disable_record, pad, 44, 4);
 #define M(field) VT_SIZEOF_FIELD(struct vt_disable_record, field)
 VT_ABI_NO_PADDING(struct vt_disable_record,
-		  M(ts_ns) + M(pid) + M(tid) + M(comm) + M(enabled_ts_ns));
+		  M(ts_ns) + M(pid) + M(tid) + M(comm) + M(enabled_ts_ns) + M(cause) + M(pad));
 #undef M
 
-VT_ABI_SIZE(struct vt_device_info, 192);
+VT_ABI_SIZE(struct vt_device_info, 200);
 VT_ABI_FIELD(struct vt_device_info, bdf, 0, 16);
 VT_ABI_FIELD(struct vt_device_info, vendor, 16, 4);
 VT_ABI_FIELD(struct vt_device_info, device_id, 20, 4);
@@ -140,9 +143,9 @@ VT_ABI_FIELD(struct vt_device_info, first_seen_ns, 32, 8);
 VT_ABI_FIELD(struct vt_device_info, traced, 40, 4);
 VT_ABI_FIELD(struct vt_device_info, bindings, 44, 4);
 VT_ABI_FIELD(struct vt_device_info, vdev, 48, 8);
-VT_ABI_FIELD(struct vt_device_info, last_disable, 56, 40);
-VT_ABI_FIELD(struct vt_device_info, bar_start, 96, 48);
-VT_ABI_FIELD(struct vt_device_info, bar_end, 144, 48);
+VT_ABI_FIELD(struct vt_device_info, last_disable, 56, 48);
+VT_ABI_FIELD(struct vt_device_info, bar_start, 104, 48);
+VT_ABI_FIELD(struct vt_device_info, bar_end, 152, 48);
 #define M(field) VT_SIZEOF_FIELD(struct vt_device_info, field)
 VT_ABI_NO_PADDING(struct vt_device_info, M(bdf) + M(vendor) + M(device_id) + M(memory_lock) +
 						 M(first_seen_ns) + M(traced) + M(bindings) +
@@ -150,7 +153,7 @@ VT_ABI_NO_PADDING(struct vt_device_info, M(bdf) + M(vendor) + M(device_id) + M(m
 						 M(bar_end));
 #undef M
 
-VT_ABI_SIZE(struct vt_device_stats, 6648);
+VT_ABI_SIZE(struct vt_device_stats, 6672);
 VT_ABI_FIELD(struct vt_device_stats, faults, 0, 280); /* [7][5] */
 VT_ABI_FIELD(struct vt_device_stats, fault_orders, 280, 48);
 VT_ABI_FIELD(struct vt_device_stats, fault_ns, 328, 1400);
@@ -159,20 +162,23 @@ VT_ABI_FIELD(struct vt_device_stats, wait_ns, 1744, 560);
 VT_ABI_FIELD(struct vt_device_stats, hold_ns, 2304, 3360); /* [2][6] */
 VT_ABI_FIELD(struct vt_device_stats, vma_lock_contentions, 5664, 8);
 VT_ABI_FIELD(struct vt_device_stats, vma_lock_wait_ns, 5672, 280);
-VT_ABI_FIELD(struct vt_device_stats, zaps, 5952, 32);
-VT_ABI_FIELD(struct vt_device_stats, zap_vmas, 5984, 8);
-VT_ABI_FIELD(struct vt_device_stats, zap_ns, 5992, 280);
-VT_ABI_FIELD(struct vt_device_stats, accesses, 6272, 24);
-VT_ABI_FIELD(struct vt_device_stats, memory_disables, 6296, 8);
-VT_ABI_FIELD(struct vt_device_stats, memory_enables, 6304, 8);
-VT_ABI_FIELD(struct vt_device_stats, contention_paths, 6312, 56); /* [VT_PATH_MAX + 1] */
-VT_ABI_FIELD(struct vt_device_stats, memory_off_ns, 6368, 280);
+VT_ABI_FIELD(struct vt_device_stats, zaps, 5952, 40);
+VT_ABI_FIELD(struct vt_device_stats, zap_vmas, 5992, 8);
+VT_ABI_FIELD(struct vt_device_stats, zap_ns, 6000, 280);
+VT_ABI_FIELD(struct vt_device_stats, accesses, 6280, 24);
+VT_ABI_FIELD(struct vt_device_stats, memory_disables, 6304, 8);
+VT_ABI_FIELD(struct vt_device_stats, memory_enables, 6312, 8);
+VT_ABI_FIELD(struct vt_device_stats, d3_entries, 6320, 8);
+VT_ABI_FIELD(struct vt_device_stats, d3_exits, 6328, 8);
+VT_ABI_FIELD(struct vt_device_stats, contention_paths, 6336, 56); /* [VT_PATH_MAX + 1] */
+VT_ABI_FIELD(struct vt_device_stats, memory_off_ns, 6392, 280);
 #define M(field) VT_SIZEOF_FIELD(struct vt_device_stats, field)
 VT_ABI_NO_PADDING(struct vt_device_stats,
 		  M(faults) + M(fault_orders) + M(fault_ns) + M(contentions) + M(wait_ns) +
 			  M(hold_ns) + M(vma_lock_contentions) + M(vma_lock_wait_ns) + M(zaps) +
 			  M(zap_vmas) + M(zap_ns) + M(accesses) + M(memory_disables) +
-			  M(memory_enables) + M(contention_paths) + M(memory_off_ns));
+			  M(memory_enables) + M(d3_entries) + M(d3_exits) + M(contention_paths) +
+			  M(memory_off_ns));
 #undef M
 
 VT_ABI_SIZE(struct vt_bdf_key, 16);
@@ -181,9 +187,9 @@ VT_ABI_FIELD(struct vt_bdf_key, bdf, 0, 16);
 VT_ABI_NO_PADDING(struct vt_bdf_key, M(bdf));
 #undef M
 
-VT_ABI_SIZE(struct vt_device, 6840);
-VT_ABI_FIELD(struct vt_device, info, 0, 192);
-VT_ABI_FIELD(struct vt_device, stats, 192, 6648);
+VT_ABI_SIZE(struct vt_device, 6872);
+VT_ABI_FIELD(struct vt_device, info, 0, 200);
+VT_ABI_FIELD(struct vt_device, stats, 200, 6672);
 #define M(field) VT_SIZEOF_FIELD(struct vt_device, field)
 VT_ABI_NO_PADDING(struct vt_device, M(info) + M(stats));
 #undef M
@@ -217,7 +223,7 @@ VT_ABI_FIELD(struct vt_pin_proc, sum_ns, 40, 8);
 VT_ABI_NO_PADDING(struct vt_pin_proc, M(comm) + M(calls) + M(pages) + M(errors) + M(sum_ns));
 #undef M
 
-VT_ABI_SIZE(struct vt_trace_event, 104);
+VT_ABI_SIZE(struct vt_trace_event, 112);
 VT_ABI_FIELD(struct vt_trace_event, ts_ns, 0, 8);
 VT_ABI_FIELD(struct vt_trace_event, pid, 8, 4);
 VT_ABI_FIELD(struct vt_trace_event, tid, 12, 4);
@@ -231,11 +237,13 @@ VT_ABI_FIELD(struct vt_trace_event, disabled_ts_ns, 72, 8);
 VT_ABI_FIELD(struct vt_trace_event, disabled_pid, 80, 4);
 VT_ABI_FIELD(struct vt_trace_event, disabled_tid, 84, 4);
 VT_ABI_FIELD(struct vt_trace_event, disabled_comm, 88, 16);
+VT_ABI_FIELD(struct vt_trace_event, disabled_cause, 104, 4);
+VT_ABI_FIELD(struct vt_trace_event, pad, 108, 4);
 #define M(field) VT_SIZEOF_FIELD(struct vt_trace_event, field)
 VT_ABI_NO_PADDING(struct vt_trace_event, M(ts_ns) + M(pid) + M(tid) + M(kind) + M(bar) + M(offset) +
 						 M(value) + M(comm) + M(bdf) + M(disabled_ts_ns) +
 						 M(disabled_pid) + M(disabled_tid) +
-						 M(disabled_comm));
+						 M(disabled_comm) + M(disabled_cause) + M(pad));
 #undef M
 
 _Static_assert(VT_CONTENTION_STACK_DEPTH == 32, "VT_CONTENTION_STACK_DEPTH changed");
@@ -279,28 +287,28 @@ VT_ABI_NO_PADDING(struct vt_contention, M(count) + M(wait_ns) + M(waiter_pid) + 
 						M(holder_comm) + M(readers) + M(pad));
 #undef M
 
-VT_ABI_SIZE(struct vt_contention_event, 160);
-VT_ABI_FIELD(struct vt_contention_event, head, 0, 104);
-VT_ABI_FIELD(struct vt_contention_event, key, 104, 24);
-VT_ABI_FIELD(struct vt_contention_event, holder_pid, 128, 4);
-VT_ABI_FIELD(struct vt_contention_event, holder_tid, 132, 4);
-VT_ABI_FIELD(struct vt_contention_event, holder_comm, 136, 16);
-VT_ABI_FIELD(struct vt_contention_event, readers, 152, 4);
-VT_ABI_FIELD(struct vt_contention_event, pad, 156, 4);
+VT_ABI_SIZE(struct vt_contention_event, 168);
+VT_ABI_FIELD(struct vt_contention_event, head, 0, 112);
+VT_ABI_FIELD(struct vt_contention_event, key, 112, 24);
+VT_ABI_FIELD(struct vt_contention_event, holder_pid, 136, 4);
+VT_ABI_FIELD(struct vt_contention_event, holder_tid, 140, 4);
+VT_ABI_FIELD(struct vt_contention_event, holder_comm, 144, 16);
+VT_ABI_FIELD(struct vt_contention_event, readers, 160, 4);
+VT_ABI_FIELD(struct vt_contention_event, pad, 164, 4);
 #define M(field) VT_SIZEOF_FIELD(struct vt_contention_event, field)
 VT_ABI_NO_PADDING(struct vt_contention_event, M(head) + M(key) + M(holder_pid) + M(holder_tid) +
 						      M(holder_comm) + M(readers) + M(pad));
 #undef M
 
 /* A slow operation's event: the head, then what it was and its stack. */
-VT_ABI_SIZE(struct vt_slow_event, 384);
-VT_ABI_FIELD(struct vt_slow_event, head, 0, 104);
-VT_ABI_FIELD(struct vt_slow_event, slow_kind, 104, 4);
-VT_ABI_FIELD(struct vt_slow_event, detail, 108, 4);
-VT_ABI_FIELD(struct vt_slow_event, ret, 112, 8);
-VT_ABI_FIELD(struct vt_slow_event, nframes, 120, 4);
-VT_ABI_FIELD(struct vt_slow_event, pad, 124, 4);
-VT_ABI_FIELD(struct vt_slow_event, ips, 128, 8 * VT_SLOW_STACK_DEPTH);
+VT_ABI_SIZE(struct vt_slow_event, 392);
+VT_ABI_FIELD(struct vt_slow_event, head, 0, 112);
+VT_ABI_FIELD(struct vt_slow_event, slow_kind, 112, 4);
+VT_ABI_FIELD(struct vt_slow_event, detail, 116, 4);
+VT_ABI_FIELD(struct vt_slow_event, ret, 120, 8);
+VT_ABI_FIELD(struct vt_slow_event, nframes, 128, 4);
+VT_ABI_FIELD(struct vt_slow_event, pad, 132, 4);
+VT_ABI_FIELD(struct vt_slow_event, ips, 136, 8 * VT_SLOW_STACK_DEPTH);
 #define M(field) VT_SIZEOF_FIELD(struct vt_slow_event, field)
 VT_ABI_NO_PADDING(struct vt_slow_event,
 		  M(head) + M(slow_kind) + M(detail) + M(ret) + M(nframes) + M(pad) + M(ips));

@@ -74,6 +74,7 @@ const char *vt_zap_reason_name(int r)
 		[VT_ZAP_CONFIG_WRITE] = "config_write",
 		[VT_ZAP_RESET] = "reset",
 		[VT_ZAP_HOT_RESET] = "hot_reset",
+		[VT_ZAP_POWER_STATE] = "power_state",
 		[VT_ZAP_OTHER] = "other",
 	};
 	_Static_assert(ARRAY_SIZE(names) == VT_ZAP_REASON_MAX, "zap reason names");
@@ -113,9 +114,21 @@ const char *vt_event_kind_name(int k)
 		[VT_EV_MEMORY_ENABLE] = "memory_enable",
 		[VT_EV_CONTENTION] = "contention",
 		[VT_EV_SLOW] = "slow",
+		[VT_EV_D3_ENTRY] = "d3_entry",
+		[VT_EV_D3_EXIT] = "d3_exit",
 	};
 	_Static_assert(ARRAY_SIZE(names) == VT_EV_KIND_MAX, "event kind names");
 	return lookup(names, ARRAY_SIZE(names), k);
+}
+
+const char *vt_off_cause_name(int c)
+{
+	static const char *const names[] = {
+		[VT_OFF_COMMAND] = "command",
+		[VT_OFF_D3HOT] = "d3hot",
+	};
+	_Static_assert(ARRAY_SIZE(names) == VT_OFF_CAUSE_MAX, "memory off cause names");
+	return lookup(names, ARRAY_SIZE(names), c);
 }
 
 const char *vt_slow_kind_name(int k)

@@ -99,6 +99,16 @@ static const struct vt_operation operations[] = {
 		  .fexit = "config_write_exit", .kprobe = "config_write_entry_kp",
 		  .kretprobe = "config_write_exit_kp" },
 	} },
+	/* Power states as a cause of memory off (bpf/power.bpf.h). */
+	{ .name = "power_state", .candidates = {
+		{ .func = "vfio_pci_set_power_state", .fentry = "power_state_exit",
+		  .kprobe = "power_state_entry_kp", .kretprobe = "power_state_exit_kp" },
+	} },
+	{ .name = "power_write", .candidates = {
+		{ .func = "vfio_pm_config_write", .fentry = "power_write_entry",
+		  .fexit = "power_write_exit", .kprobe = "power_write_entry_kp",
+		  .kretprobe = "power_write_exit_kp" },
+	} },
 	{ .name = "reset", .vfio = true, .candidates = {
 		/* 5.15+: the vfio_pci_core split (7fa005caa35e) */
 		{ .func = "vfio_pci_core_ioctl", .fentry = "ioctl_entry", .fexit = "ioctl_exit",

@@ -135,6 +135,7 @@ static void write_last_disable(struct json_writer *w, const struct vt_disable_re
 	jw_u64(w, "pid", r->pid);
 	jw_u64(w, "tid", r->tid);
 	jw_string_n(w, "comm", r->comm, sizeof(r->comm));
+	jw_string(w, "cause", vt_off_cause_name((int)r->cause));
 	/* null while memory is still off */
 	if (r->enabled_ts_ns)
 		jw_u64(w, "enabled_ts_ns", r->enabled_ts_ns);
@@ -257,6 +258,8 @@ static void write_device(struct json_writer *w, const struct vt_snapshot *s,
 			     vt_access_kind_name);
 	jw_u64(w, "memory_disables", st->memory_disables);
 	jw_u64(w, "memory_enables", st->memory_enables);
+	jw_u64(w, "d3_entries", st->d3_entries);
+	jw_u64(w, "d3_exits", st->d3_exits);
 	write_hist(w, "memory_off_ns", &st->memory_off_ns);
 	write_last_disable(w, &d->info.last_disable);
 	jw_end_object(w);

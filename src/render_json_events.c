@@ -43,7 +43,10 @@ static char *put_disabled_by(char *p, const struct vt_trace_event *ev)
 	p = PUT_LIT(p, ",\"ns_before\":");
 	/* Timestamps from different CPUs can be a hair out of order. */
 	p = put_dec(p, ev->ts_ns >= ev->disabled_ts_ns ? ev->ts_ns - ev->disabled_ts_ns : 0);
-	return PUT_LIT(p, "}");
+	p = PUT_LIT(p, ",\"cause\":\"");
+	/* lowercase ASCII (names.c): nothing to escape */
+	p = stpcpy(p, vt_off_cause_name((int)ev->disabled_cause));
+	return PUT_LIT(p, "\"}");
 }
 
 _Static_assert(VT_BDF_LEN <= VT_COMM_LEN, "EVENT_JSON_MAX counts comm-sized strings");

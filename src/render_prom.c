@@ -426,7 +426,7 @@ static const struct enum_counter zaps = {
 
 static const struct enum_counter accesses = {
 	"vfio_trace_disabled_memory_accesses_total",
-	"BAR accesses refused while PCI_COMMAND_MEMORY was off, by outcome.",
+	"BAR accesses refused while memory was off (PCI_COMMAND_MEMORY clear, or D3hot), by outcome.",
 	"kind",
 	VT_ACCESS_KIND_MAX,
 	vt_access_kind_name,
@@ -440,6 +440,15 @@ static const struct enum_counter memory_disables = {
 	1,
 	NULL,
 	offsetof(struct vt_device_stats, memory_disables),
+};
+
+static const struct enum_counter d3_entries = {
+	"vfio_trace_d3_entries_total",
+	"Moves of the device into D3hot or deeper by vfio, in which BAR access is refused (5.19+).",
+	NULL,
+	1,
+	NULL,
+	offsetof(struct vt_device_stats, d3_entries),
 };
 
 static void write_fault_hist(FILE *f, const struct vt_snapshot *s)
@@ -608,6 +617,7 @@ int render_prom(FILE *f, const struct vt_snapshot *s)
 	write_memory_off_hist(f, s);
 	write_enum_counter(f, s, &accesses);
 	write_enum_counter(f, s, &memory_disables);
+	write_enum_counter(f, s, &d3_entries);
 	write_pins(f, s);
 	write_lost(f, s);
 	write_probes(f, probes);

@@ -108,7 +108,11 @@ size_t render_text_event_line(char *line, const struct vt_trace_event *ev, __u64
 {
 	char *p = put_head(line, ev, start_ns);
 
-	if (!is_access(ev->kind)) {
+	if (ev->kind == VT_EV_D3_ENTRY || ev->kind == VT_EV_D3_EXIT) {
+		/* the power state it is in now: D0, D3hot (3), D3cold (4) */
+		*p++ = 'D';
+		p = put_dec(p, (__u64)ev->value & 0x7);
+	} else if (!is_access(ev->kind)) {
 		memcpy(p, "0x", 2);
 		p = put_hex(p + 2, (__u64)ev->value & 0xffff, 4);
 	} else {
@@ -123,8 +127,16 @@ size_t render_text_event_line(char *line, const struct vt_trace_event *ev, __u64
 		p = put_printable(p + 5, ev->disabled_comm, sizeof(ev->disabled_comm));
 		*p++ = '[';
 		p = put_dec(p, ev->disabled_pid);
-		memcpy(p, "])", 2);
-		p += 2;
+		*p++ = ']';
+		if (ev->disabled_cause != VT_OFF_COMMAND) {
+			const char *cause = vt_off_cause_name((int)ev->disabled_cause);
+			size_t n = strlen(cause);
+
+			memcpy(p, ", ", 2);
+			memcpy(p + 2, cause, n);
+			p += 2 + n;
+		}
+		*p++ = ')';
 	}
 	p = put_vm(p, vm);
 	*p++ = '\n';

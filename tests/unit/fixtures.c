@@ -115,6 +115,16 @@ static void fill_device_b(struct vt_dev_snapshot *d)
 	record_n(&st->fault_ns[VT_FAULT_NOPAGE], 5, 700);
 	st->zaps[VT_ZAP_HOT_RESET] = 1;
 	hist_record(&st->zap_ns, FIX_B_ZAP_NS);
+	/* Put into D3hot by the DPDK application, and still there: a write
+	 * to its PM control register, which zapped the BARs first. */
+	st->zaps[VT_ZAP_POWER_STATE] = 1;
+	st->d3_entries = 1;
+	st->accesses[VT_ACCESS_SIGBUS] = 1;
+	d->info.last_disable.ts_ns = 98765432100ULL;
+	d->info.last_disable.pid = 777;
+	d->info.last_disable.tid = 777;
+	set_str(d->info.last_disable.comm, sizeof(d->info.last_disable.comm), "dpdk-testpmd");
+	d->info.last_disable.cause = VT_OFF_D3HOT;
 }
 
 static void fill_pins(struct vt_snapshot *s)
@@ -294,7 +304,7 @@ int fixture_event_odd(int i, struct vt_trace_event *ev)
 	};
 	const int n = sizeof(before) / sizeof(before[0]);
 
-	if (i < 0 || i >= n + 4)
+	if (i < 0 || i >= n + 6)
 		return -1;
 	fixture_event_sigbus(ev);
 	ev->ts_ns = 7000000000ULL + (__u64)i * 999999500ULL;
@@ -321,6 +331,7 @@ int fixture_event_odd(int i, struct vt_trace_event *ev)
 		memset(ev->comm, 0xff, sizeof(ev->comm));
 		memcpy(ev->bdf, "0000:3b:00.0-abc", sizeof(ev->bdf));
 		ev->disabled_ts_ns = ~0ULL;
+		ev->disabled_cause = ~0U;
 		break;
 	case 1: /* an unknown kind is no access; memory came back on */
 		ev->kind = VT_EV_KIND_MAX;
@@ -333,6 +344,17 @@ int fixture_event_odd(int i, struct vt_trace_event *ev)
 		ev->value = (__s64)0xfffffffffff10406ULL;
 		ev->disabled_ts_ns = 0;
 		memset(ev->disabled_comm, 0, sizeof(ev->disabled_comm));
+		break;
+	case 4: /* vfio put it into D3hot; no earlier cause open */
+		ev->kind = VT_EV_D3_ENTRY;
+		ev->value = 3;
+		ev->bar = VT_MAX_BARS;
+		ev->disabled_ts_ns = 0;
+		break;
+	case 5: /* refused in D3hot: the cause is named */
+		ev->kind = VT_EV_SIGBUS;
+		ev->value = 2;
+		ev->disabled_cause = VT_OFF_D3HOT;
 		break;
 	default:
 		ev->kind = VT_EV_IOEVENTFD_DROP;

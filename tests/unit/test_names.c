@@ -41,8 +41,15 @@ static void test_lock_modes_and_paths(void **state)
 
 static void test_zap_reasons(void **state)
 {
-	static const char *const n[] = { "config_write", "reset", "hot_reset", "other" };
+	static const char *const n[] = { "config_write", "reset", "hot_reset", "power_state",
+					 "other" };
 	check_names(&(struct expect){ vt_zap_reason_name, VT_ZAP_REASON_MAX, n });
+}
+
+static void test_off_causes(void **state)
+{
+	static const char *const n[] = { "command", "d3hot" };
+	check_names(&(struct expect){ vt_off_cause_name, VT_OFF_CAUSE_MAX, n });
 }
 
 static void test_pin_paths(void **state)
@@ -54,10 +61,9 @@ static void test_pin_paths(void **state)
 static void test_access_and_event_kinds(void **state)
 {
 	static const char *const a[] = { "sigbus", "eio", "ioeventfd_drop" };
-	static const char *const e[] = {
-		"sigbus",     "eio", "ioeventfd_drop", "memory_disable", "memory_enable",
-		"contention", "slow"
-	};
+	static const char *const e[] = { "sigbus",	   "eio",	    "ioeventfd_drop",
+					 "memory_disable", "memory_enable", "contention",
+					 "slow",	   "d3_entry",	    "d3_exit" };
 	static const char *const s[] = { "fault", "zap", "reset", "pin" };
 	check_names(&(struct expect){ vt_access_kind_name, VT_ACCESS_KIND_MAX, a });
 	check_names(&(struct expect){ vt_event_kind_name, VT_EV_KIND_MAX, e });
@@ -96,6 +102,7 @@ int run_names_tests(void)
 		cmocka_unit_test(test_fault_orders),
 		cmocka_unit_test(test_lock_modes_and_paths),
 		cmocka_unit_test(test_zap_reasons),
+		cmocka_unit_test(test_off_causes),
 		cmocka_unit_test(test_pin_paths),
 		cmocka_unit_test(test_access_and_event_kinds),
 		cmocka_unit_test(test_lost_reasons),

@@ -171,9 +171,13 @@ static void test_golden_cumulative(void **state)
 	assert_non_null(strstr(m.buf, "{\"time\":1700000000.250000,\"interval_s\":null,"));
 	assert_non_null(strstr(m.buf, "\"fault_latency_ns\":{\"count\":166,"));
 	assert_non_null(strstr(m.buf, "\"by_bar\":{\"0\":{\"nopage\":120,"));
-	/* device B never had memory disabled */
-	assert_non_null(strstr(m.buf, "\"memory_enables\":0,\"memory_off_ns\":{\"count\":0,"
-				      "\"sum_ns\":0,\"buckets\":[]},\"last_disable\":null}"));
+	/* device B never had PCI_COMMAND's memory bit cleared, but was put
+	 * into D3hot and is still there */
+	assert_non_null(strstr(m.buf, "\"memory_enables\":0,\"d3_entries\":1,\"d3_exits\":0,"
+				      "\"memory_off_ns\":{\"count\":0,\"sum_ns\":0,\"buckets\":[]},"
+				      "\"last_disable\":{\"ts_ns\":98765432100,\"pid\":777,"
+				      "\"tid\":777,\"comm\":\"dpdk-testpmd\",\"cause\":\"d3hot\","
+				      "\"enabled_ts_ns\":null}}"));
 	/* device A's memory was off twice, 40 us and 1.5 ms */
 	assert_non_null(strstr(m.buf, "\"memory_off_ns\":{\"count\":2,\"sum_ns\":1540000,"));
 	/* the 6 s zap is in the open-ended slot */
@@ -231,7 +235,8 @@ static void test_events_golden(void **state)
 	assert_non_null(strstr(m.buf, "\"kind\":\"memory_disable\""));
 	assert_non_null(strstr(m.buf, "\"bar\":null"));
 	assert_non_null(strstr(second, "\"disabled_by\":{\"pid\":4242,\"tid\":4243,"
-				       "\"comm\":\"qemu-system-x86\",\"ns_before\":500000}"));
+				       "\"comm\":\"qemu-system-x86\",\"ns_before\":500000,"
+				       "\"cause\":\"command\"}"));
 	membuf_free(&m);
 }
 

@@ -78,7 +78,13 @@ static void test_rows(void **state)
 	assert_true(b->faults_per_s == 1.0);
 	assert_int_equal(b->pinned_pages, 0); /* 777 pinned nothing */
 	assert_false(b->bound);
-	assert_int_equal(b->last_disable.ts_ns, 0);
+	/* put into D3hot by 777, and still there: memory off, the zap that
+	 * came with it counted, the SIGBUS in it too */
+	assert_int_equal(b->last_disable.ts_ns, 98765432100ULL);
+	assert_int_equal(b->last_disable.cause, VT_OFF_D3HOT);
+	assert_true(b->memory_off);
+	assert_int_equal(b->zaps, 2);
+	assert_int_equal(b->accesses, 1);
 	vt_top_free(&t);
 	snapshot_free(&s);
 
