@@ -51,6 +51,10 @@ static void usage(FILE *f)
 		"      --disabled-preads N    preads per cycle while disabled, EIO (default 3)\n"
 		"      --disabled-pwrites N   pwrites per cycle while disabled, EIO (default 1)\n"
 		"      --resets N             VFIO_DEVICE_RESETs, one touch after each (default 1)\n"
+		"      --d3-cycles N          write D3hot to the PM capability's control register,\n"
+		"                             touch and pread BAR0 (refused since Linux 5.19),\n"
+		"                             write D0, touch again; N times (default 0; needs a\n"
+		"                             device with PM, not edu)\n"
 		"      --ioeventfds N         register an ioeventfd on edu's BAR0 liveness register,\n"
 		"                             signal it N times with memory disabled (vfio drops\n"
 		"                             each write) and N times enabled, remove it (default 0)\n"
@@ -134,6 +138,7 @@ enum {
 	OPT_LINGER_MS,
 	OPT_WAIT_RELEASE,
 	OPT_PMD_ALIGNED,
+	OPT_D3_CYCLES,
 };
 
 static const struct option long_opts[] = {
@@ -146,6 +151,7 @@ static const struct option long_opts[] = {
 	{ "disabled-pwrites", required_argument, NULL, OPT_DIS_PWRITES },
 	{ "toggles", required_argument, NULL, OPT_TOGGLES },
 	{ "resets", required_argument, NULL, OPT_RESETS },
+	{ "d3-cycles", required_argument, NULL, OPT_D3_CYCLES },
 	{ "dma-size", required_argument, NULL, OPT_DMA_SIZE },
 	{ "iova", required_argument, NULL, OPT_IOVA },
 	{ "dma-bytes", required_argument, NULL, OPT_DMA_BYTES },
@@ -272,6 +278,7 @@ int parse_args(int argc, char **argv, struct opts *o)
 		case OPT_DIS_PWRITES: r = parse_count(c, optarg, many, &o->disabled_pwrites); break;
 		case OPT_TOGGLES: r = parse_count(c, optarg, many, &o->toggles); break;
 		case OPT_RESETS: r = parse_count(c, optarg, 100000, &o->resets); break;
+		case OPT_D3_CYCLES: r = parse_count(c, optarg, 100000, &o->d3_cycles); break;
 		case OPT_DMA_ROUNDS: r = parse_count(c, optarg, 1000, &o->dma_rounds); break;
 		case OPT_DMA_BYTES: r = parse_count(c, optarg, EDU_DMA_MAX, &o->dma_bytes); break;
 		case OPT_THREADS: r = parse_count(c, optarg, 64, &o->threads); break;

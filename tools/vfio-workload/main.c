@@ -113,6 +113,13 @@ int main(int argc, char **argv)
 		goto out;
 	w.t.ms.dma = now_ms() - t;
 
+	/* Step 8b: D3hot and back. */
+	if (d3_cycles(&w) < 0)
+		goto out;
+	if (o.d3_cycles)
+		note("%" PRIu64 " D3hot cycle(s): %" PRIu64 " SIGBUS, %" PRIu64 " EIO in D3hot",
+		     w.t.d3.entries, w.t.d3.sigbus, w.t.d3.eio);
+
 	/* Step 9: resets. */
 	t = now_ms();
 	if (resets(&w) < 0)

@@ -48,6 +48,12 @@ static void write_counts(struct json_writer *jw, const struct wl *w, bool stress
 	jw_u64(jw, "memory_enables", t->memory_enables);
 	jw_u64(jw, "resets", t->resets);
 	jw_u64(jw, "zaps_expected", t->zaps);
+	jw_begin_object(jw, "d3");
+	jw_u64(jw, "entries", t->d3.entries);
+	jw_u64(jw, "exits", t->d3.exits);
+	jw_u64(jw, "sigbus", t->d3.sigbus);
+	jw_u64(jw, "eio", t->d3.eio);
+	jw_end_object(jw);
 	jw_u64(jw, "dma_map_bytes", t->dma_map_bytes);
 	jw_u64(jw, "pages_pinned", t->pages_pinned);
 	jw_u64(jw, "pages_unpinned", t->pages_unpinned);

@@ -77,6 +77,7 @@ struct opts {
 	unsigned long disabled_pwrites;
 	unsigned long toggles;
 	unsigned long resets;
+	unsigned long d3_cycles; /* D3hot and back through the PM capability */
 	unsigned long dma_rounds;
 	unsigned long dma_bytes;
 	double stress_s; /* 0: basic mode */
@@ -142,6 +143,12 @@ struct truth {
 		uint64_t requests; /* the request eventfd's count when read */
 		double wait_ms;	   /* from holding it to the request */
 	} release;
+	struct {
+		uint64_t entries; /* PCI_PM_CTRL writes of D3hot */
+		uint64_t exits;	  /* ... and of D0 after them */
+		uint64_t sigbus;  /* touches in D3hot refused (5.19+) */
+		uint64_t eio;	  /* preads in D3hot refused (5.19+) */
+	} d3;
 	uint64_t dma_roundtrips;
 	bool dma_ok;
 	uint64_t anomalies;
@@ -242,6 +249,7 @@ int touch_enabled(struct wl *w, unsigned long n, const char *when);
 int preads_enabled(struct wl *w, unsigned long n);
 int memory_cycle(struct wl *w);
 int resets(struct wl *w);
+int d3_cycles(struct wl *w);
 
 /* edu.c */
 int edu_reg(struct wl *w, unsigned off, bool write, uint32_t *v);

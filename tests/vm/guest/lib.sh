@@ -11,6 +11,7 @@
 #   VT_RELEASE     uname -r
 #   VT_BDF         edu's PCI address, bound to vfio-pci (e.g. 0000:01:00.0)
 #   VT_BDFS        every edu's (run-vm --edus N), space-separated, VT_BDF first
+#   VT_PM_BDF      the e1000e's (run-vm --e1000e), bound to vfio-pci; else empty
 #   VT_GROUP       its IOMMU group number; VT_GROUP_DEV=/dev/vfio/$VT_GROUP
 #   VT_CDEV        /dev/vfio/devices/vfioN on kernels with the vfio cdev, else empty
 #   VT_OUT         /out: everything written here lands in OUT/guest/ on the host
