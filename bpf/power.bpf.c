@@ -6,6 +6,8 @@
  *       D3hot zaps the BARs first (5.19+)
  *   vfio_pci_set_power_state(vdev, state)
  *       every move vfio makes, from that write, open, close and idle
+ *   vfio_pci_core_ioctl_feature(core_vdev, flags, arg, argsz)
+ *       6.1+: the low power requests
  */
 #include "power.bpf.h"
 
@@ -49,4 +51,28 @@ SEC("kretprobe")
 int BPF_KRETPROBE(power_state_exit_kp, int ret)
 {
 	return vt_power_call_end(ret);
+}
+
+SEC("fentry/vfio_pci_core_ioctl_feature")
+int BPF_PROG(feature_entry, void *core_vdev, __u32 flags)
+{
+	return vt_feature_begin(core_vdev, flags);
+}
+
+SEC("fexit/vfio_pci_core_ioctl_feature")
+int BPF_PROG(feature_exit, void *core_vdev, __u32 flags, void *arg, size_t argsz, int ret)
+{
+	return vt_feature_end(ret);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(feature_entry_kp, void *core_vdev, __u32 flags)
+{
+	return vt_feature_begin(core_vdev, flags);
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(feature_exit_kp, int ret)
+{
+	return vt_feature_end(ret);
 }

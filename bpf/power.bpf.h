@@ -5,10 +5,20 @@
  * device vfio put into D3hot refuses BAR access like one whose PCI_COMMAND
  * has MEM clear: a fault gets SIGBUS, read()/write() -EIO. vfio moves a
  * device there when the user writes D3hot to the PM capability's control
- * register, and on kernels before runtime PM (6.0) when the device goes idle
+ * register, and, on kernels before vfio left an unused device to runtime PM
+ * (5.15 in the test bed), when the device goes idle
  * (its last close); each move is vfio_pci_set_power_state(). Before 5.19 the
  * move is recorded the same way, but the kernel still lets the BARs be
  * accessed, so no failed access names it.
+ *
+ * Since 6.1 the user can also ask for runtime PM's low power state ("vfio/pci:
+ * Implement VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY/EXIT", Abhishek Sahu, 2022):
+ * vfio zaps the BARs and refuses every mmap access (SIGBUS) until
+ * LOW_POWER_EXIT; read() and write() wake the device for their access. The
+ * PCI core, not vfio_pci_set_power_state(), then moves it into D3hot, so the
+ * request itself is the cause recorded. A close while in it ends it inside
+ * vfio_pci_core_disable(), where no probe of ours sees it: the record stays
+ * open until the next request.
  */
 #ifndef VT_POWER_BPF_H
 #define VT_POWER_BPF_H
@@ -30,6 +40,28 @@ struct {
 	__type(key, __u32);   /* tid */
 	__type(value, __u64); /* vdev */
 } power_calls SEC(".maps") __weak;
+
+/* include/uapi/linux/vfio.h */
+#define VT_FEATURE_MASK 0xffffU
+#define VT_FEATURE_SET (1U << 17)
+#define VT_FEATURE_LOW_POWER_ENTRY 3
+#define VT_FEATURE_LOW_POWER_ENTRY_WITH_WAKEUP 4
+#define VT_FEATURE_LOW_POWER_EXIT 5
+
+struct vt_feature_call {
+	__u64 vdev;
+	__u32 feature;
+	__u32 pad;
+};
+
+/* A low power request, from vfio_pci_core_ioctl_feature()'s entry to its
+ * return (a kretprobe sees no arguments). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VT_MAX_TASKS);
+	__type(key, __u32); /* tid */
+	__type(value, struct vt_feature_call);
+} feature_calls SEC(".maps") __weak;
 
 static __always_inline int vt_power_write_begin(vt_vdev_t *vdev, int offset)
 {
@@ -99,6 +131,60 @@ static __always_inline int vt_power_state_set(vt_vdev_t *vdev, int ret)
 			vt_hist_add(&dev->stats.memory_off_ns, now - rec->ts_ns);
 		rec->enabled_ts_ns = now;
 	}
+	return 0;
+}
+
+static __always_inline int vt_feature_begin(void *core_vdev, __u32 flags)
+{
+	struct vt_feature_call call = {};
+	__u32 tid = vt_tid();
+
+	call.feature = flags & VT_FEATURE_MASK;
+	if (!(flags & VT_FEATURE_SET) || call.feature < VT_FEATURE_LOW_POWER_ENTRY ||
+	    call.feature > VT_FEATURE_LOW_POWER_EXIT || !vt_task_allowed())
+		return 0;
+	call.vdev = (__u64)vt_vdev_from_core(core_vdev);
+	if (bpf_map_update_elem(&feature_calls, &tid, &call, BPF_ANY)) {
+		vt_lost(VT_LOST_TASK_MAP_FULL);
+		return 0;
+	}
+	/* The entry zaps the BARs: reason power_state (vt_in_power_write()). */
+	if (call.feature != VT_FEATURE_LOW_POWER_EXIT &&
+	    bpf_map_update_elem(&power_writes, &tid, &call.vdev, BPF_ANY))
+		vt_lost(VT_LOST_TASK_MAP_FULL);
+	return 0;
+}
+
+static __always_inline int vt_feature_end(int ret)
+{
+	struct vt_feature_call *call;
+	struct vt_disable_record *rec;
+	struct vt_device *dev;
+	__u32 tid = vt_tid(), slot;
+	__u64 now;
+
+	call = bpf_map_lookup_elem(&feature_calls, &tid);
+	if (!call)
+		return 0;
+	bpf_map_delete_elem(&power_writes, &tid);
+	dev = ret ? NULL : vt_device_get((vt_vdev_t *)call->vdev, &slot);
+	if (dev) {
+		rec = &dev->info.last_disable;
+		now = bpf_ktime_get_ns();
+		if (call->feature != VT_FEATURE_LOW_POWER_EXIT) {
+			__sync_fetch_and_add(&dev->stats.low_power_entries, 1);
+			vt_record_disable(dev, now, VT_OFF_LOW_POWER);
+			vt_emit(dev, VT_EV_LOW_POWER_ENTRY, VT_MAX_BARS, 0, call->feature);
+		} else if (rec->ts_ns && !rec->enabled_ts_ns && rec->cause == VT_OFF_LOW_POWER) {
+			__sync_fetch_and_add(&dev->stats.low_power_exits, 1);
+			/* The exit event still names who asked for it. */
+			vt_emit(dev, VT_EV_LOW_POWER_EXIT, VT_MAX_BARS, 0, call->feature);
+			if (now >= rec->ts_ns)
+				vt_hist_add(&dev->stats.memory_off_ns, now - rec->ts_ns);
+			rec->enabled_ts_ns = now;
+		}
+	}
+	bpf_map_delete_elem(&feature_calls, &tid);
 	return 0;
 }
 

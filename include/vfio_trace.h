@@ -108,6 +108,11 @@ enum vt_event_kind {
 	 * new power state, 0 for D0) */
 	VT_EV_D3_ENTRY,
 	VT_EV_D3_EXIT,
+	/* the user moved the device into runtime PM's low power state
+	 * (VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY, 6.1+; value: the feature), or
+	 * out of it (LOW_POWER_EXIT) */
+	VT_EV_LOW_POWER_ENTRY,
+	VT_EV_LOW_POWER_EXIT,
 	VT_EV_KIND_MAX,
 };
 
@@ -285,8 +290,9 @@ struct vt_hist {
 
 /* What turned a device's memory off. */
 enum vt_off_cause {
-	VT_OFF_COMMAND, /* a config write cleared PCI_COMMAND.MEMORY */
-	VT_OFF_D3HOT,	/* vfio put the device into D3hot or deeper */
+	VT_OFF_COMMAND,	  /* a config write cleared PCI_COMMAND.MEMORY */
+	VT_OFF_D3HOT,	  /* vfio put the device into D3hot or deeper */
+	VT_OFF_LOW_POWER, /* the user asked for runtime PM's low power state */
 	VT_OFF_CAUSE_MAX,
 };
 
@@ -344,6 +350,9 @@ struct vt_device_stats {
 	/* vfio_pci_set_power_state() into D3hot or deeper, and back out */
 	__u64 d3_entries;
 	__u64 d3_exits;
+	/* VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY (and _WITH_WAKEUP), and EXIT */
+	__u64 low_power_entries;
+	__u64 low_power_exits;
 
 	/* memory_lock contentions by the path the waiter was on: read waits
 	 * come from faults and BAR access, write waits from config writes,

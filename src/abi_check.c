@@ -54,7 +54,7 @@ _Static_assert(VT_LOST_MAX == 14, "enum vt_lost_reason changed");
 /* Not array sizes on the BPF side, but values stored in the fields below
  * (vt_trace_event.kind, vt_edge_key.from_class and .to_class) that user space
  * indexes its tables with. */
-_Static_assert(VT_EV_KIND_MAX == 9, "enum vt_event_kind changed");
+_Static_assert(VT_EV_KIND_MAX == 11, "enum vt_event_kind changed");
 _Static_assert(VT_SLOW_KIND_MAX == 4, "enum vt_slow_kind changed");
 _Static_assert(VT_LC_MAX == 6, "enum vt_lock_class changed");
 _Static_assert(VT_LC_ALL <= 256 && VT_MODE_MAX <= 256, "a lock class or mode must fit a __u8");
@@ -120,7 +120,7 @@ VT_ABI_FIELD(struct vt_hist, sum_ns, 272, 8);
 VT_ABI_NO_PADDING(struct vt_hist, M(slots) + M(count) + M(sum_ns));
 #undef M
 
-_Static_assert(VT_OFF_CAUSE_MAX == 2, "enum vt_off_cause changed");
+_Static_assert(VT_OFF_CAUSE_MAX == 3, "enum vt_off_cause changed");
 VT_ABI_SIZE(struct vt_disable_record, 48);
 VT_ABI_FIELD(struct vt_disable_record, ts_ns, 0, 8);
 VT_ABI_FIELD(struct vt_disable_record, pid, 8, 4);
@@ -153,7 +153,7 @@ VT_ABI_NO_PADDING(struct vt_device_info, M(bdf) + M(vendor) + M(device_id) + M(m
 						 M(bar_end));
 #undef M
 
-VT_ABI_SIZE(struct vt_device_stats, 6672);
+VT_ABI_SIZE(struct vt_device_stats, 6688);
 VT_ABI_FIELD(struct vt_device_stats, faults, 0, 280); /* [7][5] */
 VT_ABI_FIELD(struct vt_device_stats, fault_orders, 280, 48);
 VT_ABI_FIELD(struct vt_device_stats, fault_ns, 328, 1400);
@@ -170,15 +170,17 @@ VT_ABI_FIELD(struct vt_device_stats, memory_disables, 6304, 8);
 VT_ABI_FIELD(struct vt_device_stats, memory_enables, 6312, 8);
 VT_ABI_FIELD(struct vt_device_stats, d3_entries, 6320, 8);
 VT_ABI_FIELD(struct vt_device_stats, d3_exits, 6328, 8);
-VT_ABI_FIELD(struct vt_device_stats, contention_paths, 6336, 56); /* [VT_PATH_MAX + 1] */
-VT_ABI_FIELD(struct vt_device_stats, memory_off_ns, 6392, 280);
+VT_ABI_FIELD(struct vt_device_stats, low_power_entries, 6336, 8);
+VT_ABI_FIELD(struct vt_device_stats, low_power_exits, 6344, 8);
+VT_ABI_FIELD(struct vt_device_stats, contention_paths, 6352, 56); /* [VT_PATH_MAX + 1] */
+VT_ABI_FIELD(struct vt_device_stats, memory_off_ns, 6408, 280);
 #define M(field) VT_SIZEOF_FIELD(struct vt_device_stats, field)
 VT_ABI_NO_PADDING(struct vt_device_stats,
 		  M(faults) + M(fault_orders) + M(fault_ns) + M(contentions) + M(wait_ns) +
 			  M(hold_ns) + M(vma_lock_contentions) + M(vma_lock_wait_ns) + M(zaps) +
 			  M(zap_vmas) + M(zap_ns) + M(accesses) + M(memory_disables) +
-			  M(memory_enables) + M(d3_entries) + M(d3_exits) + M(contention_paths) +
-			  M(memory_off_ns));
+			  M(memory_enables) + M(d3_entries) + M(d3_exits) + M(low_power_entries) +
+			  M(low_power_exits) + M(contention_paths) + M(memory_off_ns));
 #undef M
 
 VT_ABI_SIZE(struct vt_bdf_key, 16);
@@ -187,9 +189,9 @@ VT_ABI_FIELD(struct vt_bdf_key, bdf, 0, 16);
 VT_ABI_NO_PADDING(struct vt_bdf_key, M(bdf));
 #undef M
 
-VT_ABI_SIZE(struct vt_device, 6872);
+VT_ABI_SIZE(struct vt_device, 6888);
 VT_ABI_FIELD(struct vt_device, info, 0, 200);
-VT_ABI_FIELD(struct vt_device, stats, 200, 6672);
+VT_ABI_FIELD(struct vt_device, stats, 200, 6688);
 #define M(field) VT_SIZEOF_FIELD(struct vt_device, field)
 VT_ABI_NO_PADDING(struct vt_device, M(info) + M(stats));
 #undef M

@@ -116,6 +116,8 @@ const char *vt_event_kind_name(int k)
 		[VT_EV_SLOW] = "slow",
 		[VT_EV_D3_ENTRY] = "d3_entry",
 		[VT_EV_D3_EXIT] = "d3_exit",
+		[VT_EV_LOW_POWER_ENTRY] = "low_power_entry",
+		[VT_EV_LOW_POWER_EXIT] = "low_power_exit",
 	};
 	_Static_assert(ARRAY_SIZE(names) == VT_EV_KIND_MAX, "event kind names");
 	return lookup(names, ARRAY_SIZE(names), k);
@@ -126,6 +128,7 @@ const char *vt_off_cause_name(int c)
 	static const char *const names[] = {
 		[VT_OFF_COMMAND] = "command",
 		[VT_OFF_D3HOT] = "d3hot",
+		[VT_OFF_LOW_POWER] = "low_power",
 	};
 	_Static_assert(ARRAY_SIZE(names) == VT_OFF_CAUSE_MAX, "memory off cause names");
 	return lookup(names, ARRAY_SIZE(names), c);

@@ -32,7 +32,7 @@ const char *vt_pin_path_name(int p);	/* type1 mdev iommufd */
 const char *vt_access_kind_name(int k); /* sigbus eio ioeventfd_drop */
 const char *vt_event_kind_name(int k);	/* the access kinds, memory_disable, memory_enable */
 const char *vt_lost_reason_name(int r); /* ringbuf_full device_map_full ... */
-/* What turned memory off (enum vt_off_cause): "command", "d3hot". */
+/* What turned memory off (enum vt_off_cause): "command", "d3hot", "low_power". */
 const char *vt_off_cause_name(int c);
 const char *vt_slow_kind_name(int k); /* fault zap reset pin */
 /* What a slow operation's detail names: a fault's order, a zap's reason, a

@@ -109,6 +109,12 @@ static const struct vt_operation operations[] = {
 		  .fexit = "power_write_exit", .kprobe = "power_write_entry_kp",
 		  .kretprobe = "power_write_exit_kp" },
 	} },
+	{ .name = "low_power", .candidates = {
+		/* 6.1+: VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY/EXIT */
+		{ .func = "vfio_pci_core_ioctl_feature", .fentry = "feature_entry",
+		  .fexit = "feature_exit", .kprobe = "feature_entry_kp",
+		  .kretprobe = "feature_exit_kp" },
+	} },
 	{ .name = "reset", .vfio = true, .candidates = {
 		/* 5.15+: the vfio_pci_core split (7fa005caa35e) */
 		{ .func = "vfio_pci_core_ioctl", .fentry = "ioctl_entry", .fexit = "ioctl_exit",

@@ -260,6 +260,8 @@ static void write_device(struct json_writer *w, const struct vt_snapshot *s,
 	jw_u64(w, "memory_enables", st->memory_enables);
 	jw_u64(w, "d3_entries", st->d3_entries);
 	jw_u64(w, "d3_exits", st->d3_exits);
+	jw_u64(w, "low_power_entries", st->low_power_entries);
+	jw_u64(w, "low_power_exits", st->low_power_exits);
 	write_hist(w, "memory_off_ns", &st->memory_off_ns);
 	write_last_disable(w, &d->info.last_disable);
 	jw_end_object(w);

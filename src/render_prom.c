@@ -451,6 +451,16 @@ static const struct enum_counter d3_entries = {
 	offsetof(struct vt_device_stats, d3_entries),
 };
 
+static const struct enum_counter low_power_entries = {
+	"vfio_trace_low_power_entries_total",
+	"Requests for runtime PM's low power state (VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY), in which "
+	"mmap access is refused (6.1+).",
+	NULL,
+	1,
+	NULL,
+	offsetof(struct vt_device_stats, low_power_entries),
+};
+
 static void write_fault_hist(FILE *f, const struct vt_snapshot *s)
 {
 	const char *name = "vfio_trace_mmap_fault_duration_seconds";
@@ -618,6 +628,7 @@ int render_prom(FILE *f, const struct vt_snapshot *s)
 	write_enum_counter(f, s, &accesses);
 	write_enum_counter(f, s, &memory_disables);
 	write_enum_counter(f, s, &d3_entries);
+	write_enum_counter(f, s, &low_power_entries);
 	write_pins(f, s);
 	write_lost(f, s);
 	write_probes(f, probes);

@@ -277,11 +277,16 @@ static void print_memory_state(FILE *f, const struct vt_dev_snapshot *d)
 	if (st->d3_entries || st->d3_exits)
 		fprintf(f, "  D3hot entries %llu, exits %llu\n", (unsigned long long)st->d3_entries,
 			(unsigned long long)st->d3_exits);
-	if (!st->memory_disables && !st->memory_enables && !st->d3_entries && !st->d3_exits)
+	if (st->low_power_entries || st->low_power_exits)
+		fprintf(f, "  low power entries %llu, exits %llu\n",
+			(unsigned long long)st->low_power_entries,
+			(unsigned long long)st->low_power_exits);
+	if (!st->memory_disables && !st->memory_enables && !st->d3_entries && !st->d3_exits &&
+	    !st->low_power_entries && !st->low_power_exits)
 		return;
 	fprintf(f, "  memory disables %llu, enables %llu", (unsigned long long)st->memory_disables,
 		(unsigned long long)st->memory_enables);
-	if ((st->memory_disables || st->d3_entries) && last->pid) {
+	if ((st->memory_disables || st->d3_entries || st->low_power_entries) && last->pid) {
 		fprintf(f, ", last by %s[%u]",
 			printable(comm, sizeof(comm), last->comm, sizeof(last->comm)), last->pid);
 		if (last->cause != VT_OFF_COMMAND)

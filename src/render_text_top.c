@@ -54,8 +54,8 @@ static const char *p99(char buf[VT_TIME_LEN], __u64 ns)
 
 /* "OFF 1.2 s by comm[pid]" while memory is off (for so long), "last 1.5 ms
  * by comm[pid]" once it came back (the window's length), "-" when nothing
- * turned it off; "D3hot" in place of "OFF" or after "last" when vfio's move
- * into D3hot did, not a config write. */
+ * turned it off; the cause ("d3hot", "low_power") in place of "OFF" or after
+ * "last" when a power state did, not a config write. */
 static const char *off_label(char *buf, size_t len, const struct vt_top_row *r)
 {
 	char t[VT_TIME_LEN], comm[VT_COMM_LEN];
@@ -65,9 +65,10 @@ static const char *off_label(char *buf, size_t len, const struct vt_top_row *r)
 		return buf;
 	}
 	printable(comm, sizeof(comm), r->last_disable.comm, sizeof(r->last_disable.comm));
-	if (r->last_disable.cause == VT_OFF_D3HOT)
-		snprintf(buf, len, "%s %s by %s[%u]", r->memory_off ? "D3hot" : "last D3hot",
-			 fmt_time(t, r->off_ns), comm, r->last_disable.pid);
+	if (r->last_disable.cause != VT_OFF_COMMAND)
+		snprintf(buf, len, "%s%s %s by %s[%u]", r->memory_off ? "" : "last ",
+			 vt_off_cause_name((int)r->last_disable.cause), fmt_time(t, r->off_ns),
+			 comm, r->last_disable.pid);
 	else
 		snprintf(buf, len, "%s %s by %s[%u]", r->memory_off ? "OFF" : "last",
 			 fmt_time(t, r->off_ns), comm, r->last_disable.pid);

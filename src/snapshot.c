@@ -35,6 +35,8 @@ _Static_assert(sizeof(struct vt_device_stats) ==
 			       MEMBER_SIZE(struct vt_device_stats, memory_enables) +
 			       MEMBER_SIZE(struct vt_device_stats, d3_entries) +
 			       MEMBER_SIZE(struct vt_device_stats, d3_exits) +
+			       MEMBER_SIZE(struct vt_device_stats, low_power_entries) +
+			       MEMBER_SIZE(struct vt_device_stats, low_power_exits) +
 			       MEMBER_SIZE(struct vt_device_stats, contention_paths) +
 			       MEMBER_SIZE(struct vt_device_stats, memory_off_ns),
 	       "a vt_device_stats field is missing from diff_device_stats()");
@@ -93,6 +95,8 @@ static void diff_device_stats(struct vt_device_stats *o, const struct vt_device_
 	o->memory_enables = delta(c->memory_enables, p->memory_enables);
 	o->d3_entries = delta(c->d3_entries, p->d3_entries);
 	o->d3_exits = delta(c->d3_exits, p->d3_exits);
+	o->low_power_entries = delta(c->low_power_entries, p->low_power_entries);
+	o->low_power_exits = delta(c->low_power_exits, p->low_power_exits);
 	diff_array(o->contention_paths, c->contention_paths, p->contention_paths, VT_PATH_MAX + 1);
 	diff_hist(&o->memory_off_ns, &c->memory_off_ns, &p->memory_off_ns);
 }

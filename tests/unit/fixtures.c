@@ -84,6 +84,9 @@ static void fill_device_a(struct vt_dev_snapshot *d)
 	st->accesses[VT_ACCESS_EIO] = 1;
 	st->memory_disables = 2;
 	st->memory_enables = 2;
+	/* One stay in runtime PM's low power state, ended. */
+	st->low_power_entries = 1;
+	st->low_power_exits = 1;
 	record_n(&st->memory_off_ns, 1, 1500000);
 	record_n(&st->memory_off_ns, 1, 40000);
 	st->contention_paths[VT_PATH_FAULT] = 2;
@@ -304,7 +307,7 @@ int fixture_event_odd(int i, struct vt_trace_event *ev)
 	};
 	const int n = sizeof(before) / sizeof(before[0]);
 
-	if (i < 0 || i >= n + 6)
+	if (i < 0 || i >= n + 7)
 		return -1;
 	fixture_event_sigbus(ev);
 	ev->ts_ns = 7000000000ULL + (__u64)i * 999999500ULL;
@@ -355,6 +358,11 @@ int fixture_event_odd(int i, struct vt_trace_event *ev)
 		ev->kind = VT_EV_SIGBUS;
 		ev->value = 2;
 		ev->disabled_cause = VT_OFF_D3HOT;
+		break;
+	case 6: /* refused in runtime PM's low power state */
+		ev->kind = VT_EV_SIGBUS;
+		ev->value = 2;
+		ev->disabled_cause = VT_OFF_LOW_POWER;
 		break;
 	default:
 		ev->kind = VT_EV_IOEVENTFD_DROP;

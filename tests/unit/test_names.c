@@ -48,7 +48,7 @@ static void test_zap_reasons(void **state)
 
 static void test_off_causes(void **state)
 {
-	static const char *const n[] = { "command", "d3hot" };
+	static const char *const n[] = { "command", "d3hot", "low_power" };
 	check_names(&(struct expect){ vt_off_cause_name, VT_OFF_CAUSE_MAX, n });
 }
 
@@ -61,9 +61,11 @@ static void test_pin_paths(void **state)
 static void test_access_and_event_kinds(void **state)
 {
 	static const char *const a[] = { "sigbus", "eio", "ioeventfd_drop" };
-	static const char *const e[] = { "sigbus",	   "eio",	    "ioeventfd_drop",
-					 "memory_disable", "memory_enable", "contention",
-					 "slow",	   "d3_entry",	    "d3_exit" };
+	static const char *const e[] = {
+		"sigbus",	 "eio",	 "ioeventfd_drop", "memory_disable", "memory_enable",
+		"contention",	 "slow", "d3_entry",	   "d3_exit",	     "low_power_entry",
+		"low_power_exit"
+	};
 	static const char *const s[] = { "fault", "zap", "reset", "pin" };
 	check_names(&(struct expect){ vt_access_kind_name, VT_ACCESS_KIND_MAX, a });
 	check_names(&(struct expect){ vt_event_kind_name, VT_EV_KIND_MAX, e });

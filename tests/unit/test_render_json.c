@@ -174,6 +174,7 @@ static void test_golden_cumulative(void **state)
 	/* device B never had PCI_COMMAND's memory bit cleared, but was put
 	 * into D3hot and is still there */
 	assert_non_null(strstr(m.buf, "\"memory_enables\":0,\"d3_entries\":1,\"d3_exits\":0,"
+				      "\"low_power_entries\":0,\"low_power_exits\":0,"
 				      "\"memory_off_ns\":{\"count\":0,\"sum_ns\":0,\"buckets\":[]},"
 				      "\"last_disable\":{\"ts_ns\":98765432100,\"pid\":777,"
 				      "\"tid\":777,\"comm\":\"dpdk-testpmd\",\"cause\":\"d3hot\","
