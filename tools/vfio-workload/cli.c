@@ -55,6 +55,9 @@ static void usage(FILE *f)
 		"                             touch and pread BAR0 (refused since Linux 5.19),\n"
 		"                             write D0, touch again; N times (default 0; needs a\n"
 		"                             device with PM, not edu)\n"
+		"      --low-power-cycles N   VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY, touch (SIGBUS) and\n"
+		"                             pread BAR0, LOW_POWER_EXIT, touch again; N times\n"
+		"                             (default 0; Linux 6.1+)\n"
 		"      --ioeventfds N         register an ioeventfd on edu's BAR0 liveness register,\n"
 		"                             signal it N times with memory disabled (vfio drops\n"
 		"                             each write) and N times enabled, remove it (default 0)\n"
@@ -139,6 +142,7 @@ enum {
 	OPT_WAIT_RELEASE,
 	OPT_PMD_ALIGNED,
 	OPT_D3_CYCLES,
+	OPT_LOW_POWER_CYCLES,
 };
 
 static const struct option long_opts[] = {
@@ -152,6 +156,7 @@ static const struct option long_opts[] = {
 	{ "toggles", required_argument, NULL, OPT_TOGGLES },
 	{ "resets", required_argument, NULL, OPT_RESETS },
 	{ "d3-cycles", required_argument, NULL, OPT_D3_CYCLES },
+	{ "low-power-cycles", required_argument, NULL, OPT_LOW_POWER_CYCLES },
 	{ "dma-size", required_argument, NULL, OPT_DMA_SIZE },
 	{ "iova", required_argument, NULL, OPT_IOVA },
 	{ "dma-bytes", required_argument, NULL, OPT_DMA_BYTES },
@@ -279,6 +284,9 @@ int parse_args(int argc, char **argv, struct opts *o)
 		case OPT_TOGGLES: r = parse_count(c, optarg, many, &o->toggles); break;
 		case OPT_RESETS: r = parse_count(c, optarg, 100000, &o->resets); break;
 		case OPT_D3_CYCLES: r = parse_count(c, optarg, 100000, &o->d3_cycles); break;
+		case OPT_LOW_POWER_CYCLES:
+			r = parse_count(c, optarg, 100000, &o->low_power_cycles);
+			break;
 		case OPT_DMA_ROUNDS: r = parse_count(c, optarg, 1000, &o->dma_rounds); break;
 		case OPT_DMA_BYTES: r = parse_count(c, optarg, EDU_DMA_MAX, &o->dma_bytes); break;
 		case OPT_THREADS: r = parse_count(c, optarg, 64, &o->threads); break;

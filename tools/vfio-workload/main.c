@@ -120,6 +120,13 @@ int main(int argc, char **argv)
 		note("%" PRIu64 " D3hot cycle(s): %" PRIu64 " SIGBUS, %" PRIu64 " EIO in D3hot",
 		     w.t.d3.entries, w.t.d3.sigbus, w.t.d3.eio);
 
+	/* Step 8c: runtime PM's low power state and back. */
+	if (low_power_cycles(&w) < 0)
+		goto out;
+	if (o.low_power_cycles)
+		note("%" PRIu64 " low power cycle(s): %" PRIu64 " SIGBUS, %" PRIu64 " EIO",
+		     w.t.low_power.entries, w.t.low_power.sigbus, w.t.low_power.eio);
+
 	/* Step 9: resets. */
 	t = now_ms();
 	if (resets(&w) < 0)

@@ -7,9 +7,16 @@
  * SIGBUS and a pread EIO. Before it the accesses go through. Either outcome
  * is recorded as it happened, and the zap counted only where the kernel
  * refused: the two come from the same commit.
+ *
+ * --low-power-cycles: VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY and EXIT (6.1+), as
+ * a VMM does when its guest puts the device into D3cold. vfio zaps the BARs
+ * and refuses mmap access until the exit; read() and write() wake the device
+ * for their access, so a pread is expected to work.
  */
 #include <errno.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
+#include <linux/vfio.h>
 #include <linux/pci_regs.h>
 #include "workload.h"
 
@@ -65,12 +72,38 @@ static int set_power_state(struct wl *w, unsigned pm, uint16_t state)
 	return 0;
 }
 
+/* A touch and a pread of BAR0 in a power state, counted in @p whatever
+ * their outcome; 1 when the touch was refused. */
+static int access_in(struct wl *w, struct power_truth *p, const char *state)
+{
+	uint32_t v;
+	ssize_t n;
+	int refused;
+
+	w->t.touches++;
+	refused = bar_access(w, 0, false, &v) != 0;
+	if (refused) {
+		p->sigbus++;
+		w->populated = false;
+	}
+	n = pread(w->device, &v, sizeof(v), w->bar.offset);
+	w->t.preads++;
+	if (n < 0 && errno == EIO) {
+		w->t.eio++;
+		p->eio++;
+	} else if (n != sizeof(v)) {
+		return io_fail(state, n, sizeof(v));
+	} else {
+		w->t.bar_reads_ok++;
+	}
+	return refused;
+}
+
 int d3_cycles(struct wl *w)
 {
 	unsigned long i;
 	unsigned pm;
-	uint32_t v;
-	ssize_t n;
+	int refused;
 
 	if (!w->o->d3_cycles)
 		return 0;
@@ -83,22 +116,10 @@ int d3_cycles(struct wl *w)
 		if (set_power_state(w, pm, 3) < 0)
 			return -1;
 		w->t.d3.entries++;
-		w->t.touches++;
-		if (bar_access(w, 0, false, &v)) {
-			w->t.d3.sigbus++;
-			w->t.zaps++;
-			w->populated = false;
-		}
-		n = pread(w->device, &v, sizeof(v), w->bar.offset);
-		w->t.preads++;
-		if (n < 0 && errno == EIO) {
-			w->t.eio++;
-			w->t.d3.eio++;
-		} else if (n != sizeof(v)) {
-			return io_fail("pread BAR0 in D3hot", n, sizeof(v));
-		} else {
-			w->t.bar_reads_ok++;
-		}
+		refused = access_in(w, &w->t.d3, "pread BAR0 in D3hot");
+		if (refused < 0)
+			return -1;
+		w->t.zaps += (uint64_t)refused;
 		if (w->t.d3.sigbus != w->t.d3.eio)
 			anomaly(w, "in D3hot a touch %s SIGBUS but a pread %s EIO",
 				w->t.d3.sigbus > w->t.d3.eio ? "got" : "did not get",
@@ -107,6 +128,45 @@ int d3_cycles(struct wl *w)
 			return -1;
 		w->t.d3.exits++;
 		if (touch_enabled(w, 1, "back in D0") < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int low_power(struct wl *w, bool enter)
+{
+	struct vfio_device_feature f = {
+		.argsz = sizeof(f),
+		.flags = VFIO_DEVICE_FEATURE_SET | (enter ? VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY
+							  : VFIO_DEVICE_FEATURE_LOW_POWER_EXIT),
+	};
+
+	if (ioctl(w->device, VFIO_DEVICE_FEATURE, &f) < 0)
+		return sys_fail(enter ? "VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY"
+				      : "VFIO_DEVICE_FEATURE_LOW_POWER_EXIT");
+	return 0;
+}
+
+int low_power_cycles(struct wl *w)
+{
+	unsigned long i;
+	int refused;
+
+	for (i = 0; i < w->o->low_power_cycles; i++) {
+		if (low_power(w, true) < 0)
+			return -1;
+		w->t.low_power.entries++;
+		w->t.zaps++;
+		w->populated = false;
+		refused = access_in(w, &w->t.low_power, "pread BAR0 in the low power state");
+		if (refused < 0)
+			return -1;
+		if (!refused)
+			anomaly(w, "a BAR0 touch in the low power state did not raise SIGBUS");
+		if (low_power(w, false) < 0)
+			return -1;
+		w->t.low_power.exits++;
+		if (touch_enabled(w, 1, "after the low power exit") < 0)
 			return -1;
 	}
 	return 0;

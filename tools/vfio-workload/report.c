@@ -26,6 +26,16 @@ static void read_comm(char *buf, size_t len)
 	}
 }
 
+static void put_power_truth(struct json_writer *jw, const char *name, const struct power_truth *p)
+{
+	jw_begin_object(jw, name);
+	jw_u64(jw, "entries", p->entries);
+	jw_u64(jw, "exits", p->exits);
+	jw_u64(jw, "sigbus", p->sigbus);
+	jw_u64(jw, "eio", p->eio);
+	jw_end_object(jw);
+}
+
 static void write_counts(struct json_writer *jw, const struct wl *w, bool stress_mode)
 {
 	const struct truth *t = &w->t;
@@ -48,12 +58,8 @@ static void write_counts(struct json_writer *jw, const struct wl *w, bool stress
 	jw_u64(jw, "memory_enables", t->memory_enables);
 	jw_u64(jw, "resets", t->resets);
 	jw_u64(jw, "zaps_expected", t->zaps);
-	jw_begin_object(jw, "d3");
-	jw_u64(jw, "entries", t->d3.entries);
-	jw_u64(jw, "exits", t->d3.exits);
-	jw_u64(jw, "sigbus", t->d3.sigbus);
-	jw_u64(jw, "eio", t->d3.eio);
-	jw_end_object(jw);
+	put_power_truth(jw, "d3", &t->d3);
+	put_power_truth(jw, "low_power", &t->low_power);
 	jw_u64(jw, "dma_map_bytes", t->dma_map_bytes);
 	jw_u64(jw, "pages_pinned", t->pages_pinned);
 	jw_u64(jw, "pages_unpinned", t->pages_unpinned);

@@ -77,7 +77,8 @@ struct opts {
 	unsigned long disabled_pwrites;
 	unsigned long toggles;
 	unsigned long resets;
-	unsigned long d3_cycles; /* D3hot and back through the PM capability */
+	unsigned long d3_cycles;	/* D3hot and back through the PM capability */
+	unsigned long low_power_cycles; /* LOW_POWER_ENTRY and EXIT */
 	unsigned long dma_rounds;
 	unsigned long dma_bytes;
 	double stress_s; /* 0: basic mode */
@@ -93,6 +94,15 @@ struct opts {
 	bool iommufd;			 /* /dev/iommu + the vfio cdev instead of container/group */
 	bool no_dma;
 	bool quiet;
+};
+
+/* Cycles through a power state that refuses BAR access (--d3-cycles,
+ * --low-power-cycles): what each asked for and what it got. */
+struct power_truth {
+	uint64_t entries; /* requests into the state that succeeded */
+	uint64_t exits;	  /* ... and out of it */
+	uint64_t sigbus;  /* touches in between, refused */
+	uint64_t eio;	  /* preads in between, refused */
 };
 
 /* What happened.  Only the main thread writes this; workers have their own. */
@@ -143,12 +153,8 @@ struct truth {
 		uint64_t requests; /* the request eventfd's count when read */
 		double wait_ms;	   /* from holding it to the request */
 	} release;
-	struct {
-		uint64_t entries; /* PCI_PM_CTRL writes of D3hot */
-		uint64_t exits;	  /* ... and of D0 after them */
-		uint64_t sigbus;  /* touches in D3hot refused (5.19+) */
-		uint64_t eio;	  /* preads in D3hot refused (5.19+) */
-	} d3;
+	struct power_truth d3;	      /* PCI_PM_CTRL writes of D3hot, then D0 (refused: 5.19+) */
+	struct power_truth low_power; /* LOW_POWER_ENTRY, then EXIT (reads wake the device) */
 	uint64_t dma_roundtrips;
 	bool dma_ok;
 	uint64_t anomalies;
@@ -250,6 +256,7 @@ int preads_enabled(struct wl *w, unsigned long n);
 int memory_cycle(struct wl *w);
 int resets(struct wl *w);
 int d3_cycles(struct wl *w);
+int low_power_cycles(struct wl *w);
 
 /* edu.c */
 int edu_reg(struct wl *w, unsigned off, bool write, uint32_t *v);

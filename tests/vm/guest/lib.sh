@@ -84,6 +84,17 @@ vt_check() {
 }
 
 # Stop unless the guest init loaded vfio, bound edu and found its group node.
+# vt_mode MODE: sets $flags to vfio-trace's flags for a scenario's mode
+# argument: none for fentry (the default), --kprobes for kprobes; any other
+# mode stops the scenario.
+vt_mode() {
+	case ${1:-fentry} in
+	fentry) flags= ;;
+	kprobes) flags=--kprobes ;;
+	*) vt_die "unknown mode '$1'" ;;
+	esac
+}
+
 vt_require_vfio() {
 	[ "$VT_SETUP_OK" = 1 ] || vt_die "test bed setup failed: $VT_SETUP_ERRORS"
 }

@@ -8,26 +8,28 @@
 # and its writer as the cause of each refused access, count the zap under
 # power_state, and close the record when D0 is back, as the workload saw it.
 #
+# Then, on 6.1+, runtime PM's low power state the same way, LP times
+# (VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY and EXIT): mmap access refused in it,
+# reads waking the device.
+#
 # Usage: trace-power.sh [fentry | kprobes]
 . /lib/vt/lib.sh
 vt_require_vfio
 
-case ${1:-fentry} in
-fentry) flags= ;;
-kprobes) flags=--kprobes ;;
-*) vt_die "unknown mode '$1'" ;;
-esac
+vt_mode "${1-}"
 [ -n "$VT_PM_BDF" ] || vt_die "no e1000e bound to vfio-pci (run-vm --e1000e)"
 CYCLES=3
 bdf=$VT_PM_BDF
 group=/dev/vfio/$(basename "$(readlink "/sys/bus/pci/devices/$bdf/iommu_group")")
 # The kernels of the test bed before 2b2c651baf1c (5.19) let a D3hot
-# device's BARs be accessed; before runtime PM (6.0) vfio also moves the
+# device's BARs be accessed; before vfio left an unused device to runtime
+# PM, vfio also moves the
 # device into D3hot itself when its last user closes it (idle D3), which is
 # one more entry, by the workload, left open.
+# The low power feature is 6.1's.
 case $VT_KERNEL in
-vt-5.15) refused=0 idle_d3=1 ;;
-*) refused=$CYCLES idle_d3=0 ;;
+vt-5.15) refused=0 idle_d3=1 LP=0 last_cause=d3hot ;;
+*) refused=$CYCLES idle_d3=0 LP=2 last_cause=low_power ;;
 esac
 
 # shellcheck disable=SC2086 # $flags is zero or one word
@@ -40,7 +42,7 @@ vt_wait_for summary "$VT_OUT/summary.err" "Hit Ctrl-C"
 vt_wait_for events "$VT_OUT/events.err" "Hit Ctrl-C"
 
 vfio-workload --bdf "$bdf" --group "$group" --quiet --no-dma --toggles 0 --resets 0 \
-	--d3-cycles $CYCLES --json "$VT_OUT/truth.json"
+	--d3-cycles $CYCLES --low-power-cycles $LP --json "$VT_OUT/truth.json"
 vt_check_eq "workload: ran without anomaly" "$?" 0
 sleep 2
 kill -INT "$tracer" "$events"
@@ -60,11 +62,17 @@ vt_check_eq "summary: D3hot entries (the workload's, and $idle_d3 at its close)"
 vt_check_eq "summary: D3hot exits" "$(s d3_exits)" "$(t d3.exits)"
 vt_check_eq "summary: SIGBUS" "$(s disabled_memory_accesses.sigbus)" "$(t sigbus)"
 vt_check_eq "summary: EIO" "$(s disabled_memory_accesses.eio)" "$(t eio)"
-vt_check_eq "summary: zaps by a power-state write" "$(s zaps.by_reason.power_state)" $refused
+vt_check_eq "the workload's low power entries" "$(t low_power.entries)" $LP
+vt_check_eq "mmap access refused in the low power state" "$(t low_power.sigbus)" $LP
+vt_check_eq "reads in the low power state wake the device" "$(t low_power.eio)" 0
+vt_check_eq "summary: low power entries" "$(s low_power_entries)" "$(t low_power.entries)"
+vt_check_eq "summary: low power exits" "$(s low_power_exits)" "$(t low_power.exits)"
+vt_check_eq "summary: zaps by a power-state request" "$(s zaps.by_reason.power_state)" \
+	$((refused + LP))
 vt_check_eq "summary: no zap of unknown reason" "$(s zaps.by_reason.other)" 0
 vt_check_eq "summary: no PCI_COMMAND disable" "$(s memory_disables)" 0
-vt_check_eq "summary: the last memory-off cause" "$(s last_disable.cause)" d3hot
-vt_check_eq "summary: put into D3hot by the workload" "$(s last_disable.comm)" vfio-workload
+vt_check_eq "summary: the last memory-off cause" "$(s last_disable.cause)" $last_cause
+vt_check_eq "summary: by the workload" "$(s last_disable.comm)" vfio-workload
 if [ $idle_d3 = 1 ]; then
 	vt_check_eq "summary: left in D3hot at the close (the record is open)" \
 		"$(s last_disable.enabled_ts_ns)" null
@@ -72,7 +80,8 @@ else
 	vt_check "summary: memory came back (the record is closed)" \
 		test "$(s last_disable.enabled_ts_ns)" != null
 fi
-vt_check_eq "summary: one blackout timed per D3hot cycle" "$(s memory_off_ns.count)" $CYCLES
+vt_check_eq "summary: one blackout timed per D3hot and low power cycle" \
+	"$(s memory_off_ns.count)" $((CYCLES + LP))
 
 n() { grep -c "$1" "$VT_OUT/events.ndjson"; }
 vt_check_eq "events: d3_entry" "$(n '"kind":"d3_entry"')" $((CYCLES + idle_d3))
@@ -80,6 +89,10 @@ vt_check_eq "events: d3_exit" "$(n '"kind":"d3_exit"')" $CYCLES
 vt_check_eq "events: each refused touch names D3hot by the workload" \
 	"$(n '"kind":"sigbus".*"disabled_by":{"pid":[0-9]*,"tid":[0-9]*,"comm":"vfio-workload","ns_before":[0-9]*,"cause":"d3hot"}')" \
 	"$(t d3.sigbus)"
+vt_check_eq "events: low_power_entry" "$(n '"kind":"low_power_entry"')" $LP
+vt_check_eq "events: low_power_exit" "$(n '"kind":"low_power_exit"')" $LP
+vt_check_eq "events: each touch refused in the low power state names it and the workload" \
+	"$(n '"kind":"sigbus".*"comm":"vfio-workload","ns_before":[0-9]*,"cause":"low_power"}')" $LP
 vt_check_eq "events: each refused pread names D3hot" \
 	"$(n '"kind":"eio".*"cause":"d3hot"')" "$(t d3.eio)"
 vt_check_eq "events: no access names a stale cause" \
