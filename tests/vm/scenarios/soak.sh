@@ -24,12 +24,7 @@ prom_dir=/tmp/textfile
 mkdir -p "$prom_dir"
 vfio-trace export --textfile-dir "$prom_dir" --interval 1 2> "$VT_OUT/export.err" &
 export_pid=$!
-waited=0
-until grep -qs "Hit Ctrl-C" "$VT_OUT/export.err"; do
-	[ $waited -lt 120 ] || vt_die "the exporter did not attach within 120 s: $(cat "$VT_OUT/export.err")"
-	sleep 1
-	waited=$((waited + 1))
-done
+vt_wait_for export "$VT_OUT/export.err" "Hit Ctrl-C"
 
 start=$(now_s)
 # The exporter's open fds: the least of five reads over 1.2 s, more than its

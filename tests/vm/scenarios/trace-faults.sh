@@ -10,11 +10,7 @@
 . /lib/vt/lib.sh
 vt_require_vfio
 
-case ${1:-fentry} in
-fentry) flags= ;;
-kprobes) flags=--kprobes ;;
-*) vt_die "unknown mode '$1'" ;;
-esac
+vt_mode "${1-}"
 
 progs() { vt-bpf-progs 2>/dev/null | wc -l; }
 workload() { vfio-workload --bdf "$VT_BDF" --group "$VT_GROUP_DEV" --quiet "$@"; }

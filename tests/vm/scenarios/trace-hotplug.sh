@@ -91,14 +91,10 @@ events_pid=$!
 # A JSON summary every second: what vfio-trace says while the device is gone.
 vfio-trace -j 1 > "$VT_OUT/intervals.json" 2> "$VT_OUT/intervals.err" &
 intervals_pid=$!
-waited=0
-until grep -qs "Hit Ctrl-C" "$VT_OUT/export.err" && grep -qs "Hit Ctrl-C" "$VT_OUT/summary.err" &&
-	grep -qs "Hit Ctrl-C" "$VT_OUT/events.err" && grep -qs "Hit Ctrl-C" "$VT_OUT/intervals.err"; do
-	[ $waited -lt 120 ] || vt_die "tracers did not attach within 120 s: $(cat "$VT_OUT"/*.err)"
-	sleep 1
-	waited=$((waited + 1))
+for t in export summary events intervals; do
+	vt_wait_for "$t" "$VT_OUT/$t.err" "Hit Ctrl-C"
 done
-vt_log "tracers attached after ${waited}s"
+vt_log "tracers attached"
 
 # The other devices: workloads back to back until /tmp/stop. Each loop
 # writes how many runs failed to its own file.

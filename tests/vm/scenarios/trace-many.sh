@@ -31,14 +31,10 @@ summary_pid=$!
 vfio-trace events -j > "$VT_OUT/events.ndjson" 2> "$VT_OUT/events.err" &
 events_pid=$!
 
-waited=0
-until grep -qs "Hit Ctrl-C" "$VT_OUT/export.err" && grep -qs "Hit Ctrl-C" "$VT_OUT/summary.err" &&
-	grep -qs "Hit Ctrl-C" "$VT_OUT/events.err"; do
-	[ $waited -lt 120 ] || vt_die "tracers did not attach within 120 s: $(cat "$VT_OUT"/*.err)"
-	sleep 1
-	waited=$((waited + 1))
+for t in export summary events; do
+	vt_wait_for "$t" "$VT_OUT/$t.err" "Hit Ctrl-C"
 done
-vt_log "tracers attached after ${waited}s"
+vt_log "tracers attached"
 
 # All at once: one process per device.
 pids=

@@ -9,11 +9,7 @@
 . /lib/vt/lib.sh
 vt_require_vfio
 
-case ${1:-fentry} in
-fentry) flags= ;;
-kprobes) flags=--kprobes ;;
-*) vt_die "unknown mode '$1'" ;;
-esac
+vt_mode "${1-}"
 
 ko() { grep "$1" /lib/modules/vt/order | head -n 1; }
 progs() { vt-bpf-progs 2>/dev/null | wc -l; }
