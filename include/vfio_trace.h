@@ -361,8 +361,9 @@ struct vt_device_stats {
 	__u64 contention_paths[VT_PATH_MAX + 1];
 
 	/* How long memory stayed off: from a config write that cleared
-	 * PCI_COMMAND.MEMORY to the one that set it again (the blackout an
-	 * access in between meets, as SIGBUS or EIO). */
+	 * PCI_COMMAND.MEMORY to the one that set it again, from vfio's move
+	 * into D3hot to D0, or from a low power entry to its exit (the
+	 * blackout an access in between meets, as SIGBUS or EIO). */
 	struct vt_hist memory_off_ns;
 };
 

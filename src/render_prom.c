@@ -517,8 +517,9 @@ static void write_memory_off_hist(FILE *f, const struct vt_snapshot *s)
 	const char *name = "vfio_trace_memory_off_seconds";
 
 	write_family(f, name, "histogram",
-		     "How long memory stayed off, from the config write that cleared "
-		     "PCI_COMMAND.MEMORY to the one that set it.");
+		     "How long memory stayed off: from the config write that cleared "
+		     "PCI_COMMAND.MEMORY to the one that set it, D3hot to D0, or a low power "
+		     "entry to its exit.");
 	for (size_t i = 0; i < s->ndevs; i++) {
 		struct label l[1] = { device_label(&s->devs[i]) };
 
