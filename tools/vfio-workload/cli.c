@@ -51,6 +51,9 @@ static void usage(FILE *f)
 		"      --disabled-preads N    preads per cycle while disabled, EIO (default 3)\n"
 		"      --disabled-pwrites N   pwrites per cycle while disabled, EIO (default 1)\n"
 		"      --resets N             VFIO_DEVICE_RESETs, one touch after each (default 1)\n"
+		"      --hot-resets N         VFIO_DEVICE_PCI_HOT_RESETs (a bus reset of the device\n"
+		"                             alone behind its port), one touch after each that\n"
+		"                             reset; EBUSY counted (default 0; not --iommufd)\n"
 		"      --d3-cycles N          write D3hot to the PM capability's control register,\n"
 		"                             touch and pread BAR0 (refused since Linux 5.19),\n"
 		"                             write D0, touch again; N times (default 0; needs a\n"
@@ -143,6 +146,7 @@ enum {
 	OPT_PMD_ALIGNED,
 	OPT_D3_CYCLES,
 	OPT_LOW_POWER_CYCLES,
+	OPT_HOT_RESETS,
 };
 
 static const struct option long_opts[] = {
@@ -157,6 +161,7 @@ static const struct option long_opts[] = {
 	{ "resets", required_argument, NULL, OPT_RESETS },
 	{ "d3-cycles", required_argument, NULL, OPT_D3_CYCLES },
 	{ "low-power-cycles", required_argument, NULL, OPT_LOW_POWER_CYCLES },
+	{ "hot-resets", required_argument, NULL, OPT_HOT_RESETS },
 	{ "dma-size", required_argument, NULL, OPT_DMA_SIZE },
 	{ "iova", required_argument, NULL, OPT_IOVA },
 	{ "dma-bytes", required_argument, NULL, OPT_DMA_BYTES },
@@ -284,6 +289,7 @@ int parse_args(int argc, char **argv, struct opts *o)
 		case OPT_TOGGLES: r = parse_count(c, optarg, many, &o->toggles); break;
 		case OPT_RESETS: r = parse_count(c, optarg, 100000, &o->resets); break;
 		case OPT_D3_CYCLES: r = parse_count(c, optarg, 100000, &o->d3_cycles); break;
+		case OPT_HOT_RESETS: r = parse_count(c, optarg, 100000, &o->hot_resets); break;
 		case OPT_LOW_POWER_CYCLES:
 			r = parse_count(c, optarg, 100000, &o->low_power_cycles);
 			break;

@@ -133,6 +133,11 @@ int main(int argc, char **argv)
 		goto out;
 	if (o.resets)
 		note("%" PRIu64 " VFIO_DEVICE_RESET(s)", w.t.resets);
+	if (hot_resets(&w) < 0)
+		goto out;
+	if (o.hot_resets)
+		note("%" PRIu64 " VFIO_DEVICE_PCI_HOT_RESET(s), %" PRIu64 " EBUSY", w.t.hot_resets,
+		     w.t.hot_resets_busy);
 	w.t.ms.resets = now_ms() - t;
 
 	/* Step 9b: hold the device, idle, so that a tracer starved by the work

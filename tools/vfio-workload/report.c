@@ -57,6 +57,8 @@ static void write_counts(struct json_writer *jw, const struct wl *w, bool stress
 	jw_u64(jw, "memory_disables", t->memory_disables);
 	jw_u64(jw, "memory_enables", t->memory_enables);
 	jw_u64(jw, "resets", t->resets);
+	jw_u64(jw, "hot_resets", t->hot_resets);
+	jw_u64(jw, "hot_resets_busy", t->hot_resets_busy);
 	jw_u64(jw, "zaps_expected", t->zaps);
 	put_power_truth(jw, "d3", &t->d3);
 	put_power_truth(jw, "low_power", &t->low_power);

@@ -79,6 +79,7 @@ struct opts {
 	unsigned long resets;
 	unsigned long d3_cycles;	/* D3hot and back through the PM capability */
 	unsigned long low_power_cycles; /* LOW_POWER_ENTRY and EXIT */
+	unsigned long hot_resets;	/* VFIO_DEVICE_PCI_HOT_RESET calls */
 	unsigned long dma_rounds;
 	unsigned long dma_bytes;
 	double stress_s; /* 0: basic mode */
@@ -123,7 +124,9 @@ struct truth {
 	uint64_t memory_disables; /* COMMAND writes that cleared MEMORY */
 	uint64_t memory_enables;  /* COMMAND writes that set MEMORY after it was clear */
 	uint64_t resets;
-	uint64_t zaps; /* memory_disables + resets */
+	uint64_t hot_resets;	  /* VFIO_DEVICE_PCI_HOT_RESET calls that reset */
+	uint64_t hot_resets_busy; /* ... that failed with EBUSY (memory_lock in use) */
+	uint64_t zaps;		  /* memory_disables + resets */
 	uint64_t dma_map_bytes;
 	uint64_t pages_pinned;
 	uint64_t pages_unpinned;
@@ -257,6 +260,7 @@ int memory_cycle(struct wl *w);
 int resets(struct wl *w);
 int d3_cycles(struct wl *w);
 int low_power_cycles(struct wl *w);
+int hot_resets(struct wl *w);
 
 /* edu.c */
 int edu_reg(struct wl *w, unsigned off, bool write, uint32_t *v);
