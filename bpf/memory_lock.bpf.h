@@ -151,16 +151,23 @@ static __always_inline void vt_record_disable(struct vt_device *dev, __u64 now, 
 	dev->info.last_disable.cause = cause;
 }
 
-/* The MEM bit is set again: a record of a config write that cleared it is
- * closed, and its blackout timed. A record of another cause (D3hot) stays
- * open: memory is still off until that ends. */
-static __always_inline void vt_command_record_close(struct vt_device *dev, __u64 now)
+/* Whether memory is off from @cause (enum vt_off_cause) as far as the
+ * device's record says. Memory coming back from one cause closes only a
+ * record of that cause: after a config write sets the MEM bit, a device in
+ * D3hot still refuses access. */
+static __always_inline bool vt_record_open(struct vt_device *dev, __u32 cause)
 {
 	struct vt_disable_record *rec = &dev->info.last_disable;
 
-	if (rec->cause != VT_OFF_COMMAND)
-		return;
-	if (rec->ts_ns && !rec->enabled_ts_ns && now >= rec->ts_ns)
+	return rec->ts_ns && !rec->enabled_ts_ns && rec->cause == cause;
+}
+
+/* Memory came back: the open record closes, and its blackout is timed. */
+static __always_inline void vt_record_close(struct vt_device *dev, __u64 now)
+{
+	struct vt_disable_record *rec = &dev->info.last_disable;
+
+	if (now >= rec->ts_ns)
 		vt_hist_add(&dev->stats.memory_off_ns, now - rec->ts_ns);
 	rec->enabled_ts_ns = now;
 }
@@ -190,7 +197,8 @@ static __always_inline int vt_config_write_end(int offset)
 			/* The enable event still names who disabled it; then
 			 * the record closes. */
 			vt_emit(dev, VT_EV_MEMORY_ENABLE, VT_MAX_BARS, 0, after);
-			vt_command_record_close(dev, now);
+			if (vt_record_open(dev, VT_OFF_COMMAND))
+				vt_record_close(dev, now);
 		}
 	}
 	vt_hold_end(hold, dev, now);

@@ -101,7 +101,6 @@ static __always_inline bool vt_in_power_write(__u64 vdev)
  */
 static __always_inline int vt_power_state_set(vt_vdev_t *vdev, int ret)
 {
-	struct vt_disable_record *rec;
 	struct vt_device *dev;
 	struct pci_dev *pdev;
 	__u64 now;
@@ -115,21 +114,18 @@ static __always_inline int vt_power_state_set(vt_vdev_t *vdev, int ret)
 		return 0;
 	pdev = BPF_CORE_READ(vdev, pdev);
 	state = BPF_CORE_READ(pdev, current_state);
-	rec = &dev->info.last_disable;
 	now = bpf_ktime_get_ns();
 	if (state >= VT_PCI_D3HOT && state <= VT_PCI_D3COLD) {
-		if (rec->ts_ns && !rec->enabled_ts_ns && rec->cause == VT_OFF_D3HOT)
+		if (vt_record_open(dev, VT_OFF_D3HOT))
 			return 0;
 		__sync_fetch_and_add(&dev->stats.d3_entries, 1);
 		vt_record_disable(dev, now, VT_OFF_D3HOT);
 		vt_emit(dev, VT_EV_D3_ENTRY, VT_MAX_BARS, 0, state);
-	} else if (rec->ts_ns && !rec->enabled_ts_ns && rec->cause == VT_OFF_D3HOT) {
+	} else if (vt_record_open(dev, VT_OFF_D3HOT)) {
 		__sync_fetch_and_add(&dev->stats.d3_exits, 1);
 		/* The exit event still names who put it into D3. */
 		vt_emit(dev, VT_EV_D3_EXIT, VT_MAX_BARS, 0, state);
-		if (now >= rec->ts_ns)
-			vt_hist_add(&dev->stats.memory_off_ns, now - rec->ts_ns);
-		rec->enabled_ts_ns = now;
+		vt_record_close(dev, now);
 	}
 	return 0;
 }
@@ -158,7 +154,6 @@ static __always_inline int vt_feature_begin(void *core_vdev, __u32 flags)
 static __always_inline int vt_feature_end(int ret)
 {
 	struct vt_feature_call *call;
-	struct vt_disable_record *rec;
 	struct vt_device *dev;
 	__u32 tid = vt_tid(), slot;
 	__u64 now;
@@ -169,19 +164,16 @@ static __always_inline int vt_feature_end(int ret)
 	bpf_map_delete_elem(&power_writes, &tid);
 	dev = ret ? NULL : vt_device_get((vt_vdev_t *)call->vdev, &slot);
 	if (dev) {
-		rec = &dev->info.last_disable;
 		now = bpf_ktime_get_ns();
 		if (call->feature != VT_FEATURE_LOW_POWER_EXIT) {
 			__sync_fetch_and_add(&dev->stats.low_power_entries, 1);
 			vt_record_disable(dev, now, VT_OFF_LOW_POWER);
 			vt_emit(dev, VT_EV_LOW_POWER_ENTRY, VT_MAX_BARS, 0, call->feature);
-		} else if (rec->ts_ns && !rec->enabled_ts_ns && rec->cause == VT_OFF_LOW_POWER) {
+		} else if (vt_record_open(dev, VT_OFF_LOW_POWER)) {
 			__sync_fetch_and_add(&dev->stats.low_power_exits, 1);
 			/* The exit event still names who asked for it. */
 			vt_emit(dev, VT_EV_LOW_POWER_EXIT, VT_MAX_BARS, 0, call->feature);
-			if (now >= rec->ts_ns)
-				vt_hist_add(&dev->stats.memory_off_ns, now - rec->ts_ns);
-			rec->enabled_ts_ns = now;
+			vt_record_close(dev, now);
 		}
 	}
 	bpf_map_delete_elem(&feature_calls, &tid);
