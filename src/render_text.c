@@ -274,6 +274,10 @@ static void print_memory_state(FILE *f, const struct vt_dev_snapshot *d)
 		print_nonzero(f, st->accesses, VT_ACCESS_KIND_MAX, vt_access_kind_name);
 		fputc('\n', f);
 	}
+	if (st->memory_disables || st->memory_enables)
+		fprintf(f, "  memory disables %llu, enables %llu\n",
+			(unsigned long long)st->memory_disables,
+			(unsigned long long)st->memory_enables);
 	if (st->d3_entries || st->d3_exits)
 		fprintf(f, "  D3hot entries %llu, exits %llu\n", (unsigned long long)st->d3_entries,
 			(unsigned long long)st->d3_exits);
@@ -281,22 +285,17 @@ static void print_memory_state(FILE *f, const struct vt_dev_snapshot *d)
 		fprintf(f, "  low power entries %llu, exits %llu\n",
 			(unsigned long long)st->low_power_entries,
 			(unsigned long long)st->low_power_exits);
-	if (!st->memory_disables && !st->memory_enables && !st->d3_entries && !st->d3_exits &&
-	    !st->low_power_entries && !st->low_power_exits)
+	/* The record is cumulative: said in an interval that turned memory off. */
+	if (!(st->memory_disables || st->d3_entries || st->low_power_entries) || !last->pid)
 		return;
-	fprintf(f, "  memory disables %llu, enables %llu", (unsigned long long)st->memory_disables,
-		(unsigned long long)st->memory_enables);
-	if ((st->memory_disables || st->d3_entries || st->low_power_entries) && last->pid) {
-		fprintf(f, ", last by %s[%u]",
-			printable(comm, sizeof(comm), last->comm, sizeof(last->comm)), last->pid);
-		if (last->cause != VT_OFF_COMMAND)
-			fprintf(f, " (%s)", vt_off_cause_name((int)last->cause));
-		if (!last->enabled_ts_ns)
-			fputs(", still off", f);
-		else if (last->enabled_ts_ns >= last->ts_ns)
-			fprintf(f, " for %s",
-				(fmt_time(off, last->enabled_ts_ns - last->ts_ns), trimmed(off)));
-	}
+	fprintf(f, "  memory last off by %s[%u], %s",
+		printable(comm, sizeof(comm), last->comm, sizeof(last->comm)), last->pid,
+		vt_off_cause_name((int)last->cause));
+	if (!last->enabled_ts_ns)
+		fputs(", still off", f);
+	else if (last->enabled_ts_ns >= last->ts_ns)
+		fprintf(f, ", for %s",
+			(fmt_time(off, last->enabled_ts_ns - last->ts_ns), trimmed(off)));
 	fputc('\n', f);
 }
 
