@@ -136,8 +136,15 @@ sleep 2 # an interval summary or two with the device gone
 echo "@@VT qmp device_add driver=edu bus=rp$n id=edu$n"
 wait_until 300 "$victim back" present
 # A new pci_dev: the guest init's driver_override went with the old one.
-echo vfio-pci > "/sys/bus/pci/devices/$victim/driver_override"
-echo "$victim" > /sys/bus/pci/drivers_probe
+# Its sysfs node appears before pciehp has assigned its BAR and added it
+# (the CI run of 2026-12-02 probed in between, and vfio-pci took it 40 ms
+# later): ask again until it is bound.
+rebind() {
+	echo vfio-pci > "/sys/bus/pci/devices/$victim/driver_override" 2>/dev/null
+	echo "$victim" > /sys/bus/pci/drivers_probe 2>/dev/null
+	[ -e "/sys/bus/pci/drivers/vfio-pci/$victim" ]
+}
+wait_until 300 "$victim bound to vfio-pci" rebind
 vt_check "$victim bound to vfio-pci again" [ -e "/sys/bus/pci/drivers/vfio-pci/$victim" ]
 wait_until 100 "its group node" group_node
 vfio-workload --quiet --bdf "$victim" --json "$VT_OUT/truth/readded.json" \
