@@ -12,6 +12,8 @@
 #include "device.bpf.h"
 #include "hold.bpf.h"
 #include "events.bpf.h"
+#include "trylock.bpf.h"
+#include "blackout.bpf.h"
 
 #define VT_EIO 5
 
@@ -45,6 +47,7 @@ static __always_inline int vt_bar_rw_end(long ret)
 	if (dev && ret == -VT_EIO) {
 		pos = hold->arg0;
 		__sync_fetch_and_add(&dev->stats.accesses[VT_ACCESS_EIO], 1);
+		vt_blackout_refused(dev);
 		vt_emit(dev, VT_EV_EIO, pos >> VT_VFIO_PCI_OFFSET_SHIFT,
 			pos & VT_VFIO_PCI_OFFSET_MASK, ret);
 	}
@@ -81,8 +84,18 @@ static __noinline void vt_ioeventfd_dropped(struct vfio_pci_ioeventfd___vt *ioev
 		return;
 	pos = BPF_CORE_READ(ioeventfd, pos);
 	__sync_fetch_and_add(&dev->stats.accesses[VT_ACCESS_IOEVENTFD_DROP], 1);
+	vt_blackout_refused(dev);
 	vt_emit(dev, VT_EV_IOEVENTFD_DROP, BPF_CORE_READ(ioeventfd, bar),
 		pos & VT_VFIO_PCI_OFFSET_MASK, 0);
+}
+
+/* The handler's read trylock failed: the write is left to the thread. */
+static __noinline void vt_ioeventfd_deferred(struct vfio_pci_ioeventfd___vt *ioeventfd, __u64 since)
+{
+	__u32 slot;
+
+	if (vt_device_get(BPF_CORE_READ(ioeventfd, vdev), &slot))
+		vt_trylock_failed(slot, VT_TRYLOCK_IOEVENTFD, VT_MODE_READ, VT_PATH_MAX, since);
 }
 
 static __always_inline int vt_ioeventfd_begin(struct vfio_pci_ioeventfd___vt *ioeventfd)
@@ -90,6 +103,7 @@ static __always_inline int vt_ioeventfd_begin(struct vfio_pci_ioeventfd___vt *io
 	struct vt_ioeventfd_call call = {
 		.ioeventfd = (__u64)ioeventfd,
 		.checked = ioeventfd_check_live,
+		.ts = bpf_ktime_get_ns(),
 	};
 	__u32 tid = vt_tid();
 
@@ -110,6 +124,8 @@ static __always_inline int vt_ioeventfd_end(bool deferred)
 	if (!call)
 		return 0;
 	ioeventfd = (struct vfio_pci_ioeventfd___vt *)call->ioeventfd;
+	if (deferred && vt_task_allowed())
+		vt_ioeventfd_deferred(ioeventfd, call->ts);
 	if (!call->checked && !deferred && vt_task_allowed() &&
 	    BPF_CORE_READ(ioeventfd, test_mem) &&
 	    !vt_memory_enabled(BPF_CORE_READ(ioeventfd, vdev)))

@@ -49,6 +49,21 @@ struct {
 	__type(value, struct vt_contention);
 } contention_pairs SEC(".maps") __weak;
 
+/* A read bracket of the device's last few: when it was inside. */
+struct vt_reader_seen {
+	__u64 t_enter;
+	__u64 t_exit; /* 0: inside still */
+	__u32 pid;
+	__u32 tid;
+	__u32 path;
+	__u32 pad;
+	char comm[VT_COMM_LEN];
+};
+
+/* Read brackets kept per device (a power of two): a trylock's holder is
+ * looked for among them after the fact (trylock.bpf.h). */
+#define VT_READERS_SEEN 8
+
 /* Who holds a device's memory_lock, as far as our brackets know. Plain
  * stores: two CPUs racing on one record can leave it a moment stale, which
  * misnames one pair's holder at worst. */
@@ -66,6 +81,9 @@ struct vt_lock_holders {
 	__u32 reader_path;
 	__u32 pad;
 	char reader_comm[VT_COMM_LEN];
+	__u32 seen_next; /* the entry of seen[] to take when none is closed */
+	__u32 pad2;
+	struct vt_reader_seen seen[VT_READERS_SEEN];
 };
 
 struct {
@@ -169,9 +187,49 @@ static __always_inline bool vt_read_path(__u32 path)
 	return path == VT_PATH_FAULT || path == VT_PATH_BAR_RW;
 }
 
+/* A read bracket opened: it takes the entry of seen[] its thread id picks,
+ * unless another thread is inside there, then a closed one, or the next in
+ * turn when all are inside. Plain stores: starting from the thread's own
+ * entry keeps two CPUs from taking the same one unless both fall back. */
+static __always_inline void vt_reader_enter(struct vt_lock_holders *h, __u32 path)
+{
+	struct vt_reader_seen *e = &h->seen[vt_tid() & (VT_READERS_SEEN - 1)];
+	__u32 i;
+
+	if (e->tid && !e->t_exit && e->tid != vt_tid()) {
+		e = NULL;
+		for (i = 0; i < VT_READERS_SEEN; i++) {
+			if (h->seen[i].t_exit || !h->seen[i].tid) {
+				e = &h->seen[i];
+				break;
+			}
+		}
+	}
+	if (!e)
+		e = &h->seen[h->seen_next++ & (VT_READERS_SEEN - 1)];
+	e->t_exit = 0;
+	e->t_enter = bpf_ktime_get_ns();
+	e->path = path;
+	vt_task_comm_ids(&e->pid, &e->tid, e->comm);
+}
+
+/* A read bracket of this thread closed: its entry says when. */
+static __always_inline void vt_reader_exit(struct vt_lock_holders *h)
+{
+	__u32 tid = vt_tid(), i;
+
+	for (i = 0; i < VT_READERS_SEEN; i++) {
+		if (h->seen[i].tid == tid && !h->seen[i].t_exit) {
+			h->seen[i].t_exit = bpf_ktime_get_ns();
+			return;
+		}
+	}
+}
+
 /* A bracket opened (+1) or closed (-1) on @slot: readers are counted, the
- * last to open is remembered; a closing writer gives up its record. A
- * subprogram: every bracket's entry and exit would otherwise carry a copy. */
+ * last to open is remembered, and each is kept in seen[] with its times; a
+ * closing writer gives up its record. A subprogram: every bracket's entry
+ * and exit would otherwise carry a copy. */
 static __noinline void vt_holders_update(__u32 slot, __u32 mode, __u32 path, int delta)
 {
 	struct vt_lock_holders *h = bpf_map_lookup_elem(&lock_holders, &slot);
@@ -183,6 +241,9 @@ static __noinline void vt_holders_update(__u32 slot, __u32 mode, __u32 path, int
 		if (delta > 0) {
 			vt_task_comm_ids(&h->reader_pid, &h->reader_tid, h->reader_comm);
 			h->reader_path = path;
+			vt_reader_enter(h, path);
+		} else {
+			vt_reader_exit(h);
 		}
 		return;
 	}
@@ -266,20 +327,32 @@ static __always_inline void vt_pair_add(const struct vt_stack_wait *w, __u64 wai
 		pair->readers = w->readers;
 }
 
-static __always_inline void vt_emit_contention(struct vt_device *dev, const struct vt_stack_wait *w,
-					       __u64 wait_ns)
+/* A struct vt_contention_event on @dev (a contention, or a trylock that
+ * failed: @kind) by this task, now, zeroed beyond its head. */
+static __always_inline struct vt_contention_event *vt_lock_event_reserve(struct vt_device *dev,
+									 __u32 kind, __s64 value)
 {
 	struct vt_contention_event *e = vt_event_reserve(sizeof(*e));
 
 	if (!e)
-		return;
+		return NULL;
 	__builtin_memset(e, 0, sizeof(*e));
 	e->head.ts_ns = bpf_ktime_get_ns();
 	vt_task_comm_ids(&e->head.pid, &e->head.tid, e->head.comm);
-	e->head.kind = VT_EV_CONTENTION;
+	e->head.kind = kind;
 	e->head.bar = VT_MAX_BARS;
-	e->head.value = wait_ns;
+	e->head.value = value;
 	__builtin_memcpy(e->head.bdf, dev->info.bdf, sizeof(e->head.bdf));
+	return e;
+}
+
+static __always_inline void vt_emit_contention(struct vt_device *dev, const struct vt_stack_wait *w,
+					       __u64 wait_ns)
+{
+	struct vt_contention_event *e = vt_lock_event_reserve(dev, VT_EV_CONTENTION, wait_ns);
+
+	if (!e)
+		return;
 	e->key = w->key;
 	e->holder_pid = w->holder_pid;
 	e->holder_tid = w->holder_tid;

@@ -122,6 +122,7 @@ static __noinline int vt_device_learn(vt_vdev_t *vdev, __u32 *slot_out)
 	dev->info.memory_lock = vt_memory_lock_addr(vdev);
 	dev->info.first_seen_ns = bpf_ktime_get_ns();
 	dev->info.vdev = key;
+	dev->info.blackout_start_ns = 0; /* an old instance's window is not this one's */
 	__sync_fetch_and_add(&dev->info.bindings, 1);
 	vt_device_read_bars(dev, pdev);
 

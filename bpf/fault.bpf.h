@@ -10,6 +10,7 @@
 #include "hold.bpf.h"
 #include "events.bpf.h"
 #include "slow.bpf.h"
+#include "blackout.bpf.h"
 
 #define VT_PMD_ORDER 9
 #define VT_PUD_ORDER 18
@@ -98,8 +99,11 @@ static __always_inline int vt_fault_end(void *ctx, struct vm_fault *vmf, __u32 r
 	vt_hist_add(&dev->stats.fault_ns[result], now - hold->t_entry);
 	VT_SLOW(ctx, dev, VT_SLOW_FAULT, (__u32)hold->arg1, now - hold->t_entry, bar, offset, ret,
 		direct);
+	if (result == VT_FAULT_NOPAGE)
+		vt_blackout_refault(dev, hold->slot, hold->t_entry, now);
 	if (result == VT_FAULT_SIGBUS) {
 		__sync_fetch_and_add(&dev->stats.accesses[VT_ACCESS_SIGBUS], 1);
+		vt_blackout_refused(dev);
 		vt_emit(dev, VT_EV_SIGBUS, bar, offset, ret);
 	}
 out:

@@ -167,6 +167,25 @@ struct {
 	__type(value, struct vt_zap_start);
 } zaps_inflight SEC(".maps") __weak;
 
+/* The devices whose memory a reset of this thread turned off (its zap of
+ * each, memory on before): back on when the ioctl returns, as vfio
+ * up_write()s each device's memory_lock just before. Resets are rare and
+ * run in few threads at once. */
+#define VT_RESET_SET_MAX 16 /* a power of two */
+#define VT_MAX_RESETTERS 64
+
+struct vt_reset_set {
+	__u32 slot[VT_RESET_SET_MAX];
+	__u32 n;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VT_MAX_RESETTERS);
+	__type(key, __u32); /* tid */
+	__type(value, struct vt_reset_set);
+} reset_sets SEC(".maps") __weak;
+
 /* Threads inside a write of the PM capability's control register
  * (vfio_pm_config_write()), by the device written: a zap there is for a
  * move into D3hot (power.bpf.h). */
@@ -213,6 +232,7 @@ struct vt_ioeventfd_call {
 	 * it decides the drop, not the handler's exit (access.bpf.h). */
 	__u32 checked;
 	__u32 pad;
+	__u64 ts; /* the handler's entry: a failed trylock's holder was in after it */
 };
 
 struct {

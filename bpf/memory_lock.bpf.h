@@ -15,6 +15,7 @@
 #include "hold.bpf.h"
 #include "events.bpf.h"
 #include "slow.bpf.h"
+#include "trylock.bpf.h"
 
 /* include/trace/events/lock.h; macros, so not in BTF. */
 #define VT_LCB_F_READ (1U << 1)
@@ -23,6 +24,7 @@
 /* include/uapi/linux/vfio.h: _IO(VFIO_TYPE, VFIO_BASE + 11), + 13 and + 16. */
 #define VT_VFIO_DEVICE_RESET 0x3b6f
 #define VT_VFIO_DEVICE_PCI_HOT_RESET 0x3b71
+#define VT_EBUSY 16
 #define VT_VFIO_DEVICE_IOEVENTFD 0x3b74
 
 /* Which of our paths the thread waiting for memory_lock is on: its open
@@ -205,6 +207,64 @@ static __always_inline int vt_config_write_end(int offset)
 	return 0;
 }
 
+/* A reset of this thread zapped the device in @slot (@reason: its zap
+ * reason, VT_ZAP_RESET or VT_ZAP_HOT_RESET): its memory is off from here,
+ * by the reset, unless it was off already (then that cause stands). */
+static __always_inline void vt_reset_zapped(struct vt_device *dev, __u32 slot, __u32 reason,
+					    __u64 now)
+{
+	struct vt_disable_record *rec = &dev->info.last_disable;
+	struct vt_reset_set fresh = {}, *set;
+	__u32 tid = vt_tid(), n;
+
+	if (rec->ts_ns && !rec->enabled_ts_ns)
+		return;
+	set = bpf_map_lookup_elem(&reset_sets, &tid);
+	if (!set) {
+		bpf_map_update_elem(&reset_sets, &tid, &fresh, BPF_NOEXIST);
+		set = bpf_map_lookup_elem(&reset_sets, &tid);
+		if (!set) {
+			vt_lost(VT_LOST_TASK_MAP_FULL);
+			return;
+		}
+	}
+	n = set->n;
+	if (n >= VT_RESET_SET_MAX) {
+		vt_lost(VT_LOST_RESET_SET_FULL);
+		return;
+	}
+	set->slot[n & (VT_RESET_SET_MAX - 1)] = slot;
+	set->n = n + 1;
+	vt_record_disable(dev, now, reason == VT_ZAP_HOT_RESET ? VT_OFF_HOT_RESET : VT_OFF_RESET);
+}
+
+/* This thread's reset returned: memory is back on each device it turned
+ * off, unless something else has turned it off since (a record of another
+ * cause, or of another thread). Not timed in memory_off_seconds: a reset's
+ * window is its write hold of memory_lock (hold_ns on its path). */
+static __always_inline void vt_reset_done(__u64 now)
+{
+	__u32 tid = vt_tid(), i;
+	struct vt_reset_set *set = bpf_map_lookup_elem(&reset_sets, &tid);
+	struct vt_disable_record *rec;
+	struct vt_device *dev;
+
+	if (!set)
+		return;
+	for (i = 0; i < VT_RESET_SET_MAX; i++) {
+		if (i >= set->n)
+			break;
+		dev = vt_device_at(set->slot[i]);
+		if (!dev)
+			continue;
+		rec = &dev->info.last_disable;
+		if (rec->tid == tid && !rec->enabled_ts_ns &&
+		    (rec->cause == VT_OFF_RESET || rec->cause == VT_OFF_HOT_RESET))
+			rec->enabled_ts_ns = now;
+	}
+	bpf_map_delete_elem(&reset_sets, &tid);
+}
+
 static __always_inline __u32 vt_ioctl_path(unsigned int cmd)
 {
 	if (cmd == VT_VFIO_DEVICE_RESET)
@@ -241,9 +301,15 @@ static __always_inline int vt_ioctl_end(void *ctx, long ret, bool direct)
 	if (!hold || (hold->path != VT_PATH_RESET && hold->path != VT_PATH_HOT_RESET))
 		return 0;
 	dev = vt_hold_device(hold);
+	/* vfio_pci_dev_set_hot_reset()'s only -EBUSY: a trylock of a device of
+	 * the set failed (pci_reset_bus() says -EAGAIN for its own). */
+	if (ret == -VT_EBUSY && hold->path == VT_PATH_HOT_RESET)
+		vt_trylock_failed(hold->slot, VT_TRYLOCK_HOT_RESET, VT_MODE_WRITE,
+				  VT_PATH_HOT_RESET, hold->t_entry);
 	VT_SLOW(ctx, dev, VT_SLOW_RESET, hold->path, now - hold->t_entry, VT_MAX_BARS, 0, ret,
 		direct);
 	VT_SLOW_DROP(VT_SLOW_RESET, direct);
+	vt_reset_done(now);
 	vt_hold_end(hold, dev, now);
 	return 0;
 }

@@ -47,7 +47,8 @@ int BPF_PROG(zap_vma_list_entry, vt_vdev_t *vdev, bool try)
 SEC("fexit/vfio_pci_zap_and_vma_lock")
 int BPF_PROG(zap_vma_list_exit, vt_vdev_t *vdev, bool try, int ret)
 {
-	vt_zap_end(ctx, ret != 0, VT_ZAP_VMA_LIST, true);
+	/* It returns bool: only the low byte of the register is the value. */
+	vt_zap_end(ctx, (ret & 0xff) != 0, VT_ZAP_VMA_LIST, true);
 	return 0;
 }
 
@@ -60,7 +61,7 @@ int BPF_KPROBE(zap_vma_list_entry_kp, vt_vdev_t *vdev)
 SEC("kretprobe")
 int BPF_KRETPROBE(zap_vma_list_exit_kp, int ret)
 {
-	vt_zap_end(ctx, ret != 0, VT_ZAP_VMA_LIST, false);
+	vt_zap_end(ctx, (ret & 0xff) != 0, VT_ZAP_VMA_LIST, false);
 	return 0;
 }
 

@@ -13,6 +13,8 @@
 #include "hold.bpf.h"
 #include "slow.bpf.h"
 #include "power.bpf.h"
+#include "trylock.bpf.h"
+#include "blackout.bpf.h"
 
 /* drivers/vfio/vfio_main.c: the pseudo filesystem of the per-device inodes. */
 #define VT_VFIO_MAGIC 0x5646494f
@@ -26,7 +28,12 @@ static __always_inline __u32 vt_zap_reason(struct vt_hold *hold, __u64 vdev)
 {
 	if (vt_in_power_write(vdev))
 		return VT_ZAP_POWER_STATE;
-	if (!hold || hold->vdev != vdev)
+	if (!hold)
+		return VT_ZAP_OTHER;
+	/* A hot reset zaps every device of the set, not only its own. */
+	if (hold->path == VT_PATH_HOT_RESET)
+		return VT_ZAP_HOT_RESET;
+	if (hold->vdev != vdev)
 		return VT_ZAP_OTHER;
 	switch (hold->path) {
 	case VT_PATH_CONFIG_WRITE: return VT_ZAP_CONFIG_WRITE;
@@ -54,21 +61,29 @@ static __always_inline void vt_zap_end(void *ctx, bool zapped, enum vt_zap_kind 
 	struct vt_zap_start *start = bpf_map_lookup_elem(&zaps_inflight, &tid);
 	struct vt_device *dev;
 	struct vt_hold *hold;
-	__u32 reason;
+	__u32 reason, *slot;
 	__u64 now;
 
 	if (!start)
 		return;
 	now = bpf_ktime_get_ns();
-	dev = vt_device_find(start->vdev);
+	slot = bpf_map_lookup_elem(&device_slots, &start->vdev);
+	dev = slot ? vt_device_at(*slot) : NULL;
 	hold = vt_hold_current();
 	if (dev && zapped) {
 		reason = vt_zap_reason(hold, start->vdev);
+		if (reason == VT_ZAP_RESET || reason == VT_ZAP_HOT_RESET)
+			vt_reset_zapped(dev, *slot, reason, now);
+		vt_blackout_open(dev, *slot, start->ts);
 		__sync_fetch_and_add(&dev->stats.zaps[reason], 1);
 		__sync_fetch_and_add(&dev->stats.zap_vmas, start->vmas);
 		vt_hist_add(&dev->stats.zap_ns, now - start->ts);
 		VT_SLOW(ctx, dev, VT_SLOW_ZAP, reason, now - start->ts, VT_MAX_BARS, 0, 0, direct);
 	}
+	/* The hot reset's trylock zap gave up: vma_lock or an mmap_lock taken. */
+	if (slot && !zapped && kind == VT_ZAP_VMA_LIST)
+		vt_trylock_failed(*slot, VT_TRYLOCK_ZAP, VT_MODE_WRITE,
+				  hold ? hold->path : VT_PATH_MAX, start->ts);
 	/* Up to 6.9 the zap takes vma_lock and returns before down_write(). */
 	if (kind == VT_ZAP_VMA_LIST && hold && hold->vdev == start->vdev)
 		hold->t_acquired = now;

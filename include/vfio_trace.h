@@ -113,7 +113,26 @@ enum vt_event_kind {
 	 * out of it (LOW_POWER_EXIT) */
 	VT_EV_LOW_POWER_ENTRY,
 	VT_EV_LOW_POWER_EXIT,
+	/* a trylock on the device's locks failed (value: enum vt_trylock_op);
+	 * the event is the head of a struct vt_contention_event whose waiter is
+	 * the one that gave up and whose holder is what the brackets knew */
+	VT_EV_TRYLOCK_FAILED,
 	VT_EV_KIND_MAX,
+};
+
+/* The callers that give up when a trylock fails. The contention tracepoints
+ * never fire for a trylock; each is seen at the caller's return. */
+enum vt_trylock_op {
+	/* VFIO_DEVICE_PCI_HOT_RESET returned -EBUSY: memory_lock (or, up to
+	 * 6.9, vma_lock) of a device of the set was in use */
+	VT_TRYLOCK_HOT_RESET,
+	/* vfio_pci_ioeventfd_handler() found memory_lock taken and left the
+	 * write to its thread */
+	VT_TRYLOCK_IOEVENTFD,
+	/* vfio_pci_zap_and_vma_lock(vdev, try) gave up without zapping (up to
+	 * 6.9; only the hot reset tries) */
+	VT_TRYLOCK_ZAP,
+	VT_TRYLOCK_OP_MAX,
 };
 
 /* What a slow-operation event timed (--min-latency KIND=DURATION). */
@@ -157,6 +176,9 @@ enum vt_lost_reason {
 	VT_LOST_CONTENTION_STACK,
 	/* --stacks: a (waiter, holder) pair found no room in its map */
 	VT_LOST_CONTENTION_MAP_FULL,
+	/* a reset zapped more devices than a set keeps (VT_RESET_SET_MAX):
+	 * the record of memory off by it is not opened on the rest */
+	VT_LOST_RESET_SET_FULL,
 	VT_LOST_MAX,
 };
 
@@ -293,14 +315,18 @@ enum vt_off_cause {
 	VT_OFF_COMMAND,	  /* a config write cleared PCI_COMMAND.MEMORY */
 	VT_OFF_D3HOT,	  /* vfio put the device into D3hot or deeper */
 	VT_OFF_LOW_POWER, /* the user asked for runtime PM's low power state */
+	VT_OFF_RESET,	  /* VFIO_DEVICE_RESET: from its zap to its return */
+	VT_OFF_HOT_RESET, /* VFIO_DEVICE_PCI_HOT_RESET, on each device of the set */
 	VT_OFF_CAUSE_MAX,
 };
 
 /* The last thing that turned memory off (a config write that cleared
- * PCI_COMMAND.MEMORY, or vfio's move into D3hot) and when memory came back
- * from it (the MEM bit set again, or D0): 0 while it is still off. Only an
- * open record names the cause of a SIGBUS or EIO; once its cause ended, an
- * access that still fails has some other cause, never a stale one. */
+ * PCI_COMMAND.MEMORY, vfio's move into D3hot, the low power state, a reset)
+ * and when memory came back from it (the MEM bit set again, D0, the exit,
+ * the reset's return): 0 while it is still off. Only an open record names
+ * the cause of a SIGBUS or EIO; once its cause ended, an access that still
+ * fails has some other cause, never a stale one. A reset opens a record only
+ * when memory was on: one already off stays off through it, by its cause. */
 struct vt_disable_record {
 	__u64 ts_ns;
 	__u32 pid;
@@ -325,6 +351,9 @@ struct vt_device_info {
 	 * these tell the BAR without reading the pci_dev at every fault). */
 	__u64 bar_start[VT_MAX_BARS];
 	__u64 bar_end[VT_MAX_BARS];
+	/* The BAR blackout open now: when the first zap since the last
+	 * successful refault began; 0 when none is open. */
+	__u64 blackout_start_ns;
 };
 
 struct vt_device_stats {
@@ -365,6 +394,16 @@ struct vt_device_stats {
 	 * into D3hot to D0, or from a low power entry to its exit (the
 	 * blackout an access in between meets, as SIGBUS or EIO). */
 	struct vt_hist memory_off_ns;
+
+	/* Trylocks given up, by the caller (enum vt_trylock_op). */
+	__u64 trylock_failures[VT_TRYLOCK_OP_MAX];
+
+	/* BAR blackouts: from a zap to the first mmap fault after it that
+	 * mapped the BAR again (the dark time a VM's vCPU sees), and the
+	 * accesses refused while one was open (SIGBUS, EIO, dropped ioeventfd
+	 * writes). */
+	struct vt_hist blackout_ns;
+	__u64 blackout_failed_accesses;
 };
 
 /* Key of bdf_slots: a device's PCI address, as dev_name() spells it. */

@@ -50,11 +50,12 @@ _Static_assert(VT_PATH_MAX == 6, "enum vt_lock_path changed");
 _Static_assert(VT_ZAP_REASON_MAX == 5, "enum vt_zap_reason changed");
 _Static_assert(VT_PIN_PATH_MAX == 3, "enum vt_pin_path changed");
 _Static_assert(VT_ACCESS_KIND_MAX == 3, "enum vt_access_kind changed");
-_Static_assert(VT_LOST_MAX == 14, "enum vt_lost_reason changed");
+_Static_assert(VT_LOST_MAX == 15, "enum vt_lost_reason changed");
+_Static_assert(VT_TRYLOCK_OP_MAX == 3, "enum vt_trylock_op changed");
 /* Not array sizes on the BPF side, but values stored in the fields below
  * (vt_trace_event.kind, vt_edge_key.from_class and .to_class) that user space
  * indexes its tables with. */
-_Static_assert(VT_EV_KIND_MAX == 11, "enum vt_event_kind changed");
+_Static_assert(VT_EV_KIND_MAX == 12, "enum vt_event_kind changed");
 _Static_assert(VT_SLOW_KIND_MAX == 4, "enum vt_slow_kind changed");
 _Static_assert(VT_LC_MAX == 6, "enum vt_lock_class changed");
 _Static_assert(VT_LC_ALL <= 256 && VT_MODE_MAX <= 256, "a lock class or mode must fit a __u8");
@@ -120,7 +121,7 @@ VT_ABI_FIELD(struct vt_hist, sum_ns, 272, 8);
 VT_ABI_NO_PADDING(struct vt_hist, M(slots) + M(count) + M(sum_ns));
 #undef M
 
-_Static_assert(VT_OFF_CAUSE_MAX == 3, "enum vt_off_cause changed");
+_Static_assert(VT_OFF_CAUSE_MAX == 5, "enum vt_off_cause changed");
 VT_ABI_SIZE(struct vt_disable_record, 48);
 VT_ABI_FIELD(struct vt_disable_record, ts_ns, 0, 8);
 VT_ABI_FIELD(struct vt_disable_record, pid, 8, 4);
@@ -134,7 +135,7 @@ VT_ABI_NO_PADDING(struct vt_disable_record,
 		  M(ts_ns) + M(pid) + M(tid) + M(comm) + M(enabled_ts_ns) + M(cause) + M(pad));
 #undef M
 
-VT_ABI_SIZE(struct vt_device_info, 200);
+VT_ABI_SIZE(struct vt_device_info, 208);
 VT_ABI_FIELD(struct vt_device_info, bdf, 0, 16);
 VT_ABI_FIELD(struct vt_device_info, vendor, 16, 4);
 VT_ABI_FIELD(struct vt_device_info, device_id, 20, 4);
@@ -146,14 +147,15 @@ VT_ABI_FIELD(struct vt_device_info, vdev, 48, 8);
 VT_ABI_FIELD(struct vt_device_info, last_disable, 56, 48);
 VT_ABI_FIELD(struct vt_device_info, bar_start, 104, 48);
 VT_ABI_FIELD(struct vt_device_info, bar_end, 152, 48);
+VT_ABI_FIELD(struct vt_device_info, blackout_start_ns, 200, 8);
 #define M(field) VT_SIZEOF_FIELD(struct vt_device_info, field)
 VT_ABI_NO_PADDING(struct vt_device_info, M(bdf) + M(vendor) + M(device_id) + M(memory_lock) +
 						 M(first_seen_ns) + M(traced) + M(bindings) +
 						 M(vdev) + M(last_disable) + M(bar_start) +
-						 M(bar_end));
+						 M(bar_end) + M(blackout_start_ns));
 #undef M
 
-VT_ABI_SIZE(struct vt_device_stats, 6688);
+VT_ABI_SIZE(struct vt_device_stats, 7000);
 VT_ABI_FIELD(struct vt_device_stats, faults, 0, 280); /* [7][5] */
 VT_ABI_FIELD(struct vt_device_stats, fault_orders, 280, 48);
 VT_ABI_FIELD(struct vt_device_stats, fault_ns, 328, 1400);
@@ -174,13 +176,17 @@ VT_ABI_FIELD(struct vt_device_stats, low_power_entries, 6336, 8);
 VT_ABI_FIELD(struct vt_device_stats, low_power_exits, 6344, 8);
 VT_ABI_FIELD(struct vt_device_stats, contention_paths, 6352, 56); /* [VT_PATH_MAX + 1] */
 VT_ABI_FIELD(struct vt_device_stats, memory_off_ns, 6408, 280);
+VT_ABI_FIELD(struct vt_device_stats, trylock_failures, 6688, 24); /* [VT_TRYLOCK_OP_MAX] */
+VT_ABI_FIELD(struct vt_device_stats, blackout_ns, 6712, 280);
+VT_ABI_FIELD(struct vt_device_stats, blackout_failed_accesses, 6992, 8);
 #define M(field) VT_SIZEOF_FIELD(struct vt_device_stats, field)
 VT_ABI_NO_PADDING(struct vt_device_stats,
 		  M(faults) + M(fault_orders) + M(fault_ns) + M(contentions) + M(wait_ns) +
 			  M(hold_ns) + M(vma_lock_contentions) + M(vma_lock_wait_ns) + M(zaps) +
 			  M(zap_vmas) + M(zap_ns) + M(accesses) + M(memory_disables) +
 			  M(memory_enables) + M(d3_entries) + M(d3_exits) + M(low_power_entries) +
-			  M(low_power_exits) + M(contention_paths) + M(memory_off_ns));
+			  M(low_power_exits) + M(contention_paths) + M(memory_off_ns) +
+			  M(trylock_failures) + M(blackout_ns) + M(blackout_failed_accesses));
 #undef M
 
 VT_ABI_SIZE(struct vt_bdf_key, 16);
@@ -189,9 +195,9 @@ VT_ABI_FIELD(struct vt_bdf_key, bdf, 0, 16);
 VT_ABI_NO_PADDING(struct vt_bdf_key, M(bdf));
 #undef M
 
-VT_ABI_SIZE(struct vt_device, 6888);
-VT_ABI_FIELD(struct vt_device, info, 0, 200);
-VT_ABI_FIELD(struct vt_device, stats, 200, 6688);
+VT_ABI_SIZE(struct vt_device, 7208);
+VT_ABI_FIELD(struct vt_device, info, 0, 208);
+VT_ABI_FIELD(struct vt_device, stats, 208, 7000);
 #define M(field) VT_SIZEOF_FIELD(struct vt_device, field)
 VT_ABI_NO_PADDING(struct vt_device, M(info) + M(stats));
 #undef M

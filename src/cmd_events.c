@@ -58,7 +58,7 @@ static int on_event(void *arg, const struct vt_trace_event *ev, const struct vt_
 	const char *vm = ctx->who ? vt_attribution_vm(ctx->who, ev->pid, ev->ts_ns) : "";
 
 	/* The tracer hands a contention over whole (vt_tracer_config). */
-	if (ev->kind == VT_EV_CONTENTION) {
+	if (ev->kind == VT_EV_CONTENTION || ev->kind == VT_EV_TRYLOCK_FAILED) {
 		const struct vt_contention_event *ce = (const void *)ev;
 
 		ctx->len += ctx->o->json ? render_json_contention_line(ctx->out + ctx->len, ce, vm)

@@ -118,6 +118,7 @@ const char *vt_event_kind_name(int k)
 		[VT_EV_D3_EXIT] = "d3_exit",
 		[VT_EV_LOW_POWER_ENTRY] = "low_power_entry",
 		[VT_EV_LOW_POWER_EXIT] = "low_power_exit",
+		[VT_EV_TRYLOCK_FAILED] = "trylock_failed",
 	};
 	_Static_assert(ARRAY_SIZE(names) == VT_EV_KIND_MAX, "event kind names");
 	return lookup(names, ARRAY_SIZE(names), k);
@@ -129,9 +130,22 @@ const char *vt_off_cause_name(int c)
 		[VT_OFF_COMMAND] = "command",
 		[VT_OFF_D3HOT] = "d3hot",
 		[VT_OFF_LOW_POWER] = "low_power",
+		[VT_OFF_RESET] = "reset",
+		[VT_OFF_HOT_RESET] = "hot_reset",
 	};
 	_Static_assert(ARRAY_SIZE(names) == VT_OFF_CAUSE_MAX, "memory off cause names");
 	return lookup(names, ARRAY_SIZE(names), c);
+}
+
+const char *vt_trylock_op_name(int op)
+{
+	static const char *const names[] = {
+		[VT_TRYLOCK_HOT_RESET] = "hot_reset",
+		[VT_TRYLOCK_IOEVENTFD] = "ioeventfd",
+		[VT_TRYLOCK_ZAP] = "zap",
+	};
+	_Static_assert(ARRAY_SIZE(names) == VT_TRYLOCK_OP_MAX, "trylock op names");
+	return lookup(names, ARRAY_SIZE(names), op);
 }
 
 const char *vt_slow_kind_name(int k)
@@ -174,6 +188,7 @@ const char *vt_lost_reason_name(int r)
 		[VT_LOST_EDGE_STACK] = "edge_stack",
 		[VT_LOST_CONTENTION_STACK] = "contention_stack",
 		[VT_LOST_CONTENTION_MAP_FULL] = "contention_map_full",
+		[VT_LOST_RESET_SET_FULL] = "reset_set_full",
 	};
 	_Static_assert(ARRAY_SIZE(names) == VT_LOST_MAX, "lost reason names");
 	return lookup(names, ARRAY_SIZE(names), r);

@@ -34,7 +34,8 @@ const char *vt_event_kind_name(int k);	/* the access kinds, memory_disable, memo
 const char *vt_lost_reason_name(int r); /* ringbuf_full device_map_full ... */
 /* What turned memory off (enum vt_off_cause): "command", "d3hot", "low_power". */
 const char *vt_off_cause_name(int c);
-const char *vt_slow_kind_name(int k); /* fault zap reset pin */
+const char *vt_trylock_op_name(int op); /* hot_reset ioeventfd zap */
+const char *vt_slow_kind_name(int k);	/* fault zap reset pin */
 /* What a slow operation's detail names: a fault's order, a zap's reason, a
  * reset's path, a pin's path. */
 const char *vt_slow_detail_name(int kind, int detail);

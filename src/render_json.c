@@ -264,6 +264,11 @@ static void write_device(struct json_writer *w, const struct vt_snapshot *s,
 	jw_u64(w, "low_power_exits", st->low_power_exits);
 	write_hist(w, "memory_off_ns", &st->memory_off_ns);
 	write_last_disable(w, &d->info.last_disable);
+	write_named_counters(w, "trylock_failures", st->trylock_failures, VT_TRYLOCK_OP_MAX,
+			     vt_trylock_op_name);
+	write_hist(w, "blackout_ns", &st->blackout_ns);
+	jw_u64(w, "blackout_failed_accesses", st->blackout_failed_accesses);
+	jw_bool(w, "blackout_open", d->info.blackout_start_ns != 0);
 	jw_end_object(w);
 }
 

@@ -109,10 +109,10 @@ static char *put_name(char *p, const char *name)
 	return p;
 }
 
-/* The head's line, then two objects: four names (at most 13 plain characters
- * each), a comm at its longest escape, three numbers, and under 128 bytes of
- * keys and punctuation. */
-_Static_assert(EVENT_JSON_MAX + 4 * 15 + JW_STRING_MAX(VT_COMM_LEN) + 3 * 20 + 128 <=
+/* The head's line, a trylock's operation, then two objects: five names (at
+ * most 13 plain characters each), a comm at its longest escape, three
+ * numbers, and under 140 bytes of keys and punctuation. */
+_Static_assert(EVENT_JSON_MAX + 5 * 15 + JW_STRING_MAX(VT_COMM_LEN) + 3 * 20 + 140 <=
 		       VT_EVENT_JSON_MAX,
 	       "render_json.h promises room for a contention line");
 
@@ -123,6 +123,10 @@ size_t render_json_contention_line(char *line, const struct vt_contention_event 
 	/* The head's line without its "}\n": the same members as every event. */
 	char *p = line + render_json_event_line(line, &ce->head, vm) - 2;
 
+	if (ce->head.kind == VT_EV_TRYLOCK_FAILED) {
+		p = PUT_LIT(p, ",\"trylock\":");
+		p = put_name(p, vt_trylock_op_name((int)ce->head.value));
+	}
 	p = PUT_LIT(p, ",\"waiter\":{\"mode\":");
 	p = put_name(p, vt_lock_mode_name(k->waiter_mode));
 	p = PUT_LIT(p, ",\"path\":");

@@ -461,6 +461,16 @@ static const struct enum_counter low_power_entries = {
 	offsetof(struct vt_device_stats, low_power_entries),
 };
 
+static const struct enum_counter trylock_failures = {
+	"vfio_trace_trylock_failures_total",
+	"Trylocks of the device's locks that failed, by the operation that gave up: a hot reset "
+	"(EBUSY), an ioeventfd write (left to its thread), a hot reset's zap (up to 6.9).",
+	"op",
+	VT_TRYLOCK_OP_MAX,
+	vt_trylock_op_name,
+	offsetof(struct vt_device_stats, trylock_failures),
+};
+
 static void write_fault_hist(FILE *f, const struct vt_snapshot *s)
 {
 	const char *name = "vfio_trace_mmap_fault_duration_seconds";
@@ -512,32 +522,53 @@ static void write_hold_hist(FILE *f, const struct vt_snapshot *s)
 			}
 }
 
-static void write_memory_off_hist(FILE *f, const struct vt_snapshot *s)
-{
-	const char *name = "vfio_trace_memory_off_seconds";
+/* A histogram with one series per device: the one at @offset in struct
+ * vt_device_stats. */
+struct device_hist {
+	const char *name;
+	const char *help;
+	size_t offset;
+};
 
-	write_family(f, name, "histogram",
-		     "How long memory stayed off: from the config write that cleared "
-		     "PCI_COMMAND.MEMORY to the one that set it, D3hot to D0, or a low power "
-		     "entry to its exit.");
+static void write_device_hist(FILE *f, const struct vt_snapshot *s, const struct device_hist *h)
+{
+	write_family(f, h->name, "histogram", h->help);
 	for (size_t i = 0; i < s->ndevs; i++) {
 		struct label l[1] = { device_label(&s->devs[i]) };
+		const char *stats = (const char *)&s->devs[i].stats;
 
-		write_hist(f, name, l, 1, &s->devs[i].stats.memory_off_ns);
+		write_hist(f, h->name, l, 1, (const struct vt_hist *)(stats + h->offset));
 	}
 }
 
-static void write_zap_hist(FILE *f, const struct vt_snapshot *s)
-{
-	const char *name = "vfio_trace_bar_zap_duration_seconds";
+static const struct device_hist memory_off_hist = {
+	"vfio_trace_memory_off_seconds",
+	"How long memory stayed off: from the config write that cleared PCI_COMMAND.MEMORY to "
+	"the one that set it, D3hot to D0, or a low power entry to its exit.",
+	offsetof(struct vt_device_stats, memory_off_ns),
+};
 
-	write_family(f, name, "histogram", "Time to zap the BAR mmaps of a device.");
-	for (size_t i = 0; i < s->ndevs; i++) {
-		struct label l[1] = { device_label(&s->devs[i]) };
+static const struct device_hist zap_hist = {
+	"vfio_trace_bar_zap_duration_seconds",
+	"Time to zap the BAR mmaps of a device.",
+	offsetof(struct vt_device_stats, zap_ns),
+};
 
-		write_hist(f, name, l, 1, &s->devs[i].stats.zap_ns);
-	}
-}
+static const struct device_hist blackout_hist = {
+	"vfio_trace_bar_blackout_seconds",
+	"How long the BARs stayed dark to the user: from a zap to the first mmap fault after it "
+	"that mapped them again.",
+	offsetof(struct vt_device_stats, blackout_ns),
+};
+
+static const struct enum_counter blackout_failed = {
+	"vfio_trace_blackout_failed_accesses_total",
+	"Accesses refused (SIGBUS, EIO, dropped ioeventfd writes) while a BAR blackout was open.",
+	NULL,
+	1,
+	NULL,
+	offsetof(struct vt_device_stats, blackout_failed_accesses),
+};
 
 /* A per-path pin counter: field at offset in struct vt_pin_stats. */
 static void write_pin_counter(FILE *f, const struct vt_snapshot *s, const char *name,
@@ -624,12 +655,15 @@ int render_prom(FILE *f, const struct vt_snapshot *s)
 	write_hold_hist(f, s);
 	write_enum_counter(f, s, &vma_lock_contentions);
 	write_enum_counter(f, s, &zaps);
-	write_zap_hist(f, s);
-	write_memory_off_hist(f, s);
+	write_device_hist(f, s, &zap_hist);
+	write_device_hist(f, s, &memory_off_hist);
+	write_device_hist(f, s, &blackout_hist);
+	write_enum_counter(f, s, &blackout_failed);
 	write_enum_counter(f, s, &accesses);
 	write_enum_counter(f, s, &memory_disables);
 	write_enum_counter(f, s, &d3_entries);
 	write_enum_counter(f, s, &low_power_entries);
+	write_enum_counter(f, s, &trylock_failures);
 	write_pins(f, s);
 	write_lost(f, s);
 	write_probes(f, probes);

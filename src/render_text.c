@@ -285,8 +285,15 @@ static void print_memory_state(FILE *f, const struct vt_dev_snapshot *d)
 		fprintf(f, "  low power entries %llu, exits %llu\n",
 			(unsigned long long)st->low_power_entries,
 			(unsigned long long)st->low_power_exits);
+	if (any_nonzero(st->trylock_failures, VT_TRYLOCK_OP_MAX)) {
+		fputs("  trylocks given up: ", f);
+		print_nonzero(f, st->trylock_failures, VT_TRYLOCK_OP_MAX, vt_trylock_op_name);
+		fputc('\n', f);
+	}
 	/* The record is cumulative: said in an interval that turned memory off. */
-	if (!(st->memory_disables || st->d3_entries || st->low_power_entries) || !last->pid)
+	if (!(st->memory_disables || st->d3_entries || st->low_power_entries ||
+	      st->zaps[VT_ZAP_RESET] || st->zaps[VT_ZAP_HOT_RESET]) ||
+	    !last->pid)
 		return;
 	fprintf(f, "  memory last off by %s[%u], %s",
 		printable(comm, sizeof(comm), last->comm, sizeof(last->comm)), last->pid,
@@ -406,6 +413,10 @@ static void print_device(FILE *f, const struct vt_snapshot *s, const struct vt_d
 	print_zaps(f, st, u);
 	print_memory_state(f, d);
 	print_hist_titled(f, "memory off, disable to enable", &st->memory_off_ns, u);
+	print_hist_titled(f, "BAR blackout, zap to first refault", &st->blackout_ns, u);
+	if (st->blackout_failed_accesses)
+		fprintf(f, "  accesses refused in a blackout: %llu\n",
+			(unsigned long long)st->blackout_failed_accesses);
 }
 
 static int pin_active(const struct vt_pin_stats *p)

@@ -169,9 +169,19 @@ size_t render_text_contention_line(char *line, const struct vt_contention_event 
 	const struct vt_contention_key *k = &ce->key;
 	char *p = put_head(line, &ce->head, start_ns);
 
-	p = put_mode_path(p, k->waiter_mode, k->waiter_path);
-	memcpy(p, ", waited ", 9);
-	p = put_time(p + 9, (__u64)ce->head.value);
+	if (ce->head.kind == VT_EV_TRYLOCK_FAILED) {
+		/* Its value is the operation that gave up (names.c: lowercase). */
+		const char *op = vt_trylock_op_name((int)ce->head.value);
+		size_t n = strlen(op);
+
+		memcpy(p, op, n);
+		memcpy(p + n, " gave up on a trylock", 21);
+		p += n + 21;
+	} else {
+		p = put_mode_path(p, k->waiter_mode, k->waiter_path);
+		memcpy(p, ", waited ", 9);
+		p = put_time(p + 9, (__u64)ce->head.value);
+	}
 	if (k->holder_mode == VT_MODE_WRITE || k->holder_mode == VT_MODE_READ) {
 		memcpy(p, "; held ", 7);
 		p = put_mode_path(p + 7, k->holder_mode, k->holder_path);

@@ -38,7 +38,10 @@ _Static_assert(sizeof(struct vt_device_stats) ==
 			       MEMBER_SIZE(struct vt_device_stats, low_power_entries) +
 			       MEMBER_SIZE(struct vt_device_stats, low_power_exits) +
 			       MEMBER_SIZE(struct vt_device_stats, contention_paths) +
-			       MEMBER_SIZE(struct vt_device_stats, memory_off_ns),
+			       MEMBER_SIZE(struct vt_device_stats, memory_off_ns) +
+			       MEMBER_SIZE(struct vt_device_stats, trylock_failures) +
+			       MEMBER_SIZE(struct vt_device_stats, blackout_ns) +
+			       MEMBER_SIZE(struct vt_device_stats, blackout_failed_accesses),
 	       "a vt_device_stats field is missing from diff_device_stats()");
 _Static_assert(sizeof(struct vt_pin_stats) == 5 * sizeof(__u64) + sizeof(struct vt_hist),
 	       "a vt_pin_stats field is missing from diff_pin_stats()");
@@ -99,6 +102,11 @@ static void diff_device_stats(struct vt_device_stats *o, const struct vt_device_
 	o->low_power_exits = delta(c->low_power_exits, p->low_power_exits);
 	diff_array(o->contention_paths, c->contention_paths, p->contention_paths, VT_PATH_MAX + 1);
 	diff_hist(&o->memory_off_ns, &c->memory_off_ns, &p->memory_off_ns);
+	diff_array(o->trylock_failures, c->trylock_failures, p->trylock_failures,
+		   VT_TRYLOCK_OP_MAX);
+	diff_hist(&o->blackout_ns, &c->blackout_ns, &p->blackout_ns);
+	o->blackout_failed_accesses =
+		delta(c->blackout_failed_accesses, p->blackout_failed_accesses);
 }
 
 static void diff_pin_stats(struct vt_pin_stats *o, const struct vt_pin_stats *c,

@@ -89,6 +89,7 @@ static void set_knobs(struct vfio_trace_bpf *skel, const struct vt_tracer_config
 		/* memory_lock, vma_lock, igate and i_mmap_rwsem of each */
 		bpf_map__set_max_entries(skel->maps.locks, 4 * n);
 		bpf_map__set_max_entries(skel->maps.lock_holders, n);
+		bpf_map__set_max_entries(skel->maps.blackout_claims, n);
 	}
 	if (c->max_threads) {
 		struct bpf_map *per_thread[] = {
@@ -338,7 +339,8 @@ static int on_ringbuf_event(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(struct vt_trace_event))
 		return 0;
-	if (ev->kind == VT_EV_CONTENTION && size < sizeof(struct vt_contention_event))
+	if ((ev->kind == VT_EV_CONTENTION || ev->kind == VT_EV_TRYLOCK_FAILED) &&
+	    size < sizeof(struct vt_contention_event))
 		return 0;
 	if (ev->kind == VT_EV_SLOW)
 		return size < sizeof(struct vt_slow_event) ? 0 : on_slow_event(t, data);

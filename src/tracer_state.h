@@ -42,10 +42,10 @@ struct vt_tracer_config {
 	__u64 slow_ns[VT_SLOW_KIND_MAX];
 	/* Each ring buffer event goes to on_event(event_ctx, ev, frames); NULL:
 	 * the BPF side emits none. A non-zero return stops the poll and is
-	 * returned by it. An event of kind VT_EV_CONTENTION is the head of a
-	 * whole struct vt_contention_event; one of kind VT_EV_SLOW of a struct
-	 * vt_slow_event, with its stack named in @frames (NULL for the other
-	 * kinds). */
+	 * returned by it. An event of kind VT_EV_CONTENTION or
+	 * VT_EV_TRYLOCK_FAILED is the head of a whole struct
+	 * vt_contention_event; one of kind VT_EV_SLOW of a struct vt_slow_event,
+	 * with its stack named in @frames (NULL for the other kinds). */
 	int (*on_event)(void *event_ctx, const struct vt_trace_event *ev,
 			const struct vt_frames *frames);
 	void *event_ctx;

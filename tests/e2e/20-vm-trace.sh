@@ -53,6 +53,14 @@ check_against_truth() {
 	# access could never be pinned on that write.
 	check_eq "$mode: memory-off windows, one per enable" \
 		"$(prom_value "$p" "vfio_trace_memory_off_seconds_count{$d}")" "$(j .memory_enables)"
+	# BAR blackouts: each zap is followed by a touch that faults the BAR in
+	# again (after the ioeventfd step's, the next zap's), and every refused
+	# access falls in one.
+	check_eq "$mode: blackouts, one per zap ended by a refault" \
+		"$(prom_value "$p" "vfio_trace_bar_blackout_seconds_count{$d}")" "$(j .blackouts)"
+	check_eq "$mode: accesses refused in a blackout" \
+		"$(prom_value "$p" "vfio_trace_blackout_failed_accesses_total{$d}")" \
+		"$(j '.sigbus + .eio + .ioeventfd_writes_disabled')"
 	check_eq "$mode: the summary's disable record is closed when memory came back" \
 		"$(jq --arg b "$bdf" '[.devices[] | select(.bdf == $b) | .last_disable | .enabled_ts_ns != null and .enabled_ts_ns >= .ts_ns] | all' "$g/summary.json")" true
 

@@ -45,7 +45,7 @@ check_top() {
 			"$(awk '{ s += $5 } END { print s + 0 }' <<<"$mine")" "$(j .zaps_expected)" "$lost"
 		check_eq "$kernel top: $bdf: MEMORY OFF in the last block names its workload" \
 			"$(awk 'END { for (i = 8; i <= NF; i++) printf "%s%s", $i, i < NF ? " " : ""; print "" }' <<<"$mine" |
-				sed -n 's/^last [0-9.]* [nums]* by \(.*\)$/\1/p')" "vfio-workload[$(j .pid)]"
+				sed -n 's/^last \([a-z0-9_]* \)\{0,1\}[0-9.]* [nums]* by \(.*\)$/\2/p')" "vfio-workload[$(j .pid)]"
 	done
 	check_eq "$kernel top: devices checked" "$n" 2
 	local busy

@@ -89,6 +89,11 @@ static void fill_device_a(struct vt_dev_snapshot *d)
 	st->low_power_exits = 1;
 	record_n(&st->memory_off_ns, 1, 1500000);
 	record_n(&st->memory_off_ns, 1, 40000);
+	/* Two zaps each followed by a refault: the BAR dark 1.6 ms and 60 us,
+	 * the three refused accesses in the first. */
+	record_n(&st->blackout_ns, 1, 1600000);
+	record_n(&st->blackout_ns, 1, 60000);
+	st->blackout_failed_accesses = 3;
 	st->contention_paths[VT_PATH_FAULT] = 2;
 	st->contention_paths[VT_PATH_BAR_RW] = 1;
 	st->contention_paths[VT_PATH_CONFIG_WRITE] = 1;
@@ -118,6 +123,8 @@ static void fill_device_b(struct vt_dev_snapshot *d)
 	record_n(&st->fault_ns[VT_FAULT_NOPAGE], 5, 700);
 	st->zaps[VT_ZAP_HOT_RESET] = 1;
 	hist_record(&st->zap_ns, FIX_B_ZAP_NS);
+	/* Two hot resets found a reader inside (EBUSY) before one went through. */
+	st->trylock_failures[VT_TRYLOCK_HOT_RESET] = 2;
 	/* Put into D3hot by the DPDK application, and still there: a write
 	 * to its PM control register, which zapped the BARs first. */
 	st->zaps[VT_ZAP_POWER_STATE] = 1;

@@ -327,6 +327,42 @@ static void test_event_lines(void **state)
 	membuf_free(&m);
 }
 
+/* A hot reset that gave up on a trylock, with a reader inside, and an
+ * ioeventfd write left to its thread with the holder unknown (no --stacks). */
+static void test_trylock_lines(void **state)
+{
+	char text[VT_EVENT_LINE_MAX], json[VT_EVENT_JSON_MAX];
+	struct vt_contention_event ce;
+	struct membuf m;
+
+	assert_non_null(membuf_open(&m));
+	contention_event(&ce, VT_MODE_READ);
+	ce.head.kind = VT_EV_TRYLOCK_FAILED;
+	ce.head.value = VT_TRYLOCK_HOT_RESET;
+	ce.key.waiter_mode = VT_MODE_WRITE;
+	ce.key.waiter_path = VT_PATH_HOT_RESET;
+	fwrite(text, 1, render_text_contention_line(text, &ce, 1000000000ULL, NULL), m.f);
+	fwrite(json, 1, render_json_contention_line(json, &ce, NULL), m.f);
+	contention_event(&ce, VT_HOLDER_UNKNOWN);
+	ce.head.kind = VT_EV_TRYLOCK_FAILED;
+	ce.head.value = VT_TRYLOCK_IOEVENTFD;
+	ce.key.waiter_path = VT_PATH_MAX;
+	fwrite(text, 1, render_text_contention_line(text, &ce, 1000000000ULL, "guest1"), m.f);
+	fwrite(json, 1, render_json_contention_line(json, &ce, "guest1"), m.f);
+	membuf_close(&m);
+	assert_golden("trylock-events.txt", m.buf, m.len);
+	assert_non_null(strstr(m.buf, "trylock_failed -   -          4242    vfio-workload    "
+				      "hot_reset gave up on a trylock; held read on bar_rw by "
+				      "cfg\"writer?[4242], readers 2\n"));
+	assert_non_null(strstr(m.buf, "\"kind\":\"trylock_failed\""));
+	assert_non_null(strstr(m.buf, "\"trylock\":\"hot_reset\",\"waiter\":{\"mode\":\"write\","
+				      "\"path\":\"hot_reset\"},\"holder\":{\"mode\":\"read\""));
+	assert_non_null(
+		strstr(m.buf, "ioeventfd gave up on a trylock; holder unknown [vm guest1]\n"));
+	assert_non_null(strstr(m.buf, "\"trylock\":\"ioeventfd\""));
+	membuf_free(&m);
+}
+
 int run_contention_tests(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -336,6 +372,7 @@ int run_contention_tests(void)
 		cmocka_unit_test(test_text_golden),
 		cmocka_unit_test(test_json_golden),
 		cmocka_unit_test(test_event_lines),
+		cmocka_unit_test(test_trylock_lines),
 	};
 
 	return cmocka_run_group_tests_name("contention", tests, NULL, NULL);

@@ -246,7 +246,7 @@ static void test_json(void **state)
 		"\"ringbuf_full\":0,\"device_map_full\":0,\"lock_map_full\":0,\"task_map_full\":0,"
 		"\"proc_map_full\":0,\"missed_start\":0,\"nested\":0,\"missed_end\":0,"
 		"\"lock_depth\":0,\"edge_map_full\":0,\"prog_missed\":0,\"edge_stack\":0,\"contention_stack\":0,"
-		"\"contention_map_full\":0},"
+		"\"contention_map_full\":0,\"reset_set_full\":0},"
 		"\"probes\":null}\n");
 	membuf_free(&m);
 	snapshot_free(&s);

@@ -48,7 +48,7 @@ static void test_zap_reasons(void **state)
 
 static void test_off_causes(void **state)
 {
-	static const char *const n[] = { "command", "d3hot", "low_power" };
+	static const char *const n[] = { "command", "d3hot", "low_power", "reset", "hot_reset" };
 	check_names(&(struct expect){ vt_off_cause_name, VT_OFF_CAUSE_MAX, n });
 }
 
@@ -61,15 +61,18 @@ static void test_pin_paths(void **state)
 static void test_access_and_event_kinds(void **state)
 {
 	static const char *const a[] = { "sigbus", "eio", "ioeventfd_drop" };
-	static const char *const e[] = {
-		"sigbus",	 "eio",	 "ioeventfd_drop", "memory_disable", "memory_enable",
-		"contention",	 "slow", "d3_entry",	   "d3_exit",	     "low_power_entry",
-		"low_power_exit"
-	};
+	static const char *const e[] = { "sigbus",	   "eio",
+					 "ioeventfd_drop", "memory_disable",
+					 "memory_enable",  "contention",
+					 "slow",	   "d3_entry",
+					 "d3_exit",	   "low_power_entry",
+					 "low_power_exit", "trylock_failed" };
 	static const char *const s[] = { "fault", "zap", "reset", "pin" };
+	static const char *const t[] = { "hot_reset", "ioeventfd", "zap" };
 	check_names(&(struct expect){ vt_access_kind_name, VT_ACCESS_KIND_MAX, a });
 	check_names(&(struct expect){ vt_event_kind_name, VT_EV_KIND_MAX, e });
 	check_names(&(struct expect){ vt_slow_kind_name, VT_SLOW_KIND_MAX, s });
+	check_names(&(struct expect){ vt_trylock_op_name, VT_TRYLOCK_OP_MAX, t });
 	assert_string_equal(vt_slow_detail_name(VT_SLOW_FAULT, VT_ORDER_PMD), "pmd");
 	assert_string_equal(vt_slow_detail_name(VT_SLOW_ZAP, VT_ZAP_RESET), "reset");
 	assert_string_equal(vt_slow_detail_name(VT_SLOW_RESET, VT_PATH_HOT_RESET), "hot_reset");
@@ -79,11 +82,12 @@ static void test_access_and_event_kinds(void **state)
 
 static void test_lost_reasons(void **state)
 {
-	static const char *const n[] = { "ringbuf_full",     "device_map_full",	   "lock_map_full",
-					 "task_map_full",    "proc_map_full",	   "missed_start",
-					 "nested",	     "missed_end",	   "lock_depth",
-					 "edge_map_full",    "prog_missed",	   "edge_stack",
-					 "contention_stack", "contention_map_full" };
+	static const char *const n[] = {
+		"ringbuf_full",	    "device_map_full",	   "lock_map_full", "task_map_full",
+		"proc_map_full",    "missed_start",	   "nested",	    "missed_end",
+		"lock_depth",	    "edge_map_full",	   "prog_missed",   "edge_stack",
+		"contention_stack", "contention_map_full", "reset_set_full"
+	};
 	check_names(&(struct expect){ vt_lost_reason_name, VT_LOST_MAX, n });
 }
 

@@ -178,7 +178,11 @@ static void test_golden_cumulative(void **state)
 				      "\"memory_off_ns\":{\"count\":0,\"sum_ns\":0,\"buckets\":[]},"
 				      "\"last_disable\":{\"ts_ns\":98765432100,\"pid\":777,"
 				      "\"tid\":777,\"comm\":\"dpdk-testpmd\",\"cause\":\"d3hot\","
-				      "\"enabled_ts_ns\":null}}"));
+				      "\"enabled_ts_ns\":null},"
+				      "\"trylock_failures\":{\"hot_reset\":2,\"ioeventfd\":0,"
+				      "\"zap\":0},\"blackout_ns\":{\"count\":0,\"sum_ns\":0,"
+				      "\"buckets\":[]},\"blackout_failed_accesses\":0,"
+				      "\"blackout_open\":false}"));
 	/* device A's memory was off twice, 40 us and 1.5 ms */
 	assert_non_null(strstr(m.buf, "\"memory_off_ns\":{\"count\":2,\"sum_ns\":1540000,"));
 	/* the 6 s zap is in the open-ended slot */

@@ -54,6 +54,9 @@ static void usage(FILE *f)
 		"      --hot-resets N         VFIO_DEVICE_PCI_HOT_RESETs (a bus reset of the device\n"
 		"                             alone behind its port), one touch after each that\n"
 		"                             reset; EBUSY counted (default 0; not --iommufd)\n"
+		"      --hot-reset-readers N  threads (comm wl-busy-reader) that pread BAR0 while\n"
+		"                             the hot resets run, so that some find memory_lock\n"
+		"                             in use and fail with EBUSY (default 0)\n"
 		"      --d3-cycles N          write D3hot to the PM capability's control register,\n"
 		"                             touch and pread BAR0 (refused since Linux 5.19),\n"
 		"                             write D0, touch again; N times (default 0; needs a\n"
@@ -147,6 +150,7 @@ enum {
 	OPT_D3_CYCLES,
 	OPT_LOW_POWER_CYCLES,
 	OPT_HOT_RESETS,
+	OPT_HOT_RESET_READERS,
 };
 
 static const struct option long_opts[] = {
@@ -162,6 +166,7 @@ static const struct option long_opts[] = {
 	{ "d3-cycles", required_argument, NULL, OPT_D3_CYCLES },
 	{ "low-power-cycles", required_argument, NULL, OPT_LOW_POWER_CYCLES },
 	{ "hot-resets", required_argument, NULL, OPT_HOT_RESETS },
+	{ "hot-reset-readers", required_argument, NULL, OPT_HOT_RESET_READERS },
 	{ "dma-size", required_argument, NULL, OPT_DMA_SIZE },
 	{ "iova", required_argument, NULL, OPT_IOVA },
 	{ "dma-bytes", required_argument, NULL, OPT_DMA_BYTES },
@@ -290,6 +295,9 @@ int parse_args(int argc, char **argv, struct opts *o)
 		case OPT_RESETS: r = parse_count(c, optarg, 100000, &o->resets); break;
 		case OPT_D3_CYCLES: r = parse_count(c, optarg, 100000, &o->d3_cycles); break;
 		case OPT_HOT_RESETS: r = parse_count(c, optarg, 100000, &o->hot_resets); break;
+		case OPT_HOT_RESET_READERS:
+			r = parse_count(c, optarg, 64, &o->hot_reset_readers);
+			break;
 		case OPT_LOW_POWER_CYCLES:
 			r = parse_count(c, optarg, 100000, &o->low_power_cycles);
 			break;
@@ -347,6 +355,10 @@ int parse_args(int argc, char **argv, struct opts *o)
 		return -1;
 	}
 
+	if (o->hot_reset_readers && !o->hot_resets) {
+		fprintf(stderr, PROG ": --hot-reset-readers needs --hot-resets\n");
+		return -1;
+	}
 	v = (uint64_t)sysconf(_SC_PAGESIZE);
 	if (o->dma_size == 0 || o->dma_size % v || o->iova % v) {
 		fprintf(stderr,

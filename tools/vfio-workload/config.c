@@ -41,8 +41,7 @@ int set_memory(struct wl *w, bool on)
 		return -1;
 	if (!on) {
 		w->t.memory_disables++;
-		w->t.zaps++;
-		w->populated = false;
+		zapped(w);
 		w->mem_disabled = true;
 	} else if (w->mem_disabled) {
 		w->t.memory_enables++;

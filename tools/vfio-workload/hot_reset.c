@@ -8,10 +8,87 @@
  * lock makes the call fail with -EBUSY, which is counted, not an error.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 #include <linux/vfio.h>
 #include "workload.h"
+
+/*
+ * --hot-reset-readers: threads that pread BAR0 back to back while the resets
+ * run. Each pread holds memory_lock for reading around the device access, so
+ * a reset that comes meanwhile finds it in use and fails with EBUSY: the
+ * case vfio-trace's trylock explainer must count and name (comm
+ * wl-busy-reader, path bar_rw). Memory stays on throughout, so every pread
+ * must read; one that fails is an error.
+ */
+struct busy_reader {
+	pthread_t tid;
+	bool started;
+	int fd;
+	uint64_t offset;
+	uint64_t preads;
+	int err;
+};
+
+static atomic_bool readers_stop;
+
+static void *busy_reader(void *arg)
+{
+	struct busy_reader *r = arg;
+	uint32_t v;
+	ssize_t n;
+
+	prctl(PR_SET_NAME, "wl-busy-reader");
+	while (!atomic_load_explicit(&readers_stop, memory_order_relaxed)) {
+		n = pread(r->fd, &v, sizeof(v), (off_t)r->offset);
+		if (n != sizeof(v)) {
+			r->err = n < 0 ? errno : EIO;
+			break;
+		}
+		r->preads++;
+	}
+	return NULL;
+}
+
+static int readers_start(struct wl *w, struct busy_reader *rs, unsigned long n)
+{
+	atomic_store(&readers_stop, false);
+	for (unsigned long i = 0; i < n; i++) {
+		int e;
+
+		rs[i].fd = w->device;
+		rs[i].offset = w->bar.offset + EDU_REG_ID;
+		e = pthread_create(&rs[i].tid, NULL, busy_reader, &rs[i]);
+		if (e) {
+			errno = e;
+			return sys_fail("pthread_create");
+		}
+		rs[i].started = true;
+	}
+	return 0;
+}
+
+static int readers_stop_join(struct wl *w, struct busy_reader *rs, unsigned long n)
+{
+	int ret = 0;
+
+	atomic_store(&readers_stop, true);
+	for (unsigned long i = 0; i < n; i++) {
+		if (!rs[i].started)
+			continue;
+		pthread_join(rs[i].tid, NULL);
+		w->t.hot_reset_preads += rs[i].preads;
+		if (rs[i].err && !ret) {
+			errno = rs[i].err;
+			ret = sys_fail("pread BAR0 (--hot-reset-readers)");
+		}
+	}
+	return ret;
+}
 
 /* The devices the reset would reach: this one alone, or the test bed is
  * not what this step assumes. */
@@ -35,7 +112,7 @@ static int hot_reset_set(struct wl *w)
 	return r;
 }
 
-int hot_resets(struct wl *w)
+static int hot_reset_loop(struct wl *w)
 {
 	struct {
 		struct vfio_pci_hot_reset head;
@@ -43,12 +120,6 @@ int hot_resets(struct wl *w)
 	} req;
 	unsigned long i;
 
-	if (!w->o->hot_resets)
-		return 0;
-	if (w->o->iommufd)
-		return msg_fail("--hot-resets needs the group (not --iommufd)");
-	if (hot_reset_set(w) < 0)
-		return -1;
 	for (i = 0; i < w->o->hot_resets; i++) {
 		req.head.argsz = sizeof(req);
 		req.head.flags = 0;
@@ -61,10 +132,32 @@ int hot_resets(struct wl *w)
 			continue;
 		}
 		w->t.hot_resets++;
-		w->t.zaps++;
-		w->populated = false;
+		zapped(w);
 		if (touch_enabled(w, 1, "after VFIO_DEVICE_PCI_HOT_RESET") < 0)
 			return -1;
 	}
 	return 0;
+}
+
+int hot_resets(struct wl *w)
+{
+	unsigned long n = w->o->hot_reset_readers;
+	struct busy_reader *rs = NULL;
+	int ret;
+
+	if (!w->o->hot_resets)
+		return 0;
+	if (w->o->iommufd)
+		return msg_fail("--hot-resets needs the group (not --iommufd)");
+	if (hot_reset_set(w) < 0)
+		return -1;
+	if (n && !(rs = calloc(n, sizeof(*rs))))
+		return sys_fail("calloc");
+	ret = readers_start(w, rs, n);
+	if (!ret)
+		ret = hot_reset_loop(w);
+	if (readers_stop_join(w, rs, n) < 0)
+		ret = -1;
+	free(rs);
+	return ret;
 }

@@ -151,6 +151,10 @@ int bar_access(struct wl *w, unsigned off, bool write, uint32_t *val)
 		return r;
 	}
 	w->t.nopage += got;
+	if (got && w->dark) {
+		w->t.blackouts++;
+		w->dark = false;
+	}
 	w->t.nopage_model += expect;
 	if (w->model_known && got != (uint64_t)expect)
 		anomaly(w, "BAR %s at 0x%x took %" PRIu64 " fault(s), model expected %d",

@@ -156,8 +156,7 @@ int low_power_cycles(struct wl *w)
 		if (low_power(w, true) < 0)
 			return -1;
 		w->t.low_power.entries++;
-		w->t.zaps++;
-		w->populated = false;
+		zapped(w);
 		refused = access_in(w, &w->t.low_power, "pread BAR0 in the low power state");
 		if (refused < 0)
 			return -1;

@@ -134,8 +134,7 @@ int resets(struct wl *w)
 		if (ioctl(w->device, VFIO_DEVICE_RESET) < 0)
 			return sys_fail("VFIO_DEVICE_RESET");
 		w->t.resets++;
-		w->t.zaps++;
-		w->populated = false;
+		zapped(w);
 		if (touch_enabled(w, 1, "after VFIO_DEVICE_RESET") < 0)
 			return -1;
 	}

@@ -77,9 +77,10 @@ struct opts {
 	unsigned long disabled_pwrites;
 	unsigned long toggles;
 	unsigned long resets;
-	unsigned long d3_cycles;	/* D3hot and back through the PM capability */
-	unsigned long low_power_cycles; /* LOW_POWER_ENTRY and EXIT */
-	unsigned long hot_resets;	/* VFIO_DEVICE_PCI_HOT_RESET calls */
+	unsigned long d3_cycles;	 /* D3hot and back through the PM capability */
+	unsigned long low_power_cycles;	 /* LOW_POWER_ENTRY and EXIT */
+	unsigned long hot_resets;	 /* VFIO_DEVICE_PCI_HOT_RESET calls */
+	unsigned long hot_reset_readers; /* threads preading BAR0 meanwhile */
 	unsigned long dma_rounds;
 	unsigned long dma_bytes;
 	double stress_s; /* 0: basic mode */
@@ -124,9 +125,11 @@ struct truth {
 	uint64_t memory_disables; /* COMMAND writes that cleared MEMORY */
 	uint64_t memory_enables;  /* COMMAND writes that set MEMORY after it was clear */
 	uint64_t resets;
-	uint64_t hot_resets;	  /* VFIO_DEVICE_PCI_HOT_RESET calls that reset */
-	uint64_t hot_resets_busy; /* ... that failed with EBUSY (memory_lock in use) */
-	uint64_t zaps;		  /* memory_disables + resets */
+	uint64_t hot_resets;	   /* VFIO_DEVICE_PCI_HOT_RESET calls that reset */
+	uint64_t hot_resets_busy;  /* ... that failed with EBUSY (memory_lock in use) */
+	uint64_t hot_reset_preads; /* BAR0 preads by the --hot-reset-readers, all read */
+	uint64_t zaps;		   /* memory_disables + resets */
+	uint64_t blackouts;	   /* zaps (one or more) ended by a successful fault */
 	uint64_t dma_map_bytes;
 	uint64_t pages_pinned;
 	uint64_t pages_unpinned;
@@ -205,10 +208,19 @@ struct wl {
 	volatile uint8_t *bar_map;
 	size_t bar_len;
 	bool populated;	  /* model: BAR page mapped in our page tables */
+	bool dark;	  /* zapped, and not faulted in again since */
 	bool model_known; /* false after stress: the workers may have refaulted it */
 	bool unsupported; /* set-up failed for want of kernel support: EXIT_UNSUPPORTED */
 	struct truth t;
 };
+
+/* vfio zapped the BAR mappings: the next touch faults, and ends a blackout. */
+static inline void zapped(struct wl *w)
+{
+	w->t.zaps++;
+	w->populated = false;
+	w->dark = true;
+}
 
 /* cli.c: fills @o, or says why not on stderr and returns -1. Exits on --help. */
 int parse_args(int argc, char **argv, struct opts *o);

@@ -5,6 +5,11 @@
 # vfio-trace must count each reset's zap under hot_reset and its write hold
 # of memory_lock on the hot_reset path, exactly as many as the workload made.
 #
+# Then the trylock explainer: the same resets while a thread of the workload
+# preads BAR0 back to back (--hot-reset-readers), so that some find
+# memory_lock in use and fail with EBUSY. vfio-trace (--stacks) must count
+# each failure, and its event must name a reader of the workload inside.
+#
 # Usage: trace-hot-reset.sh [fentry | kprobes]
 . /lib/vt/lib.sh
 vt_require_vfio
@@ -31,4 +36,60 @@ vt_check_eq "no zap of another reason" \
 	"$(s zaps.by_reason.config_write) $(s zaps.by_reason.reset) $(s zaps.by_reason.other)" "0 0 0"
 vt_check_eq "memory_lock held for writing on the hot_reset path" \
 	"$(s memory_lock.write.hold_ns.hot_reset.count)" "$(t hot_resets)"
+# Each reset turned memory off from its zap to its return: the last record
+# names the last one, by the workload, closed; a reset's window is its hold,
+# not a memory_off_seconds sample (no config write turned memory off).
+vt_check_eq "memory last off by a hot reset" "$(s last_disable.cause)" hot_reset
+vt_check_eq "memory off: by the workload" "$(s last_disable.pid)" "$(t pid)"
+vt_check "memory off: back on when the reset returned" \
+	test "$(s last_disable.enabled_ts_ns)" -gt "$(s last_disable.ts_ns)"
+vt_check_eq "memory off: no disable-to-enable window timed" "$(s memory_off_ns.count)" 0
+# The trylock explainer.
+M=20
+# shellcheck disable=SC2086
+vfio-trace -j --stacks $flags -d "$VT_BDF" > "$VT_OUT/busy-summary.json" \
+	2> "$VT_OUT/busy-summary.err" &
+tracer=$!
+# shellcheck disable=SC2086
+vfio-trace events -j --stacks $flags -d "$VT_BDF" > "$VT_OUT/busy-events.ndjson" \
+	2> "$VT_OUT/busy-events.err" &
+events=$!
+vt_wait_for summary "$VT_OUT/busy-summary.err" "Hit Ctrl-C"
+vt_wait_for events "$VT_OUT/busy-events.err" "Hit Ctrl-C"
+vfio-workload --bdf "$VT_BDF" --group "$VT_GROUP_DEV" --quiet --toggles 0 --resets 0 \
+	--hot-resets $M --hot-reset-readers 1 --json "$VT_OUT/busy-truth.json"
+vt_check_eq "busy: workload ran without anomaly" "$?" 0
+sleep 2
+kill -INT "$tracer" "$events"
+wait "$tracer"
+vt_check_eq "busy: tracer exits 0" "$?" 0
+wait "$events"
+vt_check_eq "busy: events exits 0" "$?" 0
+
+t() { vt_json_get "$VT_OUT/busy-truth.json" "$1"; }
+s() { vt_json_get "$VT_OUT/busy-summary.json" "devices.0.$1"; }
+n() { grep -c "$1" "$VT_OUT/busy-events.ndjson"; }
+busy=$(t hot_resets_busy)
+vt_log "busy: $(t hot_resets) hot resets went through, $busy found memory_lock in use," \
+	"$(t hot_reset_preads) preads meanwhile"
+vt_check_eq "busy: every attempt reset or failed with EBUSY" $(($(t hot_resets) + busy)) $M
+vt_check_ge "busy: a reset found the reader inside (EBUSY)" "$busy" 1
+vt_check_eq "busy: summary counts each EBUSY" "$(s trylock_failures.hot_reset)" "$busy"
+vt_check_eq "busy: no ioeventfd or zap trylock failed" \
+	"$(s trylock_failures.ioeventfd) $(s trylock_failures.zap)" "0 0"
+vt_check_eq "busy: an event for each EBUSY" "$(n '"trylock":"hot_reset"')" "$busy"
+vt_check_eq "busy: each names the reset as the one that gave up" \
+	"$(n '"trylock":"hot_reset","waiter":{"mode":"write","path":"hot_reset"}')" "$busy"
+# The reader was inside when the trylock failed, and may have left before
+# the ioctl returned; the workload's own touch after the previous reset was
+# over before this one began. A holder no bracket of ours shows inside is
+# left unknown (seen on 6.1 now and then, right after the reader's wait
+# through the previous reset ended), never guessed.
+pid=$(t pid)
+named=$(n '"trylock":"hot_reset".*"holder":{')
+vt_log "busy: $named of $busy failures name a holder"
+vt_check_eq "busy: each holder named is the busy reader of the workload, on bar_rw" \
+	"$(n "\"trylock\":\"hot_reset\".*\"holder\":{\"mode\":\"read\",\"path\":\"bar_rw\",\"pid\":$pid,\"tid\":[0-9]*,\"comm\":\"wl-busy-reader\"")" \
+	"$named"
+vt_check "busy: most failures name their holder ($named of $busy)" test $((2 * named)) -gt "$busy"
 vt_finish

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Trylocks that failed. vfio gives up instead of waiting in three places:
+ * the hot reset (-EBUSY: locking several devices' memory_lock could deadlock,
+ * so it trylocks each), the ioeventfd handler (it runs from the eventfd's
+ * wakeup and cannot sleep, so a taken memory_lock sends the write to its
+ * thread), and, up to 6.9, the hot reset's zap (vma_lock and the mmap locks).
+ * The contention tracepoints never fire for a trylock, so each is seen at
+ * its caller's return, counted per device, and becomes an event that names
+ * what held the lock as our brackets knew it: the write owner, or the last
+ * reader and how many readers were inside. That record is kept with
+ * --stacks (contention.bpf.h); without it the holder is unknown.
+ */
+#ifndef VT_TRYLOCK_BPF_H
+#define VT_TRYLOCK_BPF_H
+
+#include "maps.bpf.h"
+#include "device.bpf.h"
+#include "events.bpf.h"
+#include "contention.bpf.h"
+
+/* The holder of @slot's memory_lock as the brackets know it, other than the
+ * caller itself (a hot reset's own write bracket is open as it fails). The
+ * trylock failed some time between @since and now, and a reader may have
+ * left by now: the holder is the reader of seen[] that was inside in that
+ * window and entered first (those that came after the failure entered
+ * later). */
+static __always_inline void vt_trylock_holder(struct vt_contention_event *e, __u32 slot,
+					      __u64 since)
+{
+	struct vt_lock_holders *h = targ_stacks ? bpf_map_lookup_elem(&lock_holders, &slot) : NULL;
+	struct vt_reader_seen *r, *best = NULL;
+	__s64 readers;
+	__u32 i;
+
+	e->key.holder_mode = VT_HOLDER_UNKNOWN;
+	e->key.holder_path = VT_PATH_MAX;
+	if (!h)
+		return;
+	if (h->writer_tid && h->writer_tid != e->head.tid) {
+		e->key.holder_mode = VT_MODE_WRITE;
+		e->key.holder_path = h->writer_path;
+		e->key.holder_stack = h->writer_stack;
+		e->holder_pid = h->writer_pid;
+		e->holder_tid = h->writer_tid;
+		__builtin_memcpy(e->holder_comm, h->writer_comm, VT_COMM_LEN);
+		return;
+	}
+	for (i = 0; i < VT_READERS_SEEN; i++) {
+		r = &h->seen[i];
+		if (!r->tid || r->t_enter > e->head.ts_ns || (r->t_exit && r->t_exit < since))
+			continue;
+		if (!best || r->t_enter < best->t_enter)
+			best = r;
+	}
+	if (!best)
+		return;
+	readers = h->readers - h->waiting_readers;
+	e->key.holder_mode = VT_MODE_READ;
+	e->key.holder_path = best->path;
+	e->holder_pid = best->pid;
+	e->holder_tid = best->tid;
+	__builtin_memcpy(e->holder_comm, best->comm, VT_COMM_LEN);
+	e->readers = readers > 0 ? readers : 0;
+}
+
+/* A trylock by @op (enum vt_trylock_op) on the device in @slot failed,
+ * after @since (when its caller began); the caller was on @path
+ * (VT_PATH_MAX: none of ours) wanting @mode. A subprogram: three callers,
+ * rare. */
+static __noinline void vt_trylock_failed(__u32 slot, __u32 op, __u32 mode, __u32 path, __u64 since)
+{
+	struct vt_device *dev = vt_device_at(slot);
+	struct vt_contention_event *e;
+
+	if (!dev || op >= VT_TRYLOCK_OP_MAX)
+		return;
+	__sync_fetch_and_add(&dev->stats.trylock_failures[op], 1);
+	e = vt_lock_event_reserve(dev, VT_EV_TRYLOCK_FAILED, op);
+	if (!e)
+		return;
+	e->key.slot = slot;
+	e->key.waiter_mode = mode;
+	e->key.waiter_path = path;
+	vt_trylock_holder(e, slot, since);
+	/* Rare: the ring buffer's own wakeup policy. */
+	bpf_ringbuf_submit(e, 0);
+}
+
+#endif /* VT_TRYLOCK_BPF_H */
