@@ -9,7 +9,8 @@ set -uo pipefail
 # --pmd-aligned: BAR0 alone in a 2 MiB-aligned span, so whether its first
 # fault tries a PMD depends on the kernel's THP setting, not on ASLR.
 workload_args=(--touches 5 --disabled-touches 4 --disabled-preads 3 --disabled-pwrites 1
-	--toggles 2 --resets 2 --dma-size 8M --ioeventfds 2 --ioeventfd-idle 1000 --pmd-aligned)
+	--toggles 2 --resets 2 --off-resets 1 --dma-size 8M --ioeventfds 2 --ioeventfd-idle 1000 --ioeventfd-busy 2
+	--pmd-aligned)
 
 # check_against_truth MODE DIR
 check_against_truth() {
@@ -47,6 +48,10 @@ check_against_truth() {
 		"$(jq -s --arg b "$bdf" '[.[] | select(.kind == "sigbus" or .kind == "eio") | select(.bdf != $b or .bar != 0 or .comm != "vfio-workload")] | length' "$g/events.ndjson")" 0
 	check_eq "$mode: every access names the disabling task" \
 		"$(jq -s '[.[] | select(.kind == "sigbus" or .kind == "eio") | select(.disabled_by.comm != "vfio-workload")] | length' "$g/events.ndjson")" 0
+	# --off-resets: a reset with memory off leaves it off, by the config
+	# write: the accesses after it name that, never the reset.
+	check_eq "$mode: every access names the config write as the cause" \
+		"$(jq -s '[.[] | select(.kind == "sigbus" or .kind == "eio") | select(.disabled_by.cause != "command")] | length' "$g/events.ndjson")" 0
 	check_eq "$mode: every memory_enable names the disable it ends" \
 		"$(jq -s '[.[] | select(.kind == "memory_enable") | select(.disabled_by.comm != "vfio-workload")] | length' "$g/events.ndjson")" 0
 	# Memory came back at the end: the record is closed, so a later failed
@@ -72,6 +77,21 @@ check_against_truth() {
 	check_eq "$mode: ioeventfd check attached once one was registered" \
 		"$(jq '.probes[] | select(.operation == "ioeventfd_check") | .attached' "$g/summary.json")" true
 	check_eq "$mode: and said so" "$(grep -c 'an ioeventfd is in use' "$g/events.err")" 1
+	# --ioeventfd-busy: writes made while a reset held memory_lock, which
+	# the handler leaves to its thread (a failed read trylock). The workload
+	# knows each was made inside the reset, and is sure of the failure for
+	# those whose reset was still in when write() returned; a vCPU stalled
+	# by the host can leave one uncertain, never wrong.
+	check_eq "$mode: ioeventfd writes made inside a reset" "$(j .ioeventfd.busy_sent)" 2
+	check_gt "$mode: ioeventfd writes surely left to the thread" "$(j .ioeventfd.deferred)" 0
+	busy_traced=$(prom_value "$p" "vfio_trace_trylock_failures_total{$d,op=\"ioeventfd\"}")
+	check_between "$mode: ioeventfd trylocks given up, no fewer than sure, no more than made" \
+		"$busy_traced" "$(j .ioeventfd.deferred)" "$(j .ioeventfd.busy_sent)"
+	check_eq "$mode: trylock_failed events of the ioeventfd" \
+		"$(jq -s '[.[] | select(.kind == "trylock_failed" and .trylock == "ioeventfd")] | length' "$g/events.ndjson")" \
+		"$busy_traced"
+	check_eq "$mode: no other trylock given up" \
+		"$(prom_value "$p" "vfio_trace_trylock_failures_total{$d,op=\"hot_reset\"}") $(prom_value "$p" "vfio_trace_trylock_failures_total{$d,op=\"zap\"}")" "0 0"
 
 	# The JSON summary (one document at SIGTERM) agrees with the textfile.
 	check_cmd "$mode: summary is JSON" jq -e . "$g/summary.json"

@@ -31,6 +31,15 @@ check_gt() {
 	fi
 }
 
+# check_between NAME GOT LO HI: LO <= GOT <= HI, integers.
+check_between() {
+	if [ -n "$2" ] && [ "$2" -ge "$3" ] 2>/dev/null && [ "$2" -le "$4" ]; then
+		ok "$1 = $2 (in $3..$4)"
+	else
+		not_ok "$1: got '$2', want $3..$4"
+	fi
+}
+
 # check_accounted NAME COUNTED TRUTH MISSED: the count is exact, or short by no
 # more than the probe runs the kernel reported skipping (PREEMPT_RT preempts
 # BPF programs, and the kernel skips a program already running on that CPU).

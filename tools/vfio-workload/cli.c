@@ -51,6 +51,9 @@ static void usage(FILE *f)
 		"      --disabled-preads N    preads per cycle while disabled, EIO (default 3)\n"
 		"      --disabled-pwrites N   pwrites per cycle while disabled, EIO (default 1)\n"
 		"      --resets N             VFIO_DEVICE_RESETs, one touch after each (default 1)\n"
+		"      --off-resets N         then N times: disable memory, VFIO_DEVICE_RESET, touch\n"
+		"                             and pread BAR0 (still refused), enable memory, touch\n"
+		"                             (default 0)\n"
 		"      --hot-resets N         VFIO_DEVICE_PCI_HOT_RESETs (a bus reset of the device\n"
 		"                             alone behind its port), one touch after each that\n"
 		"                             reset; EBUSY counted (default 0; not --iommufd)\n"
@@ -70,6 +73,10 @@ static void usage(FILE *f)
 		"      --ioeventfd-idle MS    wait MS between registering the ioeventfd and its\n"
 		"                             first write, as a guest's driver kicks long after\n"
 		"                             QEMU registered it (default 0)\n"
+		"      --ioeventfd-busy N     then N times: signal it while another thread is inside\n"
+		"                             VFIO_DEVICE_RESET (memory_lock held for writing), so\n"
+		"                             vfio's handler cannot take it and leaves the write\n"
+		"                             to its thread (default 0)\n"
 		"DMA:\n"
 		"      --dma-size SIZE        bytes to MAP_DMA, K/M suffix (default 4M)\n"
 		"      --iova ADDR            IOVA of the mapping (default 0x100000; edu needs\n"
@@ -151,6 +158,8 @@ enum {
 	OPT_LOW_POWER_CYCLES,
 	OPT_HOT_RESETS,
 	OPT_HOT_RESET_READERS,
+	OPT_IOEVENTFD_BUSY,
+	OPT_OFF_RESETS,
 };
 
 static const struct option long_opts[] = {
@@ -163,6 +172,7 @@ static const struct option long_opts[] = {
 	{ "disabled-pwrites", required_argument, NULL, OPT_DIS_PWRITES },
 	{ "toggles", required_argument, NULL, OPT_TOGGLES },
 	{ "resets", required_argument, NULL, OPT_RESETS },
+	{ "off-resets", required_argument, NULL, OPT_OFF_RESETS },
 	{ "d3-cycles", required_argument, NULL, OPT_D3_CYCLES },
 	{ "low-power-cycles", required_argument, NULL, OPT_LOW_POWER_CYCLES },
 	{ "hot-resets", required_argument, NULL, OPT_HOT_RESETS },
@@ -180,6 +190,7 @@ static const struct option long_opts[] = {
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "ioeventfds", required_argument, NULL, OPT_IOEVENTFDS },
 	{ "ioeventfd-idle", required_argument, NULL, OPT_IOEVENTFD_IDLE },
+	{ "ioeventfd-busy", required_argument, NULL, OPT_IOEVENTFD_BUSY },
 	{ "iommufd", no_argument, NULL, OPT_IOMMUFD },
 	{ "cdev", required_argument, NULL, OPT_CDEV },
 	{ "name", required_argument, NULL, OPT_NAME },
@@ -293,6 +304,7 @@ int parse_args(int argc, char **argv, struct opts *o)
 		case OPT_DIS_PWRITES: r = parse_count(c, optarg, many, &o->disabled_pwrites); break;
 		case OPT_TOGGLES: r = parse_count(c, optarg, many, &o->toggles); break;
 		case OPT_RESETS: r = parse_count(c, optarg, 100000, &o->resets); break;
+		case OPT_OFF_RESETS: r = parse_count(c, optarg, 100000, &o->off_resets); break;
 		case OPT_D3_CYCLES: r = parse_count(c, optarg, 100000, &o->d3_cycles); break;
 		case OPT_HOT_RESETS: r = parse_count(c, optarg, 100000, &o->hot_resets); break;
 		case OPT_HOT_RESET_READERS:
@@ -312,6 +324,9 @@ int parse_args(int argc, char **argv, struct opts *o)
 		case OPT_NO_DMA: o->no_dma = true; break;
 		case OPT_JSON: o->json_path = optarg; break;
 		case OPT_IOEVENTFDS: r = parse_count(c, optarg, 100000, &o->ioeventfds); break;
+		case OPT_IOEVENTFD_BUSY:
+			r = parse_count(c, optarg, 1000, &o->ioeventfd_busy);
+			break;
 		case OPT_IOEVENTFD_IDLE:
 			r = parse_count(c, optarg, 60000, &o->ioeventfd_idle_ms);
 			break;
@@ -355,6 +370,10 @@ int parse_args(int argc, char **argv, struct opts *o)
 		return -1;
 	}
 
+	if (o->ioeventfd_busy && !o->ioeventfds) {
+		fprintf(stderr, PROG ": --ioeventfd-busy needs --ioeventfds\n");
+		return -1;
+	}
 	if (o->hot_reset_readers && !o->hot_resets) {
 		fprintf(stderr, PROG ": --hot-reset-readers needs --hot-resets\n");
 		return -1;

@@ -7,7 +7,13 @@
  * provably handled it.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -92,6 +98,125 @@ static int ioeventfd_sentinel(struct wl *w, uint32_t v)
 }
 
 /*
+ * --ioeventfd-busy: a write while memory_lock is held for writing. A thread
+ * resets the device: vfio takes memory_lock for writing first thing in
+ * VFIO_DEVICE_RESET and holds it across the reset, which sleeps through the
+ * PCI reset's delays (about 12 ms on the test bed). This one waits until
+ * /proc shows that thread asleep with the ioctl not yet returned (so inside
+ * the lock: nothing before the lock sleeps uncontended), signals the
+ * eventfd, and counts the write as deferred only if the ioctl had still not
+ * returned when write() did: the handler ran inside write(), failed its read
+ * trylock, and left the write to vfio_pci_ioeventfd_thread(), which does it
+ * when the reset ends. A reset that returns before it is seen asleep is
+ * tried again, up to BUSY_TRIES times. A fixed 50 ms wait, the first
+ * version, was longer than the whole reset on every kernel.
+ *
+ * Both threads run on one CPU meanwhile, so this one runs as soon as the
+ * reset first sleeps, and the reset cannot finish on another vCPU between
+ * the kick and the check: without that, one write in six on single-threaded
+ * TCG was deferred (vfio-trace saw it) but counted uncertain here.
+ */
+#define BUSY_TRIES 20
+
+struct busy_reset {
+	pthread_t thread;
+	int fd;
+	atomic_int tid;	  /* the thread's, for /proc */
+	atomic_int state; /* 0 not yet, 1 calling the ioctl, 2 returned */
+	int err;
+};
+
+static void *busy_reset_thread(void *arg)
+{
+	struct busy_reset *r = arg;
+
+	atomic_store(&r->tid, (int)gettid());
+	atomic_store(&r->state, 1);
+	if (ioctl(r->fd, VFIO_DEVICE_RESET) < 0)
+		r->err = errno;
+	atomic_store(&r->state, 2);
+	return NULL;
+}
+
+/* Whether task @tid of this process is asleep (S or D in its stat). */
+static bool task_asleep(int tid)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = 0;
+	p = strrchr(buf, ')'); /* the comm may hold anything but this */
+	return p && p[1] == ' ' && (p[2] == 'S' || p[2] == 'D');
+}
+
+/* One reset with a kick inside it if it is seen asleep in time: 1 if the
+ * kick was made, 0 if the reset was over first, -1 on failure. */
+static int ioeventfd_busy_try(struct wl *w)
+{
+	struct busy_reset r = { .fd = w->device };
+	uint64_t sent = w->t.ioeventfd.busy_sent;
+	cpu_set_t all, one;
+	bool inside = false;
+	int e, cpu, ret = 0;
+
+	if (sched_getaffinity(0, sizeof(all), &all) < 0)
+		return sys_fail("sched_getaffinity");
+	cpu = sched_getcpu();
+	CPU_ZERO(&one);
+	CPU_SET(cpu < 0 ? 0 : cpu, &one);
+	if (sched_setaffinity(0, sizeof(one), &one) < 0)
+		return sys_fail("sched_setaffinity");
+	/* The thread inherits its creator's affinity. */
+	e = pthread_create(&r.thread, NULL, busy_reset_thread, &r);
+	if (e) {
+		sched_setaffinity(0, sizeof(all), &all);
+		errno = e;
+		return sys_fail("pthread_create");
+	}
+	while (atomic_load(&r.state) == 0)
+		sched_yield();
+	while (atomic_load(&r.state) == 1 && !inside)
+		inside = task_asleep(atomic_load(&r.tid)) && atomic_load(&r.state) == 1;
+	if (inside) {
+		ret = ioeventfd_kick(w, &w->t.ioeventfd.busy_sent);
+		if (!ret && w->t.ioeventfd.busy_sent > sent && atomic_load(&r.state) == 1)
+			w->t.ioeventfd.deferred++;
+	}
+	pthread_join(r.thread, NULL);
+	if (sched_setaffinity(0, sizeof(all), &all) < 0)
+		return sys_fail("sched_setaffinity");
+	if (r.err) {
+		errno = r.err;
+		return sys_fail("VFIO_DEVICE_RESET (--ioeventfd-busy)");
+	}
+	w->t.resets++;
+	zapped(w);
+	return ret < 0 ? -1 : inside;
+}
+
+static int ioeventfd_busy_one(struct wl *w)
+{
+	for (int i = 0; i < BUSY_TRIES; i++) {
+		int r = ioeventfd_busy_try(w);
+
+		if (r)
+			return r < 0 ? -1 : 0;
+	}
+	anomaly(w, "--ioeventfd-busy: %d resets all returned before one was seen asleep",
+		BUSY_TRIES);
+	return 0;
+}
+
+/*
  * The ioeventfd phase: register one on edu's liveness register, signal it N
  * times with PCI_COMMAND.MEMORY clear (vfio drops each write), N times with
  * it set (each write reaches the device, checked by reading it back), and
@@ -162,6 +287,10 @@ int ioeventfds(struct wl *w)
 			sleep_us(1000);
 		}
 	}
+
+	for (i = 0; i < w->o->ioeventfd_busy; i++)
+		if (ioeventfd_busy_one(w) < 0)
+			return -1;
 
 	if (ioeventfd_set(w, -1) < 0)
 		return -1;

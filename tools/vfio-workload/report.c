@@ -165,6 +165,8 @@ static void write_context(struct json_writer *jw, const struct wl *w)
 		jw_u64(jw, "landed_late", t->ioeventfd.landed_late);
 		jw_u64(jw, "undrained", t->ioeventfd.undrained);
 		jw_bool(jw, "disabled_kept", t->ioeventfd.disabled_kept);
+		jw_u64(jw, "busy_sent", t->ioeventfd.busy_sent);
+		jw_u64(jw, "deferred", t->ioeventfd.deferred);
 		jw_u64(jw, "gap_us", IOEVENTFD_GAP_US);
 		jw_end_object(jw);
 	}

@@ -125,18 +125,49 @@ int memory_cycle(struct wl *w)
 	return touch_enabled(w, 1, "after re-enabling memory");
 }
 
+static int reset_once(struct wl *w)
+{
+	if (ioctl(w->device, VFIO_DEVICE_RESET) < 0)
+		return sys_fail("VFIO_DEVICE_RESET");
+	w->t.resets++;
+	zapped(w);
+	return 0;
+}
+
+/*
+ * --off-resets: a reset while memory is off leaves it off (the reset
+ * restores the config space it saved, and vfio's view of the memory bit is
+ * the user's), so the accesses after it still fail, and their cause is the
+ * config write that turned memory off, not the reset in between.
+ */
+static int reset_while_off(struct wl *w)
+{
+	uint32_t v;
+	bool eio;
+
+	if (set_memory(w, false) < 0 || reset_once(w) < 0)
+		return -1;
+	touch_disabled(w, 1);
+	if (bar_pread(w, EDU_REG_ID, &v, &eio) < 0)
+		return -1;
+	if (!eio)
+		anomaly(w, "pread BAR0 after a reset with memory disabled succeeded (0x%08x)", v);
+	if (set_memory(w, true) < 0)
+		return -1;
+	return touch_enabled(w, 1, "after re-enabling memory (--off-resets)");
+}
+
 /* Step 9: VFIO_DEVICE_RESET zaps the BAR mapping; the next touch faults. */
 int resets(struct wl *w)
 {
 	unsigned long i;
 
 	for (i = 0; i < w->o->resets; i++) {
-		if (ioctl(w->device, VFIO_DEVICE_RESET) < 0)
-			return sys_fail("VFIO_DEVICE_RESET");
-		w->t.resets++;
-		zapped(w);
-		if (touch_enabled(w, 1, "after VFIO_DEVICE_RESET") < 0)
+		if (reset_once(w) < 0 || touch_enabled(w, 1, "after VFIO_DEVICE_RESET") < 0)
 			return -1;
 	}
+	for (i = 0; i < w->o->off_resets; i++)
+		if (reset_while_off(w) < 0)
+			return -1;
 	return 0;
 }

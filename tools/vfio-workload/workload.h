@@ -77,6 +77,7 @@ struct opts {
 	unsigned long disabled_pwrites;
 	unsigned long toggles;
 	unsigned long resets;
+	unsigned long off_resets;	 /* resets with memory disabled (--off-resets) */
 	unsigned long d3_cycles;	 /* D3hot and back through the PM capability */
 	unsigned long low_power_cycles;	 /* LOW_POWER_ENTRY and EXIT */
 	unsigned long hot_resets;	 /* VFIO_DEVICE_PCI_HOT_RESET calls */
@@ -90,6 +91,7 @@ struct opts {
 	unsigned long reset_ms;	  /* stress: a VFIO_DEVICE_RESET this often (0: none) */
 	unsigned long ioeventfds; /* eventfd writes with memory off, and as many with it on */
 	unsigned long ioeventfd_idle_ms; /* from registering it to its first write */
+	unsigned long ioeventfd_busy;	 /* writes while a reset holds memory_lock */
 	double wait_release_s;		 /* hold the device until vfio asks for it (0: no) */
 	unsigned long linger_ms;	 /* hold it this long after the steps (0: no) */
 	bool pmd_aligned;		 /* BAR0 mapped alone at a 2 MiB boundary */
@@ -153,6 +155,8 @@ struct truth {
 		bool registered;      /* VFIO_DEVICE_IOEVENTFD succeeded */
 		bool unregistered;    /* ... and the fd -1 form removed it */
 		bool disabled_kept;   /* no disabled write reached the register */
+		uint64_t busy_sent;   /* --ioeventfd-busy writes made inside a reset */
+		uint64_t deferred;    /* ... whose reset was still in at write()'s return */
 	} ioeventfd;
 	struct {
 		bool requested;	   /* vfio asked for the device back (--wait-release) */
