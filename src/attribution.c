@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Who, from /proc: devices' owners and processes' VMs joined to a snapshot. */
+/* Who, from /proc and /sys: devices' owners and reset methods and processes'
+ * VMs joined to a snapshot. */
 #include <errno.h>
 #include <stdio.h>
 #include "attribution.h"
 #include "device_owners.h"
+#include "reset_methods.h"
 
 int vt_attribution_init(struct vt_attribution *a, const char *proc_root, const char *sys_root)
 {
 	a->owners = vt_owner_finder_new(proc_root, sys_root);
 	a->vms = vt_vm_cache_new(proc_root);
-	if (!a->owners || !a->vms) {
+	a->reset_methods = vt_reset_methods_new(sys_root);
+	if (!a->owners || !a->vms || !a->reset_methods) {
 		vt_attribution_free(a);
 		return -ENOMEM;
 	}
@@ -22,11 +25,14 @@ void vt_attribution_free(struct vt_attribution *a)
 	a->owners = NULL;
 	vt_vm_cache_free(a->vms);
 	a->vms = NULL;
+	vt_reset_methods_free(a->reset_methods);
+	a->reset_methods = NULL;
 }
 
 void vt_attribution_fill(struct vt_attribution *a, struct vt_snapshot *s)
 {
 	vt_owner_finder_fill(a->owners, s, s->mono_ns);
+	vt_reset_methods_fill(a->reset_methods, s, s->mono_ns);
 	/* Pins per VM: the pinning process is QEMU, its -name the VM. */
 	for (size_t i = 0; i < s->nprocs; i++)
 		snprintf(s->procs[i].vm, sizeof(s->procs[i].vm), "%s",

@@ -250,6 +250,11 @@ static void write_device(struct json_writer *w, const struct vt_snapshot *s,
 	 * a new binding is seen: vt_device_forget() clears info.vdev. */
 	jw_bool(w, "bound", d->info.vdev != 0);
 	write_owner(w, &d->owner);
+	/* null where the kernel does not say (before 5.15, or no reset) */
+	if (d->reset_method[0])
+		jw_string_n(w, "reset_method", d->reset_method, sizeof(d->reset_method));
+	else
+		jw_null(w, "reset_method");
 	write_faults(w, st);
 	write_memory_lock(w, st);
 	write_contention_pairs(w, s, d);

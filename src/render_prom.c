@@ -300,16 +300,21 @@ static void write_device_owner(FILE *f, const struct vt_snapshot *s)
 static void write_device_info(FILE *f, const struct vt_snapshot *s)
 {
 	write_family(f, "vfio_trace_device_info", "gauge",
-		     "PCI devices bound to vfio-pci that vfio-trace has seen.");
+		     "PCI devices bound to vfio-pci that vfio-trace has seen, with the reset "
+		     "method VFIO_DEVICE_RESET tries first (sysfs reset_method).");
 	for (size_t i = 0; i < s->ndevs; i++) {
 		const struct vt_device_info *in = &s->devs[i].info;
 		char vendor[8], device[8];
-		struct label l[3] = { device_label(&s->devs[i]), LABEL("vendor", vendor),
-				      LABEL("device_id", device) };
+		struct label l[4] = { device_label(&s->devs[i]),
+				      LABEL("vendor", vendor),
+				      LABEL("device_id", device),
+				      { "reset_method", s->devs[i].reset_method,
+					sizeof(s->devs[i].reset_method) } };
 
 		snprintf(vendor, sizeof(vendor), "%04x", in->vendor & 0xffff);
 		snprintf(device, sizeof(device), "%04x", in->device_id & 0xffff);
-		write_u64(f, "vfio_trace_device_info", l, 3, 1);
+		/* Unknown (before 5.15): no label, as Prometheus reads "" too. */
+		write_u64(f, "vfio_trace_device_info", l, s->devs[i].reset_method[0] ? 4 : 3, 1);
 	}
 }
 

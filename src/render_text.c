@@ -267,7 +267,7 @@ static void print_memory_state(FILE *f, const struct vt_dev_snapshot *d)
 {
 	const struct vt_device_stats *st = &d->stats;
 	const struct vt_disable_record *last = &d->info.last_disable;
-	char comm[VT_COMM_LEN + 1], off[VT_TIME_LEN];
+	char comm[VT_COMM_LEN + 1], off[VT_TIME_LEN], method[VT_RESET_METHOD_LEN + 1];
 
 	if (any_nonzero(st->accesses, VT_ACCESS_KIND_MAX)) {
 		fputs("  accesses while memory off: ", f);
@@ -298,6 +298,10 @@ static void print_memory_state(FILE *f, const struct vt_dev_snapshot *d)
 	fprintf(f, "  memory last off by %s[%u], %s",
 		printable(comm, sizeof(comm), last->comm, sizeof(last->comm)), last->pid,
 		vt_off_cause_name((int)last->cause));
+	if (last->cause == VT_OFF_RESET && d->reset_method[0])
+		fprintf(f, " (%s)",
+			printable(method, sizeof(method), d->reset_method,
+				  sizeof(d->reset_method)));
 	if (!last->enabled_ts_ns)
 		fputs(", still off", f);
 	else if (last->enabled_ts_ns >= last->ts_ns)

@@ -20,6 +20,7 @@
 
 #define VT_VM_NAME_LEN 64
 #define VT_CGROUP_LEN 192
+#define VT_RESET_METHOD_LEN 16 /* "device_specific" and its NUL */
 
 /* The process that holds a device open (its VFIO group or its vfio cdev):
  * QEMU, a DPDK application, a test workload. Operators think in VMs, so
@@ -41,6 +42,9 @@ struct vt_dev_snapshot {
 	unsigned int instances; /* bindings seen: >1 after unbind/rebind */
 	__u32 slot;		/* the BPF side's slot: lock-order edges name it */
 	struct vt_device_owner owner;
+	/* How VFIO_DEVICE_RESET resets it (flr, pm, bus, ...), "" unknown: a
+	 * state from sysfs (reset_methods.h), kept from the later snapshot. */
+	char reset_method[VT_RESET_METHOD_LEN];
 };
 
 struct vt_proc_snapshot {

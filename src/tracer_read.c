@@ -75,6 +75,9 @@ static int read_devices(struct vt_tracer *t, struct vt_snapshot *s)
 		d->stats = val->stats;
 		d->instances = val->info.bindings ? val->info.bindings : 1;
 		d->slot = slot;
+		/* Unknown until the attribution step (attribution.h) fills them. */
+		memset(&d->owner, 0, sizeof(d->owner));
+		d->reset_method[0] = '\0';
 	}
 	free(val);
 	return 0;

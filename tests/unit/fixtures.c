@@ -44,6 +44,7 @@ static void fill_device_a(struct vt_dev_snapshot *d)
 	set_str(d->owner.vm, sizeof(d->owner.vm), "web1");
 	set_str(d->owner.cgroup, sizeof(d->owner.cgroup),
 		"/machine.slice/machine-qemu\\x2d1\\x2dweb1.scope/libvirt/emulator");
+	set_str(d->reset_method, sizeof(d->reset_method), "flr");
 
 	st->faults[0][VT_FAULT_NOPAGE] = FIX_A_BAR0_NOPAGE;
 	st->faults[0][VT_FAULT_FALLBACK] = 3;

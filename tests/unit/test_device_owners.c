@@ -15,6 +15,7 @@
 #include "tests.h"
 #include "attribution.h"
 #include "device_owners.h"
+#include "reset_methods.h"
 
 static char root[256];
 
@@ -88,6 +89,9 @@ static int setup(void **state)
 	link_to("sys/bus/pci/devices/0000:01:00.0/iommu_group", "../../../kernel/iommu_groups/7");
 	link_to("sys/bus/pci/devices/0000:02:00.0/iommu_group", "../../../kernel/iommu_groups/8");
 	link_to("sys/bus/pci/devices/0000:03:00.0/iommu_group", "../../../kernel/iommu_groups/9");
+	/* Reset methods as 5.15 on lists them: 03:00.0 has none (no file). */
+	put("sys/bus/pci/devices/0000:01:00.0/reset_method", "flr bus\n", 8);
+	put("sys/bus/pci/devices/0000:02:00.0/reset_method", "bus\n", 4);
 
 	process("4242", "qemu-system-x86\n", qemu, sizeof(qemu) - 1,
 		"0::/machine.slice/machine-qemu\\x2d1\\x2dweb1.scope/libvirt/emulator\n");
@@ -259,9 +263,46 @@ static void test_attribution_fill(void **state)
 	assert_string_equal(procs[1].vm, "web1");
 	assert_string_equal(procs[2].vm, "");
 	assert_string_equal(vt_attribution_vm(&who, 4242, 2000), "web1");
+	assert_string_equal(devs[0].reset_method, "flr");
+	assert_string_equal(devs[2].reset_method, "");
 	vt_attribution_free(&who);
 	assert_null(who.owners);
 	assert_null(who.vms);
+}
+
+/* The first method each device lists, read once and again after the TTL
+ * (root may write the file); none without the file. */
+static void test_reset_methods(void **state)
+{
+	char sys[PATH_MAX + 8], out[VT_RESET_METHOD_LEN];
+	struct vt_dev_snapshot devs[3];
+	struct vt_reset_methods *m;
+	struct vt_snapshot s;
+
+	(void)state;
+	snprintf(sys, sizeof(sys), "%s/sys", root);
+	m = vt_reset_methods_new(sys);
+	assert_non_null(m);
+	snapshot_of(&s, devs);
+	assert_int_equal(vt_reset_methods_fill(m, &s, 1000), 3);
+	assert_string_equal(devs[0].reset_method, "flr");
+	assert_string_equal(devs[1].reset_method, "bus");
+	assert_string_equal(devs[2].reset_method, "");
+
+	put("sys/bus/pci/devices/0000:01:00.0/reset_method", "pm\n", 3);
+	memset(devs[0].reset_method, 0, sizeof(devs[0].reset_method));
+	assert_int_equal(vt_reset_methods_fill(m, &s, 1000 + VT_RESET_METHOD_TTL_NS - 1), 0);
+	assert_string_equal(devs[0].reset_method, "flr"); /* from the cache */
+	assert_int_equal(vt_reset_methods_fill(m, &s, 1000 + VT_RESET_METHOD_TTL_NS), 3);
+	assert_string_equal(devs[0].reset_method, "pm");
+	vt_reset_methods_free(m);
+
+	vt_reset_method_first("  device_specific flr\n", out, sizeof(out));
+	assert_string_equal(out, "device_specific");
+	vt_reset_method_first("\n", out, sizeof(out));
+	assert_string_equal(out, "");
+	vt_reset_method_first("a_name_longer_than_any_method\n", out, sizeof(out));
+	assert_string_equal(out, "");
 }
 
 static void expect_vm(const char *cmdline, size_t len, const char *want)
@@ -301,6 +342,7 @@ int run_device_owners_tests(void)
 		cmocka_unit_test(test_vm_names),
 		cmocka_unit_test_setup_teardown(test_vm_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_attribution_fill, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reset_methods, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("device_owners", tests, NULL, NULL);

@@ -262,8 +262,11 @@ static void test_known_samples(void **state)
 				    "bar=\"unknown\",result=\"other\"} 1\n"));
 	assert_non_null(strstr(out, "vfio_trace_mmap_faults_total{device=\"0000:af:00.1\","
 				    "bar=\"5\",result=\"oom\"} 0\n"));
-	assert_non_null(strstr(out, "vfio_trace_device_info{device=\"0000:3b:00.0\","
-				    "vendor=\"10de\",device_id=\"2330\"} 1\n"));
+	assert_non_null(strstr(out,
+			       "vfio_trace_device_info{device=\"0000:3b:00.0\","
+			       "vendor=\"10de\",device_id=\"2330\",reset_method=\"flr\"} 1\n"));
+	/* a method the kernel does not name is no label, not an empty one */
+	assert_null(strstr(out, "reset_method=\"\""));
 	/* Each path holds the lock in one mode only: one series per path. */
 	assert_int_equal(count_lines_with(out, "vfio_trace_memory_lock_hold_seconds_count{"),
 			 2 * VT_PATH_MAX);

@@ -70,6 +70,36 @@ static void test_golden_quiet_ms(void **state)
 	snapshot_free(&s);
 }
 
+/* A reset as the last cause names the device's reset method when the
+ * kernel gave one, and says nothing of it when it did not. */
+static void test_reset_cause_method(void **state)
+{
+	struct vt_disable_record *last;
+	struct vt_snapshot s;
+	size_t len;
+	char *out;
+
+	assert_int_equal(fixture_snapshot(&s), 0);
+	last = &s.devs[0].info.last_disable;
+	last->cause = VT_OFF_RESET;
+	s.devs[0].stats.zaps[VT_ZAP_RESET] = 1;
+	out = render(&s, NULL, &len);
+	assert_non_null(
+		strstr(out, "  memory last off by qemu-system-x86[4242], reset (flr), for "));
+	free(out);
+	s.devs[0].reset_method[0] = '\0';
+	out = render(&s, NULL, &len);
+	assert_non_null(strstr(out, "  memory last off by qemu-system-x86[4242], reset, for "));
+	free(out);
+	/* A config write is no reset: no method beside it. */
+	snprintf(s.devs[0].reset_method, sizeof(s.devs[0].reset_method), "flr");
+	last->cause = VT_OFF_COMMAND;
+	out = render(&s, NULL, &len);
+	assert_non_null(strstr(out, "  memory last off by qemu-system-x86[4242], command, for "));
+	free(out);
+	snapshot_free(&s);
+}
+
 static void test_nsecs_and_empty(void **state)
 {
 	struct vt_render_opts o = { .unit = VT_UNIT_NS };
@@ -167,7 +197,7 @@ int run_render_text_tests(void)
 		cmocka_unit_test(test_golden_default),	cmocka_unit_test(test_golden_quiet_ms),
 		cmocka_unit_test(test_nsecs_and_empty), cmocka_unit_test(test_events_golden),
 		cmocka_unit_test(test_events_odd),	cmocka_unit_test(test_probes),
-		cmocka_unit_test(test_bad_args),
+		cmocka_unit_test(test_bad_args),	cmocka_unit_test(test_reset_cause_method),
 	};
 
 	return cmocka_run_group_tests(text, NULL, NULL);
