@@ -43,6 +43,8 @@ esac
 # Whether a BAR fault may first try a PMD (THP "always"; "madvise" needs an
 # madvise the workload does not make): 20-vm-trace's fallback check.
 cat /sys/kernel/mm/transparent_hugepage/enabled > "$VT_OUT/thp.txt" 2>/dev/null
+# The reset methods the PCI core lists for the device (5.15 on).
+cat "/sys/bus/pci/devices/$VT_BDF/reset_method" > "$VT_OUT/reset_method.txt" 2>/dev/null
 
 prom_dir=/tmp/textfile
 mkdir -p "$prom_dir"
