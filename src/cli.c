@@ -11,6 +11,7 @@
 #define VT_MAX_SECONDS 86400.0
 #define VT_MIN_SECONDS 0.001
 #define VT_EXPORT_DEFAULT_INTERVAL 15.0
+#define VT_TOP_DEFAULT_INTERVAL 1.0 /* a frame a second, as top(1) nearly */
 
 /* The subcommands, as the usage and the errors name them. */
 static const struct {
@@ -638,7 +639,12 @@ static int check_combination(struct vt_options *o, unsigned int seen, bool inter
 			return fail(err, errlen,
 				    "top is for the terminal: -j goes with the summary "
 				    "(vfio-trace -j INTERVAL)");
-		return 0; /* its interval has a default: a count alone is fine */
+		/* Its interval has a default, set here like export's so that no
+		 * command sees a count without an interval (the fuzzer's
+		 * invariant: 'top --count 5' passed it none). */
+		if (!(o->interval_s > 0))
+			o->interval_s = VT_TOP_DEFAULT_INTERVAL;
+		return 0;
 	}
 	if (o->count && !o->interval_s)
 		return fail(err, errlen, "a count needs an interval");

@@ -9,7 +9,6 @@
 #include "terminal.h"
 #include "top_rows.h"
 
-#define VT_TOP_DEFAULT_INTERVAL 1.0
 /* Lines of a frame that are not device rows: title, keys, blank, header,
  * and the "... more devices" line. */
 #define FRAME_LINES 5
@@ -152,9 +151,7 @@ int vt_cmd_top(const struct vt_options *o)
 	struct vt_session_plan plan;
 	int rc;
 
-	vt_plan_from_options(o, &plan);
-	if (!plan.interval_s)
-		plan.interval_s = VT_TOP_DEFAULT_INTERVAL;
+	vt_plan_from_options(o, &plan); /* the parser gave top its default interval */
 	c.interval_s = plan.interval_s;
 	rc = vt_session_run(&plan, &ops, &c);
 	vt_terminal_close(&c.term);

@@ -76,7 +76,7 @@ static void test_top(void **state)
 	assert_int_equal(parse("vfio-trace top", &o, err, sizeof(err)), 0);
 	assert_int_equal(o.command, VT_CMD_TOP);
 	assert_int_equal(o.top_sort, VT_TOP_SORT_DEVICE);
-	assert_true(o.interval_s == 0); /* the command's default, 1 s */
+	assert_true(o.interval_s == 1); /* the default, set by the parser */
 	assert_int_equal(parse("vfio-trace top --sort wait 2 5 -d 01:00.0", &o, err, sizeof(err)),
 			 0);
 	assert_int_equal(o.top_sort, VT_TOP_SORT_WAIT);
@@ -86,6 +86,7 @@ static void test_top(void **state)
 	/* A count alone: frames at the default interval. */
 	assert_int_equal(parse("vfio-trace top --count 3", &o, err, sizeof(err)), 0);
 	assert_int_equal(o.count, 3);
+	assert_true(o.interval_s == 1);
 	expect_error("vfio-trace top --sort fault", "invalid --sort 'fault'");
 	expect_error("vfio-trace top -j", "top is for the terminal");
 	expect_error("vfio-trace top -o out.txt", "--output only goes with");
