@@ -8,21 +8,6 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-# power [MODE]: the scenario on every test kernel, in MODE (the default mode
-# without one). Its checks are named "KERNEL trace-power[ MODE]: ...", as
-# run_guest_scenarios names them (tools/gen-matrix reads them so).
-power() {
-	local kernel out name="trace-power${1:+ $1}"
-	for kernel in $VT_TEST_KERNELS; do
-		out=$top/build/e2e/$kernel/${name// /-}
-		# shellcheck disable=SC2086 # zero or one mode
-		run_vm "$kernel $name: boot" "$out" --kernel "$kernel" --e1000e trace-power $1
-		case $? in
-		0|1) guest_checks "$kernel $name" "$out.log" ;;
-		esac
-	done
-}
-
-power ""
-VT_TEST_KERNELS=$(kprobes_kernels) power kprobes
+VT_VM_OPTS=--e1000e run_guest_scenarios trace-power
+VT_VM_OPTS=--e1000e VT_TEST_KERNELS=$(kprobes_kernels) run_guest_scenarios "trace-power kprobes"
 e2e_finish

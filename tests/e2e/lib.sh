@@ -109,14 +109,15 @@ run_vm() {
 
 # run_guest_scenarios SCENARIO...: boots each scenario on every test kernel and
 # reports the checks it ran in the guest; a kernel that is not available here
-# skips the rest of its scenarios.
+# skips the rest of its scenarios. VT_VM_OPTS: run-vm options for each boot
+# (the test bed's hardware: --e1000e, --edu-pair).
 run_guest_scenarios() {
 	local kernel scenario out
 	for kernel in $VT_TEST_KERNELS; do
 		for scenario in "$@"; do
 			out=$top/build/e2e/$kernel/${scenario// /-}
-			# shellcheck disable=SC2086 # a scenario and its arguments
-			run_vm "$kernel $scenario: boot" "$out" --kernel "$kernel" $scenario
+			# shellcheck disable=SC2086 # options; a scenario and its arguments
+			run_vm "$kernel $scenario: boot" "$out" --kernel "$kernel" ${VT_VM_OPTS-} $scenario
 			case $? in
 			0|1) guest_checks "$kernel $scenario" "$out.log" ;;
 			77) break ;;

@@ -208,6 +208,17 @@ vt_json_get() {
 	' "$1"
 }
 
+# vt_device_index FILE BDF: the index in FILE's devices[] (a vfio-trace JSON
+# summary) of the device at BDF; exits 1 if it is not there.
+vt_device_index() {
+	local i=0 b
+	while b=$(vt_json_get "$1" "devices.$i.bdf"); do
+		[ "$b" != "$2" ] || { echo "$i"; return 0; }
+		i=$((i + 1))
+	done
+	return 1
+}
+
 # vt_wait_for NAME FILE PATTERN: until FILE contains PATTERN, at most 240 s
 # (loading vfio-trace's programs under TCG on a busy host can take a minute);
 # stops the scenario when it never comes.
