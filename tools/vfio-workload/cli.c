@@ -54,12 +54,15 @@ static void usage(FILE *f)
 		"      --off-resets N         then N times: disable memory, VFIO_DEVICE_RESET, touch\n"
 		"                             and pread BAR0 (still refused), enable memory, touch\n"
 		"                             (default 0)\n"
-		"      --hot-resets N         VFIO_DEVICE_PCI_HOT_RESETs (a bus reset of the device\n"
-		"                             alone behind its port), one touch after each that\n"
-		"                             reset; EBUSY counted (default 0; not --iommufd)\n"
+		"      --hot-resets N         VFIO_DEVICE_PCI_HOT_RESETs (a bus reset of every device\n"
+		"                             on the bus, all in this group), one touch after each\n"
+		"                             that reset; EBUSY counted (default 0; not --iommufd)\n"
 		"      --hot-reset-readers N  threads (comm wl-busy-reader) that pread BAR0 while\n"
 		"                             the hot resets run, so that some find memory_lock\n"
 		"                             in use and fail with EBUSY (default 0)\n"
+		"      --hot-reset-reader-bdf BDF  the readers pread that device's BAR0\n"
+		"                             instead: another device of the reset's set, in\n"
+		"                             this group (full address, 0000:01:00.1)\n"
 		"      --d3-cycles N          write D3hot to the PM capability's control register,\n"
 		"                             touch and pread BAR0 (refused since Linux 5.19),\n"
 		"                             write D0, touch again; N times (default 0; needs a\n"
@@ -158,6 +161,7 @@ enum {
 	OPT_LOW_POWER_CYCLES,
 	OPT_HOT_RESETS,
 	OPT_HOT_RESET_READERS,
+	OPT_HOT_RESET_READER_BDF,
 	OPT_IOEVENTFD_BUSY,
 	OPT_OFF_RESETS,
 };
@@ -177,6 +181,7 @@ static const struct option long_opts[] = {
 	{ "low-power-cycles", required_argument, NULL, OPT_LOW_POWER_CYCLES },
 	{ "hot-resets", required_argument, NULL, OPT_HOT_RESETS },
 	{ "hot-reset-readers", required_argument, NULL, OPT_HOT_RESET_READERS },
+	{ "hot-reset-reader-bdf", required_argument, NULL, OPT_HOT_RESET_READER_BDF },
 	{ "dma-size", required_argument, NULL, OPT_DMA_SIZE },
 	{ "iova", required_argument, NULL, OPT_IOVA },
 	{ "dma-bytes", required_argument, NULL, OPT_DMA_BYTES },
@@ -310,6 +315,7 @@ int parse_args(int argc, char **argv, struct opts *o)
 		case OPT_HOT_RESET_READERS:
 			r = parse_count(c, optarg, 64, &o->hot_reset_readers);
 			break;
+		case OPT_HOT_RESET_READER_BDF: o->hot_reset_reader_bdf = optarg; break;
 		case OPT_LOW_POWER_CYCLES:
 			r = parse_count(c, optarg, 100000, &o->low_power_cycles);
 			break;
@@ -376,6 +382,10 @@ int parse_args(int argc, char **argv, struct opts *o)
 	}
 	if (o->hot_reset_readers && !o->hot_resets) {
 		fprintf(stderr, PROG ": --hot-reset-readers needs --hot-resets\n");
+		return -1;
+	}
+	if (o->hot_reset_reader_bdf && !o->hot_reset_readers) {
+		fprintf(stderr, PROG ": --hot-reset-reader-bdf needs --hot-reset-readers\n");
 		return -1;
 	}
 	v = (uint64_t)sysconf(_SC_PAGESIZE);

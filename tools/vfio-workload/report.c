@@ -60,6 +60,7 @@ static void write_counts(struct json_writer *jw, const struct wl *w, bool stress
 	jw_u64(jw, "hot_resets", t->hot_resets);
 	jw_u64(jw, "hot_resets_busy", t->hot_resets_busy);
 	jw_u64(jw, "hot_reset_preads", t->hot_reset_preads);
+	jw_u64(jw, "hot_reset_set", t->hot_reset_set);
 	jw_u64(jw, "zaps_expected", t->zaps);
 	jw_u64(jw, "blackouts", t->blackouts);
 	put_power_truth(jw, "d3", &t->d3);

@@ -93,12 +93,12 @@ int iommufd_open(struct wl *w)
 	return 0;
 }
 
-static int region_info(struct wl *w, unsigned index, struct vfio_region_info *ri)
+int region_info(int device, unsigned index, struct vfio_region_info *ri)
 {
 	memset(ri, 0, sizeof(*ri));
 	ri->argsz = sizeof(*ri);
 	ri->index = index;
-	if (ioctl(w->device, VFIO_DEVICE_GET_REGION_INFO, ri) < 0)
+	if (ioctl(device, VFIO_DEVICE_GET_REGION_INFO, ri) < 0)
 		return sys_fail("VFIO_DEVICE_GET_REGION_INFO %u", index);
 	return 0;
 }
@@ -119,9 +119,9 @@ int device_setup(struct wl *w)
 				"(put it behind its own pcie-root-port, or pass --resets 0)",
 				w->bdf);
 
-	if (region_info(w, VFIO_PCI_BAR0_REGION_INDEX, &w->bar) < 0)
+	if (region_info(w->device, VFIO_PCI_BAR0_REGION_INDEX, &w->bar) < 0)
 		return -1;
-	if (region_info(w, VFIO_PCI_CONFIG_REGION_INDEX, &w->cfg) < 0)
+	if (region_info(w->device, VFIO_PCI_CONFIG_REGION_INDEX, &w->cfg) < 0)
 		return -1;
 	if ((w->bar.flags & (VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE |
 			     VFIO_REGION_INFO_FLAG_MMAP)) !=

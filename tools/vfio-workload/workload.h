@@ -77,11 +77,12 @@ struct opts {
 	unsigned long disabled_pwrites;
 	unsigned long toggles;
 	unsigned long resets;
-	unsigned long off_resets;	 /* resets with memory disabled (--off-resets) */
-	unsigned long d3_cycles;	 /* D3hot and back through the PM capability */
-	unsigned long low_power_cycles;	 /* LOW_POWER_ENTRY and EXIT */
-	unsigned long hot_resets;	 /* VFIO_DEVICE_PCI_HOT_RESET calls */
-	unsigned long hot_reset_readers; /* threads preading BAR0 meanwhile */
+	unsigned long off_resets;	  /* resets with memory disabled (--off-resets) */
+	unsigned long d3_cycles;	  /* D3hot and back through the PM capability */
+	unsigned long low_power_cycles;	  /* LOW_POWER_ENTRY and EXIT */
+	unsigned long hot_resets;	  /* VFIO_DEVICE_PCI_HOT_RESET calls */
+	unsigned long hot_reset_readers;  /* threads preading BAR0 meanwhile */
+	const char *hot_reset_reader_bdf; /* ... of this device of the set instead */
 	unsigned long dma_rounds;
 	unsigned long dma_bytes;
 	double stress_s; /* 0: basic mode */
@@ -130,6 +131,7 @@ struct truth {
 	uint64_t hot_resets;	   /* VFIO_DEVICE_PCI_HOT_RESET calls that reset */
 	uint64_t hot_resets_busy;  /* ... that failed with EBUSY (memory_lock in use) */
 	uint64_t hot_reset_preads; /* BAR0 preads by the --hot-reset-readers, all read */
+	uint64_t hot_reset_set;	   /* devices each hot reset reaches (1: this one alone) */
 	uint64_t zaps;		   /* memory_disables + resets */
 	uint64_t blackouts;	   /* zaps (one or more) ended by a successful fault */
 	uint64_t dma_map_bytes;
@@ -258,6 +260,8 @@ int find_cdev(struct wl *w);
 int vfio_open(struct wl *w);
 int iommufd_open(struct wl *w);
 int device_setup(struct wl *w);
+/* VFIO_DEVICE_GET_REGION_INFO of region @index of @device. */
+int region_info(int device, unsigned index, struct vfio_region_info *ri);
 int bar_mmap(struct wl *w);
 
 /* config.c: PCI config space through the device fd. */
