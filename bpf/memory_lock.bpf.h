@@ -151,6 +151,7 @@ static __always_inline void vt_record_disable(struct vt_device *dev, __u64 now, 
 	bpf_get_current_comm(dev->info.last_disable.comm, sizeof(dev->info.last_disable.comm));
 	dev->info.last_disable.enabled_ts_ns = 0;
 	dev->info.last_disable.cause = cause;
+	dev->info.last_disable.via_slot = VT_NO_SLOT;
 }
 
 /* Whether memory is off from @cause (enum vt_off_cause) as far as the
@@ -207,11 +208,12 @@ static __always_inline int vt_config_write_end(int offset)
 	return 0;
 }
 
-/* A reset of this thread zapped the device in @slot (@reason: its zap
- * reason, VT_ZAP_RESET or VT_ZAP_HOT_RESET): its memory is off from here,
- * by the reset, unless it was off already (then that cause stands). */
+/* A reset of this thread, called on the device in @via_slot, zapped the
+ * device in @slot (@reason: its zap reason, VT_ZAP_RESET or
+ * VT_ZAP_HOT_RESET): its memory is off from here, by the reset, unless it
+ * was off already (then that cause stands). */
 static __always_inline void vt_reset_zapped(struct vt_device *dev, __u32 slot, __u32 reason,
-					    __u64 now)
+					    __u32 via_slot, __u64 now)
 {
 	struct vt_disable_record *rec = &dev->info.last_disable;
 	struct vt_reset_set fresh = {}, *set;
@@ -236,6 +238,7 @@ static __always_inline void vt_reset_zapped(struct vt_device *dev, __u32 slot, _
 	set->slot[n & (VT_RESET_SET_MAX - 1)] = slot;
 	set->n = n + 1;
 	vt_record_disable(dev, now, reason == VT_ZAP_HOT_RESET ? VT_OFF_HOT_RESET : VT_OFF_RESET);
+	dev->info.last_disable.via_slot = via_slot;
 }
 
 /* This thread's reset returned: memory is back on each device it turned

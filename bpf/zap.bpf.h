@@ -72,8 +72,9 @@ static __always_inline void vt_zap_end(void *ctx, bool zapped, enum vt_zap_kind 
 	hold = vt_hold_current();
 	if (dev && zapped) {
 		reason = vt_zap_reason(hold, start->vdev);
-		if (reason == VT_ZAP_RESET || reason == VT_ZAP_HOT_RESET)
-			vt_reset_zapped(dev, *slot, reason, now);
+		/* These reasons come from a reset's bracket: hold is set. */
+		if (hold && (reason == VT_ZAP_RESET || reason == VT_ZAP_HOT_RESET))
+			vt_reset_zapped(dev, *slot, reason, hold->slot, now);
 		vt_blackout_open(dev, *slot, start->ts);
 		__sync_fetch_and_add(&dev->stats.zaps[reason], 1);
 		__sync_fetch_and_add(&dev->stats.zap_vmas, start->vmas);

@@ -334,7 +334,9 @@ struct vt_disable_record {
 	char comm[VT_COMM_LEN];
 	__u64 enabled_ts_ns;
 	__u32 cause; /* enum vt_off_cause */
-	__u32 pad;
+	/* A reset or hot reset: the slot of the device whose ioctl it was (a
+	 * hot reset's set names the one it was called on); VT_NO_SLOT else. */
+	__u32 via_slot;
 };
 
 struct vt_device_info {

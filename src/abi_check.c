@@ -129,10 +129,10 @@ VT_ABI_FIELD(struct vt_disable_record, tid, 12, 4);
 VT_ABI_FIELD(struct vt_disable_record, comm, 16, 16);
 VT_ABI_FIELD(struct vt_disable_record, enabled_ts_ns, 32, 8);
 VT_ABI_FIELD(struct vt_disable_record, cause, 40, 4);
-VT_ABI_FIELD(struct vt_disable_record, pad, 44, 4);
+VT_ABI_FIELD(struct vt_disable_record, via_slot, 44, 4);
 #define M(field) VT_SIZEOF_FIELD(struct vt_disable_record, field)
 VT_ABI_NO_PADDING(struct vt_disable_record,
-		  M(ts_ns) + M(pid) + M(tid) + M(comm) + M(enabled_ts_ns) + M(cause) + M(pad));
+		  M(ts_ns) + M(pid) + M(tid) + M(comm) + M(enabled_ts_ns) + M(cause) + M(via_slot));
 #undef M
 
 VT_ABI_SIZE(struct vt_device_info, 208);

@@ -124,8 +124,10 @@ static void write_zaps(struct json_writer *w, const struct vt_device_stats *st)
 }
 
 /* A zero record means no disable was ever seen: pid 0 is not a vfio user. */
-static void write_last_disable(struct json_writer *w, const struct vt_disable_record *r)
+static void write_last_disable(struct json_writer *w, const struct vt_dev_snapshot *d)
 {
+	const struct vt_disable_record *r = &d->info.last_disable;
+
 	if (!r->ts_ns && !r->pid) {
 		jw_null(w, "last_disable");
 		return;
@@ -141,6 +143,12 @@ static void write_last_disable(struct json_writer *w, const struct vt_disable_re
 		jw_u64(w, "enabled_ts_ns", r->enabled_ts_ns);
 	else
 		jw_null(w, "enabled_ts_ns");
+	/* a reset's: the device it was called on (a hot reset's set names it
+	 * on each device); null for other causes */
+	if (d->off_via[0])
+		jw_string_n(w, "via", d->off_via, sizeof(d->off_via));
+	else
+		jw_null(w, "via");
 	jw_end_object(w);
 }
 
@@ -268,7 +276,7 @@ static void write_device(struct json_writer *w, const struct vt_snapshot *s,
 	jw_u64(w, "low_power_entries", st->low_power_entries);
 	jw_u64(w, "low_power_exits", st->low_power_exits);
 	write_hist(w, "memory_off_ns", &st->memory_off_ns);
-	write_last_disable(w, &d->info.last_disable);
+	write_last_disable(w, d);
 	write_named_counters(w, "trylock_failures", st->trylock_failures, VT_TRYLOCK_OP_MAX,
 			     vt_trylock_op_name);
 	write_hist(w, "blackout_ns", &st->blackout_ns);

@@ -268,6 +268,7 @@ static void print_memory_state(FILE *f, const struct vt_dev_snapshot *d)
 	const struct vt_device_stats *st = &d->stats;
 	const struct vt_disable_record *last = &d->info.last_disable;
 	char comm[VT_COMM_LEN + 1], off[VT_TIME_LEN], method[VT_RESET_METHOD_LEN + 1];
+	char via[VT_BDF_LEN + 1];
 
 	if (any_nonzero(st->accesses, VT_ACCESS_KIND_MAX)) {
 		fputs("  accesses while memory off: ", f);
@@ -302,6 +303,9 @@ static void print_memory_state(FILE *f, const struct vt_dev_snapshot *d)
 		fprintf(f, " (%s)",
 			printable(method, sizeof(method), d->reset_method,
 				  sizeof(d->reset_method)));
+	/* A hot reset called on another device of its set. */
+	if (d->off_via[0] && strncmp(d->off_via, d->info.bdf, VT_BDF_LEN) != 0)
+		fprintf(f, " via %s", printable(via, sizeof(via), d->off_via, sizeof(d->off_via)));
 	if (!last->enabled_ts_ns)
 		fputs(", still off", f);
 	else if (last->enabled_ts_ns >= last->ts_ns)

@@ -45,6 +45,10 @@ struct vt_dev_snapshot {
 	/* How VFIO_DEVICE_RESET resets it (flr, pm, bus, ...), "" unknown: a
 	 * state from sysfs (reset_methods.h), kept from the later snapshot. */
 	char reset_method[VT_RESET_METHOD_LEN];
+	/* A reset or hot reset last turned memory off: the address of the
+	 * device it was called on (info.last_disable.via_slot's), "" when it is
+	 * not a reset's record or that slot is unknown. */
+	char off_via[VT_BDF_LEN];
 };
 
 struct vt_proc_snapshot {

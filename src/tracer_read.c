@@ -37,6 +37,18 @@ static int grow(void **arr, size_t *cap, size_t n, size_t size)
 	return 0;
 }
 
+/* The device a reset record names as the one the reset was called on
+ * (a hot reset's set names it on each device), by @names: each slot's
+ * address, "" where none. The caller need not be traced (-d). */
+static void name_reset_via(struct vt_dev_snapshot *d, const struct vt_bdf_key *names, __u32 nslots)
+{
+	const struct vt_disable_record *r = &d->info.last_disable;
+
+	d->off_via[0] = '\0';
+	if ((r->cause == VT_OFF_RESET || r->cause == VT_OFF_HOT_RESET) && r->via_slot < nslots)
+		memcpy(d->off_via, names[r->via_slot].bdf, VT_BDF_LEN);
+}
+
 /* Devices seen are the keys of bdf_slots (bound or not any more); their
  * figures are in the devices array at the slot. A key is never deleted, so the
  * walk sees each PCI address once and never restarts. */
@@ -44,13 +56,18 @@ static int read_devices(struct vt_tracer *t, struct vt_snapshot *s)
 {
 	int slots_fd = bpf_map__fd(t->skel->maps.bdf_slots);
 	int fd = bpf_map__fd(t->skel->maps.devices);
+	__u32 nslots = bpf_map__max_entries(t->skel->maps.devices);
+	struct vt_bdf_key *names = calloc(nslots, sizeof(*names));
 	struct vt_device *val = malloc(sizeof(*val));
 	struct vt_bdf_key key, next, *prev = NULL;
-	size_t cap = 0;
+	size_t cap = 0, i;
 	__u32 slot;
 
-	if (!val)
+	if (!val || !names) {
+		free(val);
+		free(names);
 		return -ENOMEM;
+	}
 	while (!bpf_map_get_next_key(slots_fd, prev, &next)) {
 		struct vt_dev_snapshot *d;
 
@@ -62,11 +79,16 @@ static int read_devices(struct vt_tracer *t, struct vt_snapshot *s)
 				s->map_read_errors++;
 			continue;
 		}
+		if (slot < nslots) {
+			names[slot] = key;
+			names[slot].bdf[VT_BDF_LEN - 1] = '\0';
+		}
 		/* An entry being learned, or one excluded by -d. */
 		if (!val->info.bdf[0] || !val->info.traced)
 			continue;
 		val->info.bdf[VT_BDF_LEN - 1] = '\0';
 		if (grow((void **)&s->devs, &cap, s->ndevs, sizeof(*s->devs))) {
+			free(names);
 			free(val);
 			return -ENOMEM;
 		}
@@ -79,6 +101,9 @@ static int read_devices(struct vt_tracer *t, struct vt_snapshot *s)
 		memset(&d->owner, 0, sizeof(d->owner));
 		d->reset_method[0] = '\0';
 	}
+	for (i = 0; i < s->ndevs; i++)
+		name_reset_via(&s->devs[i], names, nslots);
+	free(names);
 	free(val);
 	return 0;
 }

@@ -178,7 +178,7 @@ static void test_golden_cumulative(void **state)
 				      "\"memory_off_ns\":{\"count\":0,\"sum_ns\":0,\"buckets\":[]},"
 				      "\"last_disable\":{\"ts_ns\":98765432100,\"pid\":777,"
 				      "\"tid\":777,\"comm\":\"dpdk-testpmd\",\"cause\":\"d3hot\","
-				      "\"enabled_ts_ns\":null},"
+				      "\"enabled_ts_ns\":null,\"via\":null},"
 				      "\"trylock_failures\":{\"hot_reset\":2,\"ioeventfd\":0,"
 				      "\"zap\":0},\"blackout_ns\":{\"count\":0,\"sum_ns\":0,"
 				      "\"buckets\":[]},\"blackout_failed_accesses\":0,"
@@ -189,6 +189,27 @@ static void test_golden_cumulative(void **state)
 	assert_non_null(strstr(m.buf, "{\"le_ns\":null,\"count\":1}"));
 	assert_non_null(strstr(m.buf, "\"comm\":\"we\\\"ird\\\\\\u0001\\u00ff\""));
 	assert_non_null(strstr(m.buf, "\"attached\":false"));
+	membuf_free(&m);
+	snapshot_free(&s);
+}
+
+/* A hot reset's record names the device it was called on (the snapshot
+ * resolves the slot), on every device of its set. */
+static void test_last_disable_via(void **state)
+{
+	struct vt_snapshot s;
+	struct membuf m;
+
+	assert_int_equal(fixture_snapshot(&s), 0);
+	s.devs[1].info.last_disable.cause = VT_OFF_HOT_RESET;
+	s.devs[1].info.last_disable.enabled_ts_ns = 98765432200ULL;
+	snprintf(s.devs[1].off_via, sizeof(s.devs[1].off_via), "%s", s.devs[0].info.bdf);
+	assert_non_null(membuf_open(&m));
+	assert_int_equal(render_json(m.f, &s), 0);
+	membuf_close(&m);
+	assert_json_line(m.buf, m.len);
+	assert_non_null(strstr(m.buf, "\"cause\":\"hot_reset\",\"enabled_ts_ns\":98765432200,"
+				      "\"via\":\"" FIX_A_BDF "\"}"));
 	membuf_free(&m);
 	snapshot_free(&s);
 }
@@ -368,10 +389,10 @@ int run_render_json_tests(void)
 {
 	const struct CMUnitTest json[] = {
 		cmocka_unit_test(test_validator_rejects), cmocka_unit_test(test_golden_cumulative),
-		cmocka_unit_test(test_golden_interval),	  cmocka_unit_test(test_events_golden),
-		cmocka_unit_test(test_event_escaping),	  cmocka_unit_test(test_events_odd),
-		cmocka_unit_test(test_utf8_seq_len),	  cmocka_unit_test(test_writer_misuse),
-		cmocka_unit_test(test_bad_args),
+		cmocka_unit_test(test_golden_interval),	  cmocka_unit_test(test_last_disable_via),
+		cmocka_unit_test(test_events_golden),	  cmocka_unit_test(test_event_escaping),
+		cmocka_unit_test(test_events_odd),	  cmocka_unit_test(test_utf8_seq_len),
+		cmocka_unit_test(test_writer_misuse),	  cmocka_unit_test(test_bad_args),
 	};
 
 	return cmocka_run_group_tests(json, NULL, NULL);

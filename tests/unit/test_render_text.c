@@ -100,6 +100,32 @@ static void test_reset_cause_method(void **state)
 	snapshot_free(&s);
 }
 
+/* A hot reset called on another device of its set names that device; one
+ * called on this device says nothing more. */
+static void test_hot_reset_via(void **state)
+{
+	struct vt_disable_record *last;
+	struct vt_snapshot s;
+	size_t len;
+	char *out;
+
+	assert_int_equal(fixture_snapshot(&s), 0);
+	last = &s.devs[0].info.last_disable;
+	last->cause = VT_OFF_HOT_RESET;
+	s.devs[0].stats.zaps[VT_ZAP_HOT_RESET] = 1;
+	snprintf(s.devs[0].off_via, sizeof(s.devs[0].off_via), "0000:3b:00.1");
+	out = render(&s, NULL, &len);
+	assert_non_null(strstr(
+		out,
+		"  memory last off by qemu-system-x86[4242], hot_reset via 0000:3b:00.1, for "));
+	free(out);
+	snprintf(s.devs[0].off_via, sizeof(s.devs[0].off_via), "%s", s.devs[0].info.bdf);
+	out = render(&s, NULL, &len);
+	assert_non_null(strstr(out, "  memory last off by qemu-system-x86[4242], hot_reset, for "));
+	free(out);
+	snapshot_free(&s);
+}
+
 static void test_nsecs_and_empty(void **state)
 {
 	struct vt_render_opts o = { .unit = VT_UNIT_NS };
@@ -198,6 +224,7 @@ int run_render_text_tests(void)
 		cmocka_unit_test(test_nsecs_and_empty), cmocka_unit_test(test_events_golden),
 		cmocka_unit_test(test_events_odd),	cmocka_unit_test(test_probes),
 		cmocka_unit_test(test_bad_args),	cmocka_unit_test(test_reset_cause_method),
+		cmocka_unit_test(test_hot_reset_via),
 	};
 
 	return cmocka_run_group_tests(text, NULL, NULL);

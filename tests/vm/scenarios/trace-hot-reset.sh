@@ -41,6 +41,7 @@ vt_check_eq "memory_lock held for writing on the hot_reset path" \
 # not a memory_off_seconds sample (no config write turned memory off).
 vt_check_eq "memory last off by a hot reset" "$(s last_disable.cause)" hot_reset
 vt_check_eq "memory off: by the workload" "$(s last_disable.pid)" "$(t pid)"
+vt_check_eq "memory off: via this device" "$(s last_disable.via)" "$VT_BDF"
 vt_check "memory off: back on when the reset returned" \
 	test "$(s last_disable.enabled_ts_ns)" -gt "$(s last_disable.ts_ns)"
 vt_check_eq "memory off: no disable-to-enable window timed" "$(s memory_off_ns.count)" 0
