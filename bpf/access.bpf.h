@@ -95,7 +95,7 @@ static __noinline void vt_ioeventfd_deferred(struct vfio_pci_ioeventfd___vt *ioe
 	__u32 slot;
 
 	if (vt_device_get(BPF_CORE_READ(ioeventfd, vdev), &slot))
-		vt_trylock_failed(slot, VT_TRYLOCK_IOEVENTFD, VT_MODE_READ, VT_PATH_MAX, since);
+		vt_trylock_failed(slot, VT_TRYLOCK_IOEVENTFD, VT_MODE_READ, VT_PATH_MAX, since, 0);
 }
 
 static __always_inline int vt_ioeventfd_begin(struct vfio_pci_ioeventfd___vt *ioeventfd)

@@ -209,6 +209,55 @@ static __always_inline struct vt_device *vt_device_get(vt_vdev_t *vdev, __u32 *s
 	return vt_device_at(*slot);
 }
 
+/*
+ * The devices a hot reset reaches: @vdev's vfio_device_set (5.15+; before
+ * it, none but @vdev). vt_dev_set_first() gives the list head and the first
+ * node, false where the kernel has no sets; vt_dev_set_vdev() the device of
+ * a node; vt_dev_set_next() the next node, the head again at the end.
+ */
+static __always_inline bool vt_dev_set_first(vt_vdev_t *vdev, __u64 *head, __u64 *node)
+{
+	struct vfio_device_set___vt *set;
+
+	if (!vdev || !bpf_core_field_exists(((vt_vdev_t *)0)->vdev.dev_set))
+		return false;
+	set = BPF_CORE_READ(vdev, vdev.dev_set);
+	if (!set)
+		return false;
+	*head = (__u64)&set->device_list;
+	*node = (__u64)BPF_CORE_READ(set, device_list.next);
+	return true;
+}
+
+static __always_inline vt_vdev_t *vt_dev_set_vdev(__u64 node)
+{
+	return (vt_vdev_t *)(node - bpf_core_field_offset(struct vfio_device___vt, dev_set_list) -
+			     bpf_core_field_offset(vt_vdev_t, vdev));
+}
+
+static __always_inline __u64 vt_dev_set_next(__u64 node)
+{
+	return (__u64)BPF_CORE_READ((struct list_head *)node, next);
+}
+
+/* A hot reset on @vdev is about to lock and zap every device of its set:
+ * learn those not seen yet, so that the zap of one nobody has opened (its
+ * inode's, 6.10+) is known as a device's. */
+static __always_inline void vt_dev_set_learn(vt_vdev_t *vdev)
+{
+	__u64 head, node;
+	__u32 i, slot;
+
+	if (!vt_dev_set_first(vdev, &head, &node))
+		return;
+	for (i = 0; i < VT_RESET_SET_MAX; i++) {
+		if (!node || node == head)
+			return;
+		vt_device_get(vt_dev_set_vdev(node), &slot);
+		node = vt_dev_set_next(node);
+	}
+}
+
 /* Lookup only, for probes that see a device through a map key. */
 static __always_inline struct vt_device *vt_device_find(__u64 vdev)
 {

@@ -287,6 +287,8 @@ static __always_inline int vt_ioctl_begin(void *ctx, void *core_vdev, unsigned i
 	if (path == VT_PATH_MAX || !vt_task_allowed())
 		return 0;
 	VT_SLOW_ENTRY(ctx, VT_SLOW_RESET, direct);
+	if (path == VT_PATH_HOT_RESET)
+		vt_dev_set_learn(vt_vdev_from_core(core_vdev));
 	vt_hold_begin_on(vt_vdev_from_core(core_vdev), path, VT_MODE_WRITE, cmd, 0, false);
 	if (targ_stacks)
 		vt_holders_write_begin(ctx, vt_hold_current(), path);
@@ -308,7 +310,7 @@ static __always_inline int vt_ioctl_end(void *ctx, long ret, bool direct)
 	 * the set failed (pci_reset_bus() says -EAGAIN for its own). */
 	if (ret == -VT_EBUSY && hold->path == VT_PATH_HOT_RESET)
 		vt_trylock_failed(hold->slot, VT_TRYLOCK_HOT_RESET, VT_MODE_WRITE,
-				  VT_PATH_HOT_RESET, hold->t_entry);
+				  VT_PATH_HOT_RESET, hold->t_entry, hold->vdev);
 	VT_SLOW(ctx, dev, VT_SLOW_RESET, hold->path, now - hold->t_entry, VT_MAX_BARS, 0, ret,
 		direct);
 	VT_SLOW_DROP(VT_SLOW_RESET, direct);

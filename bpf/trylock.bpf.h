@@ -64,11 +64,56 @@ static __always_inline void vt_trylock_holder(struct vt_contention_event *e, __u
 	e->readers = readers > 0 ? readers : 0;
 }
 
+/* A subprogram: the holder search, once per device of a hot reset's set. */
+static __noinline void vt_trylock_holder_at(struct vt_contention_event *e, __u32 slot, __u64 since)
+{
+	vt_trylock_holder(e, slot, since);
+}
+
+/*
+ * A hot reset, called on @vdev (in @slot), trylocks the memory_lock of each
+ * device of its set (the vfio_device_set, 5.15+) and fails on the first one
+ * in use, which need not be its own: when no bracket of its own device was
+ * inside, the holder is looked for on the others, in the set's order, and
+ * the event names that device. Up to VT_RESET_SET_MAX devices.
+ */
+static __always_inline void vt_trylock_holder_in_set(struct vt_contention_event *e, __u32 slot,
+						     __u64 vdev, __u64 since)
+{
+	struct vt_device *other;
+	__u64 head, node, core;
+	__u32 i, *s;
+
+	vt_trylock_holder_at(e, slot, since);
+	if (e->key.holder_mode != VT_HOLDER_UNKNOWN ||
+	    !vt_dev_set_first((vt_vdev_t *)vdev, &head, &node))
+		return;
+	for (i = 0; i < VT_RESET_SET_MAX; i++) {
+		if (!node || node == head)
+			return;
+		core = (__u64)vt_dev_set_vdev(node);
+		s = bpf_map_lookup_elem(&device_slots, &core);
+		if (s && *s != slot) {
+			vt_trylock_holder_at(e, *s, since);
+			if (e->key.holder_mode != VT_HOLDER_UNKNOWN) {
+				other = vt_device_at(*s);
+				if (other)
+					__builtin_memcpy(e->holder_bdf, other->info.bdf,
+							 VT_BDF_LEN);
+				return;
+			}
+		}
+		node = vt_dev_set_next(node);
+	}
+}
+
 /* A trylock by @op (enum vt_trylock_op) on the device in @slot failed,
  * after @since (when its caller began); the caller was on @path
- * (VT_PATH_MAX: none of ours) wanting @mode. A subprogram: three callers,
- * rare. */
-static __noinline void vt_trylock_failed(__u32 slot, __u32 op, __u32 mode, __u32 path, __u64 since)
+ * (VT_PATH_MAX: none of ours) wanting @mode; @vdev: a hot reset's device,
+ * whose set's other devices may hold it (0: look at @slot alone). A
+ * subprogram: three callers, rare. */
+static __noinline void vt_trylock_failed(__u32 slot, __u32 op, __u32 mode, __u32 path, __u64 since,
+					 __u64 vdev)
 {
 	struct vt_device *dev = vt_device_at(slot);
 	struct vt_contention_event *e;
@@ -82,7 +127,8 @@ static __noinline void vt_trylock_failed(__u32 slot, __u32 op, __u32 mode, __u32
 	e->key.slot = slot;
 	e->key.waiter_mode = mode;
 	e->key.waiter_path = path;
-	vt_trylock_holder(e, slot, since);
+	__builtin_memset(e->holder_bdf, 0, VT_BDF_LEN);
+	vt_trylock_holder_in_set(e, slot, vdev, since);
 	/* Rare: the ring buffer's own wakeup policy. */
 	bpf_ringbuf_submit(e, 0);
 }

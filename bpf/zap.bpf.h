@@ -84,7 +84,7 @@ static __always_inline void vt_zap_end(void *ctx, bool zapped, enum vt_zap_kind 
 	/* The hot reset's trylock zap gave up: vma_lock or an mmap_lock taken. */
 	if (slot && !zapped && kind == VT_ZAP_VMA_LIST)
 		vt_trylock_failed(*slot, VT_TRYLOCK_ZAP, VT_MODE_WRITE,
-				  hold ? hold->path : VT_PATH_MAX, start->ts);
+				  hold ? hold->path : VT_PATH_MAX, start->ts, 0);
 	/* Up to 6.9 the zap takes vma_lock and returns before down_write(). */
 	if (kind == VT_ZAP_VMA_LIST && hold && hold->vdev == start->vdev)
 		hold->t_acquired = now;

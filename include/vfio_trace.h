@@ -470,6 +470,9 @@ struct vt_contention_event {
 	char holder_comm[VT_COMM_LEN];
 	__u32 readers;
 	__u32 pad;
+	/* A hot reset's holder on another device of its set: that device's
+	 * address ("" when the holder is on the event's own device). */
+	char holder_bdf[VT_BDF_LEN];
 };
 
 /* Frames kept of a slow operation's stack (at its return, so its callers),

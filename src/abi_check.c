@@ -295,7 +295,7 @@ VT_ABI_NO_PADDING(struct vt_contention, M(count) + M(wait_ns) + M(waiter_pid) + 
 						M(holder_comm) + M(readers) + M(pad));
 #undef M
 
-VT_ABI_SIZE(struct vt_contention_event, 168);
+VT_ABI_SIZE(struct vt_contention_event, 184);
 VT_ABI_FIELD(struct vt_contention_event, head, 0, 112);
 VT_ABI_FIELD(struct vt_contention_event, key, 112, 24);
 VT_ABI_FIELD(struct vt_contention_event, holder_pid, 136, 4);
@@ -303,9 +303,11 @@ VT_ABI_FIELD(struct vt_contention_event, holder_tid, 140, 4);
 VT_ABI_FIELD(struct vt_contention_event, holder_comm, 144, 16);
 VT_ABI_FIELD(struct vt_contention_event, readers, 160, 4);
 VT_ABI_FIELD(struct vt_contention_event, pad, 164, 4);
+VT_ABI_FIELD(struct vt_contention_event, holder_bdf, 168, 16);
 #define M(field) VT_SIZEOF_FIELD(struct vt_contention_event, field)
 VT_ABI_NO_PADDING(struct vt_contention_event, M(head) + M(key) + M(holder_pid) + M(holder_tid) +
-						      M(holder_comm) + M(readers) + M(pad));
+						      M(holder_comm) + M(readers) + M(pad) +
+						      M(holder_bdf));
 #undef M
 
 /* A slow operation's event: the head, then what it was and its stack. */

@@ -110,9 +110,9 @@ static char *put_name(char *p, const char *name)
 }
 
 /* The head's line, a trylock's operation, then two objects: five names (at
- * most 13 plain characters each), a comm at its longest escape, three
- * numbers, and under 140 bytes of keys and punctuation. */
-_Static_assert(EVENT_JSON_MAX + 5 * 15 + JW_STRING_MAX(VT_COMM_LEN) + 3 * 20 + 140 <=
+ * most 13 plain characters each), a comm and a bdf at their longest escape,
+ * three numbers, and under 150 bytes of keys and punctuation. */
+_Static_assert(EVENT_JSON_MAX + 5 * 15 + 2 * JW_STRING_MAX(VT_COMM_LEN) + 3 * 20 + 150 <=
 		       VT_EVENT_JSON_MAX,
 	       "render_json.h promises room for a contention line");
 
@@ -145,6 +145,11 @@ size_t render_json_contention_line(char *line, const struct vt_contention_event 
 		p = put_dec(p, ce->readers);
 	else
 		p = PUT_LIT(p, "null");
+	/* Only a hot reset's holder on another device of its set. */
+	if (ce->holder_bdf[0]) {
+		p = PUT_LIT(p, ",\"bdf\":");
+		p = jw_put_string(p, ce->holder_bdf, sizeof(ce->holder_bdf));
+	}
 	return (size_t)(PUT_LIT(p, "}}\n") - line);
 }
 

@@ -158,8 +158,10 @@ static char *put_mode_path(char *p, int mode, int path)
 }
 
 /* Longest: the head (under 100 bytes), two modes, paths and comms, a time,
- * and a pid and reader count of 10 digits, with under 80 bytes of words. */
-_Static_assert(100 + 2 * (5 + 13 + VT_COMM_LEN) + 20 + 2 * 10 + 80 + 6 + VT_VM_NAME_LEN <=
+ * a pid and reader count of 10 digits, a holder's device, with under 80
+ * bytes of words. */
+_Static_assert(100 + 2 * (5 + 13 + VT_COMM_LEN) + 20 + 2 * 10 + 4 + VT_BDF_LEN + 80 + 6 +
+			       VT_VM_NAME_LEN <=
 		       VT_EVENT_LINE_MAX,
 	       "render_text.h promises room for a line");
 
@@ -190,6 +192,11 @@ size_t render_text_contention_line(char *line, const struct vt_contention_event 
 		*p++ = '[';
 		p = put_dec(p, ce->holder_pid);
 		*p++ = ']';
+		/* A hot reset's holder on another device of its set. */
+		if (ce->holder_bdf[0]) {
+			memcpy(p, " on ", 4);
+			p = put_printable(p + 4, ce->holder_bdf, sizeof(ce->holder_bdf));
+		}
 		if (k->holder_mode == VT_MODE_READ) {
 			memcpy(p, ", readers ", 10);
 			p = put_dec(p + 10, ce->readers);

@@ -18,11 +18,20 @@
 #define __VT_CORE __attribute__((preserve_access_index))
 #endif
 
+/* Since 5.15 ("vfio: Provide better generic support for open/release
+ * vfio_device_ops"): the devices a reset reaches together, a hot reset's
+ * set for vfio-pci. */
+struct vfio_device_set___vt {
+	struct list_head device_list; /* of vfio_device.dev_set_list */
+} __VT_CORE;
+
 struct vfio_device___vt {
 	/* Since 6.10 (b7c5e64fecfa "vfio: Create vfio_fs_type with inode per
 	 * device"), backported to 6.6.134: every device fd shares this inode's
 	 * mapping, and BAR zaps are unmap_mapping_range() on it. */
 	struct inode *inode;
+	struct vfio_device_set___vt *dev_set; /* since 5.15, as above */
+	struct list_head dev_set_list;
 } __VT_CORE;
 
 /* struct vfio_pci_core_device, since 5.15 (include/linux/vfio_pci_core.h). */

@@ -343,6 +343,10 @@ static void test_trylock_lines(void **state)
 	ce.key.waiter_path = VT_PATH_HOT_RESET;
 	fwrite(text, 1, render_text_contention_line(text, &ce, 1000000000ULL, NULL), m.f);
 	fwrite(json, 1, render_json_contention_line(json, &ce, NULL), m.f);
+	/* The holder on another device of the hot reset's set. */
+	snprintf(ce.holder_bdf, sizeof(ce.holder_bdf), "0000:01:00.1");
+	fwrite(text, 1, render_text_contention_line(text, &ce, 1000000000ULL, NULL), m.f);
+	fwrite(json, 1, render_json_contention_line(json, &ce, NULL), m.f);
 	contention_event(&ce, VT_HOLDER_UNKNOWN);
 	ce.head.kind = VT_EV_TRYLOCK_FAILED;
 	ce.head.value = VT_TRYLOCK_IOEVENTFD;
@@ -357,6 +361,11 @@ static void test_trylock_lines(void **state)
 	assert_non_null(strstr(m.buf, "\"kind\":\"trylock_failed\""));
 	assert_non_null(strstr(m.buf, "\"trylock\":\"hot_reset\",\"waiter\":{\"mode\":\"write\","
 				      "\"path\":\"hot_reset\"},\"holder\":{\"mode\":\"read\""));
+	assert_non_null(strstr(m.buf, "held read on bar_rw by cfg\"writer?[4242] on 0000:01:00.1, "
+				      "readers 2\n"));
+	assert_non_null(strstr(m.buf, "\"readers\":2,\"bdf\":\"0000:01:00.1\"}}\n"));
+	/* On its own device, the holder has no bdf of its own. */
+	assert_non_null(strstr(m.buf, "\"readers\":2}}\n"));
 	assert_non_null(
 		strstr(m.buf, "ioeventfd gave up on a trylock; holder unknown [vm guest1]\n"));
 	assert_non_null(strstr(m.buf, "\"trylock\":\"ioeventfd\""));
