@@ -208,6 +208,34 @@ vt_json_get() {
 	' "$1"
 }
 
+# vt_tracer_start OUT ARGS...: vfio-trace ARGS in the background, its output
+# in $VT_OUT/OUT and its messages beside it (OUT's extension .err); returns
+# once its probes are attached. vt_tracers_stop ends every one so started.
+VT_TRACERS=""
+vt_tracer_start() {
+	local out=$1
+	shift
+	vfio-trace "$@" > "$VT_OUT/$out" 2> "$VT_OUT/${out%.*}.err" &
+	VT_TRACERS="$VT_TRACERS $!:$out"
+	vt_wait_for "$out" "$VT_OUT/${out%.*}.err" "Hit Ctrl-C"
+}
+
+# vt_tracers_stop [PREFIX]: two seconds for the last events to drain, then
+# SIGINT to each tracer vt_tracer_start started; each must exit 0 (checks
+# "PREFIX OUT: vfio-trace exits 0").
+vt_tracers_stop() {
+	local t
+	sleep 2
+	for t in $VT_TRACERS; do
+		kill -INT "${t%%:*}"
+	done
+	for t in $VT_TRACERS; do
+		wait "${t%%:*}"
+		vt_check_eq "${1:+$1 }${t#*:}: vfio-trace exits 0" "$?" 0
+	done
+	VT_TRACERS=""
+}
+
 # vt_device_index FILE BDF: the index in FILE's devices[] (a vfio-trace JSON
 # summary) of the device at BDF; exits 1 if it is not there.
 vt_device_index() {

@@ -25,16 +25,11 @@ group_of() { basename "$(readlink "/sys/bus/pci/devices/$1/iommu_group")"; }
 vt_check_eq "the pair shares one IOMMU group" "$(group_of "$B")" "$(group_of "$A")"
 
 # shellcheck disable=SC2086 # $flags is zero or one word
-vfio-trace -j $flags -d "$A" -d "$B" > "$VT_OUT/summary.json" 2> "$VT_OUT/summary.err" &
-tracer=$!
-vt_wait_for summary "$VT_OUT/summary.err" "Hit Ctrl-C"
+vt_tracer_start summary.json -j $flags -d "$A" -d "$B"
 vfio-workload --bdf "$A" --group "$VT_GROUP_DEV" --quiet --toggles 0 --resets 0 \
 	--hot-resets $N --json "$VT_OUT/truth.json"
 vt_check_eq "workload: ran without anomaly" "$?" 0
-sleep 2
-kill -INT "$tracer"
-wait "$tracer"
-vt_check_eq "tracer exits 0" "$?" 0
+vt_tracers_stop
 
 t() { vt_json_get "$VT_OUT/truth.json" "$1"; }
 vt_check_eq "the reset's set is the pair" "$(t hot_reset_set)" 2
@@ -65,25 +60,14 @@ done
 # the second.
 M=20
 # shellcheck disable=SC2086
-vfio-trace -j --stacks $flags -d "$A" -d "$B" > "$VT_OUT/busy-summary.json" \
-	2> "$VT_OUT/busy-summary.err" &
-tracer=$!
+vt_tracer_start busy-summary.json -j --stacks $flags -d "$A" -d "$B"
 # shellcheck disable=SC2086
-vfio-trace events -j --stacks $flags -d "$A" -d "$B" > "$VT_OUT/busy-events.ndjson" \
-	2> "$VT_OUT/busy-events.err" &
-events=$!
-vt_wait_for summary "$VT_OUT/busy-summary.err" "Hit Ctrl-C"
-vt_wait_for events "$VT_OUT/busy-events.err" "Hit Ctrl-C"
+vt_tracer_start busy-events.ndjson events -j --stacks $flags -d "$A" -d "$B"
 vfio-workload --bdf "$A" --group "$VT_GROUP_DEV" --quiet --toggles 0 --resets 0 \
 	--hot-resets $M --hot-reset-readers 1 --hot-reset-reader-bdf "$B" \
 	--json "$VT_OUT/busy-truth.json"
 vt_check_eq "busy: workload ran without anomaly" "$?" 0
-sleep 2
-kill -INT "$tracer" "$events"
-wait "$tracer"
-vt_check_eq "busy: tracer exits 0" "$?" 0
-wait "$events"
-vt_check_eq "busy: events exits 0" "$?" 0
+vt_tracers_stop busy:
 
 t() { vt_json_get "$VT_OUT/busy-truth.json" "$1"; }
 ia=$(vt_device_index "$VT_OUT/busy-summary.json" "$A")

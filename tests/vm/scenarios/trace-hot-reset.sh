@@ -17,16 +17,11 @@ vt_mode "${1-}"
 N=3
 
 # shellcheck disable=SC2086 # $flags is zero or one word
-vfio-trace -j $flags -d "$VT_BDF" > "$VT_OUT/summary.json" 2> "$VT_OUT/summary.err" &
-tracer=$!
-vt_wait_for summary "$VT_OUT/summary.err" "Hit Ctrl-C"
+vt_tracer_start summary.json -j $flags -d "$VT_BDF"
 vfio-workload --bdf "$VT_BDF" --group "$VT_GROUP_DEV" --quiet --toggles 0 --resets 0 \
 	--hot-resets $N --json "$VT_OUT/truth.json"
 vt_check_eq "workload: ran without anomaly" "$?" 0
-sleep 2
-kill -INT "$tracer"
-wait "$tracer"
-vt_check_eq "tracer exits 0" "$?" 0
+vt_tracers_stop
 
 t() { vt_json_get "$VT_OUT/truth.json" "$1"; }
 s() { vt_json_get "$VT_OUT/summary.json" "devices.0.$1"; }
@@ -48,24 +43,13 @@ vt_check_eq "memory off: no disable-to-enable window timed" "$(s memory_off_ns.c
 # The trylock explainer.
 M=20
 # shellcheck disable=SC2086
-vfio-trace -j --stacks $flags -d "$VT_BDF" > "$VT_OUT/busy-summary.json" \
-	2> "$VT_OUT/busy-summary.err" &
-tracer=$!
+vt_tracer_start busy-summary.json -j --stacks $flags -d "$VT_BDF"
 # shellcheck disable=SC2086
-vfio-trace events -j --stacks $flags -d "$VT_BDF" > "$VT_OUT/busy-events.ndjson" \
-	2> "$VT_OUT/busy-events.err" &
-events=$!
-vt_wait_for summary "$VT_OUT/busy-summary.err" "Hit Ctrl-C"
-vt_wait_for events "$VT_OUT/busy-events.err" "Hit Ctrl-C"
+vt_tracer_start busy-events.ndjson events -j --stacks $flags -d "$VT_BDF"
 vfio-workload --bdf "$VT_BDF" --group "$VT_GROUP_DEV" --quiet --toggles 0 --resets 0 \
 	--hot-resets $M --hot-reset-readers 1 --json "$VT_OUT/busy-truth.json"
 vt_check_eq "busy: workload ran without anomaly" "$?" 0
-sleep 2
-kill -INT "$tracer" "$events"
-wait "$tracer"
-vt_check_eq "busy: tracer exits 0" "$?" 0
-wait "$events"
-vt_check_eq "busy: events exits 0" "$?" 0
+vt_tracers_stop busy:
 
 t() { vt_json_get "$VT_OUT/busy-truth.json" "$1"; }
 s() { vt_json_get "$VT_OUT/busy-summary.json" "devices.0.$1"; }

@@ -33,23 +33,14 @@ vt-5.15) refused=0 idle_d3=1 LP=0 last_cause=d3hot ;;
 esac
 
 # shellcheck disable=SC2086 # $flags is zero or one word
-vfio-trace -j $flags -d "$bdf" > "$VT_OUT/summary.json" 2> "$VT_OUT/summary.err" &
-tracer=$!
+vt_tracer_start summary.json -j $flags -d "$bdf"
 # shellcheck disable=SC2086
-vfio-trace events -j $flags -d "$bdf" > "$VT_OUT/events.ndjson" 2> "$VT_OUT/events.err" &
-events=$!
-vt_wait_for summary "$VT_OUT/summary.err" "Hit Ctrl-C"
-vt_wait_for events "$VT_OUT/events.err" "Hit Ctrl-C"
+vt_tracer_start events.ndjson events -j $flags -d "$bdf"
 
 vfio-workload --bdf "$bdf" --group "$group" --quiet --no-dma --toggles 0 --resets 0 \
 	--d3-cycles $CYCLES --low-power-cycles $LP --json "$VT_OUT/truth.json"
 vt_check_eq "workload: ran without anomaly" "$?" 0
-sleep 2
-kill -INT "$tracer" "$events"
-wait "$tracer"
-vt_check_eq "tracer exits 0" "$?" 0
-wait "$events"
-vt_check_eq "events exits 0" "$?" 0
+vt_tracers_stop
 
 t() { vt_json_get "$VT_OUT/truth.json" "$1"; }
 s() { vt_json_get "$VT_OUT/summary.json" "devices.0.$1"; }
