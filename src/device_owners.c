@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "bdf_table.h"
 #include "device_owners.h"
 
 /* "/dev/vfio/devices/vfio123", "/dev/vfio/noiommu-12345" */
@@ -28,8 +29,7 @@ struct owner_entry {
 struct vt_owner_finder {
 	char proc[1024];
 	char sys[1024];
-	struct owner_entry *e;
-	size_t n, cap;
+	struct vt_bdf_table entries; /* of struct owner_entry */
 	bool scanned;
 	__u64 last_scan_ns;
 };
@@ -42,6 +42,7 @@ struct vt_owner_finder *vt_owner_finder_new(const char *proc_root, const char *s
 		return NULL;
 	snprintf(f->proc, sizeof(f->proc), "%s", proc_root);
 	snprintf(f->sys, sizeof(f->sys), "%s", sys_root);
+	vt_bdf_table_init(&f->entries, sizeof(struct owner_entry));
 	return f;
 }
 
@@ -49,28 +50,14 @@ void vt_owner_finder_free(struct vt_owner_finder *f)
 {
 	if (!f)
 		return;
-	free(f->e);
+	vt_bdf_table_release(&f->entries);
 	free(f);
 }
 
-static struct owner_entry *entry_for(struct vt_owner_finder *f, const char *bdf)
+/* Entry @i, in the order the devices were first seen. */
+static struct owner_entry *entry_at(const struct vt_owner_finder *f, size_t i)
 {
-	for (size_t i = 0; i < f->n; i++)
-		if (!strncmp(f->e[i].bdf, bdf, VT_BDF_LEN))
-			return &f->e[i];
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? 2 * f->cap : 8;
-		struct owner_entry *e = realloc(f->e, cap * sizeof(*e));
-
-		if (!e)
-			return NULL;
-		f->e = e;
-		f->cap = cap;
-	}
-	memset(&f->e[f->n], 0, sizeof(f->e[0]));
-	memcpy(f->e[f->n].bdf, bdf, VT_BDF_LEN);
-	f->e[f->n].bdf[VT_BDF_LEN - 1] = '\0';
-	return &f->e[f->n++];
+	return vt_bdf_table_at(&f->entries, i);
 }
 
 static __u64 activity(const struct vt_device_stats *st)
@@ -216,16 +203,16 @@ static bool all_digits(const char *s)
  * owner. The first process found holding one is its owner. */
 static void scan(struct vt_owner_finder *f)
 {
-	char(*links)[3][LINK_LEN] = calloc(f->n, sizeof(*links));
-	size_t left = 0;
+	size_t n_entries = vt_bdf_table_len(&f->entries), left = 0;
+	char(*links)[3][LINK_LEN] = calloc(n_entries, sizeof(*links));
 	struct dirent *pe, *fe;
 	DIR *pd, *fd_dir;
 
 	if (!links)
 		return;
-	for (size_t i = 0; i < f->n; i++)
-		if (f->e[i].want) {
-			device_links(f, f->e[i].bdf, links[i][0], links[i][1], links[i][2]);
+	for (size_t i = 0; i < n_entries; i++)
+		if (entry_at(f, i)->want) {
+			device_links(f, entry_at(f, i)->bdf, links[i][0], links[i][1], links[i][2]);
 			left++;
 		}
 	pd = opendir(f->proc);
@@ -248,8 +235,8 @@ static void scan(struct vt_owner_finder *f)
 			if (n <= 0 || strncmp(target, "/dev/vfio/", 10))
 				continue;
 			target[n] = '\0';
-			for (size_t i = 0; i < f->n; i++) {
-				struct owner_entry *e = &f->e[i];
+			for (size_t i = 0; i < n_entries; i++) {
+				struct owner_entry *e = entry_at(f, i);
 
 				if (!e->want ||
 				    (strcmp(target, links[i][0]) && strcmp(target, links[i][1]) &&
@@ -289,12 +276,12 @@ int vt_owner_finder_fill(struct vt_owner_finder *f, struct vt_snapshot *s, __u64
 	struct owner_entry *e;
 	int scans = 0;
 
-	for (size_t i = 0; i < f->n; i++)
-		f->e[i].want = f->e[i].active = false;
+	for (size_t i = 0; i < vt_bdf_table_len(&f->entries); i++)
+		entry_at(f, i)->want = entry_at(f, i)->active = false;
 	for (size_t i = 0; i < s->ndevs; i++) {
 		__u64 act;
 
-		e = entry_for(f, s->devs[i].info.bdf);
+		e = vt_bdf_table_get(&f->entries, s->devs[i].info.bdf);
 		if (!e)
 			continue; /* out of memory: this device shows no owner */
 		act = activity(&s->devs[i].stats);
@@ -316,7 +303,7 @@ int vt_owner_finder_fill(struct vt_owner_finder *f, struct vt_snapshot *s, __u64
 		scans = 1;
 	}
 	for (size_t i = 0; i < s->ndevs; i++) {
-		e = entry_for(f, s->devs[i].info.bdf);
+		e = vt_bdf_table_get(&f->entries, s->devs[i].info.bdf);
 		if (e)
 			s->devs[i].owner = e->owner;
 	}

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "bdf_table.h"
 #include "reset_methods.h"
 
 struct method_entry {
@@ -18,16 +19,17 @@ struct method_entry {
 
 struct vt_reset_methods {
 	char sys[PATH_MAX];
-	struct method_entry *e;
-	size_t n, cap;
+	struct vt_bdf_table methods; /* of struct method_entry */
 };
 
 struct vt_reset_methods *vt_reset_methods_new(const char *sys_root)
 {
 	struct vt_reset_methods *m = calloc(1, sizeof(*m));
 
-	if (m)
-		snprintf(m->sys, sizeof(m->sys), "%s", sys_root);
+	if (!m)
+		return NULL;
+	snprintf(m->sys, sizeof(m->sys), "%s", sys_root);
+	vt_bdf_table_init(&m->methods, sizeof(struct method_entry));
 	return m;
 }
 
@@ -35,7 +37,7 @@ void vt_reset_methods_free(struct vt_reset_methods *m)
 {
 	if (!m)
 		return;
-	free(m->e);
+	vt_bdf_table_release(&m->methods);
 	free(m);
 }
 
@@ -49,29 +51,6 @@ void vt_reset_method_first(const char *text, char *out, size_t outlen)
 		n = 0; /* no method name is this long: not a reset_method file */
 	memcpy(out, text, n);
 	out[n] = '\0';
-}
-
-static struct method_entry *entry_for(struct vt_reset_methods *m, const char *bdf)
-{
-	struct method_entry *e;
-
-	for (size_t i = 0; i < m->n; i++)
-		if (!strncmp(m->e[i].bdf, bdf, VT_BDF_LEN))
-			return &m->e[i];
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? 2 * m->cap : 16;
-
-		e = realloc(m->e, cap * sizeof(*e));
-		if (!e)
-			return NULL;
-		m->e = e;
-		m->cap = cap;
-	}
-	e = &m->e[m->n++];
-	memset(e, 0, sizeof(*e));
-	memcpy(e->bdf, bdf, VT_BDF_LEN);
-	e->bdf[VT_BDF_LEN - 1] = '\0';
-	return e;
 }
 
 static void read_method(const struct vt_reset_methods *m, struct method_entry *e)
@@ -99,7 +78,7 @@ int vt_reset_methods_fill(struct vt_reset_methods *m, struct vt_snapshot *s, __u
 
 	for (size_t i = 0; i < s->ndevs; i++) {
 		struct vt_dev_snapshot *d = &s->devs[i];
-		struct method_entry *e = entry_for(m, d->info.bdf);
+		struct method_entry *e = vt_bdf_table_get(&m->methods, d->info.bdf);
 
 		if (!e) {
 			d->reset_method[0] = '\0'; /* out of memory: unknown */

@@ -30,5 +30,6 @@ int run_device_owners_tests(void);
 int run_top_tests(void);
 int run_slow_events_tests(void);
 int run_output_file_tests(void);
+int run_bdf_table_tests(void);
 
 #endif
