@@ -48,6 +48,13 @@ vt_check_eq "the workload's D3hot entries" "$(t d3.entries)" $CYCLES
 vt_check_eq "accesses refused in D3hot on $VT_KERNEL: touches" "$(t d3.sigbus)" $refused
 vt_check_eq "accesses refused in D3hot on $VT_KERNEL: preads" "$(t d3.eio)" $refused
 vt_check_eq "summary: the device" "$(s bdf)" "$bdf"
+# How the e1000e is reset: the first method the kernel lists for it (pm,
+# where edu's is bus), or null where the file is absent.
+methods=$(cat "/sys/bus/pci/devices/$bdf/reset_method" 2>/dev/null)
+vt_log "reset methods the kernel lists for $bdf: ${methods:-none}"
+first=${methods%% *}
+vt_check_eq "summary: the reset method the kernel tries first" "$(s reset_method)" \
+	"${first:-null}"
 vt_check_eq "summary: D3hot entries (the workload's, and $idle_d3 at its close)" \
 	"$(s d3_entries)" $(($(t d3.entries) + idle_d3))
 vt_check_eq "summary: D3hot exits" "$(s d3_exits)" "$(t d3.exits)"
