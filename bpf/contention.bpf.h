@@ -327,15 +327,11 @@ static __always_inline void vt_pair_add(const struct vt_stack_wait *w, __u64 wai
 		pair->readers = w->readers;
 }
 
-/* A struct vt_contention_event on @dev (a contention, or a trylock that
- * failed: @kind) by this task, now, zeroed beyond its head. */
-static __always_inline struct vt_contention_event *vt_lock_event_reserve(struct vt_device *dev,
-									 __u32 kind, __s64 value)
+/* @e made a struct vt_contention_event on @dev (a contention, or a trylock
+ * that failed: @kind) by this task, now, zeroed beyond its head. */
+static __always_inline void vt_lock_event_fill(struct vt_contention_event *e, struct vt_device *dev,
+					       __u32 kind, __s64 value)
 {
-	struct vt_contention_event *e = vt_event_reserve(sizeof(*e));
-
-	if (!e)
-		return NULL;
 	__builtin_memset(e, 0, sizeof(*e));
 	e->head.ts_ns = bpf_ktime_get_ns();
 	vt_task_comm_ids(&e->head.pid, &e->head.tid, e->head.comm);
@@ -343,6 +339,16 @@ static __always_inline struct vt_contention_event *vt_lock_event_reserve(struct 
 	e->head.bar = VT_MAX_BARS;
 	e->head.value = value;
 	__builtin_memcpy(e->head.bdf, dev->info.bdf, sizeof(e->head.bdf));
+}
+
+/* vt_lock_event_fill() on room reserved on the ring buffer, or NULL. */
+static __always_inline struct vt_contention_event *vt_lock_event_reserve(struct vt_device *dev,
+									 __u32 kind, __s64 value)
+{
+	struct vt_contention_event *e = vt_event_reserve(sizeof(*e));
+
+	if (e)
+		vt_lock_event_fill(e, dev, kind, value);
 	return e;
 }
 

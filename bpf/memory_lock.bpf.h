@@ -307,10 +307,17 @@ static __always_inline int vt_ioctl_end(void *ctx, long ret, bool direct)
 		return 0;
 	dev = vt_hold_device(hold);
 	/* vfio_pci_dev_set_hot_reset()'s only -EBUSY: a trylock of a device of
-	 * the set failed (pci_reset_bus() says -EAGAIN for its own). */
-	if (ret == -VT_EBUSY && hold->path == VT_PATH_HOT_RESET)
-		vt_trylock_failed(hold->slot, VT_TRYLOCK_HOT_RESET, VT_MODE_WRITE,
-				  VT_PATH_HOT_RESET, hold->t_entry, hold->vdev);
+	 * the set failed (pci_reset_bus() says -EAGAIN for its own). Its event
+	 * is built at every return (vt_trylock_explain() says why). */
+	if (hold->path == VT_PATH_HOT_RESET) {
+		int built = targ_emit_events ? vt_trylock_explain(hold->slot, VT_TRYLOCK_HOT_RESET,
+								  VT_MODE_WRITE, VT_PATH_HOT_RESET,
+								  hold->t_entry, hold->vdev)
+					     : -1;
+
+		if (ret == -VT_EBUSY)
+			vt_trylock_report(hold->slot, VT_TRYLOCK_HOT_RESET, built);
+	}
 	VT_SLOW(ctx, dev, VT_SLOW_RESET, hold->path, now - hold->t_entry, VT_MAX_BARS, 0, ret,
 		direct);
 	VT_SLOW_DROP(VT_SLOW_RESET, direct);

@@ -107,30 +107,71 @@ static __always_inline void vt_trylock_holder_in_set(struct vt_contention_event 
 	}
 }
 
-/* A trylock by @op (enum vt_trylock_op) on the device in @slot failed,
- * after @since (when its caller began); the caller was on @path
- * (VT_PATH_MAX: none of ours) wanting @mode; @vdev: a hot reset's device,
- * whose set's other devices may hold it (0: look at @slot alone). A
- * subprogram: three callers, rare. */
-static __noinline void vt_trylock_failed(__u32 slot, __u32 op, __u32 mode, __u32 path, __u64 since,
+/* Per CPU: a trylock's event, built before the trylock is known to have
+ * failed (see vt_trylock_explain()). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vt_contention_event);
+} trylock_scratch SEC(".maps") __weak;
+
+/*
+ * The event of a trylock by @op (enum vt_trylock_op) on the device in @slot,
+ * built in this CPU's scratch: its caller, on @path (VT_PATH_MAX: none of
+ * ours) wanting @mode since @since, and the holder as the brackets know it
+ * now; @vdev: a hot reset's device, whose set's other devices may hold it
+ * (0: look at @slot alone). Returns 0 when built. A subprogram: three
+ * callers.
+ *
+ * The hot reset builds it at every return, failed or not, and sends it only
+ * on -EBUSY. Code that runs only on a failure is cold the first time it runs:
+ * under TCG its first run took milliseconds of translation, while the reader
+ * that held the lock left and came back and its record no longer said it was
+ * inside (the first EBUSY of nearly every test run named no holder). A reset
+ * is rare and slow; the search is a few map reads.
+ */
+static __noinline int vt_trylock_explain(__u32 slot, __u32 op, __u32 mode, __u32 path, __u64 since,
 					 __u64 vdev)
 {
 	struct vt_device *dev = vt_device_at(slot);
-	struct vt_contention_event *e;
+	__u32 zero = 0;
+	struct vt_contention_event *e = bpf_map_lookup_elem(&trylock_scratch, &zero);
+
+	if (!dev || !e || op >= VT_TRYLOCK_OP_MAX)
+		return -1;
+	vt_lock_event_fill(e, dev, VT_EV_TRYLOCK_FAILED, op);
+	e->key.slot = slot;
+	e->key.waiter_mode = mode;
+	e->key.waiter_path = path;
+	vt_trylock_holder_in_set(e, slot, vdev, since);
+	return 0;
+}
+
+/* The trylock by @op on the device in @slot failed: it is counted, and the
+ * event vt_trylock_explain() built (@built: 0) sent. A subprogram: rare. */
+static __noinline void vt_trylock_report(__u32 slot, __u32 op, int built)
+{
+	struct vt_device *dev = vt_device_at(slot);
+	__u32 zero = 0;
+	struct vt_contention_event *e = bpf_map_lookup_elem(&trylock_scratch, &zero);
 
 	if (!dev || op >= VT_TRYLOCK_OP_MAX)
 		return;
 	__sync_fetch_and_add(&dev->stats.trylock_failures[op], 1);
-	e = vt_lock_event_reserve(dev, VT_EV_TRYLOCK_FAILED, op);
-	if (!e)
+	if (built || !e || !targ_emit_events)
 		return;
-	e->key.slot = slot;
-	e->key.waiter_mode = mode;
-	e->key.waiter_path = path;
-	__builtin_memset(e->holder_bdf, 0, VT_BDF_LEN);
-	vt_trylock_holder_in_set(e, slot, vdev, since);
 	/* Rare: the ring buffer's own wakeup policy. */
-	bpf_ringbuf_submit(e, 0);
+	if (bpf_ringbuf_output(&events, e, sizeof(*e), 0))
+		vt_lost(VT_LOST_RINGBUF_FULL);
+}
+
+/* A trylock by @op on the device in @slot failed: vt_trylock_explain()'s
+ * arguments, explained and reported at once. */
+static __always_inline void vt_trylock_failed(__u32 slot, __u32 op, __u32 mode, __u32 path,
+					      __u64 since, __u64 vdev)
+{
+	vt_trylock_report(slot, op, vt_trylock_explain(slot, op, mode, path, since, vdev));
 }
 
 #endif /* VT_TRYLOCK_BPF_H */
