@@ -40,6 +40,16 @@
  *   count      completed triggers since the module was loaded
  *   alloc      write anything: the trigger's allocation alone, under no lock
  *              (the control of the same memory pressure); not counted
+ *   repeat     how many times one trigger (or alloc) runs its sequence, 1 to
+ *              VT_LOCKSEED_REPEAT_MAX (default 1; 0 is taken as 1, more as
+ *              the maximum). Reclaim waits for a mapping's i_mmap_rwsem,
+ *              and so takes fs_reclaim -> i_mmap_rwsem, only in
+ *              try_to_unmap() and only when its trylock fails there (6.1's
+ *              rmap_walk_file() tries first; folio_referenced() only tries,
+ *              and keeps a page whose mapping is locked). So a trigger must
+ *              take the lock between those two walks of one page: a race
+ *              per acquisition, won 0 to 10 times in 100 triggers of one
+ *              sequence on the test bed.
  *   lock_addr  the address of vt_lockseed_lock, as /proc/kallsyms prints it
  *              (16 hex digits, no 0x)
  *   kmsg       write lines of text: each is printed by the kernel, one
@@ -59,6 +69,7 @@
 #include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/limits.h>
+#include <linux/minmax.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
@@ -67,9 +78,11 @@
 
 /* Four pages: small, but above order 0, like a driver's table. */
 #define VT_LOCKSEED_ORDER 2
+#define VT_LOCKSEED_REPEAT_MAX 1000
 
 static DEFINE_MUTEX(vt_lockseed_lock);
 static atomic_t vt_lockseed_count = ATOMIC_INIT(0);
+static u32 vt_lockseed_repeat = 1;
 static struct dentry *vt_lockseed_dir;
 
 /* The seeds' order, nothing else: lock, i_mmap_rwsem, an allocation that may reclaim. */
@@ -87,10 +100,16 @@ static int vt_lockseed_run(struct address_space *mapping)
 	return pages ? 0 : -ENOMEM;
 }
 
+static u32 vt_lockseed_repeats(void)
+{
+	return clamp_t(u32, READ_ONCE(vt_lockseed_repeat), 1, VT_LOCKSEED_REPEAT_MAX);
+}
+
 static ssize_t trigger_write(struct file *file, const char __user *ubuf, size_t len, loff_t *ppos)
 {
 	struct file *target;
 	char *buf, *path;
+	u32 n;
 	int err;
 
 	if (len == 0 || len >= PATH_MAX)
@@ -109,7 +128,8 @@ static ssize_t trigger_write(struct file *file, const char __user *ubuf, size_t 
 		err = PTR_ERR(target);
 		goto out_free;
 	}
-	err = vt_lockseed_run(target->f_mapping);
+	for (n = vt_lockseed_repeats(), err = 0; n && !err; n--)
+		err = vt_lockseed_run(target->f_mapping);
 	if (!err)
 		atomic_inc(&vt_lockseed_count);
 	filp_close(target, NULL);
@@ -123,11 +143,15 @@ out_free:
  * no cycle then. */
 static ssize_t alloc_write(struct file *file, const char __user *ubuf, size_t len, loff_t *ppos)
 {
-	struct page *pages = alloc_pages(GFP_KERNEL, VT_LOCKSEED_ORDER);
+	struct page *pages;
+	u32 n;
 
-	if (!pages)
-		return -ENOMEM;
-	__free_pages(pages, VT_LOCKSEED_ORDER);
+	for (n = vt_lockseed_repeats(); n; n--) {
+		pages = alloc_pages(GFP_KERNEL, VT_LOCKSEED_ORDER);
+		if (!pages)
+			return -ENOMEM;
+		__free_pages(pages, VT_LOCKSEED_ORDER);
+	}
 	return len;
 }
 
@@ -195,6 +219,7 @@ static int __init vt_lockseed_init(void)
 		return PTR_ERR(vt_lockseed_dir); /* no debugfs in this kernel */
 	debugfs_create_file("trigger", 0200, vt_lockseed_dir, NULL, &trigger_fops);
 	debugfs_create_file("alloc", 0200, vt_lockseed_dir, NULL, &alloc_fops);
+	debugfs_create_u32("repeat", 0600, vt_lockseed_dir, &vt_lockseed_repeat);
 	debugfs_create_file("count", 0444, vt_lockseed_dir, NULL, &count_fops);
 	debugfs_create_file("lock_addr", 0400, vt_lockseed_dir, NULL, &lock_addr_fops);
 	debugfs_create_file("kmsg", 0200, vt_lockseed_dir, NULL, &printk_lines_fops);

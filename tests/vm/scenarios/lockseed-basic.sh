@@ -25,16 +25,28 @@
 #      detaches while the readers are stopped (see the oops note below).
 #   4. rmmod, insmod again (count 0, one trigger counts 1), rmmod
 #   5. no warning, BUG, oops, OOM or stall in dmesg; no W/D/L/M/B taint
-# Usage: lockseed-basic [BASIC [PRESSURE]]   (defaults 10 and 100)
+#      The ground truth of the other half of the cycle: reclaim waiting for an
+#      i_mmap_rwsem (lock:contention_begin with rmap_walk_file, under kswapd
+#      or direct reclaim, in a tracefs histogram of stacks). It waits only
+#      when a trigger took the lock between reclaim's two walks of one page
+#      (see the fixture's repeat file), a race whose odds fall with the
+#      host's load: 100 single triggers lost it in 2 of 4 CI runs. So each
+#      trigger runs its sequence REPEAT times, and rounds of PRESSURE
+#      triggers go on, up to ROUNDS, until reclaim has waited at least once.
+# Usage: lockseed-basic [BASIC [PRESSURE [REPEAT [ROUNDS]]]]
+#        (defaults 10, 100, 10, 4)
 # Writes: control.json, lockdep.json, lockdep.dot, lock_addr.txt, kallsyms.txt, meminfo-*.txt, vmstat-{before,after}.txt,
-# folio_referenced.hist, try_to_unmap.hist, reclaim.txt ("counter delta" per
-# line, the histograms' sums last), reader.txt, dmesg.txt.
+# folio_referenced.hist, try_to_unmap.hist, contention_begin.hist,
+# reclaim.txt ("counter delta" per line, the histograms' sums last, with
+# reclaim_i_mmap_waits and trigger_rounds), reader.txt, dmesg.txt.
 # Meant for about 320 MiB of guest memory (run-vm --mem 320M): with the
 # default 1 GiB it works too, but filling the memory takes longer under TCG.
 . /lib/vt/lib.sh
 
 BASIC=${1:-10}
 PRESSURE=${2:-100}
+REPEAT=${3:-10}
+ROUNDS=${4:-4}
 RD_MB=96     # the RAM disk: its pages are kernel memory, written once
 DATA_MB=48   # the file vt-mmap-read streams through its mapping
 STREAM_MB=32 # the file cat streams through read(2)
@@ -95,6 +107,27 @@ hist_stop() {
 	echo "!hist:keys=$2" >"$e/trigger"
 	echo "-:vt_lockseed/$1" >>$T/kprobe_events
 }
+# The lock:contention_begin tracepoint, counted by kernel stack.
+waits_start() {
+	echo 'hist:keys=stacktrace' >$T/events/lock/contention_begin/trigger &&
+		echo 1 >$T/events/lock/contention_begin/enable
+}
+waits_stop() {
+	local e=$T/events/lock/contention_begin
+	[ -e "$e/hist" ] || return 0
+	echo 0 >"$e/enable"
+	cat "$e/hist" >"$VT_OUT/contention_begin.hist"
+	echo '!hist:keys=stacktrace' >"$e/trigger"
+}
+# reclaim_waits [FILE]: the waits for an i_mmap_rwsem (rmap_walk_file) in
+# kswapd or direct reclaim, so far (the live histogram) or in FILE. A row is
+# "{ stacktrace:", a frame a line, "} hitcount: N".
+reclaim_waits() {
+	awk '/^\{ stacktrace:/ { s = "" } { s = s " " $1 }
+		/^\} hitcount:/ { if (s ~ / rmap_walk_file/ && s ~ / (kswapd|try_to_free_pages)\+/) n += $NF }
+		END { print n + 0 }' "${1:-$T/events/lock/contention_begin/hist}" 2>/dev/null || echo 0
+}
+
 # hist_hits NAME CONDITION: the hits of the histogram's rows whose key (k in
 # CONDITION, an awk expression) matches. Rows read "{ key: K } hitcount: N".
 hist_hits() {
@@ -157,6 +190,9 @@ lockdep_stop() {
 # `lockdep` sees the triggers.
 lockdep_start control
 lockdep_start lockdep
+# Inside the lockdep run's window, so that each wait it counts is one that
+# run could see.
+waits_start || vt_fail "no histogram of lock:contention_begin's stacks"
 avail=$(awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo)
 hog_mb=$((avail / 1024 - LEFT_MB))
 [ "$hog_mb" -gt 0 ] || vt_die "only $avail kB available: nothing to fill"
@@ -188,6 +224,8 @@ readers_stop() {
 	wait "$streamer"
 }
 # The control: the same pressure, reclaim walking the same file, no trigger.
+echo "$REPEAT" >"$D/repeat" || vt_die "cannot set the fixture's repeat to $REPEAT"
+vt_check_eq "the fixture repeats each sequence" "$(cat "$D/repeat")" "$REPEAT"
 readers_start
 # The control: the triggers' allocations, as many and as often, without the
 # fixture's locks around them.
@@ -202,15 +240,21 @@ lockdep_stop control
 readers_start
 
 cp /proc/vmstat "$VT_OUT/vmstat-before.txt"
-failed=0 i=0
-while [ $i -lt "$PRESSURE" ]; do
-	trigger /mnt/data || failed=$((failed + 1))
-	i=$((i + 1))
-	usleep 20000
+failed=0 round=0
+while [ $round -lt "$ROUNDS" ]; do
+	i=0
+	while [ $i -lt "$PRESSURE" ]; do
+		trigger /mnt/data || failed=$((failed + 1))
+		i=$((i + 1))
+		usleep 20000
+	done
+	round=$((round + 1))
+	[ "$(reclaim_waits)" -eq 0 ] || break
 done
 cp /proc/vmstat "$VT_OUT/vmstat-after.txt"
 cat /proc/meminfo >"$VT_OUT/meminfo-pressure.txt"
 readers_stop
+waits_stop
 lockdep_stop lockdep
 rm -f /hog/fill
 umount /hog
@@ -231,12 +275,14 @@ done >"$VT_OUT/reclaim.txt"
 	echo "try_to_unmap_kswapd $(hist_hits try_to_unmap '$0 ~ /kswapd/')"
 	# shellcheck disable=SC2016 # awk's $0
 	echo "try_to_unmap_other $(hist_hits try_to_unmap '$0 !~ /kswapd/')"
+	echo "reclaim_i_mmap_waits $(reclaim_waits "$VT_OUT/contention_begin.hist")"
+	echo "trigger_rounds $round"
 } >>"$VT_OUT/reclaim.txt"
 delta() { awk -v k="$1" '$1 == k { print $2 }' "$VT_OUT/reclaim.txt"; }
-vt_log "vmstat during the $PRESSURE triggers, histograms over the whole pressure: $(tr '\n' ' ' <"$VT_OUT/reclaim.txt")"
+vt_log "vmstat during the $((round * PRESSURE)) triggers, histograms over the whole pressure: $(tr '\n' ' ' <"$VT_OUT/reclaim.txt")"
 vt_check_eq "failed triggers on /mnt/data under pressure" "$failed" 0
-want=$((want + PRESSURE))
-vt_check_eq "count after $PRESSURE more triggers" "$(count)" "$want"
+want=$((want + round * PRESSURE))
+vt_check_eq "count after $((round * PRESSURE)) more triggers ($round rounds)" "$(count)" "$want"
 vt_check_ge "pages scanned by kswapd or direct reclaim during the triggers" \
 	$(($(delta pgscan_kswapd) + $(delta pgscan_direct))) 1
 vt_check_ge "file pages reclaimed during the triggers (pgsteal_file)" "$(delta pgsteal_file)" 1
