@@ -21,6 +21,7 @@
 #define VT_CONTENTION_BPF_H
 
 #include "maps.bpf.h"
+#include "device.bpf.h"
 #include "events.bpf.h"
 
 const volatile __u32 targ_stacks __weak = 0; /* --stacks */
@@ -179,6 +180,36 @@ static __always_inline void vt_holders_write_begin(void *ctx, const struct vt_ho
 	if (!targ_stacks || !hold || hold->path != path || hold->mode != VT_MODE_WRITE)
 		return;
 	vt_writer_claim(ctx, hold->slot, path, false);
+}
+
+/*
+ * A hot reset on @vdev (this thread's write bracket, on @slot) takes the
+ * memory_lock of every device of its set for writing, not of @slot's alone:
+ * at its entry this thread becomes the writer on each other device too
+ * (@claim, unless another write bracket has that record), and at its return
+ * gives up each record it still has (!@claim). Without it a reader waiting on
+ * another device of the set during the reset named no holder. A subprogram:
+ * two callers.
+ */
+static __noinline void vt_holders_set_writer(void *ctx, __u64 vdev, __u32 slot, bool claim)
+{
+	struct vt_lock_holders *h;
+	__u64 head, node;
+	__u32 i, s;
+
+	if (!vt_dev_set_first((vt_vdev_t *)vdev, &head, &node))
+		return;
+	for (i = 0; i < VT_RESET_SET_MAX && vt_dev_set_step(head, &node, &s); i++) {
+		if (s == VT_NO_SLOT || s == slot)
+			continue;
+		if (claim) {
+			vt_writer_claim(ctx, s, VT_PATH_HOT_RESET, false);
+			continue;
+		}
+		h = bpf_map_lookup_elem(&lock_holders, &s);
+		if (h && h->writer_tid == vt_tid())
+			h->writer_tid = 0;
+	}
 }
 
 /* The paths whose brackets hold memory_lock for reading. */

@@ -258,6 +258,24 @@ static __always_inline void vt_dev_set_learn(vt_vdev_t *vdev)
 	}
 }
 
+/* One step of a walk of a set begun with vt_dev_set_first(): the slot of
+ * the device at *@node (VT_NO_SLOT: one the tracer does not know), and
+ * *@node moved on; false at the end. Callers bound their loops by
+ * VT_RESET_SET_MAX. */
+static __always_inline bool vt_dev_set_step(__u64 head, __u64 *node, __u32 *slot)
+{
+	__u64 core;
+	__u32 *s;
+
+	if (!*node || *node == head)
+		return false;
+	core = (__u64)vt_dev_set_vdev(*node);
+	s = bpf_map_lookup_elem(&device_slots, &core);
+	*slot = s ? *s : VT_NO_SLOT;
+	*node = vt_dev_set_next(*node);
+	return true;
+}
+
 /* Lookup only, for probes that see a device through a map key. */
 static __always_inline struct vt_device *vt_device_find(__u64 vdev)
 {

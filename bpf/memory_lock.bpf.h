@@ -290,8 +290,13 @@ static __always_inline int vt_ioctl_begin(void *ctx, void *core_vdev, unsigned i
 	if (path == VT_PATH_HOT_RESET)
 		vt_dev_set_learn(vt_vdev_from_core(core_vdev));
 	vt_hold_begin_on(vt_vdev_from_core(core_vdev), path, VT_MODE_WRITE, cmd, 0, false);
-	if (targ_stacks)
-		vt_holders_write_begin(ctx, vt_hold_current(), path);
+	if (targ_stacks) {
+		struct vt_hold *hold = vt_hold_current();
+
+		vt_holders_write_begin(ctx, hold, path);
+		if (hold && hold->path == VT_PATH_HOT_RESET)
+			vt_holders_set_writer(ctx, hold->vdev, hold->slot, true);
+	}
 	return 0;
 }
 
@@ -317,6 +322,8 @@ static __always_inline int vt_ioctl_end(void *ctx, long ret, bool direct)
 
 		if (ret == -VT_EBUSY)
 			vt_trylock_report(hold->slot, VT_TRYLOCK_HOT_RESET, built);
+		if (targ_stacks)
+			vt_holders_set_writer(ctx, hold->vdev, hold->slot, false);
 	}
 	VT_SLOW(ctx, dev, VT_SLOW_RESET, hold->path, now - hold->t_entry, VT_MAX_BARS, 0, ret,
 		direct);

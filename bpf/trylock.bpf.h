@@ -81,29 +81,23 @@ static __always_inline void vt_trylock_holder_in_set(struct vt_contention_event 
 						     __u64 vdev, __u64 since)
 {
 	struct vt_device *other;
-	__u64 head, node, core;
-	__u32 i, *s;
+	__u64 head, node;
+	__u32 i, s;
 
 	vt_trylock_holder_at(e, slot, since);
 	if (e->key.holder_mode != VT_HOLDER_UNKNOWN ||
 	    !vt_dev_set_first((vt_vdev_t *)vdev, &head, &node))
 		return;
-	for (i = 0; i < VT_RESET_SET_MAX; i++) {
-		if (!node || node == head)
+	for (i = 0; i < VT_RESET_SET_MAX && vt_dev_set_step(head, &node, &s); i++) {
+		if (s == VT_NO_SLOT || s == slot)
+			continue;
+		vt_trylock_holder_at(e, s, since);
+		if (e->key.holder_mode != VT_HOLDER_UNKNOWN) {
+			other = vt_device_at(s);
+			if (other)
+				__builtin_memcpy(e->holder_bdf, other->info.bdf, VT_BDF_LEN);
 			return;
-		core = (__u64)vt_dev_set_vdev(node);
-		s = bpf_map_lookup_elem(&device_slots, &core);
-		if (s && *s != slot) {
-			vt_trylock_holder_at(e, *s, since);
-			if (e->key.holder_mode != VT_HOLDER_UNKNOWN) {
-				other = vt_device_at(*s);
-				if (other)
-					__builtin_memcpy(e->holder_bdf, other->info.bdf,
-							 VT_BDF_LEN);
-				return;
-			}
 		}
-		node = vt_dev_set_next(node);
 	}
 }
 

@@ -141,6 +141,7 @@ guest_checks() {
 		case $line in
 		"PASS: "*) ok "$prefix: ${line#PASS: }"; n=$((n + 1)) ;;
 		"FAIL: "*) not_ok "$prefix: ${line#FAIL: }"; n=$((n + 1)) ;;
+		"NOT CHECKED: "*) skip "$prefix: ${line#NOT CHECKED: }" ;;
 		esac
 	done < <(tail -n +"$((${from:-0} + 1))" "$2")
 	[ "$n" -gt 0 ] || not_ok "$prefix: the scenario reported no check"
