@@ -76,7 +76,8 @@ endif
 .SECONDARY:
 .PHONY: all clean deps test unit demo bench soak format check-format modules
 
-all: $(OUTPUT)/vfio-trace $(OUTPUT)/vfio-workload $(OUTPUT)/vt-bpf-progs $(OUTPUT)/vt-mmap-read
+all: $(OUTPUT)/vfio-trace $(OUTPUT)/vfio-workload $(OUTPUT)/vt-bpf-progs $(OUTPUT)/vt-mmap-read \
+	$(OUTPUT)/vt-mdev-pin
 
 $(OUTPUT)/bpf/%.bpf.o: bpf/%.bpf.c | $(OUTPUT)/bpf
 	$(call msg,BPF,$@)
@@ -135,6 +136,12 @@ $(OUTPUT)/vt-bpf-progs: tools/vt-bpf-progs.c | $(OUTPUT)
 # Test bed helper: reads a file through a mapping, so that reclaim meets mapped
 # file pages in the guest (tests/vm/scenarios/lockseed-basic.sh).
 $(OUTPUT)/vt-mmap-read: tools/vt-mmap-read.c | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O2 -g -std=gnu11 -Wall -Wextra $(WERROR_FLAGS) -static $< -o $@
+
+# Test bed helper: the user side of the vt_pinner fixture, which pins pages
+# through vfio_pin_pages() (tests/vm/scenarios/trace-mdev-pins.sh).
+$(OUTPUT)/vt-mdev-pin: tools/vt-mdev-pin.c | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) -O2 -g -std=gnu11 -Wall -Wextra $(WERROR_FLAGS) -static $< -o $@
 
