@@ -13,19 +13,7 @@ set -uo pipefail
 for kernel in $VT_TEST_KERNELS; do
 	out=$top/build/e2e/$kernel/trace-mdev-pins
 	mkdir -p "$(dirname "$out")"
-	rc=0
-	"$top/tests/modules/build" "$kernel" >"$out.build.log" 2>&1 || rc=$?
-	case $rc in
-	0) ok "$kernel mdev pins: vt_pinner.ko built against linux-headers-$(cat "$top/.cache/kernels/$kernel/release") without a warning" ;;
-	77)
-		skip "$kernel mdev pins: the fixture cannot be built ($(sed -n 's/^modules\/build: SKIP: //p' "$out.build.log" | tail -n 1))"
-		continue
-		;;
-	*)
-		not_ok "$kernel mdev pins: tests/modules/build exited $rc: $(tail -n 3 "$out.build.log" | tr '\n' ' ')"
-		continue
-		;;
-	esac
+	build_fixtures "$kernel" "$kernel mdev pins" "$out.build.log" vt_pinner || continue
 	# Named "KERNEL trace-mdev-pins[ kprobes]:", as tools/gen-matrix reads.
 	for mode in fentry kprobes; do
 		label="$kernel trace-mdev-pins"

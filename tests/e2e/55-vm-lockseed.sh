@@ -13,19 +13,7 @@ kernel=debian-6.1
 out=$top/build/e2e/$kernel/lockseed-basic
 mkdir -p "$(dirname "$out")"
 
-rc=0
-"$top/tests/modules/build" "$kernel" >"$out.build.log" 2>&1 || rc=$?
-case $rc in
-0) ok "$kernel lockseed: vt_lockseed.ko built against linux-headers-$(cat "$top/.cache/kernels/$kernel/release") without a warning" ;;
-77)
-	skip "$kernel lockseed: the fixture cannot be built here ($(sed -n 's/^modules\/build: SKIP: //p' "$out.build.log" | tail -n 1))"
-	e2e_finish
-	;;
-*)
-	not_ok "$kernel lockseed: tests/modules/build exited $rc: $(tail -n 3 "$out.build.log" | tr '\n' ' ')"
-	e2e_finish
-	;;
-esac
+build_fixtures "$kernel" "$kernel lockseed" "$out.build.log" vt_lockseed || e2e_finish
 
 # jq over a lockdep document: the edges from class $1 to class $2.
 edge_sel() { printf '.edges[] | select(.from.class == "%s" and .to.class == "%s")' "$1" "$2"; }

@@ -25,19 +25,7 @@ case " $VT_TEST_KERNELS " in
 	;;
 esac
 
-rc=0
-"$top/tests/modules/build" "$kernel" >"$out.build.log" 2>&1 || rc=$?
-case $rc in
-0) ;;
-77)
-	skip "$kernel recorder: the fixture module cannot be built here ($(sed -n 's/^modules\/build: SKIP: //p' "$out.build.log" | tail -n 1))"
-	e2e_finish
-	;;
-*)
-	not_ok "$kernel recorder: tests/modules/build exited $rc: $(tail -n 3 "$out.build.log" | tr '\n' ' ')"
-	e2e_finish
-	;;
-esac
+build_fixtures "$kernel" "$kernel recorder" "$out.build.log" || e2e_finish
 
 check_dump() {
 	local g=$1/guest dump n

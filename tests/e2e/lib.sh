@@ -126,6 +126,28 @@ run_guest_scenarios() {
 	done
 }
 
+# build_fixtures KERNEL LABEL LOG [MODULE]: the test bed's fixture modules
+# built for KERNEL (tests/modules/build, its output in LOG). Reports
+# "LABEL: MODULE.ko built ..." and returns 0, or reports a skip with the
+# reason (not a Debian kernel, no headers to be had) and returns 77, or a
+# failure and returns 1.
+build_fixtures() {
+	local kernel=$1 label=$2 log=$3 module=${4-} rc=0
+	"$top/tests/modules/build" "$kernel" >"$log" 2>&1 || rc=$?
+	case $rc in
+	0)
+		[ -z "$module" ] ||
+			ok "$label: $module.ko built against linux-headers-$(cat "$top/.cache/kernels/$kernel/release") without a warning"
+		;;
+	77) skip "$label: the fixture modules cannot be built here ($(sed -n 's/^modules\/build: SKIP: //p' "$log" | tail -n 1))" ;;
+	*)
+		not_ok "$label: tests/modules/build exited $rc: $(tail -n 3 "$log" | tr '\n' ' ')"
+		rc=1
+		;;
+	esac
+	return "$rc"
+}
+
 e2e_finish() {
 	exit "$E2E_FAILED"
 }
