@@ -315,10 +315,8 @@ static __always_inline int vt_ioctl_end(void *ctx, long ret, bool direct)
 	 * the set failed (pci_reset_bus() says -EAGAIN for its own). Its event
 	 * is built at every return (vt_trylock_explain() says why). */
 	if (hold->path == VT_PATH_HOT_RESET) {
-		int built = targ_emit_events ? vt_trylock_explain(hold->slot, VT_TRYLOCK_HOT_RESET,
-								  VT_MODE_WRITE, VT_PATH_HOT_RESET,
-								  hold->t_entry, hold->vdev)
-					     : -1;
+		int built = vt_trylock_explain(hold->slot, VT_TRYLOCK_HOT_RESET, VT_MODE_WRITE,
+					       VT_PATH_HOT_RESET, hold->t_entry, hold->vdev);
 
 		if (ret == -VT_EBUSY)
 			vt_trylock_report(hold->slot, VT_TRYLOCK_HOT_RESET, built);

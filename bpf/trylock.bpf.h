@@ -115,8 +115,8 @@ struct {
  * built in this CPU's scratch: its caller, on @path (VT_PATH_MAX: none of
  * ours) wanting @mode since @since, and the holder as the brackets know it
  * now; @vdev: a hot reset's device, whose set's other devices may hold it
- * (0: look at @slot alone). Returns 0 when built. A subprogram: three
- * callers.
+ * (0: look at @slot alone). Returns 0 when built; nothing is built when
+ * no event is wanted. A subprogram: three callers.
  *
  * The hot reset builds it at every return, failed or not, and sends it only
  * on -EBUSY. Code that runs only on a failure is cold the first time it runs:
@@ -132,7 +132,7 @@ static __noinline int vt_trylock_explain(__u32 slot, __u32 op, __u32 mode, __u32
 	__u32 zero = 0;
 	struct vt_contention_event *e = bpf_map_lookup_elem(&trylock_scratch, &zero);
 
-	if (!dev || !e || op >= VT_TRYLOCK_OP_MAX)
+	if (!targ_emit_events || !dev || !e || op >= VT_TRYLOCK_OP_MAX)
 		return -1;
 	vt_lock_event_fill(e, dev, VT_EV_TRYLOCK_FAILED, op);
 	e->key.slot = slot;
@@ -153,7 +153,7 @@ static __noinline void vt_trylock_report(__u32 slot, __u32 op, int built)
 	if (!dev || op >= VT_TRYLOCK_OP_MAX)
 		return;
 	__sync_fetch_and_add(&dev->stats.trylock_failures[op], 1);
-	if (built || !e || !targ_emit_events)
+	if (built || !e)
 		return;
 	/* Rare: the ring buffer's own wakeup policy. */
 	if (bpf_ringbuf_output(&events, e, sizeof(*e), 0))
