@@ -122,7 +122,9 @@ static __noinline int vt_device_learn(vt_vdev_t *vdev, __u32 *slot_out)
 	dev->info.memory_lock = vt_memory_lock_addr(vdev);
 	dev->info.first_seen_ns = bpf_ktime_get_ns();
 	dev->info.vdev = key;
-	dev->info.blackout_start_ns = 0; /* an old instance's window is not this one's */
+	/* An old instance's windows are not this one's. */
+	dev->info.blackout_start_ns = 0;
+	__builtin_memset(dev->info.off_since_ns, 0, sizeof(dev->info.off_since_ns));
 	__sync_fetch_and_add(&dev->info.bindings, 1);
 	vt_device_read_bars(dev, pdev);
 

@@ -141,6 +141,8 @@ static __always_inline int vt_config_write_begin(void *ctx, vt_vdev_t *vdev, int
 	return 0;
 }
 
+/* Memory went off from @cause (enum vt_off_cause): the record names it, as
+ * the latest cause, and a timed cause's window starts. */
 static __always_inline void vt_record_disable(struct vt_device *dev, __u64 now, __u32 cause)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
@@ -152,12 +154,14 @@ static __always_inline void vt_record_disable(struct vt_device *dev, __u64 now, 
 	dev->info.last_disable.enabled_ts_ns = 0;
 	dev->info.last_disable.cause = cause;
 	dev->info.last_disable.via_slot = VT_NO_SLOT;
+	if (cause < VT_OFF_TIMED_MAX)
+		dev->info.off_since_ns[cause] = now;
 }
 
-/* Whether memory is off from @cause (enum vt_off_cause) as far as the
- * device's record says. Memory coming back from one cause closes only a
- * record of that cause: after a config write sets the MEM bit, a device in
- * D3hot still refuses access. */
+/* Whether the device's record names @cause (enum vt_off_cause) as what keeps
+ * memory off. Memory coming back from one cause closes only a record of that
+ * cause: after a config write sets the MEM bit, a device in D3hot still
+ * refuses access. */
 static __always_inline bool vt_record_open(struct vt_device *dev, __u32 cause)
 {
 	struct vt_disable_record *rec = &dev->info.last_disable;
@@ -165,14 +169,27 @@ static __always_inline bool vt_record_open(struct vt_device *dev, __u32 cause)
 	return rec->ts_ns && !rec->enabled_ts_ns && rec->cause == cause;
 }
 
-/* Memory came back: the open record closes, and its blackout is timed. */
-static __always_inline void vt_record_close(struct vt_device *dev, __u64 now)
+/* Whether memory is off from the timed @cause, whatever the record names
+ * now: its own start, not the record, says so. */
+static __always_inline bool vt_off_open(struct vt_device *dev, __u32 cause)
 {
-	struct vt_disable_record *rec = &dev->info.last_disable;
+	return cause < VT_OFF_TIMED_MAX && dev->info.off_since_ns[cause];
+}
 
-	if (now >= rec->ts_ns)
-		vt_hist_add(&dev->stats.memory_off_ns, now - rec->ts_ns);
-	rec->enabled_ts_ns = now;
+/* Memory came back from @cause: its window is timed from its own start, and
+ * the record closes if it still names that cause. */
+static __always_inline void vt_record_close(struct vt_device *dev, __u32 cause, __u64 now)
+{
+	__u64 since;
+
+	if (cause < VT_OFF_TIMED_MAX) {
+		since = dev->info.off_since_ns[cause];
+		dev->info.off_since_ns[cause] = 0;
+		if (since && now >= since)
+			vt_hist_add(&dev->stats.memory_off_ns, now - since);
+	}
+	if (vt_record_open(dev, cause))
+		dev->info.last_disable.enabled_ts_ns = now;
 }
 
 static __always_inline int vt_config_write_end(int offset)
@@ -200,8 +217,7 @@ static __always_inline int vt_config_write_end(int offset)
 			/* The enable event still names who disabled it; then
 			 * the record closes. */
 			vt_emit(dev, VT_EV_MEMORY_ENABLE, VT_MAX_BARS, 0, after);
-			if (vt_record_open(dev, VT_OFF_COMMAND))
-				vt_record_close(dev, now);
+			vt_record_close(dev, VT_OFF_COMMAND, now);
 		}
 	}
 	vt_hold_end(hold, dev, now);
@@ -211,15 +227,29 @@ static __always_inline int vt_config_write_end(int offset)
 /* A reset of this thread, called on the device in @via_slot, zapped the
  * device in @slot (@reason: its zap reason, VT_ZAP_RESET or
  * VT_ZAP_HOT_RESET): its memory is off from here, by the reset, unless it
- * was off already (then that cause stands). */
+ * was off already (then that cause stands). The kernel's own state is asked
+ * too, not only the record: a config write that cleared the MEM bit reports
+ * it at its return, after it released memory_lock, and up to 6.9 the reset's
+ * zap runs before the reset takes memory_lock (vt_zap_end()), so the two meet
+ * there; a reset record written over the config write's would leave its
+ * window unnamed. */
 static __always_inline void vt_reset_zapped(struct vt_device *dev, __u32 slot, __u32 reason,
 					    __u32 via_slot, __u64 now)
 {
 	struct vt_disable_record *rec = &dev->info.last_disable;
 	struct vt_reset_set fresh = {}, *set;
-	__u32 tid = vt_tid(), n;
+	__u32 tid = vt_tid(), n, cause;
+	vt_vdev_t *vdev;
 
 	if (rec->ts_ns && !rec->enabled_ts_ns)
+		return;
+	for (cause = 0; cause < VT_OFF_TIMED_MAX; cause++)
+		if (vt_off_open(dev, cause))
+			return;
+	/* A device of the set nobody opened has no virtual config space: as
+	 * far as anyone can see, the reset is what turns it off. */
+	vdev = (vt_vdev_t *)dev->info.vdev;
+	if (BPF_CORE_READ(vdev, vconfig) && !vt_memory_enabled(vdev))
 		return;
 	set = bpf_map_lookup_elem(&reset_sets, &tid);
 	if (!set) {

@@ -116,16 +116,16 @@ static __always_inline int vt_power_state_set(vt_vdev_t *vdev, int ret)
 	state = BPF_CORE_READ(pdev, current_state);
 	now = bpf_ktime_get_ns();
 	if (state >= VT_PCI_D3HOT && state <= VT_PCI_D3COLD) {
-		if (vt_record_open(dev, VT_OFF_D3HOT))
+		if (vt_off_open(dev, VT_OFF_D3HOT))
 			return 0;
 		__sync_fetch_and_add(&dev->stats.d3_entries, 1);
 		vt_record_disable(dev, now, VT_OFF_D3HOT);
 		vt_emit(dev, VT_EV_D3_ENTRY, VT_MAX_BARS, 0, state);
-	} else if (vt_record_open(dev, VT_OFF_D3HOT)) {
+	} else if (vt_off_open(dev, VT_OFF_D3HOT)) {
 		__sync_fetch_and_add(&dev->stats.d3_exits, 1);
 		/* The exit event still names who put it into D3. */
 		vt_emit(dev, VT_EV_D3_EXIT, VT_MAX_BARS, 0, state);
-		vt_record_close(dev, now);
+		vt_record_close(dev, VT_OFF_D3HOT, now);
 	}
 	return 0;
 }
@@ -169,11 +169,11 @@ static __always_inline int vt_feature_end(int ret)
 			__sync_fetch_and_add(&dev->stats.low_power_entries, 1);
 			vt_record_disable(dev, now, VT_OFF_LOW_POWER);
 			vt_emit(dev, VT_EV_LOW_POWER_ENTRY, VT_MAX_BARS, 0, call->feature);
-		} else if (vt_record_open(dev, VT_OFF_LOW_POWER)) {
+		} else if (vt_off_open(dev, VT_OFF_LOW_POWER)) {
 			__sync_fetch_and_add(&dev->stats.low_power_exits, 1);
 			/* The exit event still names who asked for it. */
 			vt_emit(dev, VT_EV_LOW_POWER_EXIT, VT_MAX_BARS, 0, call->feature);
-			vt_record_close(dev, now);
+			vt_record_close(dev, VT_OFF_LOW_POWER, now);
 		}
 	}
 	bpf_map_delete_elem(&feature_calls, &tid);

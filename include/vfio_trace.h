@@ -320,6 +320,9 @@ enum vt_off_cause {
 	VT_OFF_CAUSE_MAX,
 };
 
+/* The causes whose windows memory_off_seconds times: those before the resets. */
+#define VT_OFF_TIMED_MAX VT_OFF_RESET
+
 /* The last thing that turned memory off (a config write that cleared
  * PCI_COMMAND.MEMORY, vfio's move into D3hot, the low power state, a reset)
  * and when memory came back from it (the MEM bit set again, D0, the exit,
@@ -356,6 +359,12 @@ struct vt_device_info {
 	/* The BAR blackout open now: when the first zap since the last
 	 * successful refault began; 0 when none is open. */
 	__u64 blackout_start_ns;
+	/* Since when memory is off from each timed cause (enum vt_off_cause
+	 * below VT_OFF_TIMED_MAX), 0 when it is not. Apart from last_disable,
+	 * which names only the latest cause: a window is timed from its own
+	 * start to its own end even when another cause, or a reset racing
+	 * with the config write, took the record in between. */
+	__u64 off_since_ns[VT_OFF_TIMED_MAX];
 };
 
 struct vt_device_stats {

@@ -135,7 +135,7 @@ VT_ABI_NO_PADDING(struct vt_disable_record,
 		  M(ts_ns) + M(pid) + M(tid) + M(comm) + M(enabled_ts_ns) + M(cause) + M(via_slot));
 #undef M
 
-VT_ABI_SIZE(struct vt_device_info, 208);
+VT_ABI_SIZE(struct vt_device_info, 232);
 VT_ABI_FIELD(struct vt_device_info, bdf, 0, 16);
 VT_ABI_FIELD(struct vt_device_info, vendor, 16, 4);
 VT_ABI_FIELD(struct vt_device_info, device_id, 20, 4);
@@ -148,11 +148,12 @@ VT_ABI_FIELD(struct vt_device_info, last_disable, 56, 48);
 VT_ABI_FIELD(struct vt_device_info, bar_start, 104, 48);
 VT_ABI_FIELD(struct vt_device_info, bar_end, 152, 48);
 VT_ABI_FIELD(struct vt_device_info, blackout_start_ns, 200, 8);
+VT_ABI_FIELD(struct vt_device_info, off_since_ns, 208, 24);
 #define M(field) VT_SIZEOF_FIELD(struct vt_device_info, field)
-VT_ABI_NO_PADDING(struct vt_device_info, M(bdf) + M(vendor) + M(device_id) + M(memory_lock) +
-						 M(first_seen_ns) + M(traced) + M(bindings) +
-						 M(vdev) + M(last_disable) + M(bar_start) +
-						 M(bar_end) + M(blackout_start_ns));
+VT_ABI_NO_PADDING(struct vt_device_info,
+		  M(bdf) + M(vendor) + M(device_id) + M(memory_lock) + M(first_seen_ns) +
+			  M(traced) + M(bindings) + M(vdev) + M(last_disable) + M(bar_start) +
+			  M(bar_end) + M(blackout_start_ns) + M(off_since_ns));
 #undef M
 
 VT_ABI_SIZE(struct vt_device_stats, 7000);
@@ -195,9 +196,9 @@ VT_ABI_FIELD(struct vt_bdf_key, bdf, 0, 16);
 VT_ABI_NO_PADDING(struct vt_bdf_key, M(bdf));
 #undef M
 
-VT_ABI_SIZE(struct vt_device, 7208);
-VT_ABI_FIELD(struct vt_device, info, 0, 208);
-VT_ABI_FIELD(struct vt_device, stats, 208, 7000);
+VT_ABI_SIZE(struct vt_device, 7232);
+VT_ABI_FIELD(struct vt_device, info, 0, 232);
+VT_ABI_FIELD(struct vt_device, stats, 232, 7000);
 #define M(field) VT_SIZEOF_FIELD(struct vt_device, field)
 VT_ABI_NO_PADDING(struct vt_device, M(info) + M(stats));
 #undef M
