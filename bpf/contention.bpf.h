@@ -50,14 +50,19 @@ struct {
 	__type(value, struct vt_contention);
 } contention_pairs SEC(".maps") __weak;
 
-/* A read bracket of the device's last few: when it was inside. */
+/* A read bracket of the device's last few: when it was inside, and the
+ * same thread's bracket before it. A trylock's holder is looked for after
+ * the fact, and a reader reading back to back may leave and come back in
+ * between: its last bracket is then the one that held the lock. */
 struct vt_reader_seen {
 	__u64 t_enter;
-	__u64 t_exit; /* 0: inside still */
+	__u64 t_exit;	  /* 0: inside still */
+	__u64 prev_enter; /* 0: none kept (the entry had another thread) */
+	__u64 prev_exit;
 	__u32 pid;
 	__u32 tid;
 	__u32 path;
-	__u32 pad;
+	__u32 prev_path;
 	char comm[VT_COMM_LEN];
 };
 
@@ -75,6 +80,7 @@ struct vt_lock_holders {
 	__u32 writer_waiting; /* the writer itself is still waiting for readers */
 	char writer_comm[VT_COMM_LEN];
 	__u64 writer_stack;
+	__u64 writer_since;    /* when writer_tid claimed the record */
 	__s64 readers;	       /* open read brackets on the device */
 	__s64 waiting_readers; /* of which waiting for the lock */
 	__u32 reader_pid;      /* the last reader to take it */
@@ -165,6 +171,8 @@ static __noinline void vt_writer_claim(void *ctx, __u32 slot, __u32 path, bool f
 
 	if (!h || (!force && h->writer_tid && h->writer_tid != vt_tid()))
 		return;
+	if (h->writer_tid != vt_tid())
+		h->writer_since = bpf_ktime_get_ns();
 	vt_task_comm_ids(&h->writer_pid, &h->writer_tid, h->writer_comm);
 	h->writer_path = path;
 	h->writer_waiting = 0;
@@ -225,6 +233,7 @@ static __always_inline bool vt_read_path(__u32 path)
 static __always_inline void vt_reader_enter(struct vt_lock_holders *h, __u32 path)
 {
 	struct vt_reader_seen *e = &h->seen[vt_tid() & (VT_READERS_SEEN - 1)];
+	bool own;
 	__u32 i;
 
 	if (e->tid && !e->t_exit && e->tid != vt_tid()) {
@@ -238,6 +247,19 @@ static __always_inline void vt_reader_enter(struct vt_lock_holders *h, __u32 pat
 	}
 	if (!e)
 		e = &h->seen[h->seen_next++ & (VT_READERS_SEEN - 1)];
+	/* The bracket before is kept before the last is overwritten, so a
+	 * search meanwhile sees it in one place or the other. But while a
+	 * writer is in, it stays the first that was inside since the writer
+	 * came: a trylock of that writer failed on it, the search comes at the
+	 * writer's return, and by then this reader may have come back many
+	 * times (under TCG, twice within one search on 5.15). */
+	own = e->tid == vt_tid();
+	if (!own || !h->writer_tid || !e->prev_enter ||
+	    (e->prev_exit && e->prev_exit < h->writer_since)) {
+		e->prev_enter = own ? e->t_enter : 0;
+		e->prev_exit = e->t_exit;
+		e->prev_path = e->path;
+	}
 	e->t_exit = 0;
 	e->t_enter = bpf_ktime_get_ns();
 	e->path = path;

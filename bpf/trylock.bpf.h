@@ -19,19 +19,28 @@
 #include "events.bpf.h"
 #include "contention.bpf.h"
 
+/* Whether a read bracket from @enter to @exit (0: not left yet) was inside
+ * some time between @since and @now. */
+static __always_inline bool vt_bracket_in(__u64 enter, __u64 exit, __u64 since, __u64 now)
+{
+	return enter <= now && (!exit || exit >= since);
+}
+
 /* The holder of @slot's memory_lock as the brackets know it, other than the
  * caller itself (a hot reset's own write bracket is open as it fails). The
  * trylock failed some time between @since and now, and a reader may have
  * left by now: the holder is the reader of seen[] that was inside in that
  * window and entered first (those that came after the failure entered
- * later). */
+ * later), by its last bracket or the one before (a reader reading back to
+ * back may have come back since: vt_reader_seen). */
 static __always_inline void vt_trylock_holder(struct vt_contention_event *e, __u32 slot,
 					      __u64 since)
 {
 	struct vt_lock_holders *h = targ_stacks ? bpf_map_lookup_elem(&lock_holders, &slot) : NULL;
 	struct vt_reader_seen *r, *best = NULL;
+	__u64 enter, best_enter = 0;
+	__u32 i, path, best_path = VT_PATH_MAX;
 	__s64 readers;
-	__u32 i;
 
 	e->key.holder_mode = VT_HOLDER_UNKNOWN;
 	e->key.holder_path = VT_PATH_MAX;
@@ -48,16 +57,29 @@ static __always_inline void vt_trylock_holder(struct vt_contention_event *e, __u
 	}
 	for (i = 0; i < VT_READERS_SEEN; i++) {
 		r = &h->seen[i];
-		if (!r->tid || r->t_enter > e->head.ts_ns || (r->t_exit && r->t_exit < since))
+		if (!r->tid)
 			continue;
-		if (!best || r->t_enter < best->t_enter)
+		if (vt_bracket_in(r->t_enter, r->t_exit, since, e->head.ts_ns)) {
+			enter = r->t_enter;
+			path = r->path;
+		} else if (r->prev_enter &&
+			   vt_bracket_in(r->prev_enter, r->prev_exit, since, e->head.ts_ns)) {
+			enter = r->prev_enter;
+			path = r->prev_path;
+		} else {
+			continue;
+		}
+		if (!best || enter < best_enter) {
 			best = r;
+			best_enter = enter;
+			best_path = path;
+		}
 	}
 	if (!best)
 		return;
 	readers = h->readers - h->waiting_readers;
 	e->key.holder_mode = VT_MODE_READ;
-	e->key.holder_path = best->path;
+	e->key.holder_path = best_path;
 	e->holder_pid = best->pid;
 	e->holder_tid = best->tid;
 	__builtin_memcpy(e->holder_comm, best->comm, VT_COMM_LEN);
