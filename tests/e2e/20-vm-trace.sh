@@ -89,6 +89,14 @@ check_against_truth() {
 	check_eq "$mode: trylock_failed events of the ioeventfd" \
 		"$(jq -s '[.[] | select(.kind == "trylock_failed" and .trylock == "ioeventfd")] | length' "$g/events.ndjson")" \
 		"$busy_traced"
+	# The stream ran with --stacks (trace-workload): each names what held
+	# memory_lock, the reset's write on the reset path, in the workload's
+	# thread that made it (not the one that wrote the eventfd).
+	check_eq "$mode: ioeventfd trylock events that name the reset, by another thread of the workload, as the holder" \
+		"$(jq -s --argjson pid "$(cat "$g/workload.pid")" '[.[] | select(.kind == "trylock_failed" and .trylock == "ioeventfd") |
+			select(.holder.mode == "write" and .holder.path == "reset" and .holder.pid == $pid and
+				.holder.comm == "vfio-workload" and .holder.tid != .tid)] | length' "$g/events.ndjson")" \
+		"$busy_traced"
 	check_eq "$mode: no other trylock given up" \
 		"$(prom_value "$p" "vfio_trace_trylock_failures_total{$d,op=\"hot_reset\"}") $(prom_value "$p" "vfio_trace_trylock_failures_total{$d,op=\"zap\"}")" "0 0"
 

@@ -16,6 +16,9 @@
 #   than --max-threads sees) | asan (the ASan+UBSan build that the host packed
 #   into /opt/san with tests/vm/pack-binary; reports go to $VT_OUT/asan.PID
 #   and ubsan.PID, and the host fails the test on any)
+# A workload that makes ioeventfd writes inside a reset (--ioeventfd-busy)
+# gets the event stream with --stacks in every mode: its trylock_failed
+# events then name what held memory_lock, the reset (20-vm-trace).
 . /lib/vt/lib.sh
 vt_require_vfio
 
@@ -39,6 +42,8 @@ asan)
 	;;
 *) vt_die "unknown mode '$mode'" ;;
 esac
+event_stacks=${stacks-}
+case " $* " in *" --ioeventfd-busy "*) event_stacks=--stacks ;; esac
 
 # Whether a BAR fault may first try a PMD (THP "always"; "madvise" needs an
 # madvise the workload does not make): 20-vm-trace's fallback check.
@@ -57,7 +62,7 @@ vfio-trace export $flags -d "$VT_BDF" --textfile-dir "$prom_dir" --interval 1 \
 	2> "$VT_OUT/export.err" &
 export_pid=$!
 # shellcheck disable=SC2086
-vfio-trace events -j $flags ${stacks-} > "$VT_OUT/events.ndjson" 2> "$VT_OUT/events.err" &
+vfio-trace events -j $flags $event_stacks > "$VT_OUT/events.ndjson" 2> "$VT_OUT/events.err" &
 events_pid=$!
 # shellcheck disable=SC2086
 vfio-trace -j $flags ${stacks-} > "$VT_OUT/summary.json" 2> "$VT_OUT/summary.err" &
