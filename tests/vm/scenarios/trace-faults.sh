@@ -87,11 +87,15 @@ vt_wait_for summary /tmp/summary.err "Hit Ctrl-C"
 # First sight single-threaded: with one slot, threads racing to learn the
 # device would leave the losers without one (counted, but not this test).
 workload --json /tmp/first.json
-workload --stress 10 --json /tmp/killed.json &
+# Not through workload(): a function in the background is a subshell, and
+# SIGKILL would orphan the vfio-workload it forked, still storming when the
+# device is unbound below (that unbind then waits for it to finish).
+vfio-workload --bdf "$VT_BDF" --group "$VT_GROUP_DEV" --quiet --stress 10 --json /tmp/killed.json &
 storm=$!
 sleep 3
 kill -KILL "$storm"
 wait "$storm" 2>/dev/null
+vt_check_eq "workload killed mid-storm: no workload process left" "$(pidof vfio-workload | wc -w)" 0
 vt_check "workload killed mid-storm: tracer still running" kill -0 "$tracer"
 
 echo "$VT_BDF" > /sys/bus/pci/drivers/vfio-pci/unbind
