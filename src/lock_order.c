@@ -3,6 +3,7 @@
  * from each class that only visits larger classes, so each cycle is found
  * once; then, for each, a walk of the edges themselves to see whether it
  * closes on the same lock instances. */
+#include <stdlib.h>
 #include <string.h>
 #include "lock_order.h"
 
@@ -34,18 +35,26 @@ static size_t first_edge(const struct vt_snapshot *s, int from, int to)
 
 /* Step @k of @c onwards from the instance in @slot: an edge whose @from is
  * that instance, then the rest, back to @start_slot. Global locks have
- * VT_NO_SLOT on every edge, so they match themselves. */
+ * VT_NO_SLOT on every edge, so they match themselves. Classes do not repeat
+ * in a simple cycle, so each edge belongs to one step, and whether the rest
+ * closes from it depends on that edge alone: @tried (one flag an edge, NULL
+ * when there was no memory for it) keeps an edge that failed from being
+ * walked again, which would make the search exponential in the cycle's
+ * length. */
 static bool close_on_instances(const struct vt_snapshot *s, struct vt_lock_cycle *c, int k,
-			       __u32 slot, __u32 start_slot)
+			       __u32 slot, __u32 start_slot, bool *tried)
 {
 	for (size_t i = 0; i < s->nedges; i++) {
 		const struct vt_edge_key *key = &s->edges[i].key;
 
 		if (key->from_class != c->classes[k] || key->to_class != c->classes[k + 1] ||
-		    key->from_slot != slot)
+		    key->from_slot != slot || (tried && tried[i]))
 			continue;
-		if (k + 1 == c->len ? key->to_slot != start_slot
-				    : !close_on_instances(s, c, k + 1, key->to_slot, start_slot))
+		if (tried)
+			tried[i] = true;
+		if (k + 1 == c->len
+			    ? key->to_slot != start_slot
+			    : !close_on_instances(s, c, k + 1, key->to_slot, start_slot, tried))
 			continue;
 		c->edges[k] = i;
 		return true;
@@ -55,14 +64,22 @@ static bool close_on_instances(const struct vt_snapshot *s, struct vt_lock_cycle
 
 static void classify(const struct vt_snapshot *s, struct vt_lock_cycle *c)
 {
+	bool *tried = s->nedges ? calloc(s->nedges, sizeof(*tried)) : NULL;
+
 	c->instances = false;
 	c->slot = VT_NO_SLOT;
 	for (size_t i = 0; i < s->nedges && !c->instances; i++) {
 		const struct vt_edge_key *key = &s->edges[i].key;
 
-		if (key->from_class == c->classes[0] && key->to_class == c->classes[1])
-			c->instances = close_on_instances(s, c, 0, key->from_slot, key->from_slot);
+		if (key->from_class != c->classes[0] || key->to_class != c->classes[1])
+			continue;
+		/* An edge that failed to close on one start may close on another:
+		 * the flags are per start. */
+		if (tried)
+			memset(tried, 0, s->nedges * sizeof(*tried));
+		c->instances = close_on_instances(s, c, 0, key->from_slot, key->from_slot, tried);
 	}
+	free(tried);
 	if (!c->instances) {
 		for (int k = 0; k < c->len; k++)
 			c->edges[k] = first_edge(s, c->classes[k], c->classes[k + 1]);

@@ -179,6 +179,31 @@ static void test_three_step_cycle(void **state)
 	snapshot_free(&s);
 }
 
+/* Device 1's vma_lock is held over a mapping's i_mmap_rwsem, and so is
+ * device 2's; back to vma_lock only on device 2. Tried from device 1, the
+ * edge back fails to close; tried again from device 2, the same edge closes
+ * the cycle on device 2's lock. */
+static void test_cycle_closes_from_a_later_start(void **state)
+{
+	const struct edge_spec spec[] = {
+		{ VT_LC_VMA_LOCK, VT_MODE_WRITE, VT_LC_I_MMAP_RWSEM, VT_MODE_READ, 1, NO },
+		{ VT_LC_VMA_LOCK, VT_MODE_WRITE, VT_LC_I_MMAP_RWSEM, VT_MODE_READ, 2, NO },
+		{ VT_LC_I_MMAP_RWSEM, VT_MODE_READ, VT_LC_VMA_LOCK, VT_MODE_WRITE, NO, 2 },
+	};
+	struct vt_lock_cycles c;
+	struct vt_snapshot s;
+
+	make_snapshot(&s, spec, 3);
+	vt_lock_cycles_find(&s, &c);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.items[0].len, 2);
+	assert_true(c.items[0].instances);
+	assert_int_equal(c.items[0].slot, 2);
+	assert_int_equal(s.edges[c.items[0].edges[0]].key.from_slot, 2);
+	assert_int_equal(s.edges[c.items[0].edges[1]].key.to_slot, 2);
+	snapshot_free(&s);
+}
+
 static void test_text(void **state)
 {
 	const struct edge_spec spec[] = {
@@ -374,6 +399,7 @@ int run_lock_order_tests(void)
 		cmocka_unit_test(test_cycle_on_one_device_or_across),
 		cmocka_unit_test(test_chain_and_self_nesting),
 		cmocka_unit_test(test_three_step_cycle),
+		cmocka_unit_test(test_cycle_closes_from_a_later_start),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_cycle),
