@@ -65,30 +65,34 @@ static char *escape(char *out, const char *s, size_t n, bool quote)
 	return out;
 }
 
-/* Set when a buffer could not be had: render_prom() then fails with -ENOMEM
- * (textfile_write() keeps the old file), and clears it for the next call. */
-static bool out_of_memory;
+/* One render_prom() call's output: the stream, and whether a buffer could
+ * not be had (render_prom() then fails with -ENOMEM, and textfile_write()
+ * keeps the old file). */
+struct prom_out {
+	FILE *f;
+	bool out_of_memory;
+};
 
 /* A buffer of @need bytes: @small when it is enough, else one from malloc()
- * that the caller frees (NULL when there is no memory). */
-static char *room(char *small, size_t small_len, size_t need)
+ * that the caller frees (NULL when there is no memory, noted in @o). */
+static char *room(struct prom_out *o, char *small, size_t small_len, size_t need)
 {
 	char *p = need <= small_len ? small : malloc(need);
 
 	if (!p)
-		out_of_memory = true;
+		o->out_of_memory = true;
 	return p;
 }
 
-static void write_family(FILE *f, const char *name, const char *type, const char *help)
+static void write_family(struct prom_out *o, const char *name, const char *type, const char *help)
 {
 	size_t n = strlen(help);
-	char small[512], *buf = room(small, sizeof(small), ESCAPED_MAX(n));
+	char small[512], *buf = room(o, small, sizeof(small), ESCAPED_MAX(n));
 
 	if (!buf)
 		return;
-	fprintf(f, "# HELP %s %.*s\n# TYPE %s %s\n", name, (int)(escape(buf, help, n, false) - buf),
-		buf, name, type);
+	fprintf(o->f, "# HELP %s %.*s\n# TYPE %s %s\n", name,
+		(int)(escape(buf, help, n, false) - buf), buf, name, type);
 	if (buf != small)
 		free(buf);
 }
@@ -133,39 +137,39 @@ static void format_labels(char *buf, const struct label *l, int n)
 
 /* The label block of @l in @small, or in a malloc()ed buffer when it does
  * not fit there; NULL when out of memory. */
-static char *labels_of(char *small, const struct label *l, int n)
+static char *labels_of(struct prom_out *o, char *small, const struct label *l, int n)
 {
-	char *buf = room(small, LABELS_MAX, labels_max(l, n));
+	char *buf = room(o, small, LABELS_MAX, labels_max(l, n));
 
 	if (buf)
 		format_labels(buf, l, n);
 	return buf;
 }
 
-static void write_series(FILE *f, const char *name, const char *suffix, const struct label *l,
-			 int n, const char *le)
+static void write_series(struct prom_out *o, const char *name, const char *suffix,
+			 const struct label *l, int n, const char *le)
 {
 	char small[LABELS_MAX], *labels;
 
 	if (!n && !le) {
-		fprintf(f, "%s%s", name, suffix);
+		fprintf(o->f, "%s%s", name, suffix);
 		return;
 	}
-	labels = labels_of(small, l, n);
+	labels = labels_of(o, small, l, n);
 	if (!labels)
 		return;
-	fprintf(f, "%s%s{%s", name, suffix, labels);
+	fprintf(o->f, "%s%s{%s", name, suffix, labels);
 	if (le)
-		fprintf(f, "%sle=\"%s\"", n ? "," : "", le);
-	fputc('}', f);
+		fprintf(o->f, "%sle=\"%s\"", n ? "," : "", le);
+	fputc('}', o->f);
 	if (labels != small)
 		free(labels);
 }
 
-static void write_u64(FILE *f, const char *name, const struct label *l, int n, __u64 v)
+static void write_u64(struct prom_out *o, const char *name, const struct label *l, int n, __u64 v)
 {
-	write_series(f, name, "", l, n, NULL);
-	fprintf(f, " %llu\n", (unsigned long long)v);
+	write_series(o, name, "", l, n, NULL);
+	fprintf(o->f, " %llu\n", (unsigned long long)v);
 }
 
 /* The le bound of each finite slot, formatted once. */
@@ -209,12 +213,12 @@ static bool prom_bucket(int s)
  * written with one fwrite: with hundreds of devices the buckets are nearly
  * every line of the textfile, and vfprintf parsing one format per line was
  * most of what an export cost (bench/frontend-scale). */
-static void write_buckets(FILE *f, const char *name, const char *labels, int n,
+static void write_buckets(struct prom_out *o, const char *name, const char *labels, int n,
 			  const __u64 cum[VT_HIST_SLOTS])
 {
 	size_t nlen = strlen(name), llen = strlen(labels);
 	/* the fixed parts, the longest le bound and 20 digits */
-	char small[LABELS_MAX + 160], *line = room(small, sizeof(small), nlen + llen + 80);
+	char small[LABELS_MAX + 160], *line = room(o, small, sizeof(small), nlen + llen + 80);
 	char *start, *p;
 
 	if (!line)
@@ -242,31 +246,31 @@ static void write_buckets(FILE *f, const char *name, const char *labels, int n,
 		memcpy(p, "\"} ", 3);
 		p = put_dec(p + 3, cum[s]);
 		*p++ = '\n';
-		fwrite(line, 1, (size_t)(p - line), f);
+		fwrite(line, 1, (size_t)(p - line), o->f);
 	}
 	if (line != small)
 		free(line);
 }
 
-static void write_hist(FILE *f, const char *name, const struct label *l, int n,
+static void write_hist(struct prom_out *o, const char *name, const struct label *l, int n,
 		       const struct vt_hist *h)
 {
 	__u64 cum[VT_HIST_SLOTS];
-	char small[LABELS_MAX], *labels = labels_of(small, l, n);
+	char small[LABELS_MAX], *labels = labels_of(o, small, l, n);
 	char num[32];
 
 	if (!labels)
 		return;
 	hist_cumulative(h, cum);
-	write_buckets(f, name, labels, n, cum);
+	write_buckets(o, name, labels, n, cum);
 	if (labels != small)
 		free(labels);
 
 	format_ns_as_seconds(num, sizeof(num), h->sum_ns);
-	write_series(f, name, "_sum", l, n, NULL);
-	fprintf(f, " %s\n", num);
-	write_series(f, name, "_count", l, n, NULL);
-	fprintf(f, " %llu\n", (unsigned long long)cum[VT_HIST_SLOTS - 1]);
+	write_series(o, name, "_sum", l, n, NULL);
+	fprintf(o->f, " %s\n", num);
+	write_series(o, name, "_count", l, n, NULL);
+	fprintf(o->f, " %llu\n", (unsigned long long)cum[VT_HIST_SLOTS - 1]);
 }
 
 static struct label device_label(const struct vt_dev_snapshot *d)
@@ -277,29 +281,29 @@ static struct label device_label(const struct vt_dev_snapshot *d)
 /* An info metric in the Prometheus way: 1 per device held open now, joined
  * by `device`; its VM, process and cgroup are labels of this one series
  * only, so a VM's restart churns one series, not every metric's. */
-static void write_device_owner(FILE *f, const struct vt_snapshot *s)
+static void write_device_owner(struct prom_out *o, const struct vt_snapshot *s)
 {
-	write_family(f, "vfio_trace_device_owner", "gauge",
+	write_family(o, "vfio_trace_device_owner", "gauge",
 		     "The process holding a device open: QEMU's -name as vm, pid, comm, cgroup.");
 	for (size_t i = 0; i < s->ndevs; i++) {
-		const struct vt_device_owner *o = &s->devs[i].owner;
+		const struct vt_device_owner *own = &s->devs[i].owner;
 		char pid[12];
 		struct label l[5] = { device_label(&s->devs[i]),
-				      { "vm", o->vm, sizeof(o->vm) },
+				      { "vm", own->vm, sizeof(own->vm) },
 				      LABEL("pid", pid),
-				      { "comm", o->comm, sizeof(o->comm) },
-				      { "cgroup", o->cgroup, sizeof(o->cgroup) } };
+				      { "comm", own->comm, sizeof(own->comm) },
+				      { "cgroup", own->cgroup, sizeof(own->cgroup) } };
 
-		if (!o->pid || !o->open)
+		if (!own->pid || !own->open)
 			continue;
-		snprintf(pid, sizeof(pid), "%u", o->pid);
-		write_u64(f, "vfio_trace_device_owner", l, 5, 1);
+		snprintf(pid, sizeof(pid), "%u", own->pid);
+		write_u64(o, "vfio_trace_device_owner", l, 5, 1);
 	}
 }
 
-static void write_device_info(FILE *f, const struct vt_snapshot *s)
+static void write_device_info(struct prom_out *o, const struct vt_snapshot *s)
 {
-	write_family(f, "vfio_trace_device_info", "gauge",
+	write_family(o, "vfio_trace_device_info", "gauge",
 		     "PCI devices bound to vfio-pci that vfio-trace has seen, with the reset "
 		     "method VFIO_DEVICE_RESET tries first (sysfs reset_method).");
 	for (size_t i = 0; i < s->ndevs; i++) {
@@ -314,7 +318,7 @@ static void write_device_info(FILE *f, const struct vt_snapshot *s)
 		snprintf(vendor, sizeof(vendor), "%04x", in->vendor & 0xffff);
 		snprintf(device, sizeof(device), "%04x", in->device_id & 0xffff);
 		/* Unknown (before 5.15): no label, as Prometheus reads "" too. */
-		write_u64(f, "vfio_trace_device_info", l, s->devs[i].reset_method[0] ? 4 : 3, 1);
+		write_u64(o, "vfio_trace_device_info", l, s->devs[i].reset_method[0] ? 4 : 3, 1);
 	}
 }
 
@@ -326,12 +330,12 @@ static const char *bar_name(int bar, char *buf, size_t len)
 	return buf;
 }
 
-static void write_faults(FILE *f, const struct vt_snapshot *s)
+static void write_faults(struct prom_out *o, const struct vt_snapshot *s)
 {
 	const char *name = "vfio_trace_mmap_faults_total";
 	char bar[16];
 
-	write_family(f, name, "counter", "Page faults on mmap()ed BARs, by BAR and fault result.");
+	write_family(o, name, "counter", "Page faults on mmap()ed BARs, by BAR and fault result.");
 	for (size_t i = 0; i < s->ndevs; i++) {
 		const struct vt_dev_snapshot *d = &s->devs[i];
 
@@ -343,7 +347,7 @@ static void write_faults(FILE *f, const struct vt_snapshot *s)
 					LABEL("result", vt_fault_result_name(r)),
 				};
 
-				write_u64(f, name, l, 3, d->stats.faults[b][r]);
+				write_u64(o, name, l, 3, d->stats.faults[b][r]);
 			}
 	}
 }
@@ -358,9 +362,10 @@ struct enum_counter {
 	size_t offset; /* of a __u64[n] in struct vt_device_stats */
 };
 
-static void write_enum_counter(FILE *f, const struct vt_snapshot *s, const struct enum_counter *c)
+static void write_enum_counter(struct prom_out *o, const struct vt_snapshot *s,
+			       const struct enum_counter *c)
 {
-	write_family(f, c->name, "counter", c->help);
+	write_family(o, c->name, "counter", c->help);
 	for (size_t i = 0; i < s->ndevs; i++) {
 		const struct vt_dev_snapshot *d = &s->devs[i];
 		const __u64 *v = (const __u64 *)((const char *)&d->stats + c->offset);
@@ -368,13 +373,13 @@ static void write_enum_counter(FILE *f, const struct vt_snapshot *s, const struc
 		if (!c->label) {
 			struct label l[1] = { device_label(d) };
 
-			write_u64(f, c->name, l, 1, v[0]);
+			write_u64(o, c->name, l, 1, v[0]);
 			continue;
 		}
 		for (int k = 0; k < c->n; k++) {
 			struct label l[2] = { device_label(d), LABEL(c->label, c->value_name(k)) };
 
-			write_u64(f, c->name, l, 2, v[k]);
+			write_u64(o, c->name, l, 2, v[k]);
 		}
 	}
 }
@@ -476,39 +481,39 @@ static const struct enum_counter trylock_failures = {
 	offsetof(struct vt_device_stats, trylock_failures),
 };
 
-static void write_fault_hist(FILE *f, const struct vt_snapshot *s)
+static void write_fault_hist(struct prom_out *o, const struct vt_snapshot *s)
 {
 	const char *name = "vfio_trace_mmap_fault_duration_seconds";
 
-	write_family(f, name, "histogram", "Time to handle a BAR mmap fault, all results.");
+	write_family(o, name, "histogram", "Time to handle a BAR mmap fault, all results.");
 	for (size_t i = 0; i < s->ndevs; i++) {
 		struct label l[1] = { device_label(&s->devs[i]) };
 		struct vt_hist all;
 
 		snapshot_fault_latency(&s->devs[i].stats, &all);
-		write_hist(f, name, l, 1, &all);
+		write_hist(o, name, l, 1, &all);
 	}
 }
 
-static void write_wait_hist(FILE *f, const struct vt_snapshot *s)
+static void write_wait_hist(struct prom_out *o, const struct vt_snapshot *s)
 {
 	const char *name = "vfio_trace_memory_lock_wait_seconds";
 
-	write_family(f, name, "histogram", "Time spent waiting for a contended vdev->memory_lock.");
+	write_family(o, name, "histogram", "Time spent waiting for a contended vdev->memory_lock.");
 	for (size_t i = 0; i < s->ndevs; i++)
 		for (int m = 0; m < VT_MODE_MAX; m++) {
 			struct label l[2] = { device_label(&s->devs[i]),
 					      LABEL("mode", vt_lock_mode_name(m)) };
 
-			write_hist(f, name, l, 2, &s->devs[i].stats.wait_ns[m]);
+			write_hist(o, name, l, 2, &s->devs[i].stats.wait_ns[m]);
 		}
 }
 
-static void write_hold_hist(FILE *f, const struct vt_snapshot *s)
+static void write_hold_hist(struct prom_out *o, const struct vt_snapshot *s)
 {
 	const char *name = "vfio_trace_memory_lock_hold_seconds";
 
-	write_family(f, name, "histogram",
+	write_family(o, name, "histogram",
 		     "Time vdev->memory_lock was held, by mode and code path.");
 	for (size_t i = 0; i < s->ndevs; i++)
 		for (int m = 0; m < VT_MODE_MAX; m++)
@@ -523,7 +528,7 @@ static void write_hold_hist(FILE *f, const struct vt_snapshot *s)
 					LABEL("path", vt_lock_path_name(p)),
 				};
 
-				write_hist(f, name, l, 3, h);
+				write_hist(o, name, l, 3, h);
 			}
 }
 
@@ -535,14 +540,15 @@ struct device_hist {
 	size_t offset;
 };
 
-static void write_device_hist(FILE *f, const struct vt_snapshot *s, const struct device_hist *h)
+static void write_device_hist(struct prom_out *o, const struct vt_snapshot *s,
+			      const struct device_hist *h)
 {
-	write_family(f, h->name, "histogram", h->help);
+	write_family(o, h->name, "histogram", h->help);
 	for (size_t i = 0; i < s->ndevs; i++) {
 		struct label l[1] = { device_label(&s->devs[i]) };
 		const char *stats = (const char *)&s->devs[i].stats;
 
-		write_hist(f, h->name, l, 1, (const struct vt_hist *)(stats + h->offset));
+		write_hist(o, h->name, l, 1, (const struct vt_hist *)(stats + h->offset));
 	}
 }
 
@@ -576,60 +582,60 @@ static const struct enum_counter blackout_failed = {
 };
 
 /* A per-path pin counter: field at offset in struct vt_pin_stats. */
-static void write_pin_counter(FILE *f, const struct vt_snapshot *s, const char *name,
+static void write_pin_counter(struct prom_out *o, const struct vt_snapshot *s, const char *name,
 			      const char *help, size_t offset)
 {
-	write_family(f, name, "counter", help);
+	write_family(o, name, "counter", help);
 	for (int p = 0; p < VT_PIN_PATH_MAX; p++) {
 		struct label l[1] = { LABEL("path", vt_pin_path_name(p)) };
 		const __u64 *v = (const __u64 *)((const char *)&s->pins[p] + offset);
 
-		write_u64(f, name, l, 1, *v);
+		write_u64(o, name, l, 1, *v);
 	}
 }
 
-static void write_pins(FILE *f, const struct vt_snapshot *s)
+static void write_pins(struct prom_out *o, const struct vt_snapshot *s)
 {
 	const char *hist = "vfio_trace_pin_duration_seconds";
 
-	write_pin_counter(f, s, "vfio_trace_pin_calls_total",
+	write_pin_counter(o, s, "vfio_trace_pin_calls_total",
 			  "Calls that pin guest memory for DMA, by pinning path.",
 			  offsetof(struct vt_pin_stats, calls));
-	write_pin_counter(f, s, "vfio_trace_pinned_pages_total", "Pages pinned for DMA.",
+	write_pin_counter(o, s, "vfio_trace_pinned_pages_total", "Pages pinned for DMA.",
 			  offsetof(struct vt_pin_stats, pages));
-	write_pin_counter(f, s, "vfio_trace_unpinned_pages_total", "Pages unpinned.",
+	write_pin_counter(o, s, "vfio_trace_unpinned_pages_total", "Pages unpinned.",
 			  offsetof(struct vt_pin_stats, unpinned_pages));
-	write_pin_counter(f, s, "vfio_trace_pin_errors_total", "Pin calls that failed.",
+	write_pin_counter(o, s, "vfio_trace_pin_errors_total", "Pin calls that failed.",
 			  offsetof(struct vt_pin_stats, errors));
 
-	write_family(f, hist, "histogram", "Time spent in one pin call.");
+	write_family(o, hist, "histogram", "Time spent in one pin call.");
 	for (int p = 0; p < VT_PIN_PATH_MAX; p++) {
 		struct label l[1] = { LABEL("path", vt_pin_path_name(p)) };
 
-		write_hist(f, hist, l, 1, &s->pins[p].pin_ns);
+		write_hist(o, hist, l, 1, &s->pins[p].pin_ns);
 	}
 }
 
-static void write_lost(FILE *f, const struct vt_snapshot *s)
+static void write_lost(struct prom_out *o, const struct vt_snapshot *s)
 {
 	const char *name = "vfio_trace_events_lost_total";
 
-	write_family(f, name, "counter",
+	write_family(o, name, "counter",
 		     "Events or updates the BPF side could not record, by reason.");
 	for (int r = 0; r < VT_LOST_MAX; r++) {
 		struct label l[1] = { LABEL("reason", vt_lost_reason_name(r)) };
 
-		write_u64(f, name, l, 1, s->lost[r]);
+		write_u64(o, name, l, 1, s->lost[r]);
 	}
 }
 
-static void write_probes(FILE *f, const struct vt_probe_report *probes)
+static void write_probes(struct prom_out *o, const struct vt_probe_report *probes)
 {
 	const char *name = "vfio_trace_probe_attached";
 
 	if (!probes || !probes->n)
 		return;
-	write_family(f, name, "gauge", "1 if the probe for an operation is attached, else 0.");
+	write_family(o, name, "gauge", "1 if the probe for an operation is attached, else 0.");
 	for (size_t i = 0; i < probes->n; i++) {
 		const struct vt_probe_status *p = &probes->items[i];
 		struct label l[3] = {
@@ -638,7 +644,7 @@ static void write_probes(FILE *f, const struct vt_probe_report *probes)
 			LABEL("mode", vt_probe_mode_name(p->mode)),
 		};
 
-		write_u64(f, name, l, 3, p->attached ? 1 : 0);
+		write_u64(o, name, l, 3, p->attached ? 1 : 0);
 	}
 }
 
@@ -646,36 +652,36 @@ int render_prom(FILE *f, const struct vt_snapshot *s)
 {
 	const struct vt_probe_report *probes = s ? s->probes : NULL;
 
+	struct prom_out out = { .f = f }, *o = &out;
+
 	if (!f || !s || (s->ndevs && !s->devs) || (probes && probes->n && !probes->items))
 		return -EINVAL;
 
-	write_device_info(f, s);
-	write_device_owner(f, s);
-	write_faults(f, s);
-	write_enum_counter(f, s, &fault_orders);
-	write_fault_hist(f, s);
-	write_enum_counter(f, s, &lock_contentions);
-	write_enum_counter(f, s, &lock_contention_paths);
-	write_wait_hist(f, s);
-	write_hold_hist(f, s);
-	write_enum_counter(f, s, &vma_lock_contentions);
-	write_enum_counter(f, s, &zaps);
-	write_device_hist(f, s, &zap_hist);
-	write_device_hist(f, s, &memory_off_hist);
-	write_device_hist(f, s, &blackout_hist);
-	write_enum_counter(f, s, &blackout_failed);
-	write_enum_counter(f, s, &accesses);
-	write_enum_counter(f, s, &memory_disables);
-	write_enum_counter(f, s, &d3_entries);
-	write_enum_counter(f, s, &low_power_entries);
-	write_enum_counter(f, s, &trylock_failures);
-	write_pins(f, s);
-	write_lost(f, s);
-	write_probes(f, probes);
-	if (out_of_memory) {
-		out_of_memory = false;
+	write_device_info(o, s);
+	write_device_owner(o, s);
+	write_faults(o, s);
+	write_enum_counter(o, s, &fault_orders);
+	write_fault_hist(o, s);
+	write_enum_counter(o, s, &lock_contentions);
+	write_enum_counter(o, s, &lock_contention_paths);
+	write_wait_hist(o, s);
+	write_hold_hist(o, s);
+	write_enum_counter(o, s, &vma_lock_contentions);
+	write_enum_counter(o, s, &zaps);
+	write_device_hist(o, s, &zap_hist);
+	write_device_hist(o, s, &memory_off_hist);
+	write_device_hist(o, s, &blackout_hist);
+	write_enum_counter(o, s, &blackout_failed);
+	write_enum_counter(o, s, &accesses);
+	write_enum_counter(o, s, &memory_disables);
+	write_enum_counter(o, s, &d3_entries);
+	write_enum_counter(o, s, &low_power_entries);
+	write_enum_counter(o, s, &trylock_failures);
+	write_pins(o, s);
+	write_lost(o, s);
+	write_probes(o, probes);
+	if (out.out_of_memory)
 		return -ENOMEM;
-	}
 	return ferror(f) ? -EIO : 0;
 }
 
