@@ -55,6 +55,7 @@ enum {
 	OPT_KEEP,
 	OPT_SORT,
 	OPT_MIN_LATENCY,
+	OPT_KPROBE_MULTI,
 };
 
 /*
@@ -73,6 +74,10 @@ static const struct option_doc {
 	{ 'd', "-d, --device BDF", "only this device (repeatable), e.g. 0000:01:00.0", ON_ALL },
 	{ 'p', "-p, --pid PID", "only this process", ON_ALL },
 	{ 'k', "-k, --kprobes", "use kprobes even where fentry works", ON_ALL },
+	{ OPT_KPROBE_MULTI, "    --kprobe-multi",
+	  "attach each kprobe through fprobe (kprobe.multi, 5.18+)\n"
+	  "where the kernel takes it, else as a classic one",
+	  ON_ALL },
 	{ 'T', "-T, --timestamp", "print a timestamp before each summary", ON(VT_CMD_SUMMARY) },
 	{ 'm', "-m, --milliseconds", "histograms in milliseconds", ON(VT_CMD_SUMMARY) },
 	{ 'u', "-u, --microseconds", "histograms in microseconds (default)", ON(VT_CMD_SUMMARY) },
@@ -367,6 +372,7 @@ static const struct option long_options[] = {
 	{ "device", required_argument, NULL, 'd' },
 	{ "pid", required_argument, NULL, 'p' },
 	{ "kprobes", no_argument, NULL, 'k' },
+	{ "kprobe-multi", no_argument, NULL, OPT_KPROBE_MULTI },
 	{ "timestamp", no_argument, NULL, 'T' },
 	{ "milliseconds", no_argument, NULL, 'm' },
 	{ "microseconds", no_argument, NULL, 'u' },
@@ -463,6 +469,7 @@ static int parse_option(int opt, const char *arg, struct vt_options *o, bool *in
 		o->output_path = arg;
 		return 0;
 	case OPT_WAIT: o->wait = true; return 0;
+	case OPT_KPROBE_MULTI: o->kprobe_multi = true; return 0;
 	case OPT_STACKS: o->stacks = true; return 0;
 	case OPT_LOCKDEP: o->lockdep = true; return 0;
 	case OPT_DOT:

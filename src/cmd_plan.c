@@ -13,6 +13,7 @@ void vt_plan_from_options(const struct vt_options *o, struct vt_session_plan *pl
 	c->nbdfs = o->nbdfs;
 	memcpy(c->bdfs, o->bdfs, sizeof(c->bdfs));
 	c->force_kprobes = o->kprobes;
+	c->kprobe_multi = o->kprobe_multi;
 	c->verbose = o->verbose;
 	c->stacks = o->stacks;
 	c->note_pinned_modules = true;

@@ -241,6 +241,37 @@ bool vt_kernel_kprobes_supported(void)
 	return access("/sys/bus/event_source/devices/kprobe/type", R_OK) == 0;
 }
 
+/*
+ * kprobe.multi ("bpf: Add multi kprobe link", 5.18; lore.kernel.org/bpf/
+ * 20220316122419.933957-1-jolsa@kernel.org) attaches
+ * through fprobe, not a kprobe: no int3 or kprobe dispatch on entry, and no
+ * perf event. It needs CONFIG_FPROBE, and a module's function needs a kernel
+ * that resolves module symbols for it, so an empty program is attached to
+ * the very function for a moment: whatever the kernel lacks, it says here.
+ */
+int vt_kernel_try_kprobe_multi(const char *func)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = 0xb7, .dst_reg = 0, .imm = 0 }, /* r0 = 0 */
+		{ .code = 0x95 },			  /* exit */
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, load, .expected_attach_type = BPF_TRACE_KPROBE_MULTI);
+	LIBBPF_OPTS(bpf_link_create_opts, link, .kprobe_multi.syms = &func,
+		    .kprobe_multi.cnt = 1);
+	int fd, lfd, err = 0;
+
+	fd = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "vt_probe", "GPL", insns, 2, &load);
+	if (fd < 0)
+		return -errno;
+	lfd = bpf_link_create(fd, 0, BPF_TRACE_KPROBE_MULTI, &link);
+	if (lfd < 0)
+		err = -errno;
+	else
+		close(lfd);
+	close(fd);
+	return err;
+}
+
 static int try_tracing_load(enum bpf_attach_type type, __u32 btf_id, int btf_obj_fd)
 {
 	const struct bpf_insn insns[] = {

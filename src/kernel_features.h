@@ -36,6 +36,9 @@ bool vt_kernel_has_member(struct vt_kernel *k, const char *type_dot_member);
 const char *vt_kernel_ksym_module(struct vt_kernel *k, const char *sym);
 bool vt_kernel_has_tracepoint(struct vt_kernel *k, const char *tp);
 bool vt_kernel_kprobes_supported(void);
+/* 0 when an empty kprobe.multi program attaches to @func here (and is gone
+ * again), else -errno: the kernel's own answer, per function. */
+int vt_kernel_try_kprobe_multi(const char *func);
 /* Task local storage from tracing and kprobe programs (5.11+ where allowed). */
 bool vt_kernel_task_storage_usable(void);
 bool vt_kernel_is_preempt_rt(struct vt_kernel *k);

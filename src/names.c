@@ -201,6 +201,7 @@ const char *vt_probe_mode_name(enum vt_probe_mode mode)
 		[VT_PROBE_FENTRY] = "fentry",
 		[VT_PROBE_KPROBE] = "kprobe",
 		[VT_PROBE_TRACEPOINT] = "tracepoint",
+		[VT_PROBE_KPROBE_MULTI] = "kprobe.multi",
 	};
 	return lookup(names, ARRAY_SIZE(names), (int)mode);
 }

@@ -18,6 +18,7 @@ enum vt_probe_mode {
 	VT_PROBE_FENTRY,
 	VT_PROBE_KPROBE,
 	VT_PROBE_TRACEPOINT,
+	VT_PROBE_KPROBE_MULTI, /* the kprobe programs, attached through fprobe */
 };
 
 const char *vt_fault_result_name(int r); /* nopage sigbus oom fallback other */
@@ -40,7 +41,8 @@ const char *vt_slow_kind_name(int k);	/* fault zap reset pin */
  * reset's path, a pin's path. */
 const char *vt_slow_detail_name(int kind, int detail);
 const char *vt_lock_class_name(int c); /* lockdep's names: "&vdev->memory_lock" ... */
-const char *vt_probe_mode_name(enum vt_probe_mode mode); /* none fentry kprobe tracepoint */
+const char *vt_probe_mode_name(
+	enum vt_probe_mode mode); /* none fentry kprobe tracepoint kprobe.multi */
 /* Whether a lock-order edge joins two locks of one device: "same", "other",
  * or "-" when one side is not a per-device lock. */
 const char *vt_edge_device_name(const struct vt_edge_key *k);

@@ -26,6 +26,7 @@ struct vt_options {
 	unsigned int nbdfs;
 	unsigned int pid; /* 0: every process */
 	bool kprobes;
+	bool kprobe_multi; /* --kprobe-multi: kprobes through fprobe */
 	bool verbose;
 	bool timestamp;
 	bool json;

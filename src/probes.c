@@ -395,7 +395,7 @@ static bool choose_tracepoint(struct vt_probe_set *set, size_t i, const struct v
 /* Tries one candidate; on the way appends to the report why a mode or the
  * candidate itself was passed over, and on success where it was found. */
 static bool choose_candidate(struct vt_probe_set *set, size_t i, const struct vt_candidate *c,
-			     struct vt_kernel *k, bool force_kprobes)
+			     struct vt_kernel *k, bool force_kprobes, bool kprobe_multi)
 {
 	struct vt_probe_status *st = &set->status[i];
 	char fentry_why[VT_REFUSAL_REASON_MAX + 96] = "";
@@ -443,14 +443,26 @@ static bool choose_candidate(struct vt_probe_set *set, size_t i, const struct vt
 	}
 	set->choices[i].mode = VT_PROBE_KPROBE;
 	append_reason(st, "%s; kallsyms %s", fentry_why, module[0] ? module : "vmlinux");
+	if (kprobe_multi) {
+		err = vt_kernel_try_kprobe_multi(c->func);
+		if (err)
+			append_reason(st, "kprobe.multi refused: %s", strerror(-err));
+		else
+			set->choices[i].mode = VT_PROBE_KPROBE_MULTI;
+	}
 	return true;
+}
+
+static bool kprobe_mode(enum vt_probe_mode mode)
+{
+	return mode == VT_PROBE_KPROBE || mode == VT_PROBE_KPROBE_MULTI;
 }
 
 static int find_programs(struct vt_probe_set *set, size_t i)
 {
 	struct vt_choice *ch = &set->choices[i];
-	const char *entry = ch->mode == VT_PROBE_KPROBE ? ch->cand->kprobe : ch->cand->fentry;
-	const char *exit = ch->mode == VT_PROBE_KPROBE ? ch->cand->kretprobe : ch->cand->fexit;
+	const char *entry = kprobe_mode(ch->mode) ? ch->cand->kprobe : ch->cand->fentry;
+	const char *exit = kprobe_mode(ch->mode) ? ch->cand->kretprobe : ch->cand->fexit;
 
 	ch->entry = bpf_object__find_program_by_name(set->obj, entry);
 	ch->exit = exit ? bpf_object__find_program_by_name(set->obj, exit) : NULL;
@@ -483,8 +495,62 @@ static void refresh_report(struct vt_probe_set *set)
 			set->visible[set->report.n++] = set->status[i];
 }
 
+static bool shares_program(const struct vt_choice *a, const struct vt_choice *b)
+{
+	return a->entry == b->entry || (a->exit && (a->exit == b->exit || a->exit == b->entry)) ||
+	       (b->exit && a->entry == b->exit);
+}
+
+/* Two operations may share a program (the ioeventfd handler and its thread,
+ * the read and write slow paths); one taken as kprobe.multi and the other
+ * as a classic kprobe would need it loaded as both, so the first goes
+ * classic too. */
+static void one_type_per_program(struct vt_probe_set *set)
+{
+	bool changed = true;
+	size_t i, j;
+
+	/* Until nothing changes: a choice made classic may share with another. */
+	while (changed) {
+		changed = false;
+		for (i = 0; i < VT_NOPS; i++) {
+			struct vt_choice *a = &set->choices[i];
+
+			if (!a->cand || a->mode != VT_PROBE_KPROBE_MULTI)
+				continue;
+			for (j = 0; j < VT_NOPS; j++) {
+				const struct vt_choice *b = &set->choices[j];
+
+				if (j == i || !b->cand || b->mode != VT_PROBE_KPROBE ||
+				    !shares_program(a, b))
+					continue;
+				a->mode = VT_PROBE_KPROBE;
+				set->status[i].mode = VT_PROBE_KPROBE;
+				append_reason(&set->status[i],
+					      "classic: its program is also %s's, a classic one",
+					      set->status[j].operation);
+				changed = true;
+				break;
+			}
+		}
+	}
+}
+
+/* Loads @prog, as a kprobe.multi program in that mode: the kernel takes such
+ * a program only through a kprobe.multi link, and a classic one only through
+ * a perf event, so the type is fixed before load. */
+static int use_program(struct bpf_program *prog, enum vt_probe_mode mode)
+{
+	int err = bpf_program__set_autoload(prog, true);
+
+	if (!err && mode == VT_PROBE_KPROBE_MULTI)
+		err = bpf_program__set_expected_attach_type(prog, BPF_TRACE_KPROBE_MULTI);
+	return err;
+}
+
 int vt_probes_select(struct vt_probe_set **out, struct bpf_object *obj, struct vt_kernel *k,
-		     bool force_kprobes, bool lockdep, const struct vt_refusals *refused)
+		     bool force_kprobes, bool kprobe_multi, bool lockdep,
+		     const struct vt_refusals *refused)
 {
 	struct vt_probe_set *set = calloc(1, sizeof(*set));
 	struct bpf_program *prog;
@@ -519,7 +585,7 @@ int vt_probes_select(struct vt_probe_set **out, struct bpf_object *obj, struct v
 
 			if (c->kind == VT_OP_TRACEPOINT
 				    ? choose_tracepoint(set, i, c, k)
-				    : choose_candidate(set, i, c, k, force_kprobes)) {
+				    : choose_candidate(set, i, c, k, force_kprobes, kprobe_multi)) {
 				set->choices[i].cand = c;
 				break;
 			}
@@ -531,9 +597,16 @@ int vt_probes_select(struct vt_probe_set **out, struct bpf_object *obj, struct v
 		err = find_programs(set, i);
 		if (err)
 			goto fail;
-		bpf_program__set_autoload(set->choices[i].entry, true);
-		if (set->choices[i].exit)
-			bpf_program__set_autoload(set->choices[i].exit, true);
+	}
+	one_type_per_program(set);
+	for (i = 0; i < VT_NOPS; i++) {
+		if (!set->choices[i].cand)
+			continue;
+		err = use_program(set->choices[i].entry, set->choices[i].mode);
+		if (!err && set->choices[i].exit)
+			err = use_program(set->choices[i].exit, set->choices[i].mode);
+		if (err)
+			goto fail;
 	}
 	refresh_report(set);
 	set->refused = NULL; /* the caller's, read during selection only */
@@ -549,9 +622,13 @@ static struct bpf_link *attach_one(struct bpf_program *prog, enum vt_probe_mode 
 {
 	/* The section says which end of the function a program is for: an
 	 * operation that only needs a return value has a kretprobe alone. */
+	bool ret = !strncmp(bpf_program__section_name(prog), "kretprobe", 9);
+	LIBBPF_OPTS(bpf_kprobe_multi_opts, multi, .syms = &func, .cnt = 1, .retprobe = ret);
+
 	if (mode == VT_PROBE_KPROBE)
-		return bpf_program__attach_kprobe(
-			prog, !strncmp(bpf_program__section_name(prog), "kretprobe", 9), func);
+		return bpf_program__attach_kprobe(prog, ret, func);
+	if (mode == VT_PROBE_KPROBE_MULTI)
+		return bpf_program__attach_kprobe_multi_opts(prog, NULL, &multi);
 	return bpf_program__attach(prog);
 }
 

@@ -35,10 +35,13 @@ struct vt_refusals {
 };
 
 /* Decides every operation's probe and sets the programs' autoload; call after
- * open and before load. @force_kprobes is --kprobes; @lockdep adds the generic
- * lock hooks of `vfio-trace lockdep`; @refused may be NULL. 0 or -errno. */
+ * open and before load. @force_kprobes is --kprobes; @kprobe_multi is
+ * --kprobe-multi (a kprobe chosen goes through fprobe where the kernel takes
+ * it); @lockdep adds the generic lock hooks of `vfio-trace lockdep`; @refused
+ * may be NULL. 0 or -errno. */
 int vt_probes_select(struct vt_probe_set **out, struct bpf_object *obj, struct vt_kernel *k,
-		     bool force_kprobes, bool lockdep, const struct vt_refusals *refused);
+		     bool force_kprobes, bool kprobe_multi, bool lockdep,
+		     const struct vt_refusals *refused);
 /* Attaches what was selected but the on-demand probes, which become pending;
  * a failure is no error but an "attach failed" reason in its report line. */
 void vt_probes_attach(struct vt_probe_set *set);

@@ -596,13 +596,13 @@ int render_text_probes(FILE *f, const struct vt_snapshot *snap)
 
 		w = n > w ? n : w;
 	}
-	fprintf(f, "%-*s %-36s %-10s %-12s %s\n", w, "OPERATION", "FUNCTION", "MODE", "STATUS",
+	fprintf(f, "%-*s %-36s %-12s %-12s %s\n", w, "OPERATION", "FUNCTION", "MODE", "STATUS",
 		"REASON");
 	for (size_t i = 0; i < r->n; i++) {
 		const struct vt_probe_status *s = &r->items[i];
 		char op[64], fn[128], reason[sizeof(s->reason) + 1];
 
-		fprintf(f, "%-*s %-36s %-10s %-12s %s\n", w, shown(op, sizeof(op), s->operation),
+		fprintf(f, "%-*s %-36s %-12s %-12s %s\n", w, shown(op, sizeof(op), s->operation),
 			shown(fn, sizeof(fn), s->function), vt_probe_mode_name(s->mode),
 			s->attached    ? "attached"
 			: s->on_demand ? "on-demand"

@@ -437,7 +437,7 @@ static int open_and_load(struct vt_tracer *t, const struct env_switches *sw, cha
 		set_knobs(t->skel, cfg, t->task_storage);
 
 		err = vt_probes_select(&t->probes, t->skel->obj, t->kernel, cfg->force_kprobes,
-				       cfg->lock_order, &refused);
+				       cfg->kprobe_multi, cfg->lock_order, &refused);
 		if (err) {
 			snprintf(why, len, "cannot choose probes: %s", strerror(-err));
 			return err;

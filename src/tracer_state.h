@@ -23,6 +23,7 @@ struct vt_tracer_config {
 	char bdfs[VT_MAX_BDF_FILTERS][VT_BDF_LEN];
 	unsigned int nbdfs; /* 0: every device */
 	bool force_kprobes; /* kprobes even where fentry works */
+	bool kprobe_multi;  /* a kprobe through fprobe where the kernel takes it */
 	bool verbose;	    /* libbpf's log */
 	/* Also hook the generic lock functions and keep the kernel's symbols
 	 * to name the stacks of lock-order edges (`vfio-trace lockdep`). */

@@ -161,6 +161,7 @@ check_against_truth() {
 
 	local want_mode=fentry op
 	[[ $mode == *kprobes || $mode == *refuse ]] && want_mode=kprobe
+	[[ $mode == *kprobe-multi ]] && want_mode=kprobe.multi
 	check_eq "$mode: fault probe mode" "$(awk '$1 == "fault" { print $3 }' "$g/probes.txt")" "$want_mode"
 	# A program the kernel refuses costs its own operation's fentry, and says
 	# why (tracer.c); the other operations keep theirs.
@@ -286,8 +287,25 @@ check_slow_events() {
 		"$(jq -r .sigbus "$g/ground-truth.json")"
 }
 
+# What --kprobe-multi chooses on a kernel that gets no run of it (the kprobes
+# run's probes-multi.txt): each operation in a kprobe mode either goes through
+# fprobe, or stays a classic kprobe and says why.
+check_kprobe_multi_choice() {
+	local mode=$1 t=$2/guest/probes-multi.txt
+	[ -s "$t" ] || { not_ok "$mode: no probes-multi.txt"; return; }
+	check_gt "$mode: --kprobe-multi: operations in a kprobe mode" \
+		"$(awk 'NR > 1 && ($3 == "kprobe" || $3 == "kprobe.multi")' "$t" | wc -l)" 0
+	check_eq "$mode: --kprobe-multi: classic kprobes that do not say why" \
+		"$(awk 'NR > 1 && $3 == "kprobe" && !/kprobe\.multi refused|classic: its program is also/' "$t" | wc -l)" 0
+}
+
+# Kernels whose trace run is repeated with --kprobes --kprobe-multi (FPROBE).
+kprobe_multi_kernels=${VT_KPROBE_MULTI_KERNELS-vt-6.18}
+
 for kernel in $VT_TEST_KERNELS; do
-	for mode in fentry kprobes; do
+	modes="fentry kprobes"
+	[[ " $kprobe_multi_kernels " == *" $kernel "* ]] && modes+=" kprobe-multi"
+	for mode in $modes; do
 		out=$top/build/e2e/$kernel/trace-$mode
 		run_vm "$kernel $mode: boot" "$out" --kernel "$kernel" trace-workload "$mode" "${workload_args[@]}"
 		case $? in
@@ -295,6 +313,7 @@ for kernel in $VT_TEST_KERNELS; do
 			check_against_truth "$kernel $mode" "$out"
 			check_slow_events "$kernel $mode" "$out" \
 				"$([ "$kernel $mode" = "vt-5.15 kprobes" ] && echo one-frame)"
+			[ "$mode" = kprobes ] && check_kprobe_multi_choice "$kernel $mode" "$out"
 			;;
 		77) break ;;
 		esac

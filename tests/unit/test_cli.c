@@ -105,6 +105,10 @@ static void test_commands(void **state)
 	assert_true(o.json);
 	assert_int_equal(parse("vfio-trace probes --kprobes", &o, err, sizeof(err)), 0);
 	assert_int_equal(o.command, VT_CMD_PROBES);
+	assert_false(o.kprobe_multi);
+	assert_int_equal(parse("vfio-trace probes --kprobe-multi", &o, err, sizeof(err)), 0);
+	assert_true(o.kprobe_multi);
+	assert_false(o.kprobes);
 	assert_int_equal(parse("vfio-trace export --textfile-dir /tmp", &o, err, sizeof(err)), 0);
 	assert_int_equal(o.command, VT_CMD_EXPORT);
 	assert_string_equal(o.textfile_dir, "/tmp");

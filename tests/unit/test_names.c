@@ -97,7 +97,8 @@ static void test_probe_modes(void **state)
 	assert_string_equal(vt_probe_mode_name(VT_PROBE_FENTRY), "fentry");
 	assert_string_equal(vt_probe_mode_name(VT_PROBE_KPROBE), "kprobe");
 	assert_string_equal(vt_probe_mode_name(VT_PROBE_TRACEPOINT), "tracepoint");
-	assert_string_equal(vt_probe_mode_name((enum vt_probe_mode)4), "unknown");
+	assert_string_equal(vt_probe_mode_name(VT_PROBE_KPROBE_MULTI), "kprobe.multi");
+	assert_string_equal(vt_probe_mode_name((enum vt_probe_mode)5), "unknown");
 	assert_string_equal(vt_probe_mode_name((enum vt_probe_mode) - 1), "unknown");
 }
 

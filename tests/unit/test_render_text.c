@@ -195,12 +195,12 @@ static void test_probes(void **state)
 	membuf_close(&m);
 	assert_string_equal(
 		m.buf,
-		"OPERATION        FUNCTION                             MODE       STATUS       REASON\n"
-		"fault            vfio_pci_mmap_huge_fault             fentry     attached     "
+		"OPERATION        FUNCTION                             MODE         STATUS       REASON\n"
+		"fault            vfio_pci_mmap_huge_fault             fentry       attached     "
 		"fentry: module BTF for vfio_pci_core\n"
-		"memory_lock_wait contention_begin                     tracepoint attached     "
+		"memory_lock_wait contention_begin                     tracepoint   attached     "
 		"tp_btf with a lock address filter\n"
-		"pin              vfio_pin_pages_remote                none       unavailable  "
+		"pin              vfio_pin_pages_remote                none         unavailable  "
 		"not in kallsyms (vfio_iommu_type1 not loaded?)\n"
 		"\nper-thread state: task local storage\n");
 	membuf_free(&m);

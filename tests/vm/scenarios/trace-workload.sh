@@ -8,7 +8,8 @@
 #
 # Usage: trace-workload.sh MODE WORKLOAD-ARGS...
 #   MODE: fentry | stacks (fentry, with --stacks for the event stream and the
-#   JSON summary, and a text summary with it too) | kprobes | refuse (two
+#   JSON summary, and a text summary with it too) | kprobes | kprobe-multi
+#   (--kprobes --kprobe-multi) | refuse (two
 #   fentry programs made unloadable with VFIO_TRACE_REFUSE: the kernel refuses
 #   them, their operations fall back to kprobes, and the rest loads as usual) |
 #   tiny-maps (room for one thread in the per-thread
@@ -30,6 +31,8 @@ stacks) flags=; stacks=--stacks ;;
 # The kprobe run also takes the per-thread hash that kernels without task
 # storage (5.10) use, so both paths run on every kernel of the test bed.
 kprobes) flags=--kprobes; export VFIO_TRACE_THREAD_STATE=hash ;;
+# Every kprobe through fprobe where the kernel takes it (6.12, 6.18 here).
+kprobe-multi) flags="--kprobes --kprobe-multi" ;;
 refuse) flags=; export VFIO_TRACE_REFUSE=fault_exit,bar_rw_entry ;;
 tiny-maps) flags="--max-threads 1"; export VFIO_TRACE_THREAD_STATE=hash ;;
 asan)
@@ -56,6 +59,11 @@ mkdir -p "$prom_dir"
 # shellcheck disable=SC2086 # $flags is zero or more words
 vfio-trace probes $flags > "$VT_OUT/probes.txt" 2> "$VT_OUT/probes.err"
 echo $? > "$VT_OUT/probes.rc"
+# What --kprobe-multi would choose here, for kernels that get no run of it:
+# each kprobe says why it stays classic (20-vm-trace).
+if [ "$mode" = kprobes ]; then
+	vfio-trace probes --kprobes --kprobe-multi > "$VT_OUT/probes-multi.txt" 2>&1
+fi
 
 # shellcheck disable=SC2086
 vfio-trace export $flags -d "$VT_BDF" --textfile-dir "$prom_dir" --interval 1 \
@@ -101,10 +109,10 @@ if [ "$mode" = stacks ]; then
 	stacks_text_pid=$!
 fi
 
-# --min-latency, in fentry and kprobe mode: above 1 ns every fault, zap,
+# --min-latency, in fentry and both kprobe modes: above 1 ns every fault, zap,
 # reset and pin is an event of its own with its stack; above a day, none is,
 # and the stream is the usual one.
-if [ "$mode" = fentry ] || [ "$mode" = kprobes ]; then
+if [ "$mode" = fentry ] || [ "$mode" = kprobes ] || [ "$mode" = kprobe-multi ]; then
 	filters="$filters slow slow-none"
 	# shellcheck disable=SC2086
 	vfio-trace events -j $flags --min-latency 1ns > "$VT_OUT/slow.ndjson" 2> "$VT_OUT/slow.err" &
