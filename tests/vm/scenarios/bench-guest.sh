@@ -11,7 +11,7 @@
 #   reps=3                alternating repetitions of the fault-path configurations
 #   pread=4000 fault=1000 zap=300     operations per timed loop
 #   warmup=100            untimed operations before each timed loop
-#   configs=untraced,empty,empty-kprobe,funclat,funclat-task,vfio-trace,vfio-trace-kprobes,bpftrace
+#   configs=untraced,empty,empty-kprobe,funclat,funclat-task,vfio-trace,vfio-trace-kprobes,vfio-trace-kprobe-multi,bpftrace
 #   lock_reps=3 lock_iters=400 lock_threads=2 lock_pages=16
 #   lock_configs=untraced,vfio-trace,vfio-trace-lockdep
 #   stress_s=5            seconds of vfio-workload --stress under `vfio-trace events`
@@ -35,7 +35,7 @@ pread=4000
 fault=1000
 zap=300
 warmup=100
-configs=untraced,empty,empty-kprobe,funclat,funclat-task,vfio-trace,vfio-trace-kprobes,bpftrace
+configs=untraced,empty,empty-kprobe,funclat,funclat-task,vfio-trace,vfio-trace-kprobes,vfio-trace-kprobe-multi,bpftrace
 lock_reps=3
 lock_iters=400
 lock_threads=2
@@ -171,6 +171,10 @@ start_tracer() {
 		note_cmd "vfio-trace-kprobes: vfio-trace --kprobes"
 		vfio-trace --kprobes >"$log" 2>&1 &
 		;;
+	vfio-trace-kprobe-multi)
+		note_cmd "vfio-trace-kprobe-multi: vfio-trace --kprobes --kprobe-multi"
+		vfio-trace --kprobes --kprobe-multi >"$log" 2>&1 &
+		;;
 	vfio-trace-lockdep)
 		note_cmd "vfio-trace-lockdep: vfio-trace lockdep"
 		vfio-trace lockdep >"$log" 2>&1 &
@@ -262,12 +266,15 @@ measure_session() {  # REP CFG FUNC PATHS...
 section_fault() {
 	local rep cfg path
 	record "meta fault_func=$fault_func pread=$pread fault=$fault zap=$zap warmup=$warmup reps=$reps"
+	# How many kprobe-mode operations --kprobe-multi put through fprobe here.
+	record "meta kprobe_multi=$(vfio-trace probes --kprobes --kprobe-multi 2>/dev/null |
+		awk '$3 == "kprobe.multi" { m++ } $3 == "kprobe" { k++ } END { printf "%d/%d", m, m + k }')"
 	rep=1
 	while [ $rep -le "$reps" ]; do
 		vt_log "fault path: repetition $rep of $reps ($(now_s) s)"
 		for cfg in $(rotate "$rep" "$configs"); do
 			case $cfg in
-			untraced | vfio-trace | vfio-trace-kprobes)
+			untraced | vfio-trace | vfio-trace-kprobes | vfio-trace-kprobe-multi)
 				# vfio-trace attaches everything at once: one session for all paths.
 				measure_session "$rep" "$cfg" "" pread fault zap
 				;;
