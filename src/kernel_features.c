@@ -241,6 +241,13 @@ bool vt_kernel_kprobes_supported(void)
 	return access("/sys/bus/event_source/devices/kprobe/type", R_OK) == 0;
 }
 
+/* The program every trial load below makes: return 0. */
+static const struct bpf_insn empty_prog[] = {
+	{ .code = 0xb7, .dst_reg = 0, .imm = 0 }, /* r0 = 0 */
+	{ .code = 0x95 },			  /* exit */
+};
+#define EMPTY_PROG_LEN (sizeof(empty_prog) / sizeof(empty_prog[0]))
+
 /*
  * kprobe.multi ("bpf: Add multi kprobe link", 5.18; lore.kernel.org/bpf/
  * 20220316122419.933957-1-jolsa@kernel.org) attaches
@@ -251,16 +258,13 @@ bool vt_kernel_kprobes_supported(void)
  */
 int vt_kernel_try_kprobe_multi(const char *func)
 {
-	const struct bpf_insn insns[] = {
-		{ .code = 0xb7, .dst_reg = 0, .imm = 0 }, /* r0 = 0 */
-		{ .code = 0x95 },			  /* exit */
-	};
 	LIBBPF_OPTS(bpf_prog_load_opts, load, .expected_attach_type = BPF_TRACE_KPROBE_MULTI);
 	LIBBPF_OPTS(bpf_link_create_opts, link, .kprobe_multi.syms = &func,
 		    .kprobe_multi.cnt = 1);
 	int fd, lfd, err = 0;
 
-	fd = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "vt_probe", "GPL", insns, 2, &load);
+	fd = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "vt_probe", "GPL", empty_prog, EMPTY_PROG_LEN,
+			   &load);
 	if (fd < 0)
 		return -errno;
 	lfd = bpf_link_create(fd, 0, BPF_TRACE_KPROBE_MULTI, &link);
@@ -274,16 +278,13 @@ int vt_kernel_try_kprobe_multi(const char *func)
 
 static int try_tracing_load(enum bpf_attach_type type, __u32 btf_id, int btf_obj_fd)
 {
-	const struct bpf_insn insns[] = {
-		{ .code = 0xb7, .dst_reg = 0, .imm = 0 }, /* r0 = 0 */
-		{ .code = 0x95 },			  /* exit */
-	};
 	LIBBPF_OPTS(bpf_prog_load_opts, opts,
 		.expected_attach_type = type,
 		.attach_btf_id = btf_id,
 		.attach_btf_obj_fd = btf_obj_fd,
 	);
-	int fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "vt_probe", "GPL", insns, 2, &opts);
+	int fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "vt_probe", "GPL", empty_prog, EMPTY_PROG_LEN,
+			       &opts);
 
 	if (fd < 0)
 		return -errno;
