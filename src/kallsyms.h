@@ -22,6 +22,10 @@ int vt_kallsyms_load(struct vt_kallsyms **out, FILE *f, const char *const *wante
  * loaded, in a table of at most @n entries rather than the whole one (most of
  * the process's peak memory). 0 or -ENOMEM. */
 int vt_kallsyms_load_addrs(struct vt_kallsyms **out, FILE *f, const __u64 *addrs, size_t n);
+/* Both loads from the running kernel's /proc/kallsyms: as above, or the
+ * negative errno of opening it. */
+int vt_kallsyms_load_proc(struct vt_kallsyms **out, const char *const *wanted);
+int vt_kallsyms_load_proc_addrs(struct vt_kallsyms **out, const __u64 *addrs, size_t n);
 void vt_kallsyms_free(struct vt_kallsyms *ks);
 size_t vt_kallsyms_count(const struct vt_kallsyms *ks);
 /* The module that defines @name, "" for vmlinux, NULL if absent. */

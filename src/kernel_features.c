@@ -74,7 +74,6 @@ static int load_module_btfs(struct vt_kernel *k)
 int vt_kernel_open(struct vt_kernel **out, const char *const *symbols, char *why, size_t why_len)
 {
 	struct vt_kernel *k = calloc(1, sizeof(*k));
-	FILE *f;
 	int err;
 
 	*out = NULL;
@@ -98,14 +97,7 @@ int vt_kernel_open(struct vt_kernel **out, const char *const *symbols, char *why
 		snprintf(why, why_len, "cannot read module BTF: %s", strerror(-err));
 		goto fail;
 	}
-	f = fopen("/proc/kallsyms", "re");
-	if (!f) {
-		err = -errno;
-		snprintf(why, why_len, "cannot read /proc/kallsyms: %s", strerror(-err));
-		goto fail;
-	}
-	err = vt_kallsyms_load(&k->ksyms, f, symbols);
-	fclose(f);
+	err = vt_kallsyms_load_proc(&k->ksyms, symbols);
 	if (err) {
 		snprintf(why, why_len, "cannot read /proc/kallsyms: %s", strerror(-err));
 		goto fail;

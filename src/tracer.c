@@ -351,17 +351,12 @@ static int on_ringbuf_event(void *ctx, void *data, size_t size)
  * as long as it runs). Unreadable, the frames are bare addresses. */
 static int load_all_symbols(struct vt_tracer *t)
 {
-	FILE *f;
 	int err;
 
 	if (!t->cfg.on_event || !any_slow(&t->cfg))
 		return 0;
-	f = fopen("/proc/kallsyms", "re");
-	if (!f)
-		return 0;
-	err = vt_kallsyms_load(&t->all_ksyms, f, NULL);
-	fclose(f);
-	return err;
+	err = vt_kallsyms_load_proc(&t->all_ksyms, NULL);
+	return err == -ENOMEM ? err : 0;
 }
 
 /* Only `events` reads the ring buffer of events. */

@@ -287,7 +287,6 @@ static int name_stacks(struct vt_tracer *t, struct vt_snapshot *s, const __u64 *
 	__u64 *addrs = calloc(n * VT_CONTENTION_STACK_DEPTH, sizeof(*addrs));
 	struct vt_named_stack *grown = realloc(t->named, (t->nnamed + n) * sizeof(*grown));
 	size_t naddrs = 0;
-	FILE *f;
 
 	if (grown)
 		t->named = grown;
@@ -306,12 +305,11 @@ static int name_stacks(struct vt_tracer *t, struct vt_snapshot *s, const __u64 *
 			addrs[naddrs++] = stacks[i].ips[k];
 	}
 	/* Unreadable, the frames are bare addresses (read_stack). */
-	f = t->kernel ? NULL : fopen("/proc/kallsyms", "re");
-	if (f) {
-		err = vt_kallsyms_load_addrs(&t->ksyms, f, addrs, naddrs);
-		fclose(f);
-		if (err)
+	if (!t->kernel) {
+		err = vt_kallsyms_load_proc_addrs(&t->ksyms, addrs, naddrs);
+		if (err == -ENOMEM)
 			goto out;
+		err = 0;
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct vt_named_stack *named = &t->named[t->nnamed];

@@ -189,6 +189,29 @@ static void test_empty(void **state)
 	vt_kallsyms_free(ks);
 }
 
+/* The running kernel's table through the large read buffer: every line the
+ * default stdio buffer gives, and a symbol every kernel has. */
+static void test_proc(void **state)
+{
+	const char *const wanted[] = { "schedule", NULL };
+	struct vt_kallsyms *all, *plain, *some;
+	FILE *f = fopen("/proc/kallsyms", "re");
+
+	if (!f)
+		skip();
+	assert_int_equal(vt_kallsyms_load(&plain, f, NULL), 0);
+	fclose(f);
+	assert_int_equal(vt_kallsyms_load_proc(&all, NULL), 0);
+	assert_true(vt_kallsyms_count(all) > 1000);
+	/* a module loaded in between would differ; none is in a unit test */
+	assert_int_equal(vt_kallsyms_count(all), vt_kallsyms_count(plain));
+	assert_int_equal(vt_kallsyms_load_proc(&some, wanted), 0);
+	assert_string_equal(vt_kallsyms_module(some, "schedule"), "");
+	vt_kallsyms_free(some);
+	vt_kallsyms_free(plain);
+	vt_kallsyms_free(all);
+}
+
 int run_kallsyms_tests(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +219,7 @@ int run_kallsyms_tests(void)
 		cmocka_unit_test(test_load_addrs),  cmocka_unit_test(test_wanted_only),
 		cmocka_unit_test(test_symbolize),   cmocka_unit_test(test_hidden_addresses),
 		cmocka_unit_test(test_far_address), cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_proc),
 	};
 
 	return cmocka_run_group_tests_name("kallsyms", tests, NULL, NULL);
