@@ -7,6 +7,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "btf_func_index.h"
 #include "kallsyms.h"
 #include "kernel_features.h"
 
@@ -20,6 +21,7 @@ struct vt_module_btf {
 
 struct vt_kernel {
 	struct btf *vmlinux;
+	struct vt_btf_func_index *vmlinux_funcs; /* built by the first lookup */
 	struct vt_module_btf *modules;
 	size_t nmodules;
 	struct vt_kallsyms *ksyms;
@@ -121,15 +123,34 @@ void vt_kernel_close(struct vt_kernel *k)
 	}
 	free(k->modules);
 	vt_kallsyms_free(k->ksyms);
+	vt_btf_func_index_free(k->vmlinux_funcs);
 	btf__free(k->vmlinux);
 	free(k);
 }
 
-static int find_func_in(const struct btf *btf, const char *func)
+/*
+ * The id of the type @name of @kind among @btf's own types (those after
+ * @base's, for a module's split BTF; all of them for vmlinux), or 0.
+ * btf__find_by_name_kind() on split BTF walks the base's types first: every
+ * lookup of a vfio function walked vmlinux's 100,000+ types again for each
+ * module before it. (vmlinux's own functions are found through an index,
+ * btf_func_index.h; this walk is for the rare struct and module lookups.)
+ */
+static int find_own(const struct btf *btf, const struct btf *base, const char *name, int kind)
 {
-	int id = btf__find_by_name_kind(btf, func, BTF_KIND_FUNC);
+	__u32 n = btf__type_cnt(btf);
 
-	return id > 0 ? id : 0;
+	for (__u32 id = base ? btf__type_cnt(base) : 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const char *s;
+
+		if (btf_kind(t) != kind)
+			continue;
+		s = btf__name_by_offset(btf, t->name_off);
+		if (s && !strcmp(s, name))
+			return (int)id;
+	}
+	return 0;
 }
 
 int vt_kernel_find_func(struct vt_kernel *k, const char *func, struct vt_btf_func *out)
@@ -138,15 +159,18 @@ int vt_kernel_find_func(struct vt_kernel *k, const char *func, struct vt_btf_fun
 	int id;
 
 	memset(out, 0, sizeof(*out));
-	id = find_func_in(k->vmlinux, func);
+	/* Without memory for the index, the walk still answers. */
+	if (!k->vmlinux_funcs)
+		vt_btf_func_index_build(&k->vmlinux_funcs, k->vmlinux, NULL);
+	id = k->vmlinux_funcs ? vt_btf_func_index_find(k->vmlinux_funcs, func)
+			      : find_own(k->vmlinux, NULL, func, BTF_KIND_FUNC);
 	if (id) {
 		snprintf(out->module, sizeof(out->module), "vmlinux");
 		out->btf_id = id;
 		return 1;
 	}
 	for (i = 0; i < k->nmodules; i++) {
-		/* Split BTF also answers with vmlinux's types; those were checked. */
-		id = find_func_in(k->modules[i].btf, func);
+		id = find_own(k->modules[i].btf, k->vmlinux, func, BTF_KIND_FUNC);
 		if (id) {
 			snprintf(out->module, sizeof(out->module), "%s", k->modules[i].name);
 			out->btf_obj_fd = k->modules[i].fd;
@@ -157,9 +181,10 @@ int vt_kernel_find_func(struct vt_kernel *k, const char *func, struct vt_btf_fun
 	return 0;
 }
 
-static bool btf_struct_has_member(const struct btf *btf, const char *type, const char *member)
+static bool btf_struct_has_member(const struct btf *btf, const struct btf *base, const char *type,
+				  const char *member)
 {
-	int id = btf__find_by_name_kind(btf, type, BTF_KIND_STRUCT);
+	int id = find_own(btf, base, type, BTF_KIND_STRUCT);
 	const struct btf_type *t;
 	const struct btf_member *m;
 	int i;
@@ -187,10 +212,10 @@ bool vt_kernel_has_member(struct vt_kernel *k, const char *type_dot_member)
 		return false;
 	memcpy(type, type_dot_member, dot - type_dot_member);
 	type[dot - type_dot_member] = '\0';
-	if (btf_struct_has_member(k->vmlinux, type, dot + 1))
+	if (btf_struct_has_member(k->vmlinux, NULL, type, dot + 1))
 		return true;
 	for (i = 0; i < k->nmodules; i++)
-		if (btf_struct_has_member(k->modules[i].btf, type, dot + 1))
+		if (btf_struct_has_member(k->modules[i].btf, k->vmlinux, type, dot + 1))
 			return true;
 	return false;
 }

@@ -21,6 +21,7 @@ int run_render_json_tests(void);
 int run_textfile_tests(void);
 int run_cli_tests(void);
 int run_kallsyms_tests(void);
+int run_btf_func_index_tests(void);
 int run_lock_order_tests(void);
 int run_kmsg_report_tests(void);
 int run_load_log_tests(void);
