@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "attach_targets.h"
 #include "probes.h"
 
 /* One way to observe an operation: a kernel function and the BPF programs that
@@ -295,7 +296,8 @@ const char *const *vt_probes_functions(void)
 struct vt_choice {
 	const struct vt_candidate *cand; /* NULL: unavailable */
 	enum vt_probe_mode mode;
-	char module[64]; /* where an fentry target lives */
+	char module[64];	/* where an fentry target lives */
+	int btf_id, btf_obj_fd; /* the fentry target, found in choosing it */
 	struct bpf_program *entry, *exit;
 	struct bpf_link *entry_link, *exit_link;
 };
@@ -419,6 +421,8 @@ static bool choose_candidate(struct vt_probe_set *set, size_t i, const struct vt
 	} else {
 		set->choices[i].mode = VT_PROBE_FENTRY;
 		snprintf(set->choices[i].module, sizeof(set->choices[i].module), "%s", f.module);
+		set->choices[i].btf_id = f.btf_id;
+		set->choices[i].btf_obj_fd = f.btf_obj_fd;
 		append_reason(st, "%s BTF", f.module);
 		return true;
 	}
@@ -472,12 +476,13 @@ static int find_programs(struct vt_probe_set *set, size_t i)
 		return -ENOENT;
 	}
 	/* One program can serve several functions of the same signature, so the
-	 * target named in its SEC() is only a default. */
+	 * target named in its SEC() is only a default: the one chosen is loaded
+	 * by its BTF id (attach_targets.h says why not by name). */
 	if (ch->mode == VT_PROBE_FENTRY) {
-		int err = bpf_program__set_attach_target(ch->entry, 0, ch->cand->func);
+		int err = vt_attach_target_set(ch->entry, ch->btf_obj_fd, ch->btf_id);
 
 		if (!err && ch->exit)
-			err = bpf_program__set_attach_target(ch->exit, 0, ch->cand->func);
+			err = vt_attach_target_set(ch->exit, ch->btf_obj_fd, ch->btf_id);
 		if (err)
 			return err;
 	}
@@ -613,6 +618,7 @@ int vt_probes_select(struct vt_probe_set **out, struct bpf_object *obj, struct v
 	*out = set;
 	return 0;
 fail:
+	vt_attach_targets_clear();
 	free(set);
 	return err;
 }
@@ -629,6 +635,9 @@ static struct bpf_link *attach_one(struct bpf_program *prog, enum vt_probe_mode 
 		return bpf_program__attach_kprobe(prog, ret, func);
 	if (mode == VT_PROBE_KPROBE_MULTI)
 		return bpf_program__attach_kprobe_multi_opts(prog, NULL, &multi);
+	/* fentry/fexit sections have our handler, which has no attach_fn */
+	if (mode == VT_PROBE_FENTRY)
+		return bpf_program__attach_trace(prog);
 	return bpf_program__attach(prog);
 }
 
@@ -752,6 +761,8 @@ void vt_probes_free(struct vt_probe_set *set)
 		bpf_link__destroy(set->choices[i].entry_link);
 		bpf_link__destroy(set->choices[i].exit_link);
 	}
+	/* the targets name this set's programs */
+	vt_attach_targets_clear();
 	free(set);
 }
 

@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 #include "vfio_trace.h"
 #include "vfio_trace.skel.h"
+#include "attach_targets.h"
 #include "kallsyms.h"
 #include "kernel_features.h"
 #include "load_log.h"
@@ -421,6 +422,13 @@ static int open_and_load(struct vt_tracer *t, const struct env_switches *sw, cha
 					     len);
 			if (err)
 				return err;
+		}
+		/* before the object is opened: libbpf matches sections then */
+		err = vt_attach_targets_register();
+		if (err) {
+			snprintf(why, len, "cannot register the fentry section handlers: %s",
+				 strerror(-err));
+			return err;
 		}
 		t->skel = vfio_trace_bpf__open();
 		if (!t->skel) {

@@ -28,6 +28,7 @@ int main(void)
 	failed += run_cli_tests();
 	failed += run_kallsyms_tests();
 	failed += run_btf_func_index_tests();
+	failed += run_attach_targets_tests();
 	failed += run_lock_order_tests();
 	failed += run_kmsg_report_tests();
 	failed += run_load_log_tests();

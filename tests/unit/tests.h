@@ -22,6 +22,7 @@ int run_textfile_tests(void);
 int run_cli_tests(void);
 int run_kallsyms_tests(void);
 int run_btf_func_index_tests(void);
+int run_attach_targets_tests(void);
 int run_lock_order_tests(void);
 int run_kmsg_report_tests(void);
 int run_load_log_tests(void);
