@@ -95,7 +95,7 @@ check_iommufd() {
 
 for kernel in $VT_TEST_KERNELS; do
 	out=$top/build/e2e/$kernel/trace-ioeventfd
-	run_vm "$kernel ioeventfd: boot" "$out" --kernel "$kernel" trace-workload fentry "${ioeventfd_args[@]}"
+	run_vm "$kernel ioeventfd: boot" "$out" --kernel "$kernel" trace-workload fentry --core "${ioeventfd_args[@]}"
 	case $? in
 	0) check_ioeventfd "$kernel ioeventfd" "$out" ;;
 	77) continue ;;
@@ -108,14 +108,14 @@ for kernel in $VT_TEST_KERNELS; do
 		continue
 	fi
 	out=$top/build/e2e/$kernel/trace-iommufd
-	run_vm "$kernel iommufd: boot" "$out" --kernel "$kernel" trace-workload fentry "${iommufd_args[@]}" &&
+	run_vm "$kernel iommufd: boot" "$out" --kernel "$kernel" trace-workload fentry --core "${iommufd_args[@]}" &&
 		check_iommufd "$kernel iommufd" "$out"
 done
 
 # Both again in --kprobes mode, on the kernels of VT_KPROBES_KERNELS.
 for kernel in $(kprobes_kernels); do
 	out=$top/build/e2e/$kernel/trace-ioeventfd-kprobes
-	run_vm "$kernel ioeventfd --kprobes: boot" "$out" --kernel "$kernel" trace-workload kprobes \
+	run_vm "$kernel ioeventfd --kprobes: boot" "$out" --kernel "$kernel" trace-workload kprobes --core \
 		"${ioeventfd_args[@]}"
 	case $? in
 	0) check_ioeventfd "$kernel ioeventfd --kprobes" "$out" ;;
@@ -123,7 +123,7 @@ for kernel in $(kprobes_kernels); do
 	esac
 	grep -q '^VT_CDEV=/' "$out/guest/_vt/env.txt" 2>/dev/null || continue
 	out=$top/build/e2e/$kernel/trace-iommufd-kprobes
-	run_vm "$kernel iommufd --kprobes: boot" "$out" --kernel "$kernel" trace-workload kprobes \
+	run_vm "$kernel iommufd --kprobes: boot" "$out" --kernel "$kernel" trace-workload kprobes --core \
 		"${iommufd_args[@]}" &&
 		check_iommufd "$kernel iommufd --kprobes" "$out"
 done

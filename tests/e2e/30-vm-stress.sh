@@ -256,7 +256,7 @@ done
 # 5.15 the rwsem slow paths are then kprobes too.
 for kernel in $(kprobes_kernels); do
 	out=$top/build/e2e/$kernel/trace-stress-kprobes
-	run_vm "$kernel stress --kprobes: boot" "$out" --kernel "$kernel" trace-workload kprobes --stress 3 \
+	run_vm "$kernel stress --kprobes: boot" "$out" --kernel "$kernel" trace-workload kprobes --core --stress 3 \
 		--reset-ms 100 --name "vt-$kernel" --linger-ms 3000 &&
 		check_stress "$kernel" "$out" kprobes
 done

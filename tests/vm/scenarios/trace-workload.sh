@@ -6,7 +6,7 @@
 # lands in $VT_OUT; the host compares it with the workload's ground truth
 # (tests/e2e/vm-trace.sh).
 #
-# Usage: trace-workload.sh MODE WORKLOAD-ARGS...
+# Usage: trace-workload.sh MODE [--core] WORKLOAD-ARGS...
 #   MODE: fentry | stacks (fentry, with --stacks for the event stream and the
 #   JSON summary, and a text summary with it too) | kprobes | kprobe-multi
 #   (--kprobes --kprobe-multi) | refuse (two
@@ -17,6 +17,11 @@
 #   than --max-threads sees) | asan (the ASan+UBSan build that the host packed
 #   into /opt/san with tests/vm/pack-binary; reports go to $VT_OUT/asan.PID
 #   and ubsan.PID, and the host fails the test on any)
+# --core: the three tracers alone, for the runs that check a way of using
+#   the device (25-vm-ioeventfd-iommufd, 30-vm-stress) rather than the
+#   tracer's options: the filters and --min-latency tracers of the fentry and
+#   kprobe modes are checked by 20-vm-trace's runs, and each more tracer
+#   costs the run its load, attach and detach under TCG.
 # A workload that makes ioeventfd writes inside a reset (--ioeventfd-busy)
 # gets the event stream with --stacks in every mode: its trylock_failed
 # events then name what held memory_lock, the reset (20-vm-trace).
@@ -45,6 +50,8 @@ asan)
 	;;
 *) vt_die "unknown mode '$mode'" ;;
 esac
+core=
+[ "${1-}" = --core ] && { core=1; shift; }
 event_stacks=${stacks-}
 case " $* " in *" --ioeventfd-busy "*) event_stacks=--stacks ;; esac
 
@@ -81,7 +88,7 @@ summary_pid=$!
 # tracer that never attaches the ioeventfd check, so drops are told from the
 # device's state alone (the way for writes before it is attached).
 filters=
-if [ "$mode" = fentry ]; then
+if [ "$mode" = fentry ] && [ -z "$core" ]; then
 	filters="filter-bdf filter-many filter-pid ioeventfd-state"
 	vfio-trace -j -d 0000:ff:1f.7 > "$VT_OUT/filter-bdf.json" 2> "$VT_OUT/filter-bdf.err" &
 	filter_bdf_pid=$!
@@ -112,7 +119,7 @@ fi
 # --min-latency, in fentry and both kprobe modes: above 1 ns every fault, zap,
 # reset and pin is an event of its own with its stack; above a day, none is,
 # and the stream is the usual one.
-if [ "$mode" = fentry ] || [ "$mode" = kprobes ] || [ "$mode" = kprobe-multi ]; then
+if [ -z "$core" ] && { [ "$mode" = fentry ] || [ "$mode" = kprobes ] || [ "$mode" = kprobe-multi ]; }; then
 	filters="$filters slow slow-none"
 	# shellcheck disable=SC2086
 	vfio-trace events -j $flags --min-latency 1ns > "$VT_OUT/slow.ndjson" 2> "$VT_OUT/slow.err" &
@@ -166,7 +173,7 @@ kill -TERM "$export_pid" "$events_pid" "$summary_pid"
 wait "$export_pid"; echo $? > "$VT_OUT/export.rc"
 wait "$events_pid"; echo $? > "$VT_OUT/events.rc"
 wait "$summary_pid"; echo $? > "$VT_OUT/summary.rc"
-if [ "$mode" = fentry ]; then
+if [ -n "${filter_bdf_pid-}" ]; then
 	kill -TERM "$filter_bdf_pid" "$filter_many_pid" "$filter_pid_pid" "$state_pid"
 	wait "$filter_bdf_pid"; echo $? > "$VT_OUT/filter-bdf.rc"
 	wait "$filter_many_pid"; echo $? > "$VT_OUT/filter-many.rc"
