@@ -24,7 +24,12 @@ struct vt_kernel {
 	struct vt_btf_func_index *vmlinux_funcs; /* built by the first lookup */
 	struct vt_module_btf *modules;
 	size_t nmodules;
+	/* /proc/kallsyms: every symbol, read in vt_kernel_open(); or only the
+	 * wanted ones, read at the first question, since a kernel where every
+	 * probe is an fentry one asks none (a fifth of a start under TCG) */
 	struct vt_kallsyms *ksyms;
+	const char *const *ksym_wanted;
+	int ksyms_err;
 };
 
 static int load_module_btfs(struct vt_kernel *k)
@@ -99,7 +104,8 @@ int vt_kernel_open(struct vt_kernel **out, const char *const *symbols, char *why
 		snprintf(why, why_len, "cannot read module BTF: %s", strerror(-err));
 		goto fail;
 	}
-	err = vt_kallsyms_load_proc(&k->ksyms, symbols);
+	k->ksym_wanted = symbols;
+	err = symbols ? 0 : vt_kallsyms_load_proc(&k->ksyms, NULL);
 	if (err) {
 		snprintf(why, why_len, "cannot read /proc/kallsyms: %s", strerror(-err));
 		goto fail;
@@ -220,9 +226,16 @@ bool vt_kernel_has_member(struct vt_kernel *k, const char *type_dot_member)
 	return false;
 }
 
+int vt_kernel_kallsyms_error(struct vt_kernel *k)
+{
+	if (!k->ksyms && !k->ksyms_err)
+		k->ksyms_err = vt_kallsyms_load_proc(&k->ksyms, k->ksym_wanted);
+	return k->ksyms_err;
+}
+
 const char *vt_kernel_ksym_module(struct vt_kernel *k, const char *sym)
 {
-	return vt_kallsyms_module(k->ksyms, sym);
+	return vt_kernel_kallsyms_error(k) ? NULL : vt_kallsyms_module(k->ksyms, sym);
 }
 
 bool vt_kernel_has_tracepoint(struct vt_kernel *k, const char *tp)
@@ -328,10 +341,13 @@ int vt_kernel_try_tp_btf(struct vt_kernel *k, const char *tp)
 
 int vt_kernel_ksym_address(struct vt_kernel *k, const char *name, __u64 *addr)
 {
-	return vt_kallsyms_address(k->ksyms, name, addr);
+	int err = vt_kernel_kallsyms_error(k);
+
+	return err ? err : vt_kallsyms_address(k->ksyms, name, addr);
 }
 
 long long vt_kernel_symbolize(struct vt_kernel *k, __u64 addr, char *buf, size_t len)
 {
+	vt_kernel_kallsyms_error(k); /* unreadable: a bare address */
 	return vt_kallsyms_symbolize(k->ksyms, addr, buf, len);
 }

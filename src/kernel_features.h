@@ -21,8 +21,10 @@ struct vt_btf_func {
 };
 
 /* Loads vmlinux BTF and the BTF of every loaded module, and /proc/kallsyms:
- * only the NULL-terminated @symbols, or all of it when @symbols is NULL (to
- * symbolize addresses). Returns 0 or -errno; @why gets a one-line reason. */
+ * all of it when @symbols is NULL (to symbolize addresses), or only the
+ * NULL-terminated @symbols, then at the first question that needs them
+ * (@symbols must outlive @out). Returns 0 or -errno; @why gets a one-line
+ * reason. */
 int vt_kernel_open(struct vt_kernel **out, const char *const *symbols, char *why, size_t why_len);
 void vt_kernel_close(struct vt_kernel *k);
 
@@ -32,6 +34,9 @@ int vt_kernel_find_func(struct vt_kernel *k, const char *func, struct vt_btf_fun
 /* True when vmlinux or a module's BTF has the struct and member that
  * @type_dot_member names, as "struct.member" (e.g. "vfio_device.inode"). */
 bool vt_kernel_has_member(struct vt_kernel *k, const char *type_dot_member);
+/* 0, or why /proc/kallsyms could not be read (-errno): then no symbol is in
+ * it for the functions below. */
+int vt_kernel_kallsyms_error(struct vt_kernel *k);
 /* The module that defines @sym in kallsyms, "" for vmlinux, NULL if absent. */
 const char *vt_kernel_ksym_module(struct vt_kernel *k, const char *sym);
 bool vt_kernel_has_tracepoint(struct vt_kernel *k, const char *tp);

@@ -432,7 +432,12 @@ static bool choose_candidate(struct vt_probe_set *set, size_t i, const struct vt
 	}
 	module = vt_kernel_ksym_module(k, c->func);
 	if (!module) {
-		append_reason(st, "%s: %s, not in kallsyms", c->func, fentry_why);
+		err = vt_kernel_kallsyms_error(k);
+		if (err)
+			append_reason(st, "%s: %s, /proc/kallsyms unreadable: %s", c->func,
+				      fentry_why, strerror(-err));
+		else
+			append_reason(st, "%s: %s, not in kallsyms", c->func, fentry_why);
 		return false;
 	}
 	if (!vt_kernel_kprobes_supported()) {
