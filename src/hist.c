@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "hist.h"
+#include "numfmt.h"
 
 #define LAST_SLOT (VT_HIST_SLOTS - 1)
 #define NSEC_PER_SEC 1000000000ULL
@@ -112,23 +113,31 @@ __u64 hist_quantile_ns(const struct vt_hist *h, double q)
 
 int format_ns_as_seconds(char *buf, size_t len, __u64 ns)
 {
-	char frac[16];
-	int n;
-
 	/* Integer arithmetic keeps the decimal exact: a double rounded to
-	 * fewer digits could print a bound below values the bucket holds. */
-	n = snprintf(frac, sizeof(frac), "%09llu", (unsigned long long)(ns % NSEC_PER_SEC));
-	if (n < 0)
-		return -EINVAL;
-	while (n > 0 && frac[n - 1] == '0')
-		frac[--n] = '\0';
+	 * fewer digits could print a bound below values the bucket holds.
+	 * Digits by hand, not snprintf(): the textfile has one per histogram,
+	 * thousands with many devices. */
+	char tmp[32], *p = put_dec(tmp, ns / NSEC_PER_SEC);
+	__u32 frac = (__u32)(ns % NSEC_PER_SEC);
+	size_t n;
 
-	if (n)
-		n = snprintf(buf, len, "%llu.%s", (unsigned long long)(ns / NSEC_PER_SEC), frac);
-	else
-		n = snprintf(buf, len, "%llu", (unsigned long long)(ns / NSEC_PER_SEC));
-	if (n < 0 || (size_t)n >= len)
+	if (frac) {
+		char digits[9];
+		int last = 9;
+
+		for (int i = 8; i >= 0; i--, frac /= 10)
+			digits[i] = (char)('0' + frac % 10);
+		while (digits[last - 1] == '0')
+			last--;
+		*p++ = '.';
+		memcpy(p, digits, (size_t)last);
+		p += last;
+	}
+	n = (size_t)(p - tmp);
+	if (n >= len)
 		return -ENOSPC;
+	memcpy(buf, tmp, n);
+	buf[n] = '\0';
 	return 0;
 }
 

@@ -124,6 +124,16 @@ static void test_format_seconds(void **state)
 	assert_int_equal(format_ns_as_seconds(buf, sizeof(buf), UINT64_MAX), 0);
 	assert_string_equal(buf, "18446744073.709551615");
 	assert_int_equal(format_ns_as_seconds(buf, 3, 1500000000), -ENOSPC);
+	/* zeros inside the fraction stay, trailing ones go */
+	assert_int_equal(format_ns_as_seconds(buf, sizeof(buf), 1000000010), 0);
+	assert_string_equal(buf, "1.00000001");
+	assert_int_equal(format_ns_as_seconds(buf, sizeof(buf), 123456789), 0);
+	assert_string_equal(buf, "0.123456789");
+	assert_int_equal(format_ns_as_seconds(buf, sizeof(buf), 20000000000), 0);
+	assert_string_equal(buf, "20");
+	/* exactly room for "1.5" and its NUL */
+	assert_int_equal(format_ns_as_seconds(buf, 4, 1500000000), 0);
+	assert_string_equal(buf, "1.5");
 }
 
 static void test_cumulative_merge_total(void **state)
