@@ -25,12 +25,29 @@ struct label {
 	const char *name;
 	const char *value;
 	size_t maxlen; /* kernel strings (bdf) need not be terminated */
+	/* or the whole name="value", escaped already: a device's, built once
+	 * per render rather than on each of its hundreds of lines */
+	const char *block;
+	size_t block_len;
 };
 
-#define LABEL(n, v) ((struct label){ (n), (v), (size_t)-1 })
+#define LABEL(n, v) ((struct label){ (n), (v), (size_t)-1, NULL, 0 })
 
 /* Worst case of escape(): every byte becomes 3 (U+FFFD). */
 #define ESCAPED_MAX(n) (3 * (n))
+
+/* Whether @n bytes of @s go out as they are: no byte escape() changes. Most
+ * label values are vfio-trace's own ASCII names and a BDF. */
+static bool plain(const char *s, size_t n, bool quote)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\\' || c == '\n' || (quote && c == '"') || c >= 0x80)
+			return false;
+	}
+	return true;
+}
 
 /*
  * The exposition format's escaping of @n bytes of @s into @out, which has
@@ -65,111 +82,148 @@ static char *escape(char *out, const char *s, size_t n, bool quote)
 	return out;
 }
 
-/* One render_prom() call's output: the stream, and whether a buffer could
- * not be had (render_prom() then fails with -ENOMEM, and textfile_write()
- * keeps the old file). */
+/*
+ * One render_prom() call's output: the stream, a buffer in front of it, and
+ * whether a buffer could not be had (render_prom() then fails with -ENOMEM,
+ * and textfile_write() keeps the old file). With hundreds of devices the
+ * textfile is tens of thousands of lines; a stdio call per piece of each
+ * (fprintf, fwrite, fputc, each taking the stream's lock) was most of what
+ * an export cost (bench/frontend-scale), so lines are built here and handed
+ * to stdio 64 KiB at a time.
+ */
+#define PROM_BUFFER (64 * 1024)
+
+/* device="<BDF>", escaped: room for the worst case */
+#define DEVICE_BLOCK_MAX (sizeof("device=\"\"") + ESCAPED_MAX(VT_BDF_LEN))
+
+struct device_block {
+	char text[DEVICE_BLOCK_MAX];
+	size_t len;
+};
+
 struct prom_out {
 	FILE *f;
 	bool out_of_memory;
+	unsigned long flushes; /* what was put before may no longer be in buf */
+	const struct vt_dev_snapshot *devs;
+	struct device_block *device_blocks; /* one per device; NULL: none built */
+	size_t len, cap;
+	char buf[];
 };
 
-/* A buffer of @need bytes: @small when it is enough, else one from malloc()
- * that the caller frees (NULL when there is no memory, noted in @o). */
-static char *room(struct prom_out *o, char *small, size_t small_len, size_t need)
+static void flush(struct prom_out *o)
 {
-	char *p = need <= small_len ? small : malloc(need);
-
-	if (!p)
-		o->out_of_memory = true;
-	return p;
+	if (o->len)
+		fwrite(o->buf, 1, o->len, o->f);
+	o->len = 0;
+	o->flushes++;
 }
 
-static void write_family(struct prom_out *o, const char *name, const char *type, const char *help)
+static void __attribute__((noinline)) put_slow(struct prom_out *o, const char *s, size_t n)
 {
-	size_t n = strlen(help);
-	char small[512], *buf = room(o, small, sizeof(small), ESCAPED_MAX(n));
-
-	if (!buf)
+	flush(o);
+	if (n > o->cap) {
+		fwrite(s, 1, n, o->f);
 		return;
-	fprintf(o->f, "# HELP %s %.*s\n# TYPE %s %s\n", name,
-		(int)(escape(buf, help, n, false) - buf), buf, name, type);
+	}
+	memcpy(o->buf, s, n);
+	o->len = n;
+}
+
+/* Inlined, so that the many short constant pieces are a store or two. */
+static inline __attribute__((always_inline)) void put(struct prom_out *o, const char *s, size_t n)
+{
+	if (o->len + n > o->cap) {
+		put_slow(o, s, n);
+		return;
+	}
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+}
+
+static void put_str(struct prom_out *o, const char *s)
+{
+	put(o, s, strlen(s));
+}
+
+static void put_u64(struct prom_out *o, __u64 v)
+{
+	char num[24];
+
+	put(o, num, (size_t)(put_dec(num, v) - num));
+}
+
+/* @n bytes of @s, escaped; a buffer from malloc() for the rare long value
+ * that needs escaping (a cgroup path, a help text). */
+static void put_escaped(struct prom_out *o, const char *s, size_t n, bool quote)
+{
+	char small[256], *buf;
+
+	if (plain(s, n, quote)) {
+		put(o, s, n);
+		return;
+	}
+	buf = ESCAPED_MAX(n) <= sizeof(small) ? small : malloc(ESCAPED_MAX(n));
+	if (!buf) {
+		o->out_of_memory = true;
+		return;
+	}
+	put(o, buf, (size_t)(escape(buf, s, n, quote) - buf));
 	if (buf != small)
 		free(buf);
 }
 
-/* Room the escaped label block of @l may take, its NUL included. */
-static size_t labels_max(const struct label *l, int n)
+static void write_family(struct prom_out *o, const char *name, const char *type, const char *help)
 {
-	size_t len = 1;
-
-	for (int i = 0; i < n; i++)
-		len += strlen(l[i].name) + 4 +
-		       ESCAPED_MAX(strnlen(l[i].value ? l[i].value : "", l[i].maxlen));
-	return len;
+	put(o, "# HELP ", 7);
+	put_str(o, name);
+	put(o, " ", 1);
+	put_escaped(o, help, strlen(help), false);
+	put(o, "\n# TYPE ", 8);
+	put_str(o, name);
+	put(o, " ", 1);
+	put_str(o, type);
+	put(o, "\n", 1);
 }
 
-/* The escaped label block, without braces, into buf (room for labels_max()).
- * Built once per series or histogram instead of a stdio call per byte: the
- * exporter writes thousands of series. */
-static void format_labels(char *buf, const struct label *l, int n)
+/* The escaped label block of @l, without braces. */
+static void put_labels(struct prom_out *o, const struct label *l, int n)
 {
-	char *p = buf;
-
 	for (int i = 0; i < n; i++) {
 		const char *v = l[i].value ? l[i].value : "";
-		size_t nlen = strlen(l[i].name);
 
 		if (i)
-			*p++ = ',';
-		memcpy(p, l[i].name, nlen);
-		p += nlen;
-		*p++ = '=';
-		*p++ = '"';
-		p = escape(p, v, strnlen(v, l[i].maxlen), true);
-		*p++ = '"';
+			put(o, ",", 1);
+		if (l[i].block) {
+			put(o, l[i].block, l[i].block_len);
+			continue;
+		}
+		put_str(o, l[i].name);
+		put(o, "=\"", 2);
+		put_escaped(o, v, strnlen(v, l[i].maxlen), true);
+		put(o, "\"", 1);
 	}
-	*p = '\0';
 }
 
-/* Room for a BDF and the enum labels many times over; longer label sets
- * (a probe's function name) get a buffer of their own. */
-#define LABELS_MAX 512
-
-/* The label block of @l in @small, or in a malloc()ed buffer when it does
- * not fit there; NULL when out of memory. */
-static char *labels_of(struct prom_out *o, char *small, const struct label *l, int n)
-{
-	char *buf = room(o, small, LABELS_MAX, labels_max(l, n));
-
-	if (buf)
-		format_labels(buf, l, n);
-	return buf;
-}
-
+/* A series' name and labels, up to the space before its value. */
 static void write_series(struct prom_out *o, const char *name, const char *suffix,
-			 const struct label *l, int n, const char *le)
+			 const struct label *l, int n)
 {
-	char small[LABELS_MAX], *labels;
-
-	if (!n && !le) {
-		fprintf(o->f, "%s%s", name, suffix);
+	put_str(o, name);
+	put_str(o, suffix);
+	if (!n)
 		return;
-	}
-	labels = labels_of(o, small, l, n);
-	if (!labels)
-		return;
-	fprintf(o->f, "%s%s{%s", name, suffix, labels);
-	if (le)
-		fprintf(o->f, "%sle=\"%s\"", n ? "," : "", le);
-	fputc('}', o->f);
-	if (labels != small)
-		free(labels);
+	put(o, "{", 1);
+	put_labels(o, l, n);
+	put(o, "}", 1);
 }
 
 static void write_u64(struct prom_out *o, const char *name, const struct label *l, int n, __u64 v)
 {
-	write_series(o, name, "", l, n, NULL);
-	fprintf(o->f, " %llu\n", (unsigned long long)v);
+	write_series(o, name, "", l, n);
+	put(o, " ", 1);
+	put_u64(o, v);
+	put(o, "\n", 1);
 }
 
 /* The le bound of each finite slot, formatted once. */
@@ -209,73 +263,89 @@ static bool prom_bucket(int s)
  * finite bucket even if the map was read mid-update.
  */
 /* The bucket lines of one histogram. Everything up to le=" is the same on
- * all of them, so it is built once and each line is finished in place and
- * written with one fwrite: with hundreds of devices the buckets are nearly
- * every line of the textfile, and vfprintf parsing one format per line was
- * most of what an export cost (bench/frontend-scale). */
-static void write_buckets(struct prom_out *o, const char *name, const char *labels, int n,
+ * all of them: it is built once, kept, and copied into each further line. */
+static void write_buckets(struct prom_out *o, const char *name, const struct label *l, int n,
 			  const __u64 cum[VT_HIST_SLOTS])
 {
-	size_t nlen = strlen(name), llen = strlen(labels);
-	/* the fixed parts, the longest le bound and 20 digits */
-	char small[LABELS_MAX + 160], *line = room(o, small, sizeof(small), nlen + llen + 80);
-	char *start, *p;
+	char prefix[512];
+	size_t prefix_len = 0; /* 0: not kept (too long), built again per line */
 
-	if (!line)
-		return;
-	p = line;
-	memcpy(p, name, nlen);
-	p += nlen;
-	memcpy(p, "_bucket{", 8);
-	p += 8;
-	memcpy(p, labels, llen);
-	p += llen;
-	if (n)
-		*p++ = ',';
-	memcpy(p, "le=\"", 4);
-	start = p + 4;
 	for (int s = 0; s < VT_HIST_SLOTS; s++) {
 		if (!prom_bucket(s))
 			continue;
-		const char *le = s < VT_HIST_SLOTS - 1 ? le_seconds(s) : "+Inf";
-		size_t lelen = strlen(le);
+		if (prefix_len) {
+			put(o, prefix, prefix_len);
+		} else {
+			unsigned long flushes = o->flushes;
+			size_t at = o->len, len;
 
-		p = start;
-		memcpy(p, le, lelen);
-		p += lelen;
-		memcpy(p, "\"} ", 3);
-		p = put_dec(p + 3, cum[s]);
-		*p++ = '\n';
-		fwrite(line, 1, (size_t)(p - line), o->f);
+			write_series(o, name, "_bucket{", NULL, 0);
+			put_labels(o, l, n);
+			put(o, n ? ",le=\"" : "le=\"", n ? 5 : 4);
+			len = o->len - at;
+			/* kept only if it is whole in the buffer */
+			if (o->flushes == flushes && len <= sizeof(prefix)) {
+				memcpy(prefix, o->buf + at, len);
+				prefix_len = len;
+			}
+		}
+		put_str(o, s < VT_HIST_SLOTS - 1 ? le_seconds(s) : "+Inf");
+		put(o, "\"} ", 3);
+		put_u64(o, cum[s]);
+		put(o, "\n", 1);
 	}
-	if (line != small)
-		free(line);
 }
 
 static void write_hist(struct prom_out *o, const char *name, const struct label *l, int n,
 		       const struct vt_hist *h)
 {
 	__u64 cum[VT_HIST_SLOTS];
-	char small[LABELS_MAX], *labels = labels_of(o, small, l, n);
 	char num[32];
 
-	if (!labels)
-		return;
 	hist_cumulative(h, cum);
-	write_buckets(o, name, labels, n, cum);
-	if (labels != small)
-		free(labels);
-
+	write_buckets(o, name, l, n, cum);
 	format_ns_as_seconds(num, sizeof(num), h->sum_ns);
-	write_series(o, name, "_sum", l, n, NULL);
-	fprintf(o->f, " %s\n", num);
-	write_series(o, name, "_count", l, n, NULL);
-	fprintf(o->f, " %llu\n", (unsigned long long)cum[VT_HIST_SLOTS - 1]);
+	write_series(o, name, "_sum", l, n);
+	put(o, " ", 1);
+	put_str(o, num);
+	put(o, "\n", 1);
+	write_series(o, name, "_count", l, n);
+	put(o, " ", 1);
+	put_u64(o, cum[VT_HIST_SLOTS - 1]);
+	put(o, "\n", 1);
 }
 
-static struct label device_label(const struct vt_dev_snapshot *d)
+static struct label device_label(const struct prom_out *o, const struct vt_dev_snapshot *d)
 {
-	return (struct label){ "device", d->info.bdf, sizeof(d->info.bdf) };
+	struct label l = { "device", d->info.bdf, sizeof(d->info.bdf), NULL, 0 };
+
+	if (o->device_blocks) {
+		const struct device_block *b = &o->device_blocks[d - o->devs];
+
+		l.block = b->text;
+		l.block_len = b->len;
+	}
+	return l;
+}
+
+/* Each device's label block, once. Without memory for them, each line
+ * escapes its device's BDF again. */
+static void build_device_blocks(struct prom_out *o, const struct vt_snapshot *s)
+{
+	o->devs = s->devs;
+	o->device_blocks = s->ndevs ? malloc(s->ndevs * sizeof(*o->device_blocks)) : NULL;
+	if (!o->device_blocks)
+		return;
+	for (size_t i = 0; i < s->ndevs; i++) {
+		const char *bdf = s->devs[i].info.bdf;
+		struct device_block *b = &o->device_blocks[i];
+		char *p = b->text;
+
+		memcpy(p, "device=\"", 8);
+		p = escape(p + 8, bdf, strnlen(bdf, sizeof(s->devs[i].info.bdf)), true);
+		*p++ = '"';
+		b->len = (size_t)(p - b->text);
+	}
 }
 
 /* An info metric in the Prometheus way: 1 per device held open now, joined
@@ -288,7 +358,7 @@ static void write_device_owner(struct prom_out *o, const struct vt_snapshot *s)
 	for (size_t i = 0; i < s->ndevs; i++) {
 		const struct vt_device_owner *own = &s->devs[i].owner;
 		char pid[12];
-		struct label l[5] = { device_label(&s->devs[i]),
+		struct label l[5] = { device_label(o, &s->devs[i]),
 				      { "vm", own->vm, sizeof(own->vm) },
 				      LABEL("pid", pid),
 				      { "comm", own->comm, sizeof(own->comm) },
@@ -309,7 +379,7 @@ static void write_device_info(struct prom_out *o, const struct vt_snapshot *s)
 	for (size_t i = 0; i < s->ndevs; i++) {
 		const struct vt_device_info *in = &s->devs[i].info;
 		char vendor[8], device[8];
-		struct label l[4] = { device_label(&s->devs[i]),
+		struct label l[4] = { device_label(o, &s->devs[i]),
 				      LABEL("vendor", vendor),
 				      LABEL("device_id", device),
 				      { "reset_method", s->devs[i].reset_method,
@@ -342,7 +412,7 @@ static void write_faults(struct prom_out *o, const struct vt_snapshot *s)
 		for (int b = 0; b < VT_BAR_SLOTS; b++)
 			for (int r = 0; r < VT_FAULT_RESULT_MAX; r++) {
 				struct label l[3] = {
-					device_label(d),
+					device_label(o, d),
 					LABEL("bar", bar_name(b, bar, sizeof(bar))),
 					LABEL("result", vt_fault_result_name(r)),
 				};
@@ -371,13 +441,14 @@ static void write_enum_counter(struct prom_out *o, const struct vt_snapshot *s,
 		const __u64 *v = (const __u64 *)((const char *)&d->stats + c->offset);
 
 		if (!c->label) {
-			struct label l[1] = { device_label(d) };
+			struct label l[1] = { device_label(o, d) };
 
 			write_u64(o, c->name, l, 1, v[0]);
 			continue;
 		}
 		for (int k = 0; k < c->n; k++) {
-			struct label l[2] = { device_label(d), LABEL(c->label, c->value_name(k)) };
+			struct label l[2] = { device_label(o, d),
+					      LABEL(c->label, c->value_name(k)) };
 
 			write_u64(o, c->name, l, 2, v[k]);
 		}
@@ -487,7 +558,7 @@ static void write_fault_hist(struct prom_out *o, const struct vt_snapshot *s)
 
 	write_family(o, name, "histogram", "Time to handle a BAR mmap fault, all results.");
 	for (size_t i = 0; i < s->ndevs; i++) {
-		struct label l[1] = { device_label(&s->devs[i]) };
+		struct label l[1] = { device_label(o, &s->devs[i]) };
 		struct vt_hist all;
 
 		snapshot_fault_latency(&s->devs[i].stats, &all);
@@ -502,7 +573,7 @@ static void write_wait_hist(struct prom_out *o, const struct vt_snapshot *s)
 	write_family(o, name, "histogram", "Time spent waiting for a contended vdev->memory_lock.");
 	for (size_t i = 0; i < s->ndevs; i++)
 		for (int m = 0; m < VT_MODE_MAX; m++) {
-			struct label l[2] = { device_label(&s->devs[i]),
+			struct label l[2] = { device_label(o, &s->devs[i]),
 					      LABEL("mode", vt_lock_mode_name(m)) };
 
 			write_hist(o, name, l, 2, &s->devs[i].stats.wait_ns[m]);
@@ -523,7 +594,7 @@ static void write_hold_hist(struct prom_out *o, const struct vt_snapshot *s)
 				if (vt_lock_path_mode(p) != m)
 					continue;
 				struct label l[3] = {
-					device_label(&s->devs[i]),
+					device_label(o, &s->devs[i]),
 					LABEL("mode", vt_lock_mode_name(m)),
 					LABEL("path", vt_lock_path_name(p)),
 				};
@@ -545,7 +616,7 @@ static void write_device_hist(struct prom_out *o, const struct vt_snapshot *s,
 {
 	write_family(o, h->name, "histogram", h->help);
 	for (size_t i = 0; i < s->ndevs; i++) {
-		struct label l[1] = { device_label(&s->devs[i]) };
+		struct label l[1] = { device_label(o, &s->devs[i]) };
 		const char *stats = (const char *)&s->devs[i].stats;
 
 		write_hist(o, h->name, l, 1, (const struct vt_hist *)(stats + h->offset));
@@ -650,12 +721,28 @@ static void write_probes(struct prom_out *o, const struct vt_probe_report *probe
 
 int render_prom(FILE *f, const struct vt_snapshot *s)
 {
+	return render_prom_buffered(f, s, PROM_BUFFER);
+}
+
+int render_prom_buffered(FILE *f, const struct vt_snapshot *s, size_t buffer)
+{
 	const struct vt_probe_report *probes = s ? s->probes : NULL;
 
-	struct prom_out out = { .f = f }, *o = &out;
+	struct prom_out *o;
+	int err;
 
-	if (!f || !s || (s->ndevs && !s->devs) || (probes && probes->n && !probes->items))
+	if (!f || !s || (s->ndevs && !s->devs) || (probes && probes->n && !probes->items) ||
+	    !buffer)
 		return -EINVAL;
+	o = malloc(sizeof(*o) + buffer);
+	if (!o)
+		return -ENOMEM;
+	o->f = f;
+	o->out_of_memory = false;
+	o->flushes = 0;
+	o->len = 0;
+	o->cap = buffer;
+	build_device_blocks(o, s);
 
 	write_device_info(o, s);
 	write_device_owner(o, s);
@@ -680,9 +767,11 @@ int render_prom(FILE *f, const struct vt_snapshot *s)
 	write_pins(o, s);
 	write_lost(o, s);
 	write_probes(o, probes);
-	if (out.out_of_memory)
-		return -ENOMEM;
-	return ferror(f) ? -EIO : 0;
+	flush(o);
+	err = o->out_of_memory ? -ENOMEM : ferror(f) ? -EIO : 0;
+	free(o->device_blocks);
+	free(o);
+	return err;
 }
 
 int render_prom_cb(FILE *f, void *arg)

@@ -13,6 +13,9 @@
 
 /* The probe report is written when the snapshot has one. */
 int render_prom(FILE *f, const struct vt_snapshot *cumulative);
+/* The same text, built in a buffer of @buffer bytes (render_prom(): 64 KiB)
+ * before it goes to @f: the unit tests try the buffer's edges with small ones. */
+int render_prom_buffered(FILE *f, const struct vt_snapshot *cumulative, size_t buffer);
 
 /* render_prom() in the shape textfile_write() takes: arg is the snapshot. */
 int render_prom_cb(FILE *f, void *arg);

@@ -360,6 +360,99 @@ static void test_bucket_layout(void **state)
 	free(out);
 }
 
+/* The lines of @text that name @bdf, in order, with the BDF written as "@".
+ * A malloc()ed string. */
+static char *device_lines(const char *text, const char *bdf)
+{
+	char needle[64], *out = malloc(strlen(text) + 1), *o = out;
+
+	assert_non_null(out);
+	snprintf(needle, sizeof(needle), "device=\"%s\"", bdf);
+	for (const char *line = text; *line;) {
+		const char *end = strchr(line, '\n'), *at;
+
+		end = end ? end + 1 : line + strlen(line);
+		at = strstr(line, needle);
+		if (at && at < end) {
+			memcpy(o, line, (size_t)(at - line));
+			o += at - line;
+			o += sprintf(o, "device=\"@\"");
+			at += strlen(needle);
+			memcpy(o, at, (size_t)(end - at));
+			o += end - at;
+		}
+		line = end;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Tens of devices, a megabyte of text through the output buffer: every
+ * device's lines are what one device alone gives, in the same order, and the
+ * other lines are the same too. */
+static void test_many_devices(void **state)
+{
+	enum {
+		NDEVS = 40
+	};
+	struct vt_snapshot one, many;
+	char *ref, *out, *ref_dev, bdf[16];
+	size_t len;
+
+	assert_int_equal(fixture_snapshot(&one), 0);
+	one.ndevs = 1; /* device A */
+	ref = render(&one, true, &len);
+	ref_dev = device_lines(ref, FIX_A_BDF);
+	assert_true(strlen(ref_dev) > 1000);
+
+	assert_int_equal(fixture_snapshot(&many), 0);
+	fixture_add_probes(&many);
+	many.devs = realloc(many.devs, NDEVS * sizeof(*many.devs));
+	assert_non_null(many.devs);
+	for (size_t i = 1; i < NDEVS; i++)
+		many.devs[i] = many.devs[0];
+	for (size_t i = 0; i < NDEVS; i++) {
+		snprintf(bdf, sizeof(bdf), "0000:%02zx:%02zx.0", i / 32, i % 32);
+		memcpy(many.devs[i].info.bdf, bdf, sizeof(many.devs[i].info.bdf));
+	}
+	many.ndevs = NDEVS;
+	out = render(&many, false, &len);
+	assert_true(len > 4 * 64 * 1024); /* many times the output buffer */
+	check_exposition(out);
+	/* through buffers too small for a line or a bucket line's prefix, and
+	 * odd sizes that put each flush somewhere else: the same bytes */
+	for (size_t b = 0; b < 6; b++) {
+		static const size_t sizes[] = { 1, 2, 61, 100, 257, 4093 };
+		struct membuf m;
+
+		assert_non_null(membuf_open(&m));
+		assert_int_equal(render_prom_buffered(m.f, &many, sizes[b]), 0);
+		membuf_close(&m);
+		assert_int_equal(m.len, len);
+		assert_memory_equal(m.buf, out, len);
+		free(m.buf);
+	}
+	for (size_t i = 0; i < NDEVS; i++) {
+		char *got;
+
+		snprintf(bdf, sizeof(bdf), "0000:%02zx:%02zx.0", i / 32, i % 32);
+		got = device_lines(out, bdf);
+		assert_string_equal(got, ref_dev);
+		free(got);
+	}
+	/* and the lines of no device: headers, pins, losses, probes */
+	assert_int_equal(count_lines_with(out, "# TYPE "), count_lines_with(ref, "# TYPE "));
+	assert_int_equal(count_lines_with(out, "\n"),
+			 count_lines_with(ref, "\n") +
+				 (NDEVS - 1) * count_lines_with(ref_dev, "\n"));
+	free(ref_dev);
+	free(out);
+	free(ref);
+	snapshot_free(&many);
+	one.ndevs = 2;
+	snapshot_free(&one);
+}
+
 static void test_errors(void **state)
 {
 	struct vt_snapshot s;
@@ -385,6 +478,7 @@ int run_render_prom_tests(void)
 		cmocka_unit_test(test_golden),	      cmocka_unit_test(test_structure),
 		cmocka_unit_test(test_known_samples), cmocka_unit_test(test_label_escaping),
 		cmocka_unit_test(test_bucket_layout), cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_many_devices),
 	};
 
 	return cmocka_run_group_tests(prom, NULL, NULL);
