@@ -111,26 +111,27 @@ static void test_1_9us_below_its_le(void **state)
 
 static void test_format_seconds(void **state)
 {
+	static const struct {
+		__u64 ns;
+		const char *want;
+	} cases[] = {
+		{ 0, "0" },
+		{ 1, "0.000000001" },
+		{ 1000000000, "1" },
+		{ 1500000000, "1.5" },
+		{ UINT64_MAX, "18446744073.709551615" },
+		/* zeros inside the fraction stay, trailing ones go */
+		{ 1000000010, "1.00000001" },
+		{ 123456789, "0.123456789" },
+		{ 20000000000ULL, "20" },
+	};
 	char buf[32];
 
-	assert_int_equal(format_ns_as_seconds(buf, sizeof(buf), 0), 0);
-	assert_string_equal(buf, "0");
-	assert_int_equal(format_ns_as_seconds(buf, sizeof(buf), 1), 0);
-	assert_string_equal(buf, "0.000000001");
-	assert_int_equal(format_ns_as_seconds(buf, sizeof(buf), 1000000000), 0);
-	assert_string_equal(buf, "1");
-	assert_int_equal(format_ns_as_seconds(buf, sizeof(buf), 1500000000), 0);
-	assert_string_equal(buf, "1.5");
-	assert_int_equal(format_ns_as_seconds(buf, sizeof(buf), UINT64_MAX), 0);
-	assert_string_equal(buf, "18446744073.709551615");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(format_ns_as_seconds(buf, sizeof(buf), cases[i].ns), 0);
+		assert_string_equal(buf, cases[i].want);
+	}
 	assert_int_equal(format_ns_as_seconds(buf, 3, 1500000000), -ENOSPC);
-	/* zeros inside the fraction stay, trailing ones go */
-	assert_int_equal(format_ns_as_seconds(buf, sizeof(buf), 1000000010), 0);
-	assert_string_equal(buf, "1.00000001");
-	assert_int_equal(format_ns_as_seconds(buf, sizeof(buf), 123456789), 0);
-	assert_string_equal(buf, "0.123456789");
-	assert_int_equal(format_ns_as_seconds(buf, sizeof(buf), 20000000000), 0);
-	assert_string_equal(buf, "20");
 	/* exactly room for "1.5" and its NUL */
 	assert_int_equal(format_ns_as_seconds(buf, 4, 1500000000), 0);
 	assert_string_equal(buf, "1.5");
