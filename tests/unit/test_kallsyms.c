@@ -189,27 +189,30 @@ static void test_empty(void **state)
 	vt_kallsyms_free(ks);
 }
 
-/* The running kernel's table through the large read buffer: every line the
- * default stdio buffer gives, and a symbol every kernel has. */
+/* The running kernel's table through the large read buffer, to its end: the
+ * first and the last symbol a plain read gives are both found. */
 static void test_proc(void **state)
 {
-	const char *const wanted[] = { "schedule", NULL };
-	struct vt_kallsyms *all, *plain, *some;
+	char line[512], first[128] = "", last[128] = "", name[128];
+	const char *const wanted[3] = { first, last, NULL };
+	struct vt_kallsyms *ks;
 	FILE *f = fopen("/proc/kallsyms", "re");
+	int lines = 0;
 
 	if (!f)
 		skip();
-	assert_int_equal(vt_kallsyms_load(&plain, f, NULL), 0);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*s %*s %127s", name) == 1) {
+			snprintf(last, sizeof(last), "%s", name);
+			if (!lines++)
+				snprintf(first, sizeof(first), "%s", name);
+		}
 	fclose(f);
-	assert_int_equal(vt_kallsyms_load_proc(&all, NULL), 0);
-	assert_true(vt_kallsyms_count(all) > 1000);
-	/* a module loaded in between would differ; none is in a unit test */
-	assert_int_equal(vt_kallsyms_count(all), vt_kallsyms_count(plain));
-	assert_int_equal(vt_kallsyms_load_proc(&some, wanted), 0);
-	assert_string_equal(vt_kallsyms_module(some, "schedule"), "");
-	vt_kallsyms_free(some);
-	vt_kallsyms_free(plain);
-	vt_kallsyms_free(all);
+	assert_true(lines > 1000);
+	assert_int_equal(vt_kallsyms_load_proc(&ks, wanted), 0);
+	assert_non_null(vt_kallsyms_module(ks, first));
+	assert_non_null(vt_kallsyms_module(ks, last));
+	vt_kallsyms_free(ks);
 }
 
 int run_kallsyms_tests(void)
