@@ -104,6 +104,7 @@ struct device_block {
 struct prom_out {
 	FILE *f;
 	bool out_of_memory;
+	int write_err;	       /* the first failed write's -errno (ENOSPC, EDQUOT, EIO) */
 	unsigned long flushes; /* what was put before may no longer be in buf */
 	const struct vt_dev_snapshot *devs;
 	struct device_block *device_blocks; /* one per device; NULL: none built */
@@ -111,10 +112,17 @@ struct prom_out {
 	char buf[];
 };
 
+/* stdio remembers that a write failed, not why; the operator needs why. */
+static void write_out(struct prom_out *o, const char *s, size_t n)
+{
+	if (fwrite(s, 1, n, o->f) != n && !o->write_err)
+		o->write_err = errno ? -errno : -EIO;
+}
+
 static void flush(struct prom_out *o)
 {
 	if (o->len)
-		fwrite(o->buf, 1, o->len, o->f);
+		write_out(o, o->buf, o->len);
 	o->len = 0;
 	o->flushes++;
 }
@@ -123,7 +131,7 @@ static void __attribute__((noinline)) put_slow(struct prom_out *o, const char *s
 {
 	flush(o);
 	if (n > o->cap) {
-		fwrite(s, 1, n, o->f);
+		write_out(o, s, n);
 		return;
 	}
 	memcpy(o->buf, s, n);
@@ -739,6 +747,7 @@ int render_prom_buffered(FILE *f, const struct vt_snapshot *s, size_t buffer)
 		return -ENOMEM;
 	o->f = f;
 	o->out_of_memory = false;
+	o->write_err = 0;
 	o->flushes = 0;
 	o->len = 0;
 	o->cap = buffer;
@@ -768,7 +777,7 @@ int render_prom_buffered(FILE *f, const struct vt_snapshot *s, size_t buffer)
 	write_lost(o, s);
 	write_probes(o, probes);
 	flush(o);
-	err = o->out_of_memory ? -ENOMEM : ferror(f) ? -EIO : 0;
+	err = o->out_of_memory ? -ENOMEM : o->write_err ? o->write_err : ferror(f) ? -EIO : 0;
 	free(o->device_blocks);
 	free(o);
 	return err;

@@ -2,8 +2,9 @@
 /*
  * The Prometheus renderer: text exposition (version 0.0.4) of a cumulative
  * snapshot, for the node_exporter textfile collector. It never reads the
- * kernel. Returns 0, -EINVAL for bad arguments, or -EIO when the stream
- * reported a write error.
+ * kernel. Returns 0, -EINVAL for bad arguments, -ENOMEM, or the first failed
+ * write's -errno (-ENOSPC on a full disk; -EIO when the stream says only that
+ * a write failed).
  */
 #ifndef VT_RENDER_PROM_H
 #define VT_RENDER_PROM_H
