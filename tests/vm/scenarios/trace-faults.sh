@@ -80,10 +80,13 @@ vt_check_eq "SIGKILL: nothing pinned in bpffs" "$(find /sys/fs/bpf -mindepth 1 |
 # --- The workload killed mid-storm, then the device unbound and bound again.
 # Room for one device: the rebound instance must count on in the device's
 # slot, not need a second one.
+# Its messages in a file of its own: in the SIGKILLed tracer's, the wait
+# below could find that one's "Hit Ctrl-C" before this one's redirection
+# emptied it, and run the workload before this tracer had attached.
 # shellcheck disable=SC2086
-vfio-trace -j $flags -d "$VT_BDF" --max-devices 1 > "$VT_OUT/summary.json" 2> /tmp/summary.err &
+vfio-trace -j $flags -d "$VT_BDF" --max-devices 1 > "$VT_OUT/summary.json" 2> /tmp/rebind.err &
 tracer=$!
-vt_wait_for summary /tmp/summary.err "Hit Ctrl-C"
+vt_wait_for summary /tmp/rebind.err "Hit Ctrl-C"
 # First sight single-threaded: with one slot, threads racing to learn the
 # device would leave the losers without one (counted, but not this test).
 workload --json /tmp/first.json
