@@ -264,6 +264,7 @@ fail:
 #define PROC_READ_BUFFER (256 * 1024)
 
 struct proc_load {
+	bool by_addr; /* vt_kallsyms_load_addrs(), else vt_kallsyms_load() */
 	const char *const *wanted;
 	const __u64 *addrs;
 	size_t n;
@@ -284,8 +285,8 @@ static int load_proc(struct vt_kallsyms **out, const struct proc_load *what)
 		return err;
 	}
 	setvbuf(f, buf, _IOFBF, PROC_READ_BUFFER);
-	err = what->addrs ? vt_kallsyms_load_addrs(out, f, what->addrs, what->n)
-			  : vt_kallsyms_load(out, f, what->wanted);
+	err = what->by_addr ? vt_kallsyms_load_addrs(out, f, what->addrs, what->n)
+			    : vt_kallsyms_load(out, f, what->wanted);
 	fclose(f);
 	free(buf);
 	return err;
@@ -298,10 +299,7 @@ int vt_kallsyms_load_proc(struct vt_kallsyms **out, const char *const *wanted)
 
 int vt_kallsyms_load_proc_addrs(struct vt_kallsyms **out, const __u64 *addrs, size_t n)
 {
-	static const __u64 none;
-
-	/* n == 0 still loads an empty table, as vt_kallsyms_load_addrs does. */
-	return load_proc(out, &(struct proc_load){ .addrs = addrs ? addrs : &none, .n = n });
+	return load_proc(out, &(struct proc_load){ .by_addr = true, .addrs = addrs, .n = n });
 }
 
 void vt_kallsyms_free(struct vt_kallsyms *ks)

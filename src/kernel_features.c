@@ -26,7 +26,8 @@ struct vt_kernel {
 	size_t nmodules;
 	/* /proc/kallsyms: every symbol, read in vt_kernel_open(); or only the
 	 * wanted ones, read at the first question, since a kernel where every
-	 * probe is an fentry one asks none (a fifth of a start under TCG) */
+	 * probe is an fentry one asks none (about 0.4 s of a start on 6.18
+	 * under TCG) */
 	struct vt_kallsyms *ksyms;
 	const char *const *ksym_wanted;
 	int ksyms_err;
