@@ -632,7 +632,7 @@ void vt_tracer_stop(struct vt_tracer *t)
 	t->skel = NULL;
 	vt_kernel_close(t->kernel);
 	t->kernel = NULL;
-	vt_tracer_forget_stacks(t);
+	vt_tracer_read_release(t);
 	vt_kallsyms_free(t->all_ksyms);
 	t->all_ksyms = NULL;
 }

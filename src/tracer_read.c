@@ -7,8 +7,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "vfio_trace.h"
@@ -49,63 +51,128 @@ static void name_reset_via(struct vt_dev_snapshot *d, const struct vt_bdf_key *n
 		memcpy(d->off_via, names[r->via_slot].bdf, VT_BDF_LEN);
 }
 
-/* Devices seen are the keys of bdf_slots (bound or not any more); their
- * figures are in the devices array at the slot. A key is never deleted, so the
- * walk sees each PCI address once and never restarts. */
+/*
+ * The whole of bdf_slots, each PCI address by its slot in @names (""
+ * where none), in as few calls as the map allows: a key-by-key walk was two
+ * syscalls per device, a third of what an export interval cost at 256
+ * devices (bench/frontend-scale). @count is the map's size, so no hash bucket
+ * outgrows a call (-ENOSPC). Batch lookups are 5.6's (commit cb4d03ab499d
+ * for arrays, 057996380a42 for hashes), older than any kernel vfio-trace
+ * loads on. Returns the number of slots in use at most one past the highest
+ * named one, or -errno.
+ */
+static int read_slot_names(int fd, __u32 nslots, struct vt_bdf_key *names, __u32 *end)
+{
+	struct vt_bdf_key *keys = calloc(nslots, sizeof(*keys));
+	__u32 *slots = calloc(nslots, sizeof(*slots));
+	__u32 n = 0, batch = 0, count;
+	int err = 0;
+
+	*end = 0;
+	if (!keys || !slots) {
+		err = -ENOMEM;
+		goto out;
+	}
+	while (n < nslots) {
+		count = nslots - n;
+		err = bpf_map_lookup_batch(fd, n ? &batch : NULL, &batch, keys + n, slots + n,
+					   &count, NULL);
+		n += count;
+		if (err) {
+			err = errno == ENOENT ? 0 : -errno; /* ENOENT: the last batch */
+			break;
+		}
+	}
+	for (__u32 i = 0; i < n; i++) {
+		if (slots[i] >= nslots)
+			continue;
+		names[slots[i]] = keys[i];
+		names[slots[i]].bdf[VT_BDF_LEN - 1] = '\0';
+		if (slots[i] >= *end)
+			*end = slots[i] + 1;
+	}
+out:
+	free(keys);
+	free(slots);
+	return err;
+}
+
+/* The devices array as the programs see it, mapped read-only once
+ * (bpf/maps.bpf.h says why); NULL when it cannot be. */
+static const struct vt_device *devices_view(struct vt_tracer *t)
+{
+	const struct bpf_map *map = t->skel->maps.devices;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), len;
+	void *p;
+
+	if (t->devices_view)
+		return t->devices_view;
+	/* elements are 8-byte aligned; the whole is mapped in pages */
+	len = (size_t)bpf_map__max_entries(map) * ((bpf_map__value_size(map) + 7) & ~7UL);
+	len = (len + page - 1) / page * page;
+	p = mmap(NULL, len, PROT_READ, MAP_SHARED, bpf_map__fd(map), 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	t->devices_view = p;
+	t->devices_view_len = len;
+	return p;
+}
+
+/* One device of the array, at @slot and named by bdf_slots, into the
+ * snapshot; skipped while it is being learned or when -d excludes it. The
+ * BPF side may be updating it: read once, like a lookup would. */
+static int add_device(struct vt_snapshot *s, size_t *cap, __u32 slot, const struct vt_device *val)
+{
+	struct vt_dev_snapshot *d;
+
+	if (!val->info.bdf[0] || !val->info.traced)
+		return 0;
+	if (grow((void **)&s->devs, cap, s->ndevs, sizeof(*s->devs)))
+		return -ENOMEM;
+	d = &s->devs[s->ndevs];
+	d->info = val->info;
+	d->stats = val->stats;
+	/* copied, then checked: the copy is what the snapshot keeps */
+	if (!d->info.bdf[0] || !d->info.traced)
+		return 0;
+	s->ndevs++;
+	d->info.bdf[VT_BDF_LEN - 1] = '\0';
+	d->instances = d->info.bindings ? d->info.bindings : 1;
+	d->slot = slot;
+	/* Unknown until the attribution step (attribution.h) fills them. */
+	memset(&d->owner, 0, sizeof(d->owner));
+	d->reset_method[0] = '\0';
+	return 0;
+}
+
+/* Devices seen are the keys of bdf_slots (bound or not any more; a key is
+ * never deleted); their figures are in the devices array at the slot, read
+ * in slot order, that is, in the order vfio-trace first saw them. */
 static int read_devices(struct vt_tracer *t, struct vt_snapshot *s)
 {
 	int slots_fd = bpf_map__fd(t->skel->maps.bdf_slots);
-	int fd = bpf_map__fd(t->skel->maps.devices);
 	__u32 nslots = bpf_map__max_entries(t->skel->maps.devices);
 	struct vt_bdf_key *names = calloc(nslots, sizeof(*names));
-	struct vt_device *val = malloc(sizeof(*val));
-	struct vt_bdf_key key, next, *prev = NULL;
+	const struct vt_device *view = devices_view(t);
+	__u32 end;
 	size_t cap = 0, i;
-	__u32 slot;
+	int err = 0;
 
-	if (!val || !names) {
-		free(val);
-		free(names);
+	if (!names)
 		return -ENOMEM;
+	if (!view || read_slot_names(slots_fd, nslots, names, &end)) {
+		/* nothing read: the interval shows no devices, and says why */
+		s->map_read_errors++;
+		goto out;
 	}
-	while (!bpf_map_get_next_key(slots_fd, prev, &next)) {
-		struct vt_dev_snapshot *d;
-
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(slots_fd, &key, &slot) ||
-		    bpf_map_lookup_elem(fd, &slot, val)) {
-			if (errno != ENOENT) /* deleted between the two calls: fine */
-				s->map_read_errors++;
-			continue;
-		}
-		if (slot < nslots) {
-			names[slot] = key;
-			names[slot].bdf[VT_BDF_LEN - 1] = '\0';
-		}
-		/* An entry being learned, or one excluded by -d. */
-		if (!val->info.bdf[0] || !val->info.traced)
-			continue;
-		val->info.bdf[VT_BDF_LEN - 1] = '\0';
-		if (grow((void **)&s->devs, &cap, s->ndevs, sizeof(*s->devs))) {
-			free(names);
-			free(val);
-			return -ENOMEM;
-		}
-		d = &s->devs[s->ndevs++];
-		d->info = val->info;
-		d->stats = val->stats;
-		d->instances = val->info.bindings ? val->info.bindings : 1;
-		d->slot = slot;
-		/* Unknown until the attribution step (attribution.h) fills them. */
-		memset(&d->owner, 0, sizeof(d->owner));
-		d->reset_method[0] = '\0';
-	}
-	for (i = 0; i < s->ndevs; i++)
+	for (__u32 slot = 0; slot < end && !err; slot++)
+		if (names[slot].bdf[0])
+			err = add_device(s, &cap, slot, &view[slot]);
+	for (i = 0; i < s->ndevs && !err; i++)
 		name_reset_via(&s->devs[i], names, nslots);
+out:
 	free(names);
-	free(val);
-	return 0;
+	return err;
 }
 
 static int read_pins(struct vt_tracer *t, struct vt_snapshot *s)
@@ -262,8 +329,12 @@ static const struct vt_named_stack *find_named(const struct vt_tracer *t, __u64 
 	return t->nnamed ? bsearch(&k, t->named, t->nnamed, sizeof(k), named_cmp) : NULL;
 }
 
-void vt_tracer_forget_stacks(struct vt_tracer *t)
+void vt_tracer_read_release(struct vt_tracer *t)
 {
+	if (t->devices_view)
+		munmap((void *)t->devices_view, t->devices_view_len);
+	t->devices_view = NULL;
+	t->devices_view_len = 0;
 	for (size_t i = 0; i < t->nnamed; i++)
 		free(t->named[i].frames.names);
 	free(t->named);

@@ -10,7 +10,7 @@
 /* Copies what the kernel counted out. 0 or -errno. vt_tracer_snapshot()
  * (tracer.h) is this and the upkeep of the maps that follows a read. */
 int vt_tracer_read(struct vt_tracer *t, struct vt_snapshot *out);
-/* Frees the named stacks, for vt_tracer_stop(). */
-void vt_tracer_forget_stacks(struct vt_tracer *t);
+/* Frees the named stacks and unmaps the devices array, for vt_tracer_stop(). */
+void vt_tracer_read_release(struct vt_tracer *t);
 
 #endif

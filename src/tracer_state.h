@@ -78,6 +78,10 @@ struct vt_tracer {
 	/* The BPF side's requests for on-demand probes, until they are served. */
 	struct ring_buffer *requests;
 	bool check_requested;
+	/* The devices array, mapped read-only at the first read (tracer_read.c);
+	 * NULL until then or when it could not be. */
+	const struct vt_device *devices_view;
+	size_t devices_view_len;
 };
 
 #endif
