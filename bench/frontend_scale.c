@@ -3,7 +3,7 @@
  * frontend-scale: what the user-space side costs per interval as a host grows,
  * without a kernel that can trace (issue 16).
  *
- *   frontend-scale DEVICES THREADS INTERVALS
+ *   frontend-scale [--compact] DEVICES THREADS INTERVALS
  *
  * Creates vfio-trace's maps as a run with room for DEVICES would
  * (vt_tracer_open_maps: the BPF object with no program loaded), fills them as
@@ -13,7 +13,8 @@
  * 8 threads), then runs INTERVALS intervals of what `vfio-trace export` and an
  * interval summary do: read the maps into a snapshot through the same reader
  * (vt_tracer_snapshot), diff it against the previous one, write the textfile
- * atomically and render the JSON summary. Between intervals every device's
+ * atomically (full, or with --compact as `export --series compact` writes
+ * it) and render the JSON summary. Between intervals every device's
  * counters move, outside the measured part.
  *
  * Prints one line of key=value figures, per interval and in process CPU time
@@ -28,6 +29,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "vfio_trace.skel.h"
@@ -144,6 +146,15 @@ fail:
 	return -errno;
 }
 
+static long file_size(const char *dir, const char *name)
+{
+	char path[128];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return stat(path, &st) ? -1 : (long)st.st_size;
+}
+
 static long peak_rss_kib(void)
 {
 	char line[256];
@@ -181,14 +192,21 @@ int main(int argc, char **argv)
 	struct vt_device *devs;
 	char dir[] = "/tmp/vt-frontend-scale.XXXXXX", path[64];
 	__u64 seed = 0x9e3779b97f4a7c15ULL, read_ns = 0, export_ns = 0, summary_ns = 0, t0;
+	struct prom_options opts = { .series = PROM_SERIES_FULL };
+	struct prom_job job = { NULL, &opts };
 	long size = 0;
 	int err, dev_fd;
-	FILE *f;
 
+	if (argc > 1 && !strcmp(argv[1], "--compact")) {
+		opts.series = PROM_SERIES_COMPACT;
+		argc--;
+		argv++;
+	}
 	if (argc != 4 || sscanf(argv[1], "%u", &ndev) != 1 ||
 	    sscanf(argv[2], "%u", &nthreads) != 1 || sscanf(argv[3], "%u", &intervals) != 1 ||
 	    !ndev || ndev > 4096 || nthreads > 1048576 || !intervals) {
-		fprintf(stderr, "usage: frontend-scale DEVICES(1-4096) THREADS INTERVALS\n");
+		fprintf(stderr, "usage: frontend-scale [--compact] DEVICES(1-4096) THREADS "
+				"INTERVALS\n");
 		return 2;
 	}
 	cfg.max_devices = ndev > VT_DEFAULT_MAX_DEVICES ? ndev : 0;
@@ -218,7 +236,8 @@ int main(int argc, char **argv)
 		if (err)
 			break;
 		t1 = cpu_ns();
-		err = textfile_write(dir, "vfio_trace.prom", render_prom_cb, &cur);
+		job.snapshot = &cur;
+		err = textfile_write(dir, "vfio_trace.prom", render_prom_cb, &job);
 		t2 = cpu_ns();
 		if (!err)
 			err = snapshot_diff(&diff, &cur, &prev);
@@ -242,23 +261,30 @@ int main(int argc, char **argv)
 		fprintf(stderr, "frontend-scale: interval failed: %s\n", strerror(-err));
 		goto out;
 	}
-	snprintf(path, sizeof(path), "%s/vfio_trace.prom", dir);
-	f = fopen(path, "re");
-	if (f) {
-		fseek(f, 0, SEEK_END);
-		size = ftell(f);
-		fclose(f);
+	/* A reader that dropped or repeated devices would look cheap. */
+	for (size_t i = 0; i < prev.ndevs && !err; i++)
+		if (prev.devs[i].slot != i ||
+		    memcmp(prev.devs[i].info.bdf, devs[i].info.bdf, sizeof(devs[i].info.bdf)))
+			err = -EPROTO;
+	if (err || prev.ndevs != ndev) {
+		fprintf(stderr, "frontend-scale: the reader saw %zu devices, not the %u filled\n",
+			prev.ndevs, ndev);
+		err = err ? err : -EPROTO;
+		goto out;
 	}
+	size = file_size(dir, "vfio_trace.prom");
 	/* export = read + textfile; an interval summary = read + diff + render. */
-	printf("devices=%u threads=%u intervals=%u devices_read=%zu read_us=%.1f "
+	printf("devices=%u threads=%u series=%s intervals=%u devices_read=%zu read_us=%.1f "
 	       "textfile_us=%.1f summary_json_us=%.1f export_core_percent_at_1s=%.4f "
 	       "peak_rss_kib=%ld textfile_bytes=%ld\n",
-	       ndev, nthreads, intervals, prev.ndevs, read_ns / 1e3 / intervals,
-	       export_ns / 1e3 / intervals, summary_ns / 1e3 / intervals,
-	       (read_ns + export_ns) / 1e7 / intervals, peak_rss_kib(), size);
+	       ndev, nthreads, opts.series == PROM_SERIES_COMPACT ? "compact" : "full", intervals,
+	       prev.ndevs, read_ns / 1e3 / intervals, export_ns / 1e3 / intervals,
+	       summary_ns / 1e3 / intervals, (read_ns + export_ns) / 1e7 / intervals,
+	       peak_rss_kib(), size);
 out:
 	snapshot_free(&prev);
 	vt_tracer_stop(&t);
+	snprintf(path, sizeof(path), "%s/vfio_trace.prom", dir);
 	unlink(path);
 	rmdir(dir);
 	free(devs);

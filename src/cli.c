@@ -56,6 +56,7 @@ enum {
 	OPT_SORT,
 	OPT_MIN_LATENCY,
 	OPT_KPROBE_MULTI,
+	OPT_SERIES,
 };
 
 /*
@@ -96,6 +97,11 @@ static const struct option_doc {
 	  "export: seconds between writes (default 15); top:\n"
 	  "between frames (default 1)",
 	  ON(VT_CMD_SUMMARY) | ON(VT_CMD_EXPORT) | ON(VT_CMD_TOP), true },
+	{ OPT_SERIES, "    --series SET",
+	  "export: full (default), or compact for hosts with many\n"
+	  "devices: latency histograms summed over the devices, faults\n"
+	  "per device without the BAR (a sixth of the series)",
+	  ON(VT_CMD_EXPORT), true },
 	{ OPT_COUNT, "    --count N", "export: stop after N writes; top: after N frames",
 	  ON(VT_CMD_SUMMARY) | ON(VT_CMD_EXPORT) | ON(VT_CMD_TOP), true },
 	{ OPT_SORT, "    --sort KEY",
@@ -383,6 +389,7 @@ static const struct option long_options[] = {
 	{ "textfile-dir", required_argument, NULL, OPT_TEXTFILE_DIR },
 	{ "interval", required_argument, NULL, OPT_INTERVAL },
 	{ "count", required_argument, NULL, OPT_COUNT },
+	{ "series", required_argument, NULL, OPT_SERIES },
 	{ "wait", no_argument, NULL, OPT_WAIT },
 	{ "dot", required_argument, NULL, OPT_DOT },
 	{ "lock", required_argument, NULL, OPT_LOCK },
@@ -500,6 +507,11 @@ static int parse_option(int opt, const char *arg, struct vt_options *o, bool *in
 				    "invalid --min-latency '%.40s' (T or KIND=T: KIND fault, zap, "
 				    "reset or pin; T like 500us, 2ms, 1s)",
 				    arg);
+		return 0;
+	case OPT_SERIES:
+		if (strcmp(arg, "full") && strcmp(arg, "compact"))
+			return fail(err, errlen, "invalid --series '%.40s' (full or compact)", arg);
+		o->compact_series = !strcmp(arg, "compact");
 		return 0;
 	case OPT_SORT:
 		o->top_sort = vt_top_sort_of_name(arg);

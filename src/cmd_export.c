@@ -48,7 +48,12 @@ static int write_file(void *arg, const struct vt_snapshot *cur, const struct vt_
 	struct export_ctx *ctx = arg;
 	const char *dir = ctx->o->textfile_dir;
 
-	ctx->last_err = textfile_write(dir, VT_TEXTFILE_NAME, render_prom_cb, (void *)cur);
+	const struct prom_options opts = {
+		.series = ctx->o->compact_series ? PROM_SERIES_COMPACT : PROM_SERIES_FULL,
+	};
+	struct prom_job job = { cur, &opts };
+
+	ctx->last_err = textfile_write(dir, VT_TEXTFILE_NAME, render_prom_cb, &job);
 	if (ctx->last_err && vt_exiting)
 		fprintf(stderr, "vfio-trace: final write of %s/%s failed: %s\n", dir,
 			VT_TEXTFILE_NAME, strerror(-ctx->last_err));

@@ -40,6 +40,7 @@ struct vt_options {
 	unsigned long count; /* 0: no limit */
 	double duration_s;   /* 0: until SIGINT/SIGTERM */
 	const char *textfile_dir;
+	bool compact_series;		      /* export --series compact (render_prom.h) */
 	const char *output_path;	      /* -o FILE */
 	const char *dot_path;		      /* lockdep --dot FILE */
 	const char *locks[VT_MAX_USER_LOCKS]; /* lockdep --lock SYMBOL */

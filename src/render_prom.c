@@ -7,6 +7,8 @@
  * Every series of a fixed enum is written from the first scrape on, zeros
  * included: rate() and absent() need the series to exist before the first
  * event. Histograms always carry the full bucket range for the same reason.
+ * Compact series (enum prom_series says when they are wanted) sum the latency
+ * histograms over the devices and count faults per device without the BAR.
  * Their buckets are every other log2 slot's bound from 256 ns (prom_bucket()
  * says why).
  * No sample has a timestamp; the textfile collector rejects them.
@@ -103,6 +105,7 @@ struct device_block {
 
 struct prom_out {
 	FILE *f;
+	enum prom_series series;
 	bool out_of_memory;
 	int write_err;	       /* the first failed write's -errno (ENOSPC, EDQUOT, EIO) */
 	unsigned long flushes; /* what was put before may no longer be in buf */
@@ -158,6 +161,10 @@ static void put_u64(struct prom_out *o, __u64 v)
 {
 	char num[24];
 
+	if (o->len + sizeof(num) <= o->cap) { /* straight into the buffer */
+		o->len = (size_t)(put_dec(o->buf + o->len, v) - o->buf);
+		return;
+	}
 	put(o, num, (size_t)(put_dec(num, v) - num));
 }
 
@@ -245,6 +252,55 @@ static const char *le_seconds(int s)
 }
 
 /*
+ * Series that differ only in their last label's value (a histogram's le, a
+ * counter's mode or result) share everything before that value: it is built
+ * once, kept, and copied into each further line. With hundreds of devices
+ * that is most of the textfile's lines.
+ */
+struct series_prefix {
+	char text[512];
+	size_t len; /* 0: not kept (yet, or too long): built again per line */
+};
+
+/* name + suffix + "{" + @l + last_label + "=\"", from @p when kept. */
+static void put_prefix(struct prom_out *o, struct series_prefix *p, const char *name,
+		       const char *suffix, const struct label *l, int n, const char *last_label)
+{
+	unsigned long flushes = o->flushes;
+	size_t at = o->len, len;
+
+	if (p->len) {
+		put(o, p->text, p->len);
+		return;
+	}
+	put_str(o, name);
+	put_str(o, suffix);
+	put(o, "{", 1);
+	put_labels(o, l, n);
+	if (n)
+		put(o, ",", 1);
+	put_str(o, last_label);
+	put(o, "=\"", 2);
+	len = o->len - at;
+	/* kept only if it is whole in the buffer */
+	if (o->flushes == flushes && len <= sizeof(p->text)) {
+		memcpy(p->text, o->buf + at, len);
+		p->len = len;
+	}
+}
+
+/* The rest of a line put_prefix() began: the last label's value, the value.
+ * @value is one of vfio-trace's own names (names.h): ASCII identifiers, with
+ * nothing to escape (the unit tests check each enum's names). */
+static void put_last_label_u64(struct prom_out *o, const char *value, __u64 v)
+{
+	put_str(o, value);
+	put(o, "\"} ", 3);
+	put_u64(o, v);
+	put(o, "\n", 1);
+}
+
+/*
  * The exported buckets: le = 4^k ns from 256 ns to 2^32 ns (4.29 s), the
  * upper bound 2^(s+1) of every odd slot s from 7 on, and +Inf; 14 bucket
  * lines where the log2 slots would make 33. Every bound is still a slot
@@ -270,33 +326,16 @@ static bool prom_bucket(int s)
  * rather than the separate count field, so that +Inf can never be below a
  * finite bucket even if the map was read mid-update.
  */
-/* The bucket lines of one histogram. Everything up to le=" is the same on
- * all of them: it is built once, kept, and copied into each further line. */
+/* The bucket lines of one histogram. */
 static void write_buckets(struct prom_out *o, const char *name, const struct label *l, int n,
 			  const __u64 cum[VT_HIST_SLOTS])
 {
-	char prefix[512];
-	size_t prefix_len = 0; /* 0: not kept (too long), built again per line */
+	struct series_prefix prefix = { .len = 0 };
 
 	for (int s = 0; s < VT_HIST_SLOTS; s++) {
 		if (!prom_bucket(s))
 			continue;
-		if (prefix_len) {
-			put(o, prefix, prefix_len);
-		} else {
-			unsigned long flushes = o->flushes;
-			size_t at = o->len, len;
-
-			write_series(o, name, "_bucket{", NULL, 0);
-			put_labels(o, l, n);
-			put(o, n ? ",le=\"" : "le=\"", n ? 5 : 4);
-			len = o->len - at;
-			/* kept only if it is whole in the buffer */
-			if (o->flushes == flushes && len <= sizeof(prefix)) {
-				memcpy(prefix, o->buf + at, len);
-				prefix_len = len;
-			}
-		}
+		put_prefix(o, &prefix, name, "_bucket", l, n, "le");
 		put_str(o, s < VT_HIST_SLOTS - 1 ? le_seconds(s) : "+Inf");
 		put(o, "\"} ", 3);
 		put_u64(o, cum[s]);
@@ -400,33 +439,48 @@ static void write_device_info(struct prom_out *o, const struct vt_snapshot *s)
 	}
 }
 
-static const char *bar_name(int bar, char *buf, size_t len)
+static const char *bar_name(int bar)
 {
-	if (bar >= VT_MAX_BARS)
-		return "unknown";
-	snprintf(buf, len, "%d", bar);
-	return buf;
+	static const char *const names[VT_MAX_BARS] = { "0", "1", "2", "3", "4", "5" };
+
+	return bar < VT_MAX_BARS ? names[bar] : "unknown";
 }
 
 static void write_faults(struct prom_out *o, const struct vt_snapshot *s)
 {
 	const char *name = "vfio_trace_mmap_faults_total";
-	char bar[16];
 
-	write_family(o, name, "counter", "Page faults on mmap()ed BARs, by BAR and fault result.");
+	write_family(o, name, "counter",
+		     o->series == PROM_SERIES_COMPACT
+			     ? "Page faults on mmap()ed BARs, by fault result."
+			     : "Page faults on mmap()ed BARs, by BAR and fault result.");
 	for (size_t i = 0; i < s->ndevs; i++) {
 		const struct vt_dev_snapshot *d = &s->devs[i];
 
-		for (int b = 0; b < VT_BAR_SLOTS; b++)
-			for (int r = 0; r < VT_FAULT_RESULT_MAX; r++) {
-				struct label l[3] = {
-					device_label(o, d),
-					LABEL("bar", bar_name(b, bar, sizeof(bar))),
-					LABEL("result", vt_fault_result_name(r)),
-				};
+		if (o->series == PROM_SERIES_COMPACT) {
+			struct label l[1] = { device_label(o, d) };
+			struct series_prefix prefix = { .len = 0 };
 
-				write_u64(o, name, l, 3, d->stats.faults[b][r]);
+			for (int r = 0; r < VT_FAULT_RESULT_MAX; r++) {
+				__u64 n = 0;
+
+				for (int b = 0; b < VT_BAR_SLOTS; b++)
+					n += d->stats.faults[b][r];
+				put_prefix(o, &prefix, name, "", l, 1, "result");
+				put_last_label_u64(o, vt_fault_result_name(r), n);
 			}
+			continue;
+		}
+		for (int b = 0; b < VT_BAR_SLOTS; b++) {
+			struct label l[2] = { device_label(o, d), LABEL("bar", bar_name(b)) };
+			struct series_prefix prefix = { .len = 0 };
+
+			for (int r = 0; r < VT_FAULT_RESULT_MAX; r++) {
+				put_prefix(o, &prefix, name, "", l, 2, "result");
+				put_last_label_u64(o, vt_fault_result_name(r),
+						   d->stats.faults[b][r]);
+			}
+		}
 	}
 }
 
@@ -454,11 +508,12 @@ static void write_enum_counter(struct prom_out *o, const struct vt_snapshot *s,
 			write_u64(o, c->name, l, 1, v[0]);
 			continue;
 		}
-		for (int k = 0; k < c->n; k++) {
-			struct label l[2] = { device_label(o, d),
-					      LABEL(c->label, c->value_name(k)) };
+		struct label l[1] = { device_label(o, d) };
+		struct series_prefix prefix = { .len = 0 };
 
-			write_u64(o, c->name, l, 2, v[k]);
+		for (int k = 0; k < c->n; k++) {
+			put_prefix(o, &prefix, c->name, "", l, 1, c->label);
+			put_last_label_u64(o, c->value_name(k), v[k]);
 		}
 	}
 }
@@ -560,55 +615,106 @@ static const struct enum_counter trylock_failures = {
 	offsetof(struct vt_device_stats, trylock_failures),
 };
 
+/* A device's histogram that write_device_hists() writes: @key picks one of
+ * several (a mode, a path), fetch() copies it out of the stats. */
+typedef void (*hist_fetch)(const struct vt_device_stats *st, int key, struct vt_hist *out);
+
+/* One histogram of a family's: its labels besides the device's, and its key. */
+struct hist_series {
+	struct label labels[2];
+	int nlabels;
+	int key;
+};
+
+/*
+ * A histogram family's series. Full: each device's @n histograms, the
+ * device label first, in the order of the devices. Compact: each of the @n
+ * summed over every device, without the device label. Summing keeps the
+ * buckets exact: every device's slots are the same.
+ */
+static void write_device_hists(struct prom_out *o, const struct vt_snapshot *s, const char *name,
+			       hist_fetch fetch, const struct hist_series *series, int n)
+{
+	struct label l[3];
+	struct vt_hist h, sum;
+
+	if (o->series == PROM_SERIES_COMPACT) {
+		for (int k = 0; k < n; k++) {
+			memset(&sum, 0, sizeof(sum));
+			for (size_t i = 0; i < s->ndevs; i++) {
+				fetch(&s->devs[i].stats, series[k].key, &h);
+				hist_merge(&sum, &h);
+			}
+			write_hist(o, name, series[k].labels, series[k].nlabels, &sum);
+		}
+		return;
+	}
+	for (size_t i = 0; i < s->ndevs; i++) {
+		l[0] = device_label(o, &s->devs[i]);
+		for (int k = 0; k < n; k++) {
+			for (int j = 0; j < series[k].nlabels; j++)
+				l[1 + j] = series[k].labels[j];
+			fetch(&s->devs[i].stats, series[k].key, &h);
+			write_hist(o, name, l, 1 + series[k].nlabels, &h);
+		}
+	}
+}
+
+static void fetch_fault(const struct vt_device_stats *st, int key, struct vt_hist *out)
+{
+	(void)key;
+	snapshot_fault_latency(st, out);
+}
+
 static void write_fault_hist(struct prom_out *o, const struct vt_snapshot *s)
 {
 	const char *name = "vfio_trace_mmap_fault_duration_seconds";
+	const struct hist_series all = { .nlabels = 0 };
 
 	write_family(o, name, "histogram", "Time to handle a BAR mmap fault, all results.");
-	for (size_t i = 0; i < s->ndevs; i++) {
-		struct label l[1] = { device_label(o, &s->devs[i]) };
-		struct vt_hist all;
+	write_device_hists(o, s, name, fetch_fault, &all, 1);
+}
 
-		snapshot_fault_latency(&s->devs[i].stats, &all);
-		write_hist(o, name, l, 1, &all);
-	}
+static void fetch_wait(const struct vt_device_stats *st, int mode, struct vt_hist *out)
+{
+	*out = st->wait_ns[mode];
 }
 
 static void write_wait_hist(struct prom_out *o, const struct vt_snapshot *s)
 {
 	const char *name = "vfio_trace_memory_lock_wait_seconds";
+	struct hist_series modes[VT_MODE_MAX];
 
+	for (int m = 0; m < VT_MODE_MAX; m++)
+		modes[m] = (struct hist_series){ { LABEL("mode", vt_lock_mode_name(m)) }, 1, m };
 	write_family(o, name, "histogram", "Time spent waiting for a contended vdev->memory_lock.");
-	for (size_t i = 0; i < s->ndevs; i++)
-		for (int m = 0; m < VT_MODE_MAX; m++) {
-			struct label l[2] = { device_label(o, &s->devs[i]),
-					      LABEL("mode", vt_lock_mode_name(m)) };
+	write_device_hists(o, s, name, fetch_wait, modes, VT_MODE_MAX);
+}
 
-			write_hist(o, name, l, 2, &s->devs[i].stats.wait_ns[m]);
-		}
+/* key: the path; its mode is the path's own (vt_lock_path_mode()). */
+static void fetch_hold(const struct vt_device_stats *st, int path, struct vt_hist *out)
+{
+	*out = st->hold_ns[vt_lock_path_mode(path)][path];
 }
 
 static void write_hold_hist(struct prom_out *o, const struct vt_snapshot *s)
 {
 	const char *name = "vfio_trace_memory_lock_hold_seconds";
+	struct hist_series paths[VT_PATH_MAX];
+	int n = 0;
 
+	for (int m = 0; m < VT_MODE_MAX; m++)
+		for (int p = 0; p < VT_PATH_MAX; p++)
+			if (vt_lock_path_mode(p) == m)
+				paths[n++] = (struct hist_series){
+					{ LABEL("mode", vt_lock_mode_name(m)),
+					  LABEL("path", vt_lock_path_name(p)) },
+					2,
+					p,
+				};
 	write_family(o, name, "histogram",
 		     "Time vdev->memory_lock was held, by mode and code path.");
-	for (size_t i = 0; i < s->ndevs; i++)
-		for (int m = 0; m < VT_MODE_MAX; m++)
-			for (int p = 0; p < VT_PATH_MAX; p++) {
-				const struct vt_hist *h = &s->devs[i].stats.hold_ns[m][p];
-
-				if (vt_lock_path_mode(p) != m)
-					continue;
-				struct label l[3] = {
-					device_label(o, &s->devs[i]),
-					LABEL("mode", vt_lock_mode_name(m)),
-					LABEL("path", vt_lock_path_name(p)),
-				};
-
-				write_hist(o, name, l, 3, h);
-			}
+	write_device_hists(o, s, name, fetch_hold, paths, n);
 }
 
 /* A histogram with one series per device: the one at @offset in struct
@@ -619,16 +725,19 @@ struct device_hist {
 	size_t offset;
 };
 
+/* key: the histogram's offset in the stats */
+static void fetch_at(const struct vt_device_stats *st, int offset, struct vt_hist *out)
+{
+	*out = *(const struct vt_hist *)((const char *)st + offset);
+}
+
 static void write_device_hist(struct prom_out *o, const struct vt_snapshot *s,
 			      const struct device_hist *h)
 {
-	write_family(o, h->name, "histogram", h->help);
-	for (size_t i = 0; i < s->ndevs; i++) {
-		struct label l[1] = { device_label(o, &s->devs[i]) };
-		const char *stats = (const char *)&s->devs[i].stats;
+	const struct hist_series one = { .nlabels = 0, .key = (int)h->offset };
 
-		write_hist(o, h->name, l, 1, (const struct vt_hist *)(stats + h->offset));
-	}
+	write_family(o, h->name, "histogram", h->help);
+	write_device_hists(o, s, h->name, fetch_at, &one, 1);
 }
 
 static const struct device_hist memory_off_hist = {
@@ -729,23 +838,25 @@ static void write_probes(struct prom_out *o, const struct vt_probe_report *probe
 
 int render_prom(FILE *f, const struct vt_snapshot *s)
 {
-	return render_prom_buffered(f, s, PROM_BUFFER);
+	return render_prom_with(f, s, NULL);
 }
 
-int render_prom_buffered(FILE *f, const struct vt_snapshot *s, size_t buffer)
+int render_prom_with(FILE *f, const struct vt_snapshot *s, const struct prom_options *opts)
 {
 	const struct vt_probe_report *probes = s ? s->probes : NULL;
-
+	size_t buffer = opts && opts->buffer ? opts->buffer : PROM_BUFFER;
+	enum prom_series series = opts ? opts->series : PROM_SERIES_FULL;
 	struct prom_out *o;
 	int err;
 
 	if (!f || !s || (s->ndevs && !s->devs) || (probes && probes->n && !probes->items) ||
-	    !buffer)
+	    (series != PROM_SERIES_FULL && series != PROM_SERIES_COMPACT))
 		return -EINVAL;
 	o = malloc(sizeof(*o) + buffer);
 	if (!o)
 		return -ENOMEM;
 	o->f = f;
+	o->series = series;
 	o->out_of_memory = false;
 	o->write_err = 0;
 	o->flushes = 0;
@@ -785,5 +896,7 @@ int render_prom_buffered(FILE *f, const struct vt_snapshot *s, size_t buffer)
 
 int render_prom_cb(FILE *f, void *arg)
 {
-	return render_prom(f, arg);
+	const struct prom_job *job = arg;
+
+	return job ? render_prom_with(f, job->snapshot, job->options) : -EINVAL;
 }

@@ -118,6 +118,18 @@ static void test_commands(void **state)
 			 0);
 	assert_true(o.interval_s == 2);
 	assert_int_equal(o.count, 3);
+	assert_false(o.compact_series);
+	assert_int_equal(
+		parse("vfio-trace export --textfile-dir /t --series compact", &o, err, sizeof(err)),
+		0);
+	assert_true(o.compact_series);
+	assert_int_equal(
+		parse("vfio-trace export --textfile-dir /t --series full", &o, err, sizeof(err)),
+		0);
+	assert_false(o.compact_series);
+	expect_error("vfio-trace export --textfile-dir /t --series host",
+		     "invalid --series 'host' (full or compact)");
+	expect_error("vfio-trace --series compact", "--series only goes with export");
 }
 
 static void test_bdf_forms(void **state)

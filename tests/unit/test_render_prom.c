@@ -24,7 +24,8 @@ struct checker {
 	struct family fam[MAX_FAMILIES];
 	int nfam;
 	struct family *cur;
-	/* the histogram series being read */
+	/* the histogram series being read: its labels but le (maybe none) */
+	bool in_series;
 	char series[512];
 	double last_le;
 	unsigned long long last_bucket, inf;
@@ -50,9 +51,9 @@ static void check_comment(struct checker *c, const char *line)
 		assert_true(c->nfam < MAX_FAMILIES);
 		/* The histogram series of the family before ended whole; the
 		 * next family's may have the same labels. */
-		if (c->series[0])
+		if (c->in_series)
 			assert_int_equal(c->seen_sum, 2);
-		c->series[0] = '\0';
+		c->in_series = false;
 		c->cur = &c->fam[c->nfam++];
 		snprintf(c->cur->name, sizeof(c->cur->name), "%s", name);
 		c->cur->help = 1;
@@ -91,9 +92,10 @@ static void check_hist_sample(struct checker *c, const char *suffix, const char 
 	snprintf(key, sizeof(key), "%.*s", (int)keylen, labels);
 	if (!strcmp(suffix, "_bucket")) {
 		assert_non_null(le);
-		if (strcmp(key, c->series)) {
+		if (!c->in_series || strcmp(key, c->series)) {
 			/* a new series starts only after the last one ended */
-			assert_true(c->series[0] == '\0' || c->seen_sum == 2);
+			assert_true(!c->in_series || c->seen_sum == 2);
+			c->in_series = true;
 			snprintf(c->series, sizeof(c->series), "%s", key);
 			c->last_le = -1;
 			c->last_bucket = 0;
@@ -113,6 +115,7 @@ static void check_hist_sample(struct checker *c, const char *suffix, const char 
 		c->last_bucket = v;
 		return;
 	}
+	assert_true(c->in_series);
 	assert_string_equal(key, c->series);
 	assert_true(c->seen_inf);
 	if (!strcmp(suffix, "_count")) {
@@ -178,7 +181,7 @@ static void check_exposition(const char *text)
 		else
 			assert_string_not_equal(f->name + n - 6, "_total");
 	}
-	if (c->series[0])
+	if (c->in_series)
 		assert_int_equal(c->seen_sum, 2);
 	free(copy);
 	free(c);
@@ -425,9 +428,10 @@ static void test_many_devices(void **state)
 	for (size_t b = 0; b < 6; b++) {
 		static const size_t sizes[] = { 1, 2, 61, 100, 257, 4093 };
 		struct membuf m;
+		struct prom_options opts = { .buffer = sizes[b] };
 
 		assert_non_null(membuf_open(&m));
-		assert_int_equal(render_prom_buffered(m.f, &many, sizes[b]), 0);
+		assert_int_equal(render_prom_with(m.f, &many, &opts), 0);
 		membuf_close(&m);
 		assert_int_equal(m.len, len);
 		assert_memory_equal(m.buf, out, len);
@@ -454,6 +458,159 @@ static void test_many_devices(void **state)
 	snapshot_free(&one);
 }
 
+/* The label compact series drop from @line's series, summing over it: the
+ * device from a histogram (every one vfio-trace exports is in seconds), the
+ * BAR from a fault counter; NULL for a line they keep as it is. */
+static const char *summed_label(const char *line)
+{
+	static const char *const suffixes[] = { "_seconds_bucket", "_seconds_sum",
+						"_seconds_count" };
+	size_t n = strcspn(line, "{ ");
+
+	if (line[0] == '#')
+		return NULL;
+	if (!strncmp(line, "vfio_trace_mmap_faults_total{", 29))
+		return "bar";
+	for (size_t i = 0; i < 3; i++) {
+		size_t k = strlen(suffixes[i]);
+
+		if (n >= k && !strncmp(line + n - k, suffixes[i], k))
+			return "device";
+	}
+	return NULL;
+}
+
+struct summed {
+	char key[256]; /* the line up to its value, without the summed label */
+	double value;
+	int parts;
+};
+
+/* @line's series without its @label="..." (if it has one), and its value. */
+static void series_key(const char *line, const char *label, char *key, size_t len, double *value)
+{
+	const char *sp = strrchr(line, ' ');
+	char buf[256], pat[32], *at;
+
+	assert_non_null(sp);
+	assert_true((size_t)(sp - line) < sizeof(buf));
+	memcpy(buf, line, (size_t)(sp - line));
+	buf[sp - line] = '\0';
+	snprintf(pat, sizeof(pat), "%s=\"", label);
+	at = strstr(buf, pat);
+	if (at && (at[-1] == '{' || at[-1] == ',')) {
+		char *end = strchr(at + strlen(pat), '"');
+
+		assert_non_null(end);
+		end++;
+		if (*end == ',')
+			end++;
+		else if (at[-1] == ',')
+			at--;
+		memmove(at, end, strlen(end) + 1);
+	}
+	at = strstr(buf, "{}");
+	if (at)
+		*at = '\0';
+	snprintf(key, len, "%s", buf);
+	*value = strtod(sp + 1, NULL);
+}
+
+static char *render_series(const struct vt_snapshot *s, enum prom_series series)
+{
+	struct prom_options opts = { .series = series };
+	struct membuf m;
+
+	assert_non_null(membuf_open(&m));
+	assert_int_equal(render_prom_with(m.f, s, &opts), 0);
+	membuf_close(&m);
+	return m.buf;
+}
+
+/* The next line of the full text that compact series keep as it is. */
+static char *next_kept(char *line, char **save)
+{
+	while (line && summed_label(line))
+		line = strtok_r(NULL, "\n", save);
+	return line;
+}
+
+/* --series compact: each histogram series is the sum over the devices of
+ * the full output's, bucket by bucket, without a device label; each fault
+ * counter the sum over the device's BARs; every other line is the full
+ * output's, in its order. */
+static void test_compact_series(void **state)
+{
+	enum {
+		MAX_SUMS = 512
+	};
+	struct summed *sums = calloc(MAX_SUMS, sizeof(*sums));
+	char *full, *compact, *fsave, *csave, *f, *c, key[256];
+	struct vt_snapshot s;
+	int nsums = 0, ncompact = 0, i;
+	double v;
+
+	assert_non_null(sums);
+	assert_int_equal(fixture_snapshot(&s), 0);
+	fixture_add_probes(&s);
+	assert_true(s.ndevs >= 2);
+	full = render_series(&s, PROM_SERIES_FULL);
+	compact = render_series(&s, PROM_SERIES_COMPACT);
+	check_exposition(compact);
+	for (f = strtok_r(full, "\n", &fsave); f; f = strtok_r(NULL, "\n", &fsave)) {
+		const char *label = summed_label(f);
+
+		if (!label)
+			continue;
+		series_key(f, label, key, sizeof(key), &v);
+		for (i = 0; i < nsums && strcmp(sums[i].key, key); i++)
+			;
+		if (i == nsums) {
+			assert_true(nsums < MAX_SUMS);
+			snprintf(sums[nsums++].key, sizeof(sums[0].key), "%s", key);
+		}
+		sums[i].value += v;
+		sums[i].parts++;
+	}
+	assert_true(nsums > 100);
+
+	free(full);
+	full = render_series(&s, PROM_SERIES_FULL);
+	f = next_kept(strtok_r(full, "\n", &fsave), &fsave);
+	for (c = strtok_r(compact, "\n", &csave); c; c = strtok_r(NULL, "\n", &csave)) {
+		const char *label = summed_label(c);
+
+		if (label) {
+			/* the summed label is gone */
+			snprintf(key, sizeof(key), "%s=\"", label);
+			assert_null(strstr(c, key));
+			series_key(c, label, key, sizeof(key), &v);
+			for (i = 0; i < nsums && strcmp(sums[i].key, key); i++)
+				;
+			assert_true(i < nsums);
+			/* sums of seconds in decimal: equal to the last digit
+			 * printed, not in binary */
+			assert_true(v - sums[i].value < 1e-9 && sums[i].value - v < 1e-9);
+			ncompact++;
+			continue;
+		}
+		assert_non_null(f);
+		if (!strncmp(c, "# HELP vfio_trace_mmap_faults_total ", 36))
+			assert_string_equal(c + 36,
+					    "Page faults on mmap()ed BARs, by fault result.");
+		else
+			assert_string_equal(c, f);
+		f = next_kept(strtok_r(NULL, "\n", &fsave), &fsave);
+	}
+	assert_null(f);
+	/* every summed series once */
+	assert_int_equal(ncompact, nsums);
+	free(full);
+	free(compact);
+	free(sums);
+	snapshot_free(&s);
+}
+
 static void test_errors(void **state)
 {
 	struct vt_snapshot s;
@@ -463,6 +620,8 @@ static void test_errors(void **state)
 	assert_int_equal(render_prom(NULL, &s), -EINVAL);
 	assert_int_equal(render_prom(stdout, NULL), -EINVAL);
 	assert_int_equal(render_prom_cb(stdout, NULL), -EINVAL);
+	assert_int_equal(render_prom_with(stdout, &s, &(struct prom_options){ .series = 7 }),
+			 -EINVAL);
 
 	/* a full disk shows up as such (the export says "No space left on
 	 * device"), not as a short file reported good */
@@ -480,7 +639,7 @@ int run_render_prom_tests(void)
 		cmocka_unit_test(test_golden),	      cmocka_unit_test(test_structure),
 		cmocka_unit_test(test_known_samples), cmocka_unit_test(test_label_escaping),
 		cmocka_unit_test(test_bucket_layout), cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_many_devices),
+		cmocka_unit_test(test_many_devices),  cmocka_unit_test(test_compact_series),
 	};
 
 	return cmocka_run_group_tests(prom, NULL, NULL);

@@ -286,11 +286,12 @@ static void test_with_render_prom(void **state)
 {
 	struct tmpdir *t = *state;
 	struct vt_snapshot s;
+	struct prom_job job = { &s, NULL };
 	struct membuf m;
 
 	assert_int_equal(fixture_snapshot(&s), 0);
 	fixture_add_probes(&s);
-	assert_int_equal(textfile_write(t->path, NAME, render_prom_cb, &s), 0);
+	assert_int_equal(textfile_write(t->path, NAME, render_prom_cb, &job), 0);
 	assert_non_null(membuf_open(&m));
 	assert_int_equal(render_prom(m.f, &s), 0);
 	membuf_close(&m);
