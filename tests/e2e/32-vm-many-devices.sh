@@ -14,7 +14,7 @@ check_many() {
 	local g=$out/guest
 	local p=$g/vfio_trace.prom s=$g/summary.json missed truth bdf d n=0
 	missed=$(prom_value "$p" 'vfio_trace_events_lost_total{reason="prog_missed"}')
-	for f in export summary events; do
+	for f in export export_compact summary events; do
 		check_eq "$kernel many: $f exit status" "$(cat "$g/$f.rc" 2>/dev/null)" 0
 	done
 	check_eq "$kernel many: ground truths, one per device" "$(find "$g/truth" -name '*.json' | wc -l)" "$NDEV"
@@ -83,6 +83,62 @@ check_many() {
 	check_eq "$kernel many: nothing lost but skipped runs and their unpaired ends" \
 		"$((lost - ${missed:-0} - unpaired))" 0
 	check_cmd "$kernel many: promtool check metrics" promtool check metrics < "$p"
+	check_compact "$kernel" "$g" "$missed"
+}
+
+# full_sum FILE NAME SUBSTRING...: sum of NAME's samples (labelled) whose
+# labels contain every substring.
+full_sum() {
+	local file=$1 name=$2
+	shift 2
+	awk -v name="$name" -v subs="$*" '
+		BEGIN { n_subs = split(subs, sub_, " ") }
+		index($1, name "{") == 1 {
+			for (i = 1; i <= n_subs; i++) if (!index($1, sub_[i])) next
+			s += $2; n++
+		}
+		END { if (n) printf "%d\n", s; else print "absent" }' "$file"
+}
+
+# The compact textfile (export --series compact, a tracer of its own beside
+# the full one): each histogram's count is the sum of the full textfile's
+# per-device counts, faults per device are the sum over the BARs, the other
+# counters are the same, and no histogram has a device label. Two tracers see
+# the same events; they may differ by the runs each reported missed.
+check_compact() {
+	local kernel=$1 g=$2 missed=$3
+	local c=$g/vfio_trace_compact.prom p=$g/vfio_trace.prom cmissed tol bdf d truth f want
+	cmissed=$(prom_value "$c" 'vfio_trace_events_lost_total{reason="prog_missed"}')
+	tol=$((${missed:-0} + ${cmissed:-0}))
+	check_eq "$kernel many compact: devices in the textfile" \
+		"$(grep -c '^vfio_trace_device_info{' "$c")" "$NDEV"
+	check_eq "$kernel many compact: histogram series with a device label" \
+		"$(grep -c '^vfio_trace_[a-z_]*_seconds_[a-z]*{device=' "$c")" 0
+	for f in mmap_fault_duration bar_zap_duration memory_off bar_blackout; do
+		want=$(full_sum "$p" "vfio_trace_${f}_seconds_count" 'device="')
+		check_gt "$kernel many compact: $f: observations in the full textfile" "$want" 0
+		check_between "$kernel many compact: $f: the host's count vs the devices' in the full textfile" \
+			"$(prom_value "$c" "vfio_trace_${f}_seconds_count")" $((want - tol)) $((want + tol))
+	done
+	for m in read write; do
+		want=$(full_sum "$p" vfio_trace_memory_lock_hold_seconds_count "mode=\"$m\"")
+		check_gt "$kernel many compact: $m holds in the full textfile" "$want" 0
+		check_between "$kernel many compact: $m holds: the host's count vs the devices'" \
+			"$(full_sum "$c" vfio_trace_memory_lock_hold_seconds_count "mode=\"$m\"")" \
+			$((want - tol)) $((want + tol))
+	done
+	for truth in "$g"/truth/*.json; do
+		bdf=$(jq -r .bdf "$truth")
+		d="device=\"$bdf\""
+		want=$(full_sum "$p" vfio_trace_mmap_faults_total "$d" 'result="nopage"')
+		check_between "$kernel many compact: $bdf: faults that mapped, all BARs" \
+			"$(prom_value "$c" "vfio_trace_mmap_faults_total{$d,result=\"nopage\"}")" \
+			$((want - tol)) $((want + tol))
+		check_accounted "$kernel many compact: $bdf: SIGBUS accesses" \
+			"$(prom_value "$c" "vfio_trace_disabled_memory_accesses_total{$d,kind=\"sigbus\"}")" \
+			"$(jq -r .sigbus "$truth")" "${cmissed:-0}"
+	done
+	check_cmd "$kernel many compact: promtool check metrics" promtool check metrics < "$c"
 }
 
 # Debian 6.1 and 6.18 (the newest LTS; under single-threaded TCG since its

@@ -1,7 +1,7 @@
 #!/bin/sh
 # shellcheck shell=dash
-# Scenario: many devices at once (run-vm --edus N). The textfile export, the
-# JSON summary and the event stream trace while one vfio-workload per device
+# Scenario: many devices at once (run-vm --edus N). The textfile export (full
+# and compact series), the JSON summary and the event stream trace while one vfio-workload per device
 # runs its stress mode, all at the same time: several threads each faulting
 # and reading the BAR, the memory bit flipping, resets (--reset-ms) and a DMA
 # map. Each workload's ground truth lands in $VT_OUT/truth/BDF.json; the host
@@ -26,12 +26,18 @@ mkdir -p "$prom_dir" "$VT_OUT/truth"
 vfio-trace probes > "$VT_OUT/probes.txt" 2> "$VT_OUT/probes.err"
 vfio-trace export --textfile-dir "$prom_dir" --interval 1 2> "$VT_OUT/export.err" &
 export_pid=$!
+# The same with compact series (histograms per host, faults without the BAR):
+# the host checks its sums against the full textfile's.
+mkdir -p /tmp/textfile-compact
+vfio-trace export --series compact --textfile-dir /tmp/textfile-compact --interval 1 \
+	2> "$VT_OUT/export_compact.err" &
+compact_pid=$!
 vfio-trace -j > "$VT_OUT/summary.json" 2> "$VT_OUT/summary.err" &
 summary_pid=$!
 vfio-trace events -j > "$VT_OUT/events.ndjson" 2> "$VT_OUT/events.err" &
 events_pid=$!
 
-for t in export summary events; do
+for t in export export_compact summary events; do
 	vt_wait_for "$t" "$VT_OUT/$t.err" "Hit Ctrl-C"
 done
 vt_log "tracers attached"
@@ -69,8 +75,10 @@ vt_check_eq "workloads that failed" "$failed" 0
 
 # One more interval, so the textfile has everything.
 sleep 2
-kill -TERM "$export_pid" "$summary_pid" "$events_pid"
+kill -TERM "$export_pid" "$compact_pid" "$summary_pid" "$events_pid"
 wait "$export_pid"; echo $? > "$VT_OUT/export.rc"
+wait "$compact_pid"; echo $? > "$VT_OUT/export_compact.rc"
+cp /tmp/textfile-compact/vfio_trace.prom "$VT_OUT/vfio_trace_compact.prom"
 wait "$summary_pid"; echo $? > "$VT_OUT/summary.rc"
 wait "$events_pid"; echo $? > "$VT_OUT/events.rc"
 cp "$prom_dir/vfio_trace.prom" "$VT_OUT/"
