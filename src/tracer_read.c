@@ -52,38 +52,43 @@ static void name_reset_via(struct vt_dev_snapshot *d, const struct vt_bdf_key *n
 }
 
 /*
- * The whole of bdf_slots, each PCI address by its slot in @names (""
- * where none), in as few calls as the map allows: a key-by-key walk was two
- * syscalls per device, a third of what an export interval cost at 256
- * devices (bench/frontend-scale). @count is the map's size, so no hash bucket
- * outgrows a call (-ENOSPC). Batch lookups are 5.6's (commit cb4d03ab499d
- * for arrays, 057996380a42 for hashes), older than any kernel vfio-trace
- * loads on. Returns the number of slots in use at most one past the highest
- * named one, or -errno.
+ * Every entry of the hash map @fd, up to @max, into @keys and @vals (room for
+ * @max each) in as few calls as the map allows: a key-by-key walk is two
+ * syscalls an entry, which at 256 devices or a thousand pinning processes
+ * was most of a snapshot's time (bench/frontend-scale). @count is what is
+ * left of @max, so no hash bucket outgrows a call (-ENOSPC). Batch lookups
+ * are 5.6's (commit 057996380a42), older than any kernel vfio-trace loads on.
+ * Returns the number read, or -errno.
  */
+static long read_hash(int fd, __u32 max, void *keys, size_t key_size, void *vals, size_t val_size)
+{
+	__u32 n = 0, batch = 0, count;
+
+	while (n < max) {
+		count = max - n;
+		if (bpf_map_lookup_batch(fd, n ? &batch : NULL, &batch, (char *)keys + n * key_size,
+					 (char *)vals + n * val_size, &count, NULL)) {
+			n += count;
+			/* ENOENT: the last batch */
+			return errno == ENOENT ? (long)n : -(long)errno;
+		}
+		n += count;
+	}
+	return (long)n;
+}
+
+/* The whole of bdf_slots, each PCI address by its slot in @names ("" where
+ * none). @end: one past the highest named slot. 0 or -errno. */
 static int read_slot_names(int fd, __u32 nslots, struct vt_bdf_key *names, __u32 *end)
 {
 	struct vt_bdf_key *keys = calloc(nslots, sizeof(*keys));
 	__u32 *slots = calloc(nslots, sizeof(*slots));
-	__u32 n = 0, batch = 0, count;
-	int err = 0;
+	long n = -ENOMEM;
 
 	*end = 0;
-	if (!keys || !slots) {
-		err = -ENOMEM;
-		goto out;
-	}
-	while (n < nslots) {
-		count = nslots - n;
-		err = bpf_map_lookup_batch(fd, n ? &batch : NULL, &batch, keys + n, slots + n,
-					   &count, NULL);
-		n += count;
-		if (err) {
-			err = errno == ENOENT ? 0 : -errno; /* ENOENT: the last batch */
-			break;
-		}
-	}
-	for (__u32 i = 0; i < n; i++) {
+	if (keys && slots)
+		n = read_hash(fd, nslots, keys, sizeof(*keys), slots, sizeof(*slots));
+	for (long i = 0; i < n; i++) {
 		if (slots[i] >= nslots)
 			continue;
 		names[slots[i]] = keys[i];
@@ -91,10 +96,9 @@ static int read_slot_names(int fd, __u32 nslots, struct vt_bdf_key *names, __u32
 		if (slots[i] >= *end)
 			*end = slots[i] + 1;
 	}
-out:
 	free(keys);
 	free(slots);
-	return err;
+	return n < 0 ? (int)n : 0;
 }
 
 /* The devices array as the programs see it, mapped read-only once
@@ -165,6 +169,14 @@ static int read_devices(struct vt_tracer *t, struct vt_snapshot *s)
 		s->map_read_errors++;
 		goto out;
 	}
+	/* Sized once: doubling copied each 7 KiB device about once more. */
+	for (__u32 slot = 0; slot < end; slot++)
+		cap += names[slot].bdf[0] != '\0';
+	s->devs = cap ? malloc(cap * sizeof(*s->devs)) : NULL;
+	if (cap && !s->devs) {
+		err = -ENOMEM;
+		goto out;
+	}
 	for (__u32 slot = 0; slot < end && !err; slot++)
 		if (names[slot].bdf[0])
 			err = add_device(s, &cap, slot, &view[slot]);
@@ -179,27 +191,36 @@ static int read_pins(struct vt_tracer *t, struct vt_snapshot *s)
 {
 	int fd = bpf_map__fd(t->skel->maps.pin_stats);
 	int procs_fd = bpf_map__fd(t->skel->maps.pin_procs);
-	size_t max = bpf_map__max_entries(t->skel->maps.pin_procs), cap = 0;
-	struct vt_pin_proc_key key, next, *prev = NULL;
-	__u32 path;
+	__u32 max = bpf_map__max_entries(t->skel->maps.pin_procs), path;
+	struct vt_pin_proc_key *keys;
+	struct vt_pin_proc *vals;
+	long n;
 
 	for (path = 0; path < VT_PIN_PATH_MAX; path++)
 		if (bpf_map_lookup_elem(fd, &path, &s->pins[path]))
 			s->map_read_errors++;
 
-	while (s->nprocs < max && !bpf_map_get_next_key(procs_fd, prev, &next)) {
-		key = next;
-		prev = &key;
-		if (grow((void **)&s->procs, &cap, s->nprocs, sizeof(*s->procs)))
-			return -ENOMEM;
-		if (bpf_map_lookup_elem(procs_fd, &key, &s->procs[s->nprocs].val)) {
-			if (errno != ENOENT)
-				s->map_read_errors++;
-			continue;
-		}
-		s->procs[s->nprocs].val.comm[VT_COMM_LEN - 1] = '\0';
-		s->procs[s->nprocs++].key = key;
+	keys = malloc(max * sizeof(*keys));
+	vals = malloc(max * sizeof(*vals));
+	n = keys && vals ? read_hash(procs_fd, max, keys, sizeof(*keys), vals, sizeof(*vals))
+			 : -ENOMEM;
+	if (n > 0)
+		s->procs = malloc((size_t)n * sizeof(*s->procs));
+	if (n > 0 && !s->procs)
+		n = -ENOMEM;
+	for (long i = 0; i < n; i++) {
+		s->procs[i].key = keys[i];
+		s->procs[i].val = vals[i];
+		s->procs[i].val.comm[VT_COMM_LEN - 1] = '\0';
 	}
+	free(keys);
+	free(vals);
+	if (n == -ENOMEM)
+		return -ENOMEM;
+	if (n < 0) /* the processes are missing from this snapshot, and it says so */
+		s->map_read_errors++;
+	else
+		s->nprocs = (size_t)n;
 	return 0;
 }
 
