@@ -18,7 +18,7 @@
  * counters move, outside the measured part.
  *
  * Prints one line of key=value figures, per interval and in process CPU time
- * (user and system: the textfile's write, fsync and rename count): reading
+ * (user and system: the textfile's write and rename count, as export makes them): reading
  * the maps into a snapshot, writing the textfile, and the JSON summary of
  * the interval (diff and render); export's share of a core at a 1 s interval
  * (read + textfile); the peak RSS; the textfile's size.
@@ -237,7 +237,7 @@ int main(int argc, char **argv)
 			break;
 		t1 = cpu_ns();
 		job.snapshot = &cur;
-		err = textfile_write(dir, "vfio_trace.prom", render_prom_cb, &job);
+		err = textfile_replace(dir, "vfio_trace.prom", render_prom_cb, &job);
 		t2 = cpu_ns();
 		if (!err)
 			err = snapshot_diff(&diff, &cur, &prev);

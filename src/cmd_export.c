@@ -53,7 +53,7 @@ static int write_file(void *arg, const struct vt_snapshot *cur, const struct vt_
 	};
 	struct prom_job job = { cur, &opts };
 
-	ctx->last_err = textfile_write(dir, VT_TEXTFILE_NAME, render_prom_cb, &job);
+	ctx->last_err = textfile_replace(dir, VT_TEXTFILE_NAME, render_prom_cb, &job);
 	if (ctx->last_err && vt_exiting)
 		fprintf(stderr, "vfio-trace: final write of %s/%s failed: %s\n", dir,
 			VT_TEXTFILE_NAME, strerror(-ctx->last_err));

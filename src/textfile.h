@@ -15,6 +15,7 @@
 struct textfile {
 	int dfd, fd;
 	bool replace; /* textfile_begin(): yes */
+	bool sync;    /* fsync file and directory: textfile_begin(): yes */
 	char tmp[NAME_MAX + 1];
 	char name[NAME_MAX + 1];
 };
@@ -40,7 +41,13 @@ void textfile_abort(struct textfile *t);
  */
 int textfile_write(const char *dir, const char *name, int (*render)(FILE *f, void *arg), void *arg);
 
-/* The same, but for a new file that nothing may replace (the flight
+/* textfile_write() without either fsync, for a file the next interval
+ * replaces (the exporter's, textfile.c says why): readers still see the old
+ * file or the new one, but after a crash it may be the old one or empty. */
+int textfile_replace(const char *dir, const char *name, int (*render)(FILE *f, void *arg),
+		     void *arg);
+
+/* The same as textfile_write(), but for a new file that nothing may replace (the flight
  * recorder's dumps), readable by its owner only (mode 0600): -EEXIST, with
  * nothing left behind, when dir/name is already there. */
 int textfile_create(const char *dir, const char *name, int (*render)(FILE *f, void *arg),
