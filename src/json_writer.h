@@ -13,11 +13,18 @@
 
 #define JW_MAX_DEPTH 16
 
+/* Bytes built before they go to the stream: a stdio call per comma, key and
+ * number (each taking the stream's lock) was most of what a summary of
+ * hundreds of devices cost (bench/frontend-scale). */
+#define JW_BUFFER 8192
+
 struct json_writer {
 	FILE *f;
 	int depth;
 	int err; /* first error, 0 while all is well */
 	unsigned char has_member[JW_MAX_DEPTH + 1];
+	size_t len; /* of buf, not yet written to f */
+	char buf[JW_BUFFER];
 };
 
 void jw_init(struct json_writer *w, FILE *f);
@@ -38,8 +45,10 @@ void jw_double(struct json_writer *w, const char *key, double v, int decimals);
 void jw_string(struct json_writer *w, const char *key, const char *s);
 void jw_string_n(struct json_writer *w, const char *key, const char *s, size_t maxlen);
 
-/* Ends the document with a newline. Returns 0, -EINVAL if it is unbalanced,
- * -E2BIG if nested too deep, or -EIO on a write error. */
+/* Ends the document with a newline and writes out what is still buffered
+ * (whatever the document's state: nothing is left unwritten). Returns 0,
+ * -EINVAL if it is unbalanced, -E2BIG if nested too deep, or -EIO on a write
+ * error. */
 int jw_finish(struct json_writer *w);
 
 /* The string as jw_string_n() writes it, quotes included, into @out, which
