@@ -288,8 +288,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	if (what == 2 || what == 3) {
+		const struct prom_options compact = { .series = PROM_SERIES_COMPACT };
+
 		len = RENDER("render_prom", render_prom(f, &snap));
 		check("render_prom", prom_check, len);
+		len = RENDER("render_prom_compact", render_prom_with(f, &snap, &compact));
+		check("render_prom_compact", prom_check, len);
 	}
 
 	/* A VM name as the cache hands it over: NUL-terminated, any bytes. */
