@@ -124,19 +124,17 @@ static const struct vt_device *devices_view(struct vt_tracer *t)
 
 /* One device of the array, at @slot and named by bdf_slots, into the
  * snapshot; skipped while it is being learned or when -d excludes it. The
- * BPF side may be updating it: read once, like a lookup would. */
+ * BPF side may be updating it as it is copied, as with a lookup; what is
+ * checked is the copy, which the snapshot keeps. */
 static int add_device(struct vt_snapshot *s, size_t *cap, __u32 slot, const struct vt_device *val)
 {
 	struct vt_dev_snapshot *d;
 
-	if (!val->info.bdf[0] || !val->info.traced)
-		return 0;
 	if (grow((void **)&s->devs, cap, s->ndevs, sizeof(*s->devs)))
 		return -ENOMEM;
 	d = &s->devs[s->ndevs];
 	d->info = val->info;
 	d->stats = val->stats;
-	/* copied, then checked: the copy is what the snapshot keeps */
 	if (!d->info.bdf[0] || !d->info.traced)
 		return 0;
 	s->ndevs++;
