@@ -291,7 +291,7 @@ static void put_prefix(struct prom_out *o, struct series_prefix *p, const char *
 
 /* The rest of a line put_prefix() began: the last label's value, the value.
  * @value is one of vfio-trace's own names (names.h): ASCII identifiers, with
- * nothing to escape (the unit tests check each enum's names). */
+ * nothing to escape (tests/unit/test_names.c pins every one). */
 static void put_last_label_u64(struct prom_out *o, const char *value, __u64 v)
 {
 	put_str(o, value);
