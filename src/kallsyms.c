@@ -255,6 +255,27 @@ fail:
 	return err;
 }
 
+int vt_kallsyms_next_address(FILE *f, __u64 addr, __u64 *next)
+{
+	bool any = false;
+	char line[512];
+
+	*next = 0;
+	while (fgets(line, sizeof(line), f)) {
+		char *end;
+		__u64 a = strtoull(line, &end, 16);
+
+		if (end == line || (*end != ' ' && *end != '\t'))
+			continue;
+		any |= a != 0;
+		if (a > addr && (!*next || a < *next))
+			*next = a;
+	}
+	if (!any || !addr)
+		return -EACCES;
+	return *next ? 0 : -ENOENT;
+}
+
 /*
  * procfs reports 1 KiB blocks, so stdio's default buffer reads kallsyms'
  * several MB a KiB at a time: 7,000 read() calls on 6.18. With a larger
@@ -264,10 +285,15 @@ fail:
 #define PROC_READ_BUFFER (256 * 1024)
 
 struct proc_load {
-	bool by_addr; /* vt_kallsyms_load_addrs(), else vt_kallsyms_load() */
-	const char *const *wanted;
-	const __u64 *addrs;
+	enum {
+		LOAD_NAMES,
+		LOAD_ADDRS,
+		NEXT_ADDRESS
+	} what;
+	const char *const *wanted; /* LOAD_NAMES */
+	const __u64 *addrs;	   /* LOAD_ADDRS: n of them; NEXT_ADDRESS: one */
 	size_t n;
+	__u64 *next; /* NEXT_ADDRESS */
 };
 
 static int load_proc(struct vt_kallsyms **out, const struct proc_load *what)
@@ -285,8 +311,11 @@ static int load_proc(struct vt_kallsyms **out, const struct proc_load *what)
 		return err;
 	}
 	setvbuf(f, buf, _IOFBF, PROC_READ_BUFFER);
-	err = what->by_addr ? vt_kallsyms_load_addrs(out, f, what->addrs, what->n)
-			    : vt_kallsyms_load(out, f, what->wanted);
+	switch (what->what) {
+	case LOAD_NAMES: err = vt_kallsyms_load(out, f, what->wanted); break;
+	case LOAD_ADDRS: err = vt_kallsyms_load_addrs(out, f, what->addrs, what->n); break;
+	default: err = vt_kallsyms_next_address(f, what->addrs[0], what->next); break;
+	}
 	fclose(f);
 	free(buf);
 	return err;
@@ -294,12 +323,18 @@ static int load_proc(struct vt_kallsyms **out, const struct proc_load *what)
 
 int vt_kallsyms_load_proc(struct vt_kallsyms **out, const char *const *wanted)
 {
-	return load_proc(out, &(struct proc_load){ .wanted = wanted });
+	return load_proc(out, &(struct proc_load){ .what = LOAD_NAMES, .wanted = wanted });
 }
 
 int vt_kallsyms_load_proc_addrs(struct vt_kallsyms **out, const __u64 *addrs, size_t n)
 {
-	return load_proc(out, &(struct proc_load){ .by_addr = true, .addrs = addrs, .n = n });
+	return load_proc(out, &(struct proc_load){ .what = LOAD_ADDRS, .addrs = addrs, .n = n });
+}
+
+int vt_kallsyms_next_address_proc(__u64 addr, __u64 *next)
+{
+	return load_proc(NULL,
+			 &(struct proc_load){ .what = NEXT_ADDRESS, .addrs = &addr, .next = next });
 }
 
 void vt_kallsyms_free(struct vt_kallsyms *ks)

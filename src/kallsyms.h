@@ -26,6 +26,12 @@ int vt_kallsyms_load_addrs(struct vt_kallsyms **out, FILE *f, const __u64 *addrs
  * negative errno of opening it. */
 int vt_kallsyms_load_proc(struct vt_kallsyms **out, const char *const *wanted);
 int vt_kallsyms_load_proc_addrs(struct vt_kallsyms **out, const __u64 *addrs, size_t n);
+/* The lowest symbol address above @addr in @f, of any type (the next
+ * function, its padding, data): where a function at @addr ends. 0, -ENOENT
+ * when no symbol lies above it, or -EACCES when kptr_restrict hides the
+ * addresses (every one reads 0). */
+int vt_kallsyms_next_address(FILE *f, __u64 addr, __u64 *next);
+int vt_kallsyms_next_address_proc(__u64 addr, __u64 *next);
 void vt_kallsyms_free(struct vt_kallsyms *ks);
 size_t vt_kallsyms_count(const struct vt_kallsyms *ks);
 /* The module that defines @name, "" for vmlinux, NULL if absent. */

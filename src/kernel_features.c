@@ -347,6 +347,17 @@ int vt_kernel_ksym_address(struct vt_kernel *k, const char *name, __u64 *addr)
 	return err ? err : vt_kallsyms_address(k->ksyms, name, addr);
 }
 
+int vt_kernel_func_size(struct vt_kernel *k, const char *func, __u64 *size)
+{
+	__u64 addr, next;
+	int err = vt_kernel_ksym_address(k, func, &addr);
+
+	if (!err)
+		err = vt_kallsyms_next_address_proc(addr, &next);
+	*size = err ? 0 : next - addr;
+	return err;
+}
+
 long long vt_kernel_symbolize(struct vt_kernel *k, __u64 addr, char *buf, size_t len)
 {
 	vt_kernel_kallsyms_error(k); /* unreadable: a bare address */

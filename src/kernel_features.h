@@ -60,5 +60,10 @@ long long vt_kernel_symbolize(struct vt_kernel *k, __u64 addr, char *buf, size_t
 /* The address of the symbol @name, loaded with every symbol (vt_kernel_open
  * with NULL): as vt_kallsyms_address(). */
 int vt_kernel_ksym_address(struct vt_kernel *k, const char *name, __u64 *addr);
+/* The bytes from the function @func (one of the symbols asked for at open)
+ * to the next symbol in kallsyms: its code and padding. 0, or -ENOENT,
+ * -ENOTUNIQ, -EACCES (addresses hidden) or the error of reading kallsyms.
+ * Reads /proc/kallsyms through once more. */
+int vt_kernel_func_size(struct vt_kernel *k, const char *func, __u64 *size);
 
 #endif

@@ -24,7 +24,18 @@ struct vt_candidate {
 	const char *kprobe, *kretprobe;
 	/* "struct.member" the kernel must have for this candidate to apply. */
 	const char *requires;
+	/* A function that calls this one and must do no more than that for the
+	 * candidate to apply (VT_WRAPPER_MAX_BYTES, from kallsyms): then every
+	 * call of the wrapper is seen here, and the wrapper needs no probe. */
+	const char *wrapper;
 };
+
+/*
+ * A wrapper that only calls on is an fentry call, the arguments and a call
+ * or jump: under 32 bytes on x86-64, 64 with the alignment padding before
+ * the next function. One with the callee inlined is hundreds of bytes.
+ */
+#define VT_WRAPPER_MAX_BYTES 64
 
 #define VT_MAX_CANDIDATES 3
 
@@ -42,6 +53,13 @@ struct vt_operation {
 /* clang-format off */
 static const struct vt_operation operations[] = {
 	{ .name = "fault", .vfio = true, .candidates = {
+		/* 6.12+, where vm_ops->fault only calls vm_ops->huge_fault with
+		 * order 0 (not inlined into it): the huge pair alone sees each
+		 * fault once. The page pair around it cost 45 % of a fault's BPF
+		 * time on 6.18 (bench/results/2026-12-04-vt-6.18.md). */
+		{ .func = "vfio_pci_mmap_huge_fault", .fentry = "huge_fault_entry",
+		  .fexit = "huge_fault_exit", .kprobe = "huge_fault_entry_kp",
+		  .kretprobe = "huge_fault_exit_kp", .wrapper = "vfio_pci_mmap_page_fault" },
 		/* 6.12+: vm_ops->fault (f9e54c3a2f5b "vfio/pci: implement huge_fault support") */
 		{ .func = "vfio_pci_mmap_page_fault", .fentry = "page_fault_entry",
 		  .fexit = "fault_exit", .kprobe = "page_fault_entry_kp",
@@ -51,8 +69,9 @@ static const struct vt_operation operations[] = {
 		  .kprobe = "fault_entry_kp", .kretprobe = "fault_exit_kp" },
 	} },
 	{ .name = "huge_fault", .candidates = {
-		/* 6.12+: vm_ops->huge_fault, PMD/PUD pfnmaps; also the order-0 work of the
-		 * page fault handler when not inlined into it (counted once). */
+		/* 6.12+: vm_ops->huge_fault, PMD/PUD pfnmaps, when the fault
+		 * operation took the page fault handler; inside it, a nested run
+		 * is counted once. */
 		{ .func = "vfio_pci_mmap_huge_fault", .fentry = "huge_fault_entry",
 		  .fexit = "huge_fault_exit", .kprobe = "huge_fault_entry_kp",
 		  .kretprobe = "huge_fault_exit_kp" },
@@ -328,14 +347,20 @@ __attribute__((format(printf, 2, 3))) static void append_reason(struct vt_probe_
 	va_end(ap);
 }
 
-static bool chosen_function(const struct vt_probe_set *set, const char *func)
+/* The operation that chose @func, or NULL. */
+static const char *chosen_by(const struct vt_probe_set *set, const char *func)
 {
 	size_t i;
 
 	for (i = 0; i < VT_NOPS; i++)
 		if (set->choices[i].cand && !strcmp(set->choices[i].cand->func, func))
-			return true;
-	return false;
+			return operations[i].name;
+	return NULL;
+}
+
+static bool chosen_function(const struct vt_probe_set *set, const char *func)
+{
+	return chosen_by(set, func) != NULL;
 }
 
 /* Why the kernel refused program @prog in an earlier load, or NULL. */
@@ -408,6 +433,25 @@ static bool choose_candidate(struct vt_probe_set *set, size_t i, const struct vt
 	if (c->requires && !vt_kernel_has_member(k, c->requires)) {
 		append_reason(st, "%s: kernel has no %s", c->func, c->requires);
 		return false;
+	}
+	if (c->wrapper) {
+		__u64 size;
+
+		err = vt_kernel_func_size(k, c->wrapper, &size);
+		if (err == -ENOENT) /* no wrapper: the next candidate says it */
+			return false;
+		if (err) {
+			append_reason(st, "%s: size of %s unknown (%s)", c->func, c->wrapper,
+				      strerror(-err));
+			return false;
+		}
+		if (size > VT_WRAPPER_MAX_BYTES) {
+			append_reason(st, "%s: %s is %llu bytes, may have it inlined", c->func,
+				      c->wrapper, (unsigned long long)size);
+			return false;
+		}
+		append_reason(st, "%s only calls it (%llu bytes)", c->wrapper,
+			      (unsigned long long)size);
 	}
 	if (force_kprobes) {
 		snprintf(fentry_why, sizeof(fentry_why), "--kprobes");
@@ -592,7 +636,14 @@ int vt_probes_select(struct vt_probe_set **out, struct bpf_object *obj, struct v
 		}
 		for (j = 0; j < VT_MAX_CANDIDATES && op->candidates[j].func; j++) {
 			const struct vt_candidate *c = &op->candidates[j];
+			const char *by = chosen_by(set, c->func);
 
+			/* Probed twice, a function would count twice. */
+			if (by) {
+				append_reason(st, "not needed: operation %s traces %s", by,
+					      c->func);
+				continue;
+			}
 			if (c->kind == VT_OP_TRACEPOINT
 				    ? choose_tracepoint(set, i, c, k)
 				    : choose_candidate(set, i, c, k, force_kprobes, kprobe_multi)) {

@@ -9,6 +9,7 @@
  * Loaded for those addresses only (vt_kallsyms_load_addrs, --stacks), the
  * table must name each of them exactly as the whole one does.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,6 +77,24 @@ static void check_by_addrs(struct vt_kallsyms *all, const uint8_t *data, size_t 
 	vt_kallsyms_free(ks);
 }
 
+/* Where a function ends: a symbol above @addr, with nothing between. */
+static void check_next_address(const uint8_t *data, size_t size, __u64 addr)
+{
+	FILE *f = size ? fmemopen((void *)data, size, "r") : fmemopen("\n", 1, "r");
+	__u64 next;
+	int err;
+
+	if (!f)
+		FAIL("fmemopen failed");
+	err = vt_kallsyms_next_address(f, addr, &next);
+	fclose(f);
+	if (err && err != -ENOENT && err != -EACCES)
+		FAIL("next address: unexpected error %d", err);
+	if (!err && next <= addr)
+		FAIL("next address %llx not above %llx", (unsigned long long)next,
+		     (unsigned long long)addr);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *wanted[] = {
@@ -137,6 +156,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			addrs[naddrs++] = a + i;
 	}
 	check_by_addrs(all, data, size, addrs, naddrs);
+	for (i = 0; i < naddrs && i < 4; i++)
+		check_next_address(data, size, addrs[i]);
 	vt_kallsyms_free(all);
 	vt_kallsyms_free(some);
 	return 0;

@@ -177,6 +177,44 @@ static void test_load_addrs(void **state)
 	vt_kallsyms_free(some);
 }
 
+/* Where a function ends: the next symbol above it, whatever its type and
+ * wherever it is in the file (modules follow vmlinux, unsorted). */
+static __u64 next_after(const char *text, __u64 addr, int *err)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	__u64 next = 1;
+
+	assert_non_null(f);
+	*err = vt_kallsyms_next_address(f, addr, &next);
+	fclose(f);
+	return next;
+}
+
+static void test_next_address(void **state)
+{
+	static const char text[] =
+		"ffffffffc0a01040 t vfio_pci_mmap_huge_fault\t[vfio_pci_core]\n"
+		"ffffffffc0a01000 t __pfx_vfio_pci_mmap_page_fault\t[vfio_pci_core]\n"
+		"ffffffffc0a01010 t vfio_pci_mmap_page_fault\t[vfio_pci_core]\n"
+		"not a line\n"
+		"ffffffffc0a01030 t __pfx_vfio_pci_mmap_huge_fault\t[vfio_pci_core]\n"
+		"ffffffff81000000 T _stext\n"
+		"ffffffffc0a02000 d vfio_pci_mmap_ops\t[vfio_pci_core]\n";
+	static const char hidden[] = "0000000000000000 t vfio_pci_mmap_page_fault\n"
+				     "0000000000000000 t vfio_pci_mmap_huge_fault\n";
+	int err;
+
+	/* 0x20 bytes: up to the next function's padding */
+	assert_int_equal(next_after(text, 0xffffffffc0a01010ULL, &err), 0xffffffffc0a01030ULL);
+	assert_int_equal(err, 0);
+	assert_int_equal(next_after(text, 0xffffffffc0a01040ULL, &err), 0xffffffffc0a02000ULL);
+	assert_int_equal(err, 0);
+	next_after(text, 0xffffffffc0a02000ULL, &err);
+	assert_int_equal(err, -ENOENT);
+	next_after(hidden, 0, &err);
+	assert_int_equal(err, -EACCES);
+}
+
 static void test_empty(void **state)
 {
 	const char *const none[] = { NULL };
@@ -222,7 +260,7 @@ int run_kallsyms_tests(void)
 		cmocka_unit_test(test_load_addrs),  cmocka_unit_test(test_wanted_only),
 		cmocka_unit_test(test_symbolize),   cmocka_unit_test(test_hidden_addresses),
 		cmocka_unit_test(test_far_address), cmocka_unit_test(test_empty),
-		cmocka_unit_test(test_proc),
+		cmocka_unit_test(test_proc),	    cmocka_unit_test(test_next_address),
 	};
 
 	return cmocka_run_group_tests_name("kallsyms", tests, NULL, NULL);

@@ -9,9 +9,10 @@
 # Usage: trace-workload.sh MODE [--core] WORKLOAD-ARGS...
 #   MODE: fentry | stacks (fentry, with --stacks for the event stream and the
 #   JSON summary, and a text summary with it too) | kprobes | kprobe-multi
-#   (--kprobes --kprobe-multi) | refuse (two
-#   fentry programs made unloadable with VFIO_TRACE_REFUSE: the kernel refuses
-#   them, their operations fall back to kprobes, and the rest loads as usual) |
+#   (--kprobes --kprobe-multi) | refuse (the fault and BAR access
+#   operations' fentry programs made unloadable with VFIO_TRACE_REFUSE: the
+#   kernel refuses them, the two operations fall back to kprobes, and the rest
+#   loads as usual) |
 #   tiny-maps (room for one thread in the per-thread
 #   maps, the tid hash forced: what a host with more threads in vfio at once
 #   than --max-threads sees) | asan (the ASan+UBSan build that the host packed
@@ -38,7 +39,7 @@ stacks) flags=; stacks=--stacks ;;
 kprobes) flags=--kprobes; export VFIO_TRACE_THREAD_STATE=hash ;;
 # Every kprobe through fprobe where the kernel takes it (6.12, 6.18 here).
 kprobe-multi) flags="--kprobes --kprobe-multi" ;;
-refuse) flags=; export VFIO_TRACE_REFUSE=fault_exit,bar_rw_entry ;;
+refuse) flags=; export VFIO_TRACE_REFUSE=fault_exit,huge_fault_exit,bar_rw_entry ;;
 tiny-maps) flags="--max-threads 1"; export VFIO_TRACE_THREAD_STATE=hash ;;
 asan)
 	flags=
