@@ -91,10 +91,21 @@ static __always_inline __u64 vt_i_mmap_rwsem_addr(__u64 inode)
  * same way, as the one non-global lock whose address can be recognised. */
 static __always_inline __u64 vt_current_mmap_lock_addr(void)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	struct mm_struct *mm;
 
+	if (targ_current_task_btf)
+		mm = bpf_get_current_task_btf()->mm;
+	else
+		mm = BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), mm);
 	return mm ? (__u64)__builtin_preserve_access_index(&mm->mmap_lock) : 0;
+}
+
+/* current->flags (PF_*). */
+static __always_inline __u32 vt_current_flags(void)
+{
+	if (targ_current_task_btf)
+		return bpf_get_current_task_btf()->flags;
+	return BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), flags);
 }
 
 /* Which BAR a faulting address is in, and the offset inside it, from the

@@ -23,7 +23,16 @@ static __always_inline void vt_register_lock(__u64 addr, __u64 vdev, __u32 slot,
 {
 	struct vt_lock_owner owner = { .vdev = vdev, .class = class, .slot = slot };
 
-	if (addr && bpf_map_update_elem(&locks, &addr, &owner, BPF_ANY))
+	__u64 value = 0;
+
+	if (!addr)
+		return;
+	/* addr is a BTF pointer here, on which the verifier allows no arithmetic
+	 * but adding a constant: the hash needs its value as a plain number. A
+	 * helper call, once a device. */
+	bpf_probe_read_kernel(&value, sizeof(value), &addr);
+	lock_filter[vt_lock_filter_index(value) & (VT_LOCK_FILTER_SIZE - 1)] = 1;
+	if (bpf_map_update_elem(&locks, &addr, &owner, BPF_ANY))
 		vt_lost(VT_LOST_LOCK_MAP_FULL);
 }
 

@@ -9,42 +9,42 @@
 #include "lock_order.bpf.h"
 
 /* void f(lock, ...): acquired on return. @kind: VT_RWSEM or VT_MUTEX. */
-#define VT_ACQUIRE(name, mode, kind)                                   \
-	SEC("fexit")                                                   \
-	int BPF_PROG(name, void *lock)                                 \
-	{                                                              \
-		return vt_lock_acquired(ctx, lock, mode, false, kind); \
+#define VT_ACQUIRE(name, mode, kind)                             \
+	SEC("fexit")                                             \
+	int BPF_PROG(name, void *lock)                           \
+	{                                                        \
+		return vt_lock_acquired(ctx, mode, false, kind); \
 	}
 
 /* int f(lock): 0 when acquired (killable, interruptible). */
-#define VT_ACQUIRE_INT(name, mode, kind)                                         \
-	SEC("fexit")                                                             \
-	int BPF_PROG(name, void *lock, int ret)                                  \
-	{                                                                        \
-		return ret ? 0 : vt_lock_acquired(ctx, lock, mode, false, kind); \
+#define VT_ACQUIRE_INT(name, mode, kind)                                   \
+	SEC("fexit")                                                       \
+	int BPF_PROG(name, void *lock, int ret)                            \
+	{                                                                  \
+		return ret ? 0 : vt_lock_acquired(ctx, mode, false, kind); \
 	}
 
 /* int f(lock, subclass): 0 when acquired. */
-#define VT_ACQUIRE_INT2(name, mode, kind)                                        \
-	SEC("fexit")                                                             \
-	int BPF_PROG(name, void *lock, unsigned int subclass, int ret)           \
-	{                                                                        \
-		return ret ? 0 : vt_lock_acquired(ctx, lock, mode, false, kind); \
+#define VT_ACQUIRE_INT2(name, mode, kind)                                  \
+	SEC("fexit")                                                       \
+	int BPF_PROG(name, void *lock, unsigned int subclass, int ret)     \
+	{                                                                  \
+		return ret ? 0 : vt_lock_acquired(ctx, mode, false, kind); \
 	}
 
 /* int f(lock): 1 when acquired. */
-#define VT_TRYLOCK(name, mode, kind)                                                 \
-	SEC("fexit")                                                                 \
-	int BPF_PROG(name, void *lock, int ret)                                      \
-	{                                                                            \
-		return ret == 1 ? vt_lock_acquired(ctx, lock, mode, true, kind) : 0; \
+#define VT_TRYLOCK(name, mode, kind)                                           \
+	SEC("fexit")                                                           \
+	int BPF_PROG(name, void *lock, int ret)                                \
+	{                                                                      \
+		return ret == 1 ? vt_lock_acquired(ctx, mode, true, kind) : 0; \
 	}
 
-#define VT_RELEASE(name)                       \
-	SEC("fentry")                          \
-	int BPF_PROG(name, void *lock)         \
-	{                                      \
-		return vt_lock_released(lock); \
+#define VT_RELEASE(name)                      \
+	SEC("fentry")                         \
+	int BPF_PROG(name, void *lock)        \
+	{                                     \
+		return vt_lock_released(ctx); \
 	}
 
 VT_ACQUIRE(lo_down_read, VT_MODE_READ, VT_RWSEM)
@@ -74,7 +74,7 @@ VT_RELEASE(lo_mutex_unlock)
 SEC("fentry")
 int BPF_PROG(lo_downgrade_write, void *lock)
 {
-	return vt_lock_downgraded(lock);
+	return vt_lock_downgraded(ctx);
 }
 
 /* Allocations that may enter direct reclaim, while tracked locks are held:
@@ -93,4 +93,13 @@ SEC("tp_btf/kmalloc")
 int BPF_PROG(kmalloc, unsigned long call_site, const void *ptr, size_t req, size_t alloc, gfp_t gfp)
 {
 	return vt_reclaim_possible(ctx, gfp);
+}
+
+/* The threads holding tracked locks now, for the flight recorder's current
+ * holders, where their stacks are in task storage, which user space cannot
+ * walk: one struct vt_held_record per such thread. Read once a snapshot. */
+SEC("iter/task")
+int held_iter(struct bpf_iter__task *ctx)
+{
+	return vt_held_report(ctx->meta->seq, ctx->task);
 }

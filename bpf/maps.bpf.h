@@ -22,6 +22,9 @@
 const volatile __u32 targ_tgid __weak = 0;	  /* -p: only this process */
 const volatile __u32 targ_bdf_count __weak = 0;	  /* -d: entries of bdf_filter */
 const volatile __u32 targ_emit_events __weak = 0; /* ring buffer only when read */
+/* bpf_get_current_task_btf() (5.11, 3ca1032ab7ab): current's fields are one
+ * load each instead of a bpf_probe_read_kernel() call. */
+const volatile __u32 targ_current_task_btf __weak = 0;
 
 /* Losses by enum vt_lost_reason; user space exports them. */
 __u64 lost[VT_LOST_MAX] __weak;
@@ -88,6 +91,23 @@ struct {
 	__type(key, __u64);
 	__type(value, struct vt_lock_owner);
 } locks SEC(".maps") __weak;
+
+/*
+ * In front of locks, for the lock-order hooks, which run on every rwsem and
+ * mutex operation of the host: an address whose byte here is 0 is not in
+ * locks, told by one inline load instead of a hash lookup (a helper call
+ * and a bucket walk). Set before an address goes into locks (both writers
+ * store 1, so no atomics are needed) and never cleared: an address freed and
+ * reused costs a lookup, nothing else. vt_lock_filter_index() is shared with
+ * user space, which files the --lock symbols.
+ */
+__u8 lock_filter[VT_LOCK_FILTER_SIZE] __weak;
+
+/* Whether @lock may be in locks. */
+static __always_inline bool vt_lock_maybe_tracked(__u64 lock)
+{
+	return lock_filter[vt_lock_filter_index(lock) & (VT_LOCK_FILTER_SIZE - 1)];
+}
 
 /* vfio device inode -> device (6.10+): BAR zaps unmap this inode's mapping. */
 struct {

@@ -222,6 +222,14 @@ struct vt_held {
 	__u32 depth;
 };
 
+/* What the held_iter program writes for each thread holding tracked locks,
+ * where the held stacks are in task storage. */
+struct vt_held_record {
+	__u32 tid;
+	__u32 pad;
+	struct vt_held held;
+};
+
 /* Value of the locks map, keyed by a lock's address: a device's locks, filed
  * by the BPF side as it learns the device, and --lock symbols, by user space. */
 struct vt_lock_owner {
@@ -229,6 +237,18 @@ struct vt_lock_owner {
 	__u32 class; /* enum vt_lock_class, or VT_LC_MAX + i for --lock i */
 	__u32 slot;  /* the device's slot, or VT_NO_SLOT */
 };
+
+/* The lock filter in front of the locks map (bpf/maps.bpf.h): one byte per
+ * index, VT_LOCK_FILTER_SIZE a power of two. A multiplicative hash of the
+ * address (Knuth's constant), so that locks at one offset of objects of one
+ * size spread over the bytes. */
+#define VT_LOCK_FILTER_BITS 12
+#define VT_LOCK_FILTER_SIZE (1U << VT_LOCK_FILTER_BITS)
+
+static inline __u32 vt_lock_filter_index(__u64 lock)
+{
+	return (__u32)((lock * 0x9e3779b97f4a7c15ULL) >> (64 - VT_LOCK_FILTER_BITS));
+}
 
 /* An ordering edge: @to was acquired while @from was held, by one thread. */
 struct vt_edge_key {

@@ -105,6 +105,12 @@ VT_ABI_FIELD(struct vt_held, mode, 104, 8);
 VT_ABI_FIELD(struct vt_held, rwsem, 112, 8);
 VT_ABI_FIELD(struct vt_held, depth, 120, 4);
 
+/* held_iter's record: the tid and the stack as the held map has it. */
+VT_ABI_SIZE(struct vt_held_record, 136);
+VT_ABI_FIELD(struct vt_held_record, tid, 0, 4);
+VT_ABI_FIELD(struct vt_held_record, pad, 4, 4);
+VT_ABI_FIELD(struct vt_held_record, held, 8, 128);
+
 VT_ABI_SIZE(struct vt_lock_owner, 16);
 VT_ABI_FIELD(struct vt_lock_owner, vdev, 0, 8);
 VT_ABI_FIELD(struct vt_lock_owner, class, 8, 4);

@@ -266,6 +266,12 @@ bool vt_kernel_task_storage_usable(void)
 		       1;
 }
 
+bool vt_kernel_current_task_btf_usable(void)
+{
+	return libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_get_current_task_btf, NULL) ==
+	       1;
+}
+
 bool vt_kernel_kprobes_supported(void)
 {
 	/* The kprobe PMU exists exactly when CONFIG_KPROBES does (4.17+). */

@@ -124,12 +124,18 @@ static void set_knobs(struct vfio_trace_bpf *skel, const struct vt_tracer_config
 	/* Per-thread state in task storage, or in the holds hash; the other one
 	 * shrinks to a dummy (no reachable code uses it, but it must load). */
 	skel->rodata->targ_task_storage = task_storage;
+	skel->rodata->targ_current_task_btf = vt_kernel_current_task_btf_usable();
 	if (task_storage) {
 		bpf_map__set_max_entries(skel->maps.holds, 1);
+		bpf_map__set_max_entries(skel->maps.held, 1);
 	} else {
-		bpf_map__set_type(skel->maps.tasks, BPF_MAP_TYPE_ARRAY);
-		bpf_map__set_map_flags(skel->maps.tasks, 0);
-		bpf_map__set_max_entries(skel->maps.tasks, 1);
+		struct bpf_map *storage[] = { skel->maps.tasks, skel->maps.held_tasks };
+
+		for (size_t k = 0; k < sizeof(storage) / sizeof(storage[0]); k++) {
+			bpf_map__set_type(storage[k], BPF_MAP_TYPE_ARRAY);
+			bpf_map__set_map_flags(storage[k], 0);
+			bpf_map__set_max_entries(storage[k], 1);
+		}
 	}
 
 	/* Only `events` reads the ring buffer: give it room for bursts (a SIGBUS
@@ -389,6 +395,8 @@ static int register_user_locks(struct vt_tracer *t, char *why, size_t len)
 					 : strerror(-err));
 			return err;
 		}
+		/* The filter first: an address in locks but not in it is never seen. */
+		t->skel->bss->lock_filter[vt_lock_filter_index(addr)] = 1;
 		if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.locks), &addr, &owner, BPF_ANY)) {
 			err = -errno;
 			snprintf(why, len, "--lock %s: %s", name, strerror(-err));
@@ -448,6 +456,10 @@ static int open_and_load(struct vt_tracer *t, const struct env_switches *sw, cha
 		err = break_programs(t->skel->obj, sw->refuse, why, len);
 		if (err)
 			return err;
+		/* Lockdep mode's held stacks in task storage: user space reads
+		 * them through an iterator. */
+		bpf_program__set_autoload(t->skel->progs.held_iter,
+					  cfg->lock_order && t->task_storage);
 		/* The kernel's BTF and symbols were for choosing probes. libbpf
 		 * loads its own copy of the BTF to load them: freeing ours first
 		 * keeps the two from adding up in the peak RSS. Only lockdep mode
@@ -522,6 +534,15 @@ int vt_tracer_start(struct vt_tracer *t, const struct vt_tracer_config *cfg)
 	if (err) {
 		snprintf(why, sizeof(why), "cannot open the event ring buffer: %s", strerror(-err));
 		goto fail_why;
+	}
+	if (bpf_program__autoload(t->skel->progs.held_iter)) {
+		t->held_iter = bpf_program__attach_iter(t->skel->progs.held_iter, NULL);
+		if (!t->held_iter) {
+			err = -errno;
+			snprintf(why, sizeof(why), "cannot attach the held-locks iterator: %s",
+				 strerror(-err));
+			goto fail_why;
+		}
 	}
 	vt_probes_attach(t->probes);
 	t->live = true;
@@ -628,6 +649,8 @@ void vt_tracer_stop(struct vt_tracer *t)
 	/* Links first, so nothing runs while the maps go away. */
 	vt_probes_free(t->probes);
 	t->probes = NULL;
+	bpf_link__destroy(t->held_iter);
+	t->held_iter = NULL;
 	vfio_trace_bpf__destroy(t->skel);
 	t->skel = NULL;
 	vt_kernel_close(t->kernel);

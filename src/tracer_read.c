@@ -524,35 +524,82 @@ static void read_comm(__u32 tid, char *comm, size_t len)
 	fclose(f);
 }
 
-/* The tasks holding tracked locks right now (the held map), for the flight
- * recorder's current holders. Entries of tasks that hold nothing are left out. */
+/* Files one holder; a stack that holds nothing is left out. */
+static int add_holder(struct vt_snapshot *s, size_t *cap, __u32 tid, const struct vt_held *held)
+{
+	struct vt_lock_holder *h;
+
+	if (!held->depth)
+		return 0;
+	if (grow((void **)&s->holders, cap, s->nholders, sizeof(*s->holders)))
+		return -ENOMEM;
+	h = &s->holders[s->nholders++];
+	memset(h, 0, sizeof(*h));
+	h->tid = tid;
+	h->held = *held;
+	if (h->held.depth > VT_LOCK_DEPTH)
+		h->held.depth = VT_LOCK_DEPTH;
+	read_comm(tid, h->comm, sizeof(h->comm));
+	return 0;
+}
+
+/* The held stacks in task storage, through the held_iter program: whole
+ * records, each a thread that holds tracked locks. */
+static int read_holders_iter(struct vt_tracer *t, struct vt_snapshot *s)
+{
+	struct vt_held_record rec[64];
+	size_t cap = 0, have = 0;
+	int fd = bpf_iter_create(bpf_link__fd(t->held_iter)), err = 0;
+	ssize_t n;
+
+	if (fd < 0) {
+		s->map_read_errors++;
+		return 0;
+	}
+	/* The kernel writes whole records; a read may still end inside one,
+	 * so the tail is kept for the next. */
+	while ((n = read(fd, (char *)rec + have, sizeof(rec) - have)) > 0 ||
+	       (n < 0 && errno == EINTR)) {
+		size_t whole;
+
+		if (n < 0)
+			continue;
+		have += (size_t)n;
+		whole = have / sizeof(rec[0]);
+		for (size_t i = 0; i < whole && !err; i++)
+			err = add_holder(s, &cap, rec[i].tid, &rec[i].held);
+		if (err)
+			break;
+		have -= whole * sizeof(rec[0]);
+		memmove(rec, (char *)rec + whole * sizeof(rec[0]), have);
+	}
+	if (!err && (n < 0 || have))
+		s->map_read_errors++;
+	close(fd);
+	return err;
+}
+
+/* The tasks holding tracked locks right now, for the flight recorder's
+ * current holders: from the held map, or its task storage twin. */
 static int read_holders(struct vt_tracer *t, struct vt_snapshot *s)
 {
 	int fd = bpf_map__fd(t->skel->maps.held);
 	size_t max = bpf_map__max_entries(t->skel->maps.held), cap = 0;
 	__u32 key, next, *prev = NULL;
+	struct vt_held held;
 
+	if (t->held_iter)
+		return read_holders_iter(t, s);
 	while (s->nholders < max && !bpf_map_get_next_key(fd, prev, &next)) {
-		struct vt_lock_holder *h;
-
 		key = next;
 		prev = &key;
-		if (grow((void **)&s->holders, &cap, s->nholders, sizeof(*s->holders)))
-			return -ENOMEM;
-		h = &s->holders[s->nholders];
-		memset(h, 0, sizeof(*h));
-		if (bpf_map_lookup_elem(fd, &key, &h->held)) {
+		if (bpf_map_lookup_elem(fd, &key, &held)) {
 			if (errno != ENOENT)
 				s->map_read_errors++;
 			continue;
 		}
-		if (!h->held.depth)
-			continue;
-		if (h->held.depth > VT_LOCK_DEPTH)
-			h->held.depth = VT_LOCK_DEPTH;
-		h->tid = key;
-		read_comm(key, h->comm, sizeof(h->comm));
-		s->nholders++;
+		if (add_holder(s, &cap, key, &held))
+			return -ENOMEM;
 	}
 	return 0;
 }

@@ -74,6 +74,9 @@ struct vt_tracer {
 	bool live;	   /* attached, not vt_tracer_open_maps()'s maps alone */
 	__u64 started_ns;  /* CLOCK_MONOTONIC, the event clock */
 	bool task_storage; /* per-thread state in task storage, not a tid hash */
+	/* lockdep mode with task storage: the held_iter program's link, which
+	 * reads the threads' held locks (tracer_read.c) */
+	struct bpf_link *held_iter;
 	struct ring_buffer *events;
 	/* The BPF side's requests for on-demand probes, until they are served. */
 	struct ring_buffer *requests;
