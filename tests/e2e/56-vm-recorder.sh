@@ -8,7 +8,9 @@
 # /dev/kmsg itself, and then once more. One dump must come of each, the first
 # under the earlier name, holding the report, the
 # chain parsed from it, vfio-trace's mmap_lock -> memory_lock edge marked as
-# a step of that chain, the current holders and the recent lock events; and
+# a step of that chain, the current holders (the second printed while a
+# process holds the fixture's lock: it must be listed) and the recent lock
+# events; and
 # vfio-trace must say where it wrote it. Debian 6.1 only: the fixture module
 # is built against its headers. Skips, saying why, when they cannot be had.
 set -uo pipefail
@@ -26,6 +28,16 @@ case " $VT_TEST_KERNELS " in
 esac
 
 build_fixtures "$kernel" "$kernel recorder" "$out.build.log" || e2e_finish
+
+# The second dump was written while step 4's process held vt_lockseed_lock
+# (tracked with --lock): it is among the holders, holding that lock alone.
+check_holder() {
+	local g=$1 dump pid
+	dump=$(find "$g/dumps" -name 'kernel-report-*-circular.txt' 2>/dev/null | sort | tail -n 1)
+	pid=$(cat "$g/holder.pid" 2>/dev/null)
+	check_cmd "$kernel recorder: the holder of vt_lockseed_lock in the second dump's holders" \
+		grep -qE "^ *${pid:-none} +[^ ]+ +vt_lockseed_lock \\(write\\)$" "${dump:-/nonexistent}"
+}
 
 check_dump() {
 	local g=$1/guest dump n
@@ -55,6 +67,7 @@ check_dump() {
 		"$(grep -c '^&mm->mmap_lock ([a-z]*) *-> &vdev->memory_lock ' "$dump")"
 	check_cmd "$kernel recorder: the current-holders section" \
 		grep -qxF "== Tasks holding tracked locks now (outermost first) ==" "$dump"
+	check_holder "$g"
 	check_cmd "$kernel recorder: the recent lock events section, with events" \
 		grep -qE '^ +[0-9]+\.[0-9]{3}  (new|again) ' "$dump"
 	check_cmd "$kernel recorder: nothing lost" \

@@ -52,6 +52,10 @@
  *              sequence on the test bed.
  *   lock_addr  the address of vt_lockseed_lock, as /proc/kallsyms prints it
  *              (16 hex digits, no 0x)
+ *   hold       write a number of milliseconds, 1 to VT_LOCKSEED_HOLD_MAX_MS:
+ *              the writer holds vt_lockseed_lock that long (sleeping), then
+ *              releases it; a known holder for the flight recorder's
+ *              "holding now" section
  *   kmsg       write lines of text: each is printed by the kernel, one
  *              printk() (KERN_WARNING) a line, so that a lock report written
  *              here is the kernel's in /dev/kmsg (facility 0), as the flight
@@ -65,9 +69,11 @@
  */
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
+#include <linux/kernel.h>
 #include <linux/limits.h>
 #include <linux/minmax.h>
 #include <linux/module.h>
@@ -155,6 +161,30 @@ static ssize_t alloc_write(struct file *file, const char __user *ubuf, size_t le
 	return len;
 }
 
+#define VT_LOCKSEED_HOLD_MAX_MS 60000
+
+/* The lock held for a while by the writer, nothing else under it. */
+static ssize_t hold_write(struct file *file, const char __user *ubuf, size_t len, loff_t *ppos)
+{
+	unsigned int ms;
+	int err = kstrtouint_from_user(ubuf, len, 10, &ms);
+
+	if (err)
+		return err;
+	if (ms < 1 || ms > VT_LOCKSEED_HOLD_MAX_MS)
+		return -EINVAL;
+	mutex_lock(&vt_lockseed_lock);
+	msleep_interruptible(ms);
+	mutex_unlock(&vt_lockseed_lock);
+	return len;
+}
+
+static const struct file_operations hold_fops = {
+	.owner = THIS_MODULE,
+	.write = hold_write,
+	.llseek = noop_llseek,
+};
+
 #define VT_LOCKSEED_KMSG_MAX 4096
 
 /* A kernel message per line of what is written: the flight recorder's test
@@ -223,6 +253,7 @@ static int __init vt_lockseed_init(void)
 	debugfs_create_file("count", 0444, vt_lockseed_dir, NULL, &count_fops);
 	debugfs_create_file("lock_addr", 0400, vt_lockseed_dir, NULL, &lock_addr_fops);
 	debugfs_create_file("kmsg", 0200, vt_lockseed_dir, NULL, &printk_lines_fops);
+	debugfs_create_file("hold", 0200, vt_lockseed_dir, NULL, &hold_fops);
 	return 0;
 }
 

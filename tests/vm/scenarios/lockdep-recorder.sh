@@ -12,11 +12,14 @@
 #   3. the same report is printed by the kernel, a printk() a line, through
 #      vt_lockseed's kmsg file, while the stress workload holds locks: one
 #      dump must come of it
-#   4. the kernel prints it once more: a second dump, under a later name
+#   4. the kernel prints it once more, while a task holds the fixture's lock
+#      (tracked with --lock, held through vt_lockseed's hold file): a second
+#      dump, under a later name, with that task among the holders
 #   5. SIGINT: vfio-trace's summary line of the recorder, exit 0
 # The host (tests/e2e/56-vm-recorder.sh) checks the dump's content.
 # Writes: lockdep.txt, lockdep.err, lockdep.rc, dumps/ (DIR's files),
-# dumps-after-user.txt (DIR's listing after step 2), workload *.json.
+# dumps-after-user.txt (DIR's listing after step 2), holder.pid (step 4's
+# holder), workload *.json.
 . /lib/vt/lib.sh
 vt_require_vfio
 
@@ -34,7 +37,7 @@ messages() { sed 's/^\[ *[0-9.]*\] \{0,1\}//' "$FIXTURE"; }
 dumps() { find "$DIR" -name 'kernel-report-*' | wc -l; }
 
 mkdir -p "$DIR"
-vfio-trace lockdep --watch-kmsg "$DIR" --keep 30 >"$VT_OUT/lockdep.txt" 2>"$VT_OUT/lockdep.err" &
+vfio-trace lockdep --watch-kmsg "$DIR" --keep 30 --lock vt_lockseed_lock >"$VT_OUT/lockdep.txt" 2>"$VT_OUT/lockdep.err" &
 tracer=$!
 waited=0
 until grep -q "Hit Ctrl-C" "$VT_OUT/lockdep.err" 2>/dev/null; do
@@ -68,13 +71,20 @@ wait "$workload"
 vt_check_eq "one dump of the kernel's report" "$(dumps)" 1
 first=$(find "$DIR" -name 'kernel-report-*')
 
-# 4. Another report: another file, never the first one replaced.
+# 4. Another report: another file, never the first one replaced. Printed
+# while a process holds the fixture's lock, for longer than the recorder
+# waits before it writes (2 s of quiet after the report).
+echo 10000 >"$VT_LOCKSEED/hold" &
+holder=$!
+echo "$holder" >"$VT_OUT/holder.pid"
+sleep 1
 messages | while IFS= read -r line; do printf '%s\n' "$line" >"$VT_LOCKSEED/kmsg"; done
 waited=0
 while [ "$(dumps)" -lt 2 ] && [ $waited -lt 30 ]; do
 	sleep 1
 	waited=$((waited + 1))
 done
+vt_check "the holder held the lock until its end" wait "$holder"
 vt_check_eq "a second dump of the second report" "$(dumps)" 2
 vt_check_eq "the first dump is the first by name" \
 	"$(find "$DIR" -name 'kernel-report-*' | sort | head -n 1)" "$first"
