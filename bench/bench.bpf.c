@@ -11,7 +11,10 @@
  *             result split, events) and its goal is to cost no more than this;
  *   lat_task_* the same with the entry time in task-local storage;
  *   count_*   fentry counters on the rwsem and mutex entry points, to know how
- *             many lock operations the unrelated-lock workload did.
+ *             many lock operations the unrelated-lock workload did;
+ *   floor_*   empty programs on every hook `vfio-trace lockdep` uses (fexit on
+ *             each acquisition, fentry on each release, the two allocation
+ *             tracepoints): what hooking them costs before any work is done.
  *
  * The empty and lat programs have no fixed target: the loader points them at
  * the function under test (bpf_program__set_attach_target, or the kprobe's
@@ -169,3 +172,35 @@ __u64 lock_calls[VT_BENCH_LOCK_MAX];
 		return 0;                                                 \
 	}
 VT_BENCH_LOCK_FUNCS(VT_BENCH_COUNT_PROG)
+
+/* The floor of `vfio-trace lockdep`: its hooks, empty (bpf/lock_order.bpf.c). */
+#define VT_BENCH_FLOOR_EXIT(fn)  \
+	SEC("fexit/" #fn)        \
+	int BPF_PROG(floor_##fn) \
+	{                        \
+		return 0;        \
+	}
+VT_BENCH_LOCK_FUNCS(VT_BENCH_FLOOR_EXIT)
+
+#define VT_BENCH_FLOOR_ENTRY(fn) \
+	SEC("fentry/" #fn)       \
+	int BPF_PROG(floor_##fn) \
+	{                        \
+		return 0;        \
+	}
+VT_BENCH_FLOOR_ENTRY(up_read)
+VT_BENCH_FLOOR_ENTRY(up_write)
+VT_BENCH_FLOOR_ENTRY(mutex_unlock)
+VT_BENCH_FLOOR_ENTRY(downgrade_write)
+
+SEC("tp_btf/mm_page_alloc")
+int BPF_PROG(floor_mm_page_alloc)
+{
+	return 0;
+}
+
+SEC("tp_btf/kmalloc")
+int BPF_PROG(floor_kmalloc)
+{
+	return 0;
+}

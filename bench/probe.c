@@ -8,6 +8,7 @@
  *   vt-bench-probe funclat FUNC        a funclatency-style histogram of FUNC (fentry/fexit)
  *   vt-bench-probe funclat-task FUNC   the same, entry times in task storage, not a hash
  *   vt-bench-probe locks               count calls of the rwsem and mutex entry points
+ *   vt-bench-probe lock-floor          empty programs on every hook of `vfio-trace lockdep`
  *
  * Once attached it says "... Hit Ctrl-C to end." on stderr, the words vfio-trace
  * uses, so the benchmark waits for both the same way. On SIGINT or SIGTERM it
@@ -47,7 +48,7 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 static int usage(void)
 {
 	fprintf(stderr, "usage: vt-bench-probe empty|empty-kprobe|funclat|funclat-task FUNC\n"
-			"       vt-bench-probe locks\n");
+			"       vt-bench-probe locks|lock-floor\n");
 	return 2;
 }
 
@@ -64,6 +65,23 @@ static struct bpf_program *lock_prog(struct bench_bpf *skel, int i)
 
 	snprintf(name, sizeof(name), "count_%s", lock_funcs[i]);
 	return bpf_object__find_program_by_name(skel->obj, name);
+}
+
+/* Whether the kernel has the target of a floor_* program: the function in
+ * vmlinux BTF, or the tracepoint's btf_trace_ typedef. */
+static bool floor_target_exists(const struct btf *vmlinux, struct bpf_program *prog)
+{
+	const char *sec = bpf_program__section_name(prog), *target = strchr(sec, '/');
+	char typedef_name[128];
+
+	if (!target)
+		return false;
+	target++;
+	if (!strncmp(sec, "tp_btf/", 7)) {
+		snprintf(typedef_name, sizeof(typedef_name), "btf_trace_%s", target);
+		return btf__find_by_name_kind(vmlinux, typedef_name, BTF_KIND_TYPEDEF) > 0;
+	}
+	return btf__find_by_name_kind(vmlinux, target, BTF_KIND_FUNC) > 0;
 }
 
 /* Wait for SIGINT or SIGTERM without a window between the check and the sleep. */
@@ -86,6 +104,62 @@ static int wait_for_signal(void)
 	return 0;
 }
 
+/* lock-floor: every floor_* program whose target this kernel has, attached
+ * where the kernel takes it; prints "attached N" when stopped. */
+static int floor_main(void)
+{
+	struct bpf_link *links[64] = {};
+	struct bench_bpf *skel;
+	struct btf *vmlinux;
+	struct bpf_program *prog;
+	int rc = 1, n = 0;
+
+	libbpf_set_print(print_libbpf);
+	vmlinux = btf__load_vmlinux_btf();
+	if (!vmlinux) {
+		fprintf(stderr, "vt-bench-probe: no vmlinux BTF: %s\n", strerror(errno));
+		return 1;
+	}
+	skel = bench_bpf__open();
+	if (!skel) {
+		fprintf(stderr, "vt-bench-probe: cannot open the BPF object: %s\n",
+			strerror(errno));
+		btf__free(vmlinux);
+		return 1;
+	}
+	bpf_object__for_each_program(prog, skel->obj)
+		bpf_program__set_autoload(prog, !strncmp(bpf_program__name(prog), "floor_", 6) &&
+							floor_target_exists(vmlinux, prog));
+	if (bench_bpf__load(skel)) {
+		fprintf(stderr, "vt-bench-probe: cannot load the BPF programs: %s\n",
+			strerror(errno));
+		goto cleanup;
+	}
+	bpf_object__for_each_program(prog, skel->obj) {
+		if (!bpf_program__autoload(prog) || n == (int)(sizeof(links) / sizeof(links[0])))
+			continue;
+		links[n] = bpf_program__attach(prog);
+		if (links[n])
+			n++;
+	}
+	if (!n) {
+		fprintf(stderr, "vt-bench-probe: no lock hook could be attached\n");
+		goto cleanup;
+	}
+	fprintf(stderr, "vt-bench-probe: lock-floor, %d programs attached... Hit Ctrl-C to end.\n",
+		n);
+	if (wait_for_signal())
+		goto cleanup;
+	printf("attached %d\n", n);
+	rc = 0;
+cleanup:
+	for (int i = 0; i < n; i++)
+		bpf_link__destroy(links[i]);
+	bench_bpf__destroy(skel);
+	btf__free(vmlinux);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct bpf_program *entry = NULL, *exit_prog = NULL, *prog;
@@ -101,6 +175,8 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		return usage();
 	mode = argv[1];
+	if (!strcmp(mode, "lock-floor"))
+		return argc == 2 ? floor_main() : usage();
 	if (!strcmp(mode, "locks")) {
 		if (argc != 2)
 			return usage();

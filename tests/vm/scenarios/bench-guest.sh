@@ -13,7 +13,7 @@
 #   warmup=100            untimed operations before each timed loop
 #   configs=untraced,empty,empty-kprobe,funclat,funclat-task,vfio-trace,vfio-trace-kprobes,vfio-trace-kprobe-multi,bpftrace
 #   lock_reps=3 lock_iters=400 lock_threads=2 lock_pages=16
-#   lock_configs=untraced,vfio-trace,vfio-trace-lockdep
+#   lock_configs=untraced,vfio-trace,vfio-trace-lockdep,lock-floor
 #   stress_s=5            seconds of vfio-workload --stress under `vfio-trace events`
 #   eio_s=5 eio_threads=2 seconds and threads of the EIO storm (vt-bench-vfio eio)
 #   frontend_s=30         seconds each frontend mode runs at a 1 s interval
@@ -40,7 +40,7 @@ lock_reps=3
 lock_iters=400
 lock_threads=2
 lock_pages=16
-lock_configs=untraced,vfio-trace,vfio-trace-lockdep
+lock_configs=untraced,vfio-trace,vfio-trace-lockdep,lock-floor
 stress_s=5
 eio_s=5
 eio_threads=2
@@ -162,6 +162,10 @@ start_tracer() {
 	locks)
 		note_cmd "lock counters: vt-bench-probe locks"
 		vt-bench-probe locks >"$log" 2>&1 &
+		;;
+	lock-floor)
+		note_cmd "lock-floor: vt-bench-probe lock-floor"
+		vt-bench-probe lock-floor >"$log" 2>&1 &
 		;;
 	vfio-trace)
 		note_cmd "vfio-trace: vfio-trace"
