@@ -10,6 +10,9 @@
  *             array. vfio-trace does more per event (device attribution,
  *             result split, events) and its goal is to cost no more than this;
  *   lat_task_* the same with the entry time in task-local storage;
+ *   *_session one program at both ends of the call (kprobe.session, 6.10+):
+ *             empty, and the histogram with the entry time in the session's
+ *             cookie;
  *   count_*   fentry counters on the rwsem and mutex entry points, to know how
  *             many lock operations the unrelated-lock workload did;
  *   floor_*   empty programs on every hook `vfio-trace lockdep` uses (fexit on
@@ -202,5 +205,41 @@ int BPF_PROG(floor_mm_page_alloc)
 SEC("tp_btf/kmalloc")
 int BPF_PROG(floor_kmalloc)
 {
+	return 0;
+}
+
+/*
+ * Session programs (kprobe.session, 6.10: Jiri Olsa's series "bpf: Introduce
+ * kprobe_multi session attach", lore 20240430112830.1184228-1-jolsa@kernel.org):
+ * one program runs at a function's entry and, when
+ * it returns 0 there, at its return too, with 8 bytes of its own for the call
+ * (the cookie), where a kprobe pair keeps the entry's state in a map keyed by
+ * thread. vt-bench-probe attaches them with a raw BPF_LINK_CREATE: Debian's
+ * libbpf 1.1 has no kprobe.session section. The kfuncs are weak so that the
+ * object still loads where they do not exist (nothing calls them there).
+ */
+extern __u64 *bpf_session_cookie(void) __ksym __weak;
+extern bool bpf_session_is_return(void) __ksym __weak;
+
+SEC("kprobe")
+int empty_session(struct pt_regs *ctx)
+{
+	return 0;
+}
+
+/* funclatency's histogram, the entry time in the cookie. */
+SEC("kprobe")
+int lat_session(struct pt_regs *ctx)
+{
+	__u64 *start = bpf_session_cookie(), now = bpf_ktime_get_ns(), slot;
+
+	if (!bpf_session_is_return()) {
+		*start = now;
+		return 0;
+	}
+	slot = lat_log2(now - *start);
+	if (slot >= VT_BENCH_LAT_SLOTS)
+		slot = VT_BENCH_LAT_SLOTS - 1;
+	__sync_fetch_and_add(&lat_slots[slot], 1);
 	return 0;
 }

@@ -9,6 +9,10 @@
  *   vt-bench-probe funclat-task FUNC   the same, entry times in task storage, not a hash
  *   vt-bench-probe locks               count calls of the rwsem and mutex entry points
  *   vt-bench-probe lock-floor          empty programs on every hook of `vfio-trace lockdep`
+ *   vt-bench-probe empty-session FUNC  a kprobe session program on FUNC that returns at once
+ *                                      (it runs at the entry and at the return)
+ *   vt-bench-probe funclat-session FUNC  funclat's histogram from one session program, the
+ *                                      entry time in its cookie (6.10+)
  *
  * Once attached it says "... Hit Ctrl-C to end." on stderr, the words vfio-trace
  * uses, so the benchmark waits for both the same way. On SIGINT or SIGTERM it
@@ -22,6 +26,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <linux/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "bench.h"
@@ -48,6 +55,7 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 static int usage(void)
 {
 	fprintf(stderr, "usage: vt-bench-probe empty|empty-kprobe|funclat|funclat-task FUNC\n"
+			"       vt-bench-probe empty-session|funclat-session FUNC\n"
 			"       vt-bench-probe locks|lock-floor\n");
 	return 2;
 }
@@ -160,6 +168,93 @@ cleanup:
 	return rc;
 }
 
+/* include/uapi/linux/bpf.h, 6.10: newer than the build's headers and libbpf. */
+#define VT_BENCH_TRACE_KPROBE_SESSION 56
+
+/* Whether this kernel knows kprobe session programs: the attach type in its BTF. */
+static bool kernel_has_sessions(const struct btf *vmlinux)
+{
+	int id = btf__find_by_name_kind(vmlinux, "bpf_attach_type", BTF_KIND_ENUM);
+	const struct btf_type *t = id > 0 ? btf__type_by_id(vmlinux, id) : NULL;
+	const struct btf_enum *e = t ? btf_enum(t) : NULL;
+
+	for (int i = 0; t && i < btf_vlen(t); i++)
+		if (!strcmp(btf__name_by_offset(vmlinux, e[i].name_off),
+			    "BPF_TRACE_KPROBE_SESSION"))
+			return true;
+	return false;
+}
+
+/* empty-session, funclat-session: one program, attached to FUNC as a
+ * session (BPF_LINK_CREATE with the kprobe_multi attributes, by name). */
+static int session_main(const char *mode, const char *func)
+{
+	struct bench_bpf *skel = NULL;
+	struct bpf_program *prog, *chosen;
+	struct btf *vmlinux;
+	union bpf_attr attr;
+	const char *syms[1] = { func };
+	int rc = 1, link = -1;
+
+	libbpf_set_print(print_libbpf);
+	vmlinux = btf__load_vmlinux_btf();
+	if (!vmlinux) {
+		fprintf(stderr, "vt-bench-probe: no vmlinux BTF: %s\n", strerror(errno));
+		return 1;
+	}
+	if (!kernel_has_sessions(vmlinux)) {
+		fprintf(stderr,
+			"vt-bench-probe: this kernel has no kprobe session programs (6.10+)\n");
+		goto cleanup;
+	}
+	skel = bench_bpf__open();
+	if (!skel) {
+		fprintf(stderr, "vt-bench-probe: cannot open the BPF object: %s\n",
+			strerror(errno));
+		goto cleanup;
+	}
+	chosen =
+		strcmp(mode, "empty-session") ? skel->progs.lat_session : skel->progs.empty_session;
+	bpf_object__for_each_program(prog, skel->obj)
+		bpf_program__set_autoload(prog, prog == chosen);
+	bpf_program__set_expected_attach_type(chosen,
+					      (enum bpf_attach_type)VT_BENCH_TRACE_KPROBE_SESSION);
+	if (bench_bpf__load(skel)) {
+		fprintf(stderr, "vt-bench-probe: cannot load the BPF programs: %s\n",
+			strerror(errno));
+		goto cleanup;
+	}
+	memset(&attr, 0, sizeof(attr));
+	attr.link_create.prog_fd = bpf_program__fd(chosen);
+	attr.link_create.attach_type = VT_BENCH_TRACE_KPROBE_SESSION;
+	attr.link_create.kprobe_multi.cnt = 1;
+	attr.link_create.kprobe_multi.syms = (__u64)(unsigned long)syms;
+	link = (int)syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
+	if (link < 0) {
+		fprintf(stderr, "vt-bench-probe: cannot attach a session to %s: %s\n", func,
+			strerror(errno));
+		goto cleanup;
+	}
+	fprintf(stderr, "vt-bench-probe: %s, 1 program attached to %s... Hit Ctrl-C to end.\n",
+		mode, func);
+	if (wait_for_signal())
+		goto cleanup;
+	if (chosen == skel->progs.lat_session) {
+		__u64 total = 0;
+
+		for (int i = 0; i < VT_BENCH_LAT_SLOTS; i++)
+			total += skel->bss->lat_slots[i];
+		printf("events %llu\n", (unsigned long long)total);
+	}
+	rc = 0;
+cleanup:
+	if (link >= 0)
+		close(link);
+	bench_bpf__destroy(skel);
+	btf__free(vmlinux);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct bpf_program *entry = NULL, *exit_prog = NULL, *prog;
@@ -177,6 +272,8 @@ int main(int argc, char **argv)
 	mode = argv[1];
 	if (!strcmp(mode, "lock-floor"))
 		return argc == 2 ? floor_main() : usage();
+	if (!strcmp(mode, "empty-session") || !strcmp(mode, "funclat-session"))
+		return argc == 3 ? session_main(mode, argv[2]) : usage();
 	if (!strcmp(mode, "locks")) {
 		if (argc != 2)
 			return usage();

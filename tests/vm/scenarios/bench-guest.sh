@@ -11,7 +11,7 @@
 #   reps=3                alternating repetitions of the fault-path configurations
 #   pread=4000 fault=1000 zap=300     operations per timed loop
 #   warmup=100            untimed operations before each timed loop
-#   configs=untraced,empty,empty-kprobe,funclat,funclat-task,vfio-trace,vfio-trace-kprobes,vfio-trace-kprobe-multi,bpftrace
+#   configs=untraced,empty,empty-kprobe,empty-session,funclat,funclat-session,funclat-task,vfio-trace,vfio-trace-kprobes,vfio-trace-kprobe-multi,bpftrace
 #   lock_reps=3 lock_iters=400 lock_threads=2 lock_pages=16
 #   lock_configs=untraced,vfio-trace,vfio-trace-lockdep,lock-floor
 #   stress_s=5            seconds of vfio-workload --stress under `vfio-trace events`
@@ -35,7 +35,7 @@ pread=4000
 fault=1000
 zap=300
 warmup=100
-configs=untraced,empty,empty-kprobe,funclat,funclat-task,vfio-trace,vfio-trace-kprobes,vfio-trace-kprobe-multi,bpftrace
+configs=untraced,empty,empty-kprobe,empty-session,funclat,funclat-session,funclat-task,vfio-trace,vfio-trace-kprobes,vfio-trace-kprobe-multi,bpftrace
 lock_reps=3
 lock_iters=400
 lock_threads=2
@@ -155,7 +155,7 @@ start_tracer() {
 	: >"$log"
 	case $cfg in
 	untraced) return 0 ;;
-	empty | empty-kprobe | funclat | funclat-task)
+	empty | empty-kprobe | empty-session | funclat | funclat-task | funclat-session)
 		note_cmd "$cfg: vt-bench-probe $cfg $func"
 		vt-bench-probe "$cfg" "$func" >"$log" 2>&1 &
 		;;
