@@ -30,17 +30,16 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-SEC("fentry")
-int BPF_PROG(empty_entry)
-{
-	return 0;
-}
+/* A tracing program that returns at once, in section @sec. */
+#define VT_BENCH_EMPTY(sec, name) \
+	SEC(sec)                  \
+	int BPF_PROG(name)        \
+	{                         \
+		return 0;         \
+	}
 
-SEC("fexit")
-int BPF_PROG(empty_exit)
-{
-	return 0;
-}
+VT_BENCH_EMPTY("fentry", empty_entry)
+VT_BENCH_EMPTY("fexit", empty_exit)
 
 SEC("kprobe")
 int empty_entry_kp(struct pt_regs *ctx)
@@ -177,36 +176,14 @@ __u64 lock_calls[VT_BENCH_LOCK_MAX];
 VT_BENCH_LOCK_FUNCS(VT_BENCH_COUNT_PROG)
 
 /* The floor of `vfio-trace lockdep`: its hooks, empty (bpf/lock_order.bpf.c). */
-#define VT_BENCH_FLOOR_EXIT(fn)  \
-	SEC("fexit/" #fn)        \
-	int BPF_PROG(floor_##fn) \
-	{                        \
-		return 0;        \
-	}
+#define VT_BENCH_FLOOR_EXIT(fn) VT_BENCH_EMPTY("fexit/" #fn, floor_##fn)
 VT_BENCH_LOCK_FUNCS(VT_BENCH_FLOOR_EXIT)
-
-#define VT_BENCH_FLOOR_ENTRY(fn) \
-	SEC("fentry/" #fn)       \
-	int BPF_PROG(floor_##fn) \
-	{                        \
-		return 0;        \
-	}
-VT_BENCH_FLOOR_ENTRY(up_read)
-VT_BENCH_FLOOR_ENTRY(up_write)
-VT_BENCH_FLOOR_ENTRY(mutex_unlock)
-VT_BENCH_FLOOR_ENTRY(downgrade_write)
-
-SEC("tp_btf/mm_page_alloc")
-int BPF_PROG(floor_mm_page_alloc)
-{
-	return 0;
-}
-
-SEC("tp_btf/kmalloc")
-int BPF_PROG(floor_kmalloc)
-{
-	return 0;
-}
+VT_BENCH_EMPTY("fentry/up_read", floor_up_read)
+VT_BENCH_EMPTY("fentry/up_write", floor_up_write)
+VT_BENCH_EMPTY("fentry/mutex_unlock", floor_mutex_unlock)
+VT_BENCH_EMPTY("fentry/downgrade_write", floor_downgrade_write)
+VT_BENCH_EMPTY("tp_btf/mm_page_alloc", floor_mm_page_alloc)
+VT_BENCH_EMPTY("tp_btf/kmalloc", floor_kmalloc)
 
 /*
  * Session programs (kprobe.session, 6.10: Jiri Olsa's series "bpf: Introduce
