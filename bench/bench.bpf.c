@@ -80,6 +80,16 @@ static __always_inline __u64 lat_log2(__u64 v)
 	return r | (v >> 1);
 }
 
+/* One latency into the histogram. */
+static __always_inline void lat_record(__u64 ns)
+{
+	__u64 slot = lat_log2(ns);
+
+	if (slot >= VT_BENCH_LAT_SLOTS)
+		slot = VT_BENCH_LAT_SLOTS - 1;
+	__sync_fetch_and_add(&lat_slots[slot], 1);
+}
+
 static __always_inline int lat_begin(void)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
@@ -93,18 +103,15 @@ static __always_inline int lat_end(void)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	__u64 now = bpf_ktime_get_ns();
-	__u64 *start, slot;
+	__u64 *start;
 
 	start = bpf_map_lookup_elem(&lat_start, &tid);
 	if (!start) {
 		__sync_fetch_and_add(&lat_missed, 1);
 		return 0;
 	}
-	slot = lat_log2(now - *start);
+	lat_record(now - *start);
 	bpf_map_delete_elem(&lat_start, &tid);
-	if (slot >= VT_BENCH_LAT_SLOTS)
-		slot = VT_BENCH_LAT_SLOTS - 1;
-	__sync_fetch_and_add(&lat_slots[slot], 1);
 	return 0;
 }
 
@@ -148,18 +155,15 @@ SEC("fexit")
 int BPF_PROG(lat_task_exit)
 {
 	__u64 now = bpf_ktime_get_ns();
-	__u64 *start, slot;
+	__u64 *start;
 
 	start = bpf_task_storage_get(&lat_task_start, bpf_get_current_task_btf(), NULL, 0);
 	if (!start || !*start) {
 		__sync_fetch_and_add(&lat_missed, 1);
 		return 0;
 	}
-	slot = lat_log2(now - *start);
+	lat_record(now - *start);
 	*start = 0;
-	if (slot >= VT_BENCH_LAT_SLOTS)
-		slot = VT_BENCH_LAT_SLOTS - 1;
-	__sync_fetch_and_add(&lat_slots[slot], 1);
 	return 0;
 }
 
@@ -208,15 +212,12 @@ int empty_session(struct pt_regs *ctx)
 SEC("kprobe")
 int lat_session(struct pt_regs *ctx)
 {
-	__u64 *start = bpf_session_cookie(), now = bpf_ktime_get_ns(), slot;
+	__u64 *start = bpf_session_cookie(), now = bpf_ktime_get_ns();
 
 	if (!bpf_session_is_return()) {
 		*start = now;
 		return 0;
 	}
-	slot = lat_log2(now - *start);
-	if (slot >= VT_BENCH_LAT_SLOTS)
-		slot = VT_BENCH_LAT_SLOTS - 1;
-	__sync_fetch_and_add(&lat_slots[slot], 1);
+	lat_record(now - *start);
 	return 0;
 }
