@@ -92,6 +92,16 @@ static bool floor_target_exists(const struct btf *vmlinux, struct bpf_program *p
 	return btf__find_by_name_kind(vmlinux, target, BTF_KIND_FUNC) > 0;
 }
 
+/* Latencies the lat_* programs put into the histogram. */
+static __u64 lat_events(const struct bench_bpf *skel)
+{
+	__u64 total = 0;
+
+	for (int i = 0; i < VT_BENCH_LAT_SLOTS; i++)
+		total += skel->bss->lat_slots[i];
+	return total;
+}
+
 /* Wait for SIGINT or SIGTERM without a window between the check and the sleep. */
 static int wait_for_signal(void)
 {
@@ -239,13 +249,8 @@ static int session_main(const char *mode, const char *func)
 		mode, func);
 	if (wait_for_signal())
 		goto cleanup;
-	if (chosen == skel->progs.lat_session) {
-		__u64 total = 0;
-
-		for (int i = 0; i < VT_BENCH_LAT_SLOTS; i++)
-			total += skel->bss->lat_slots[i];
-		printf("events %llu\n", (unsigned long long)total);
-	}
+	if (chosen == skel->progs.lat_session)
+		printf("events %llu\n", (unsigned long long)lat_events(skel));
 	rc = 0;
 cleanup:
 	if (link >= 0)
@@ -387,10 +392,7 @@ int main(int argc, char **argv)
 		}
 		printf("total %llu\n", (unsigned long long)total);
 	} else if (!strncmp(mode, "funclat", 7)) {
-		total = 0;
-		for (i = 0; i < VT_BENCH_LAT_SLOTS; i++)
-			total += skel->bss->lat_slots[i];
-		printf("events %llu\nmissed %llu\n", (unsigned long long)total,
+		printf("events %llu\nmissed %llu\n", (unsigned long long)lat_events(skel),
 		       (unsigned long long)skel->bss->lat_missed);
 	}
 	rc = 0;

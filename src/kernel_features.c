@@ -255,21 +255,21 @@ bool vt_kernel_is_preempt_rt(struct vt_kernel *k)
 	return vt_kernel_has_member(k, "spinlock.lock");
 }
 
-bool vt_kernel_task_storage_usable(void)
-{
-	/* Checked for kprobe programs: fentry programs get every helper that
-	 * kprobes get, so one answer serves both probe types. */
-	return libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) == 1 &&
-	       libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_task_storage_get, NULL) ==
-		       1 &&
-	       libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_get_current_task_btf, NULL) ==
-		       1;
-}
-
 bool vt_kernel_current_task_btf_usable(void)
 {
 	return libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_get_current_task_btf, NULL) ==
 	       1;
+}
+
+bool vt_kernel_task_storage_usable(void)
+{
+	/* Checked for kprobe programs: fentry programs get every helper that
+	 * kprobes get, so one answer serves both probe types. The storage is
+	 * looked up from current's BTF pointer. */
+	return libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) == 1 &&
+	       libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_task_storage_get, NULL) ==
+		       1 &&
+	       vt_kernel_current_task_btf_usable();
 }
 
 bool vt_kernel_kprobes_supported(void)
