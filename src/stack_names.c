@@ -20,10 +20,24 @@
  * lists them under [bpf] (bpf_prog_<tag>_<name>, bpf_trampoline_<id>).
  * @next_off is the offset of the frame after it (the caller), or -1: a return
  * address at a function's fentry call site (+0x5, +0x9 after an endbr64) is
- * a trampoline's own call, which no ordinary call returns to, so the frame
- * before it is the trampoline even when it seems to be in a module's symbol
- * (6.1: "vfio_virqfd_exit+0x4cf0 [vfio_virqfd]" between
- * "vfio_pci_mmap_fault+0x38" and "vfio_pci_mmap_fault+0x5"). */
+ * mostly a trampoline's own call, so the frame before it is the trampoline
+ * even when it seems to be in a module's symbol (6.1: "vfio_virqfd_exit+0x4cf0
+ * [vfio_virqfd]" between "vfio_pci_mmap_fault+0x38" and
+ * "vfio_pci_mmap_fault+0x5"). Only a module's symbol can be that: trampolines
+ * and programs live in the module area, never in the kernel's own text. And
+ * not one that is itself at an entry site: that is the traced function the
+ * stack starts in, whose caller may be a function without an fentry call
+ * (notrace) that calls it first thing. */
+static bool entry_site(long long off)
+{
+	return off == 0x5 || off == 0x9;
+}
+
+static bool trampoline_before_entry(long long off, const char *sym, long long next_off)
+{
+	return entry_site(next_off) && !entry_site(off) && strstr(sym, " [");
+}
+
 static bool own_frame(long long off, const char *sym, long long next_off, const char *prev)
 {
 	return off < 0 || off >= VT_MAX_FUNC_OFFSET || !strncmp(sym, "bpf_prog_", 9) ||
@@ -33,7 +47,7 @@ static bool own_frame(long long off, const char *sym, long long next_off, const 
 		* before. */
 	       !strncmp(sym, "__kretprobe_trampoline", 22) ||
 	       !strncmp(sym, "kretprobe_trampoline", 20) || !strncmp(sym, "bpf_trace_run", 13) ||
-	       !strncmp(sym, "__traceiter_", 12) || next_off == 0x5 || next_off == 0x9 ||
+	       !strncmp(sym, "__traceiter_", 12) || trampoline_before_entry(off, sym, next_off) ||
 	       /* The tracepoint's trace_<name>() where the compiler did not
 		* inline it (6.12 with lockdep: trace_contention_begin+0x8a):
 		* it calls the runner or the iterator, nothing else does. */
@@ -103,7 +117,7 @@ int vt_name_stack(vt_symbolize_fn symbolize, void *arg, const __u64 *ips, int n,
 		if (own_frame(offs[i], syms[i], i + 1 < n ? offs[i + 1] : -1,
 			      i ? syms[i - 1] : NULL) ||
 		    (dropped && last && same_function(syms[i], last)) ||
-		    (dropped && last && (offs[i] == 0x5 || offs[i] == 0x9))) {
+		    (dropped && last && entry_site(offs[i]))) {
 			dropped = true;
 			continue;
 		}

@@ -39,6 +39,7 @@ int main(void)
 	failed += run_slow_events_tests();
 	failed += run_output_file_tests();
 	failed += run_bdf_table_tests();
+	failed += run_stack_names_tests();
 
 	if (failed)
 		fprintf(stderr, "unit tests: %d failed\n", failed);

@@ -33,5 +33,6 @@ int run_top_tests(void);
 int run_slow_events_tests(void);
 int run_output_file_tests(void);
 int run_bdf_table_tests(void);
+int run_stack_names_tests(void);
 
 #endif
