@@ -7,9 +7,10 @@
  *                                          huge_fault support"); often inlined
  *                                          into the page fault handler
  *   vfio_pci_mmap_fault(vmf)               up to 6.11
- * User space attaches the page-fault pair to whichever of the first and last
- * the kernel has (bpf_program__set_attach_target), and the huge pair where
- * it exists.
+ * User space chooses among them (src/probes.c, the "fault" operation): the
+ * huge pair alone where the page handler only calls it, so each fault runs
+ * one pair; else the page pair on whichever of the first and last the
+ * kernel has, with the huge pair beside it for PMD and PUD faults.
  */
 #include "fault.bpf.h"
 
