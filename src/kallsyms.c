@@ -11,6 +11,7 @@ struct vt_ksym {
 	char *module; /* "" for vmlinux */
 	__u64 addr;   /* 0 where kptr_restrict hides addresses */
 	bool text;    /* a function: only these name stack frames */
+	__u64 end;    /* the next address above it in its block, 0 unknown */
 };
 
 struct vt_kallsyms {
@@ -49,6 +50,7 @@ static int add_sym(struct vt_kallsyms *ks, size_t *cap, const char *name, const 
 	s->module = strdup(module);
 	s->addr = addr;
 	s->text = text;
+	s->end = 0;
 	if (!s->name || !s->module) {
 		free(s->name);
 		free(s->module);
@@ -58,39 +60,7 @@ static int add_sym(struct vt_kallsyms *ks, size_t *cap, const char *name, const 
 	return 0;
 }
 
-/* The whole table is about 150,000 symbols, most of the process's peak
- * memory when kept; probe selection needs a few dozen of them. */
-static int parse(struct vt_kallsyms *ks, FILE *f, const char **wanted, size_t nwanted)
-{
-	size_t cap = 0;
-	char line[512];
-
-	while (fgets(line, sizeof(line), f)) {
-		char *save = NULL, *name, *module, *addr, *type;
-
-		addr = strtok_r(line, " \t\n", &save);
-		type = strtok_r(NULL, " \t\n", &save);
-		name = type ? strtok_r(NULL, " \t\n", &save) : NULL;
-		if (!name)
-			continue;
-		if (wanted &&
-		    (!nwanted || !bsearch(&name, wanted, nwanted, sizeof(*wanted), name_cmp)))
-			continue;
-		module = strtok_r(NULL, " \t\n", &save);
-		if (module && module[0] == '[') {
-			module++;
-			module[strcspn(module, "]")] = '\0';
-		} else {
-			module = "";
-		}
-		if (add_sym(ks, &cap, name, module, strtoull(addr, NULL, 16),
-			    type[0] == 't' || type[0] == 'T'))
-			return -ENOMEM;
-	}
-	if (ks->n) /* qsort and bsearch take no NULL array, even empty */
-		qsort(ks->syms, ks->n, sizeof(*ks->syms), ksym_cmp);
-	return 0;
-}
+static int parse(struct vt_kallsyms *ks, FILE *f, const char **wanted, size_t nwanted);
 
 int vt_kallsyms_load(struct vt_kallsyms **out, FILE *f, const char *const *wanted)
 {
@@ -159,6 +129,94 @@ static bool parse_line(char *line, __u64 *addr, bool *text, char **name, char **
 	*addr = strtoull(a, NULL, 16);
 	*text = type[0] == 't' || type[0] == 'T';
 	return true;
+}
+
+/*
+ * The addresses of the block of lines being read (vmlinux's, or one
+ * module's), so that where a wanted function ends (the lowest address above
+ * it, of any type) is known from the one pass that finds it: vmlinux's lines
+ * are sorted by address, a module's are not, and no other block's symbol lies
+ * inside a module's text. A function last in its block stays unknown (0).
+ */
+struct block {
+	char module[64];
+	size_t first; /* the first of its symbols kept in the table */
+	__u64 *addrs; /* a module's every address so far; vmlinux's are sorted */
+	size_t n, cap;
+};
+
+static int block_line(struct block *b, struct vt_kallsyms *ks, __u64 addr, const char *module)
+{
+	size_t i;
+
+	if (strncmp(b->module, module, sizeof(b->module))) {
+		snprintf(b->module, sizeof(b->module), "%s", module);
+		b->first = ks->n;
+		b->n = 0;
+	}
+	for (i = b->first; i < ks->n; i++)
+		if (addr > ks->syms[i].addr && (!ks->syms[i].end || addr < ks->syms[i].end))
+			ks->syms[i].end = addr;
+	if (!module[0])
+		return 0;
+	if (b->n == b->cap) {
+		size_t ncap = b->cap ? 2 * b->cap : 1024;
+		__u64 *grown = realloc(b->addrs, ncap * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		b->addrs = grown;
+		b->cap = ncap;
+	}
+	b->addrs[b->n++] = addr;
+	return 0;
+}
+
+/* A symbol just kept: its end among the block's addresses read before it. */
+static void block_kept(const struct block *b, struct vt_ksym *s)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		if (b->addrs[i] > s->addr && (!s->end || b->addrs[i] < s->end))
+			s->end = b->addrs[i];
+}
+
+/* The whole table is about 150,000 symbols, most of the process's peak
+ * memory when kept; probe selection needs a few dozen of them, and their
+ * ends (a wrapper's size). */
+static int parse(struct vt_kallsyms *ks, FILE *f, const char **wanted, size_t nwanted)
+{
+	struct block b = { .module = "\001" };
+	size_t cap = 0;
+	char line[512];
+	int err = 0;
+
+	while (!err && fgets(line, sizeof(line), f)) {
+		char *name, *module;
+		__u64 addr;
+		bool text;
+
+		if (!parse_line(line, &addr, &text, &name, &module))
+			continue;
+		/* Ends only for a chosen few: for every symbol this would be
+		 * quadratic in a module's size. */
+		if (wanted && block_line(&b, ks, addr, module)) {
+			err = -ENOMEM;
+			break;
+		}
+		if (wanted &&
+		    (!nwanted || !bsearch(&name, wanted, nwanted, sizeof(*wanted), name_cmp)))
+			continue;
+		if (add_sym(ks, &cap, name, module, addr, text))
+			err = -ENOMEM;
+		else if (wanted)
+			block_kept(&b, &ks->syms[ks->n - 1]);
+	}
+	free(b.addrs);
+	if (!err && ks->n) /* qsort and bsearch take no NULL array, even empty */
+		qsort(ks->syms, ks->n, sizeof(*ks->syms), ksym_cmp);
+	return err;
 }
 
 /*
@@ -262,10 +320,11 @@ int vt_kallsyms_next_address(FILE *f, __u64 addr, __u64 *next)
 
 	*next = 0;
 	while (fgets(line, sizeof(line), f)) {
-		char *end;
-		__u64 a = strtoull(line, &end, 16);
+		char *name, *module;
+		bool text;
+		__u64 a;
 
-		if (end == line || (*end != ' ' && *end != '\t'))
+		if (!parse_line(line, &a, &text, &name, &module))
 			continue;
 		any |= a != 0;
 		if (a > addr && (!*next || a < *next))
@@ -385,6 +444,23 @@ int vt_kallsyms_address(const struct vt_kallsyms *ks, const char *name, __u64 *a
 	if (!s->addr)
 		return -EACCES;
 	*addr = s->addr;
+	return 0;
+}
+
+int vt_kallsyms_size(const struct vt_kallsyms *ks, const char *name, __u64 *size)
+{
+	const struct vt_ksym *s;
+	__u64 addr;
+	int err = vt_kallsyms_address(ks, name, &addr);
+
+	*size = 0;
+	if (err)
+		return err;
+	s = bsearch(&(struct vt_ksym){ .name = (char *)name }, ks->syms, ks->n, sizeof(*ks->syms),
+		    ksym_cmp);
+	if (!s || !s->end)
+		return -ENODATA;
+	*size = s->end - addr;
 	return 0;
 }
 

@@ -40,6 +40,12 @@ const char *vt_kallsyms_module(const struct vt_kallsyms *ks, const char *name);
  * -ENOTUNIQ when several symbols have that name (static ones in different
  * files or modules), or -EACCES when kptr_restrict hides the addresses. */
 int vt_kallsyms_address(const struct vt_kallsyms *ks, const char *name, __u64 *addr);
+/* How far @name reaches: to the lowest address above it in its block of the
+ * stream (vmlinux, or its module), of any type. Known only for the symbols of
+ * a @wanted load; -ENODATA for the rest, and for one last in its block (then
+ * vt_kallsyms_next_address() reads the whole stream again). Otherwise as
+ * vt_kallsyms_address(). */
+int vt_kallsyms_size(const struct vt_kallsyms *ks, const char *name, __u64 *size);
 /* "function+0xoff [module]" for a text address, or the bare address when no
  * text symbol is at or below it (or kptr_restrict hid the addresses).
  * Returns the offset, or -1 for a bare address. */

@@ -356,8 +356,14 @@ int vt_kernel_ksym_address(struct vt_kernel *k, const char *name, __u64 *addr)
 int vt_kernel_func_size(struct vt_kernel *k, const char *func, __u64 *size)
 {
 	__u64 addr, next;
-	int err = vt_kernel_ksym_address(k, func, &addr);
+	int err = vt_kernel_kallsyms_error(k);
 
+	if (!err)
+		err = vt_kallsyms_size(k->ksyms, func, size);
+	if (err != -ENODATA)
+		return err;
+	/* Last in its block: the next address is in another one. */
+	err = vt_kallsyms_address(k->ksyms, func, &addr);
 	if (!err)
 		err = vt_kallsyms_next_address_proc(addr, &next);
 	*size = err ? 0 : next - addr;

@@ -7,7 +7,10 @@
  * filtered table holds nothing else. Symbolization of a few addresses taken
  * from the input must give "0x..." or "name+0x...", terminated, in bounds.
  * Loaded for those addresses only (vt_kallsyms_load_addrs, --stacks), the
- * table must name each of them exactly as the whole one does.
+ * table must name each of them exactly as the whole one does. A wanted
+ * function's size, where the one pass knows it, must reach no nearer than
+ * the next address a second pass finds (the same in a real table, whose
+ * blocks do not interleave).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -95,6 +98,29 @@ static void check_next_address(const uint8_t *data, size_t size, __u64 addr)
 		     (unsigned long long)addr);
 }
 
+/* A size from the filtered load against the next address of the stream. */
+static void check_size(struct vt_kallsyms *some, const uint8_t *data, size_t size, const char *name)
+{
+	FILE *f;
+	__u64 addr, len, next;
+	int err = vt_kallsyms_size(some, name, &len);
+
+	if (err == -ENOENT || err == -ENOTUNIQ || err == -EACCES || err == -ENODATA)
+		return;
+	if (err)
+		FAIL("size of '%s': unexpected error %d", name, err);
+	if (!len || vt_kallsyms_address(some, name, &addr))
+		FAIL("size of '%s': %llu, or no address", name, (unsigned long long)len);
+	f = size ? fmemopen((void *)data, size, "r") : fmemopen("\n", 1, "r");
+	if (!f)
+		FAIL("fmemopen failed");
+	err = vt_kallsyms_next_address(f, addr, &next);
+	fclose(f);
+	if (err || next > addr + len)
+		FAIL("size of '%s': ends at %llx, the next address is %llx (%d)", name,
+		     (unsigned long long)(addr + len), (unsigned long long)next, err);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *wanted[] = {
@@ -131,6 +157,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (m1 && strlen(m1) + strlen(m2) > 2 * size)
 			FAIL("module name longer than the input");
 		matched += m2 != NULL;
+		check_size(some, data, size, wanted[i]);
 	}
 	n = vt_kallsyms_count(some);
 	if (n > vt_kallsyms_count(all))

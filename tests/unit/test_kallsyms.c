@@ -215,6 +215,49 @@ static void test_next_address(void **state)
 	assert_int_equal(err, -EACCES);
 }
 
+/* A wanted function's size from the one pass that finds it, the same as
+ * reading the stream again for the next address would give: vmlinux's lines
+ * are sorted, a module's are not (the next address may come before it). */
+static void test_size(void **state)
+{
+	static const char text[] =
+		"ffffffff81000000 T _stext\n"
+		"ffffffff81000100 T unmap_mapping_range\n"
+		"ffffffff81000180 t helper\n"
+		"ffffffff81000200 D some_data\n"
+		"ffffffffc0a01040 t vfio_pci_mmap_huge_fault\t[vfio_pci_core]\n"
+		"ffffffffc0a01030 t __pfx_vfio_pci_mmap_huge_fault\t[vfio_pci_core]\n"
+		"ffffffffc0a01000 t __pfx_vfio_pci_mmap_page_fault\t[vfio_pci_core]\n"
+		"ffffffffc0a01010 t vfio_pci_mmap_page_fault\t[vfio_pci_core]\n"
+		"ffffffffc0a02000 d vfio_pci_mmap_ops\t[vfio_pci_core]\n"
+		"ffffffffc0b00000 t alone\t[other]\n";
+	const char *const wanted[] = {
+		"unmap_mapping_range",	    "some_data", "vfio_pci_mmap_page_fault",
+		"vfio_pci_mmap_huge_fault", "alone",	 NULL
+	};
+	struct vt_kallsyms *ks = load(text, wanted), *all = load(text, NULL);
+	__u64 size = 1;
+	int err;
+
+	assert_int_equal(vt_kallsyms_size(ks, "unmap_mapping_range", &size), 0);
+	assert_int_equal(size, 0x80);
+	assert_int_equal(vt_kallsyms_size(ks, "vfio_pci_mmap_page_fault", &size), 0);
+	assert_int_equal(size, 0x20);
+	assert_int_equal(size,
+			 next_after(text, 0xffffffffc0a01010ULL, &err) - 0xffffffffc0a01010ULL);
+	assert_int_equal(vt_kallsyms_size(ks, "vfio_pci_mmap_huge_fault", &size), 0);
+	assert_int_equal(size, 0xfc0);
+	/* Last in its block: the next address is in another block. */
+	assert_int_equal(vt_kallsyms_size(ks, "some_data", &size), -ENODATA);
+	assert_int_equal(vt_kallsyms_size(ks, "alone", &size), -ENODATA);
+	assert_int_equal(size, 0);
+	assert_int_equal(vt_kallsyms_size(ks, "helper", &size), -ENOENT);
+	/* Not a wanted load: no sizes. */
+	assert_int_equal(vt_kallsyms_size(all, "unmap_mapping_range", &size), -ENODATA);
+	vt_kallsyms_free(all);
+	vt_kallsyms_free(ks);
+}
+
 static void test_empty(void **state)
 {
 	const char *const none[] = { NULL };
@@ -253,6 +296,27 @@ static void test_proc(void **state)
 	vt_kallsyms_free(ks);
 }
 
+/* On the running kernel, a function's size from the one pass is what reading
+ * the table again for the next address gives. */
+static void test_proc_size(void **state)
+{
+	const char *const wanted[] = { "vfs_read", NULL };
+	struct vt_kallsyms *ks;
+	__u64 addr, next, size;
+
+	if (vt_kallsyms_load_proc(&ks, wanted))
+		skip();
+	if (vt_kallsyms_address(ks, "vfs_read", &addr)) { /* hidden, or not unique */
+		vt_kallsyms_free(ks);
+		skip();
+	}
+	assert_int_equal(vt_kallsyms_size(ks, "vfs_read", &size), 0);
+	assert_int_equal(vt_kallsyms_next_address_proc(addr, &next), 0);
+	assert_int_equal(size, next - addr);
+	assert_true(size > 0);
+	vt_kallsyms_free(ks);
+}
+
 int run_kallsyms_tests(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -261,6 +325,7 @@ int run_kallsyms_tests(void)
 		cmocka_unit_test(test_symbolize),   cmocka_unit_test(test_hidden_addresses),
 		cmocka_unit_test(test_far_address), cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_proc),	    cmocka_unit_test(test_next_address),
+		cmocka_unit_test(test_size),	    cmocka_unit_test(test_proc_size),
 	};
 
 	return cmocka_run_group_tests_name("kallsyms", tests, NULL, NULL);
