@@ -31,7 +31,18 @@ struct vt_kernel {
 	struct vt_kallsyms *ksyms;
 	const char *const *ksym_wanted;
 	int ksyms_err;
+	/* Each a program load to find out, asked again at every reload after
+	 * a refusal: 0 not asked yet, else the answer + 1. */
+	int task_storage_usable, current_task_btf_usable;
 };
+
+/* @cache's answer, or the kernel's through @probe, kept there. */
+static bool cached(int *cache, bool (*probe)(void))
+{
+	if (!*cache)
+		*cache = probe() + 1;
+	return *cache - 1;
+}
 
 static int load_module_btfs(struct vt_kernel *k)
 {
@@ -255,21 +266,30 @@ bool vt_kernel_is_preempt_rt(struct vt_kernel *k)
 	return vt_kernel_has_member(k, "spinlock.lock");
 }
 
-bool vt_kernel_current_task_btf_usable(void)
+static bool probe_current_task_btf(void)
 {
 	return libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_get_current_task_btf, NULL) ==
 	       1;
 }
 
-bool vt_kernel_task_storage_usable(void)
+bool vt_kernel_current_task_btf_usable(struct vt_kernel *k)
+{
+	return cached(&k->current_task_btf_usable, probe_current_task_btf);
+}
+
+static bool probe_task_storage(void)
 {
 	/* Checked for kprobe programs: fentry programs get every helper that
-	 * kprobes get, so one answer serves both probe types. The storage is
-	 * looked up from current's BTF pointer. */
+	 * kprobes get, so one answer serves both probe types. */
 	return libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) == 1 &&
-	       libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_task_storage_get, NULL) ==
-		       1 &&
-	       vt_kernel_current_task_btf_usable();
+	       libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_task_storage_get, NULL) == 1;
+}
+
+/* The storage is looked up from current's BTF pointer. */
+bool vt_kernel_task_storage_usable(struct vt_kernel *k)
+{
+	return cached(&k->task_storage_usable, probe_task_storage) &&
+	       vt_kernel_current_task_btf_usable(k);
 }
 
 bool vt_kernel_kprobes_supported(void)

@@ -44,10 +44,11 @@ bool vt_kernel_kprobes_supported(void);
 /* 0 when an empty kprobe.multi program attaches to @func here (and is gone
  * again), else -errno: the kernel's own answer, per function. */
 int vt_kernel_try_kprobe_multi(const char *func);
-/* Task local storage from tracing and kprobe programs (5.11+ where allowed). */
-bool vt_kernel_task_storage_usable(void);
+/* Task local storage from tracing and kprobe programs (5.11+ where allowed).
+ * Both asked of the kernel once, then remembered in @k. */
+bool vt_kernel_task_storage_usable(struct vt_kernel *k);
 /* bpf_get_current_task_btf() (5.11). */
-bool vt_kernel_current_task_btf_usable(void);
+bool vt_kernel_current_task_btf_usable(struct vt_kernel *k);
 bool vt_kernel_is_preempt_rt(struct vt_kernel *k);
 /* Loads (never attaches) an empty fentry program on @f. 0 or -errno. */
 int vt_kernel_try_fentry(struct vt_kernel *k, const struct vt_btf_func *f);

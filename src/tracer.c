@@ -67,7 +67,7 @@ static bool any_slow(const struct vt_tracer_config *c)
 }
 
 static void set_knobs(struct vfio_trace_bpf *skel, const struct vt_tracer_config *c,
-		      bool task_storage)
+		      bool task_storage, bool current_task_btf)
 {
 	bool want_events = c->on_event;
 
@@ -124,7 +124,7 @@ static void set_knobs(struct vfio_trace_bpf *skel, const struct vt_tracer_config
 	/* Per-thread state in task storage, or in the holds hash; the other one
 	 * shrinks to a dummy (no reachable code uses it, but it must load). */
 	skel->rodata->targ_task_storage = task_storage;
-	skel->rodata->targ_current_task_btf = vt_kernel_current_task_btf_usable();
+	skel->rodata->targ_current_task_btf = current_task_btf;
 	if (task_storage) {
 		bpf_map__set_max_entries(skel->maps.holds, 1);
 		bpf_map__set_max_entries(skel->maps.held, 1);
@@ -155,7 +155,7 @@ static void set_knobs(struct vfio_trace_bpf *skel, const struct vt_tracer_config
  */
 static bool choose_thread_state(struct vt_kernel *k, bool force_hash)
 {
-	return !force_hash && !vt_kernel_is_preempt_rt(k) && vt_kernel_task_storage_usable();
+	return !force_hash && !vt_kernel_is_preempt_rt(k) && vt_kernel_task_storage_usable(k);
 }
 
 /* The test and diagnostic switches, checked before any slow work. */
@@ -445,7 +445,8 @@ static int open_and_load(struct vt_tracer *t, const struct env_switches *sw, cha
 			return err;
 		}
 		t->task_storage = choose_thread_state(t->kernel, sw->force_hash);
-		set_knobs(t->skel, cfg, t->task_storage);
+		set_knobs(t->skel, cfg, t->task_storage,
+			  vt_kernel_current_task_btf_usable(t->kernel));
 
 		err = vt_probes_select(&t->probes, t->skel->obj, t->kernel, cfg->force_kprobes,
 				       cfg->kprobe_multi, cfg->lock_order, &refused);
@@ -629,7 +630,7 @@ int vt_tracer_open_maps(struct vt_tracer *t, const struct vt_tracer_config *cfg)
 	t->skel = vfio_trace_bpf__open();
 	if (!t->skel)
 		return -errno;
-	set_knobs(t->skel, cfg, false);
+	set_knobs(t->skel, cfg, false, false);
 	bpf_object__for_each_program(prog, t->skel->obj)
 		bpf_program__set_autoload(prog, false);
 	err = vfio_trace_bpf__load(t->skel);
