@@ -40,11 +40,12 @@
 		return ret == 1 ? vt_lock_acquired(ctx, mode, true, kind) : 0; \
 	}
 
-#define VT_RELEASE(name)                      \
-	SEC("fentry")                         \
-	int BPF_PROG(name, void *lock)        \
-	{                                     \
-		return vt_lock_released(ctx); \
+/* @kind as for the acquisitions: a mutex is tracked only by address. */
+#define VT_RELEASE(name, kind)                      \
+	SEC("fentry")                               \
+	int BPF_PROG(name, void *lock)              \
+	{                                           \
+		return vt_lock_released(ctx, kind); \
 	}
 
 VT_ACQUIRE(lo_down_read, VT_MODE_READ, VT_RWSEM)
@@ -59,8 +60,8 @@ VT_ACQUIRE(lo_down_write_nest_lock, VT_MODE_WRITE, VT_RWSEM)
 VT_ACQUIRE_INT(lo_down_write_killable, VT_MODE_WRITE, VT_RWSEM)
 VT_ACQUIRE_INT2(lo_down_write_killable_nested, VT_MODE_WRITE, VT_RWSEM)
 VT_TRYLOCK(lo_down_write_trylock, VT_MODE_WRITE, VT_RWSEM)
-VT_RELEASE(lo_up_read)
-VT_RELEASE(lo_up_write)
+VT_RELEASE(lo_up_read, VT_RWSEM)
+VT_RELEASE(lo_up_write, VT_RWSEM)
 VT_ACQUIRE(lo_mutex_lock, VT_MODE_WRITE, VT_MUTEX)
 VT_ACQUIRE(lo_mutex_lock_nested, VT_MODE_WRITE, VT_MUTEX)
 VT_ACQUIRE(lo_mutex_lock_nest_lock, VT_MODE_WRITE, VT_MUTEX)
@@ -69,7 +70,7 @@ VT_ACQUIRE_INT(lo_mutex_lock_killable, VT_MODE_WRITE, VT_MUTEX)
 VT_ACQUIRE_INT2(lo_mutex_lock_interruptible_nested, VT_MODE_WRITE, VT_MUTEX)
 VT_ACQUIRE_INT2(lo_mutex_lock_killable_nested, VT_MODE_WRITE, VT_MUTEX)
 VT_TRYLOCK(lo_mutex_trylock, VT_MODE_WRITE, VT_MUTEX)
-VT_RELEASE(lo_mutex_unlock)
+VT_RELEASE(lo_mutex_unlock, VT_MUTEX)
 
 SEC("fentry")
 int BPF_PROG(lo_downgrade_write, void *lock)

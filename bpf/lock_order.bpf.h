@@ -429,12 +429,20 @@ static __always_inline int vt_lock_acquired(void *ctx, __u32 mode, bool trylock,
 	return 0;
 }
 
-static __always_inline int vt_lock_released(void *ctx)
+static __always_inline int vt_lock_released(void *ctx, bool rwsem)
 {
 	__u64 lock = vt_lock_arg(ctx);
-	struct vt_held *h = vt_held_current(false);
+	struct vt_held *h;
 	__u64 i, depth; /* 64-bit: see vt_hist_add() */
 
+	/* A mutex is held here only if its address was in the filter when it
+	 * was taken, and the filter never forgets one: every other mutex (a
+	 * pipe's, say) needs no look at the thread's stack. An rwsem may be
+	 * an mmap_lock or i_mmap_rwsem, told from the lock itself at a cost
+	 * like the lookup's. */
+	if (!rwsem && !vt_lock_maybe_tracked(lock))
+		return 0;
+	h = vt_held_current(false);
 	if (!h || !h->depth)
 		return 0;
 	depth = h->depth;
